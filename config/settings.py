@@ -1,0 +1,159 @@
+"""Settings, driven by environment variables (see the configuration table in README.md).
+
+With no DATABASE_URL, an embedded PostgreSQL server is started under `.data/` so that a
+fresh clone runs with nothing installed by hand; secrets that are not given are generated
+once and kept under `.data/` too.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from cryptography.fernet import Fernet
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("HEXA_DATA_DIR", BASE_DIR / ".data"))
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def local_secret(name, make):
+    """A secret from the environment, or one generated once and kept under .data/."""
+    if os.environ.get(name):
+        return os.environ[name]
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / name.lower().replace("_", "-")
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = local_secret("SECRET_KEY", lambda: secrets.token_urlsafe(50))
+# Fernet key used to encrypt secrets at rest (workspace database passwords).
+ENCRYPTION_KEY = local_secret("ENCRYPTION_KEY", lambda: Fernet.generate_key().decode())
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "hexa.core",
+    "hexa.user_management",
+    "hexa.workspaces",
+    "hexa.databases",
+    "hexa.files",
+    "hexa.assistant",
+]
+
+# Every middleware here is async-capable: a sync one would route each request through
+# the single thread that Django keeps for sync code under ASGI.
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "servestatic.middleware.ServeStaticMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- PostgreSQL -----------------------------------------------------------------------
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+else:
+    from config.local_postgres import ensure_database, ensure_running
+
+    _superuser_url = ensure_running()
+    DATABASES = {"default": dj_database_url.parse(ensure_database(_superuser_url, "hexa"))}
+DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
+
+# The server that holds the workspaces' databases; the role in this URL must be allowed
+# to create roles and databases.
+WORKSPACES_DATABASE_URL = os.environ.get("WORKSPACES_DATABASE_URL") or (
+    _superuser_url if not os.environ.get("DATABASE_URL") else os.environ["DATABASE_URL"]
+)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "user_management.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "hexa.user_management.backends.PermissionsBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# The offline GraphQL explorer's assets, installed by `make install` from npm.
+STATICFILES_DIRS = [("explorer", BASE_DIR / "explorer" / "node_modules")]
+SERVESTATIC_USE_FINDERS = True
+
+# --- Workspaces -----------------------------------------------------------------------
+
+# Each workspace's bucket is WORKSPACE_BUCKETS_ROOT/<bucket_name> (a FUSE mount of the
+# object-storage bucket in production).
+WORKSPACE_BUCKETS_ROOT = Path(os.environ.get("WORKSPACE_BUCKETS_ROOT", DATA_DIR / "buckets"))
+
+# --- Assistant ------------------------------------------------------------------------
+
+ANTHROPIC_API_KEY = os.environ.get("ANTHROPIC_API_KEY", "")
+ANTHROPIC_BASE_URL = os.environ.get("ANTHROPIC_BASE_URL", "")
+ASSISTANT_MODEL = os.environ.get("ASSISTANT_MODEL", "claude-opus-4-5-20251101")
+ASSISTANT_MAX_TOOL_ROUNDS = env_int("ASSISTANT_MAX_TOOL_ROUNDS", 20)
+ASSISTANT_QUERY_TIMEOUT_MS = env_int("ASSISTANT_QUERY_TIMEOUT_MS", 10_000)
+ASSISTANT_QUERY_MAX_ROWS = env_int("ASSISTANT_QUERY_MAX_ROWS", 1000)
+ASSISTANT_READ_MAX_BYTES = env_int("ASSISTANT_READ_MAX_BYTES", 200_000)
+ASSISTANT_WRITE_MAX_BYTES = env_int("ASSISTANT_WRITE_MAX_BYTES", 1_000_000)
+ASSISTANT_MONTHLY_LIMIT_USD = os.environ.get("ASSISTANT_MONTHLY_LIMIT_USD", "50")
+ASSISTANT_RATE_LIMIT = os.environ.get("ASSISTANT_RATE_LIMIT", "20/m")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}

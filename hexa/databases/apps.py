@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DatabasesConfig(AppConfig):
+    name = "hexa.databases"
+    label = "databases"

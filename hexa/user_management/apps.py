@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UserManagementConfig(AppConfig):
+    name = "hexa.user_management"
+    label = "user_management"

@@ -1,0 +1,89 @@
+import json
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+from hexa.user_management.models import User
+from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
+
+
+@pytest.fixture(autouse=True, scope="session")
+def test_settings(tmp_path_factory):
+    """Buckets made by tests live in a temporary directory, never in .data/buckets; password
+    hashing is made cheap because tests create many users."""
+    settings.WORKSPACE_BUCKETS_ROOT = tmp_path_factory.mktemp("buckets")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+    yield settings
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(email=None, password="correct horse battery", **extra):
+        return User.objects.create_user(email or f"user{next(counter)}@example.org", password, **extra)
+
+    return make
+
+
+@pytest.fixture
+def make_workspace(db):
+    """Real workspaces: a database on the workspaces server and a bucket directory, both removed after the test."""
+    created = []
+
+    def make(admin, name="Test workspace", members=()):
+        if not admin.is_staff:
+            admin.is_staff = True
+            admin.save()
+        workspace = Workspace.objects.create_if_has_perm(admin, name=name)
+        created.append(workspace)
+        for user, role in members:
+            WorkspaceMembership.objects.create(workspace=workspace, user=user, role=role)
+        return workspace
+
+    yield make
+    from hexa.databases.api import delete_database
+    from hexa.files.api import delete_bucket
+
+    for workspace in created:
+        delete_database(workspace.db_name)
+        delete_bucket(workspace.bucket_name)
+
+
+@pytest.fixture
+def roles(make_user, make_workspace):
+    """One workspace with an admin, an editor and a viewer, and an outsider with a workspace of their own."""
+    admin, editor, viewer, outsider = (make_user(f"{n}@example.org") for n in ("admin", "editor", "viewer", "outsider"))
+    workspace = make_workspace(
+        admin, name="Malaria", members=[(editor, WorkspaceMembershipRole.EDITOR), (viewer, WorkspaceMembershipRole.VIEWER)]
+    )
+    return {"admin": admin, "editor": editor, "viewer": viewer, "outsider": outsider, "workspace": workspace}
+
+
+class GraphQLClient:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password="correct horse battery"):
+        result = self(
+            "mutation($input: LoginInput!) { login(input: $input) { success errors } }",
+            {"input": {"email": user.email, "password": password}},
+        )
+        assert result["data"]["login"] == {"success": True, "errors": []}
+
+    def __call__(self, query, variables=None, expect_status=200):
+        response = self.client.post(
+            "/graphql/", json.dumps({"query": query, "variables": variables or {}}), content_type="application/json"
+        )
+        assert response.status_code == expect_status, response.content
+        return response.json()
+
+
+@pytest.fixture
+def gql(client, transactional_db):
+    """A GraphQL client over HTTP. Resolvers run on a pool thread with their own database
+    connection, so tests using it need committed data (transactional_db)."""
+    return GraphQLClient(client)
