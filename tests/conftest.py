@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 from django.conf import settings
@@ -6,6 +7,14 @@ from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """HEXA_TEST_DB_NAME lets several test sessions share one PostgreSQL server at once."""
+    name = os.environ.get("HEXA_TEST_DB_NAME")
+    if name:
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
 
 
 @pytest.fixture(autouse=True, scope="session")
