@@ -1,0 +1,39 @@
+"""`python -m hexa.assistant.local_model --port 8787`: the offline demo model in the foreground.
+
+`make run` starts it when ANTHROPIC_API_KEY is unset and points ANTHROPIC_BASE_URL at it.
+"""
+
+import argparse
+import logging
+import sys
+
+from .demo import OfflineDemoResponder
+from .server import LocalModelServer
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hexa.assistant.local_model", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8787)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer's first byte")
+    parser.add_argument("--chunk-delay", type=float, default=0.01, help="seconds between streamed deltas")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    server = LocalModelServer(
+        OfflineDemoResponder(),
+        host=args.host,
+        port=args.port,
+        latency=args.latency,
+        chunk_delay=args.chunk_delay,
+        record_requests=False,  # it runs for days; nothing reads the log
+    )
+    try:
+        server.serve_forever(lambda url: print(f"Offline demo model (not Claude) listening on {url}", flush=True))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""A local HTTP server that speaks the Anthropic Messages API, for the real SDK to talk to.
+
+    with LocalModelServer(ScriptedResponder([text_reply("Hi")])) as server:
+        client = anthropic.Anthropic(api_key="test", base_url=server.url, max_retries=0)
+        client.messages.create(model=…, max_tokens=…, messages=[…])
+        server.requests[-1]["body"]  # what the agent sent
+
+One thread per connection (ThreadingHTTPServer) so that many agent turns can wait on
+the simulated model at once, as they would on the real API; HTTP/1.1 keep-alive with
+chunked SSE so the SDK's connection pool behaves as in production.
+
+Order of checks, as the API: unknown path → 404, no key → 401, body not JSON or
+invalid → 400 (validation.py), then the responder's answer after `latency` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .billing import Billing, estimate_output_tokens
+from .replies import ErrorReply, Reply, StreamErrorReply, new_id
+from .validation import validate_request
+from .wire import message_json, sse_frame, stream_events
+
+logger = logging.getLogger(__name__)
+
+MESSAGES_PATH = "/v1/messages"
+COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128  # a benchmark opens dozens of connections at once
+
+    def handle_error(self, request, client_address):
+        # A connection dropped mid-request (client gone, stop()) is routine here, not a crash.
+        logger.debug("Connection from %s failed", client_address, exc_info=True)
+
+    def __init__(self, address, owner: LocalModelServer):
+        self.owner = owner
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _HTTPServer
+
+    # -- connection bookkeeping, so that stop() can close keep-alive connections --
+    def setup(self):
+        super().setup()
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            with self.server.connections_lock:
+                self.server.connections.discard(self.connection)
+
+    def log_message(self, format, *args):
+        logger.debug("%s - %s", self.address_string(), format % args)
+
+    # -- routing --
+    def do_POST(self):
+        self._handle()
+
+    do_GET = do_PUT = do_DELETE = do_PATCH = do_POST
+
+    def _handle(self):
+        owner = self.server.owner
+        path = self.path.split("?", 1)[0]
+        raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        owner._record({"path": path, "headers": headers, "body": body})
+
+        if self.command != "POST" or path not in (MESSAGES_PATH, COUNT_TOKENS_PATH):
+            return self._send_error(ErrorReply(404, "not_found_error", f"Not found: {self.command} {path}"))
+        # SDK 2.x sends the key as `authorization: Bearer …`; older clients use x-api-key.
+        if not headers.get("x-api-key") and not headers.get("authorization", "").removeprefix("Bearer").strip():
+            return self._send_error(ErrorReply(401, "authentication_error", "x-api-key header is required"))
+        if path == COUNT_TOKENS_PATH:
+            invalid = validate_request(dict(body, max_tokens=1) if isinstance(body, dict) else body)
+            if invalid:
+                return self._send_error(invalid)
+            return self._send_json(200, {"input_tokens": owner.billing.count_input_tokens(body)})
+        invalid = validate_request(body)
+        if invalid:
+            return self._send_error(invalid)
+        self._answer(body)
+
+    def _answer(self, body: dict):
+        owner = self.server.owner
+        try:
+            reply = owner.responder(body)
+        except Exception as error:  # a broken test responder must show up in the test, not hang it
+            logger.exception("Responder failed")
+            reply = ErrorReply(500, "api_error", f"responder raised {type(error).__name__}: {error}")
+        time.sleep(owner.latency + getattr(reply, "delay", 0.0))
+        streaming = bool(body.get("stream"))
+
+        if isinstance(reply, ErrorReply):
+            return self._send_error(reply)
+        if isinstance(reply, StreamErrorReply):
+            if not streaming:
+                return self._send_error(reply.as_http_error())
+            usage = owner._usage(body, reply.before)
+            events = list(stream_events(reply.before, body["model"], usage, finish=False))
+            events.append(("error", reply.body()))
+            return self._send_stream(events)
+        if not isinstance(reply, Reply):
+            return self._send_error(
+                ErrorReply(500, "api_error", f"responder returned {type(reply).__name__}, not a Reply")
+            )
+        usage = owner._usage(body, reply)
+        if streaming:
+            return self._send_stream(stream_events(reply, body["model"], usage))
+        self._send_json(200, message_json(reply, body["model"], usage))
+
+    # -- writing --
+    def _start(self, status: int, content_type: str, extra: dict | None = None, length: int | None = None):
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("request-id", new_id("req"))
+        for name, value in (extra or {}).items():
+            self.send_header(name, str(value))
+        if length is None:
+            self.send_header("transfer-encoding", "chunked")
+            self.send_header("cache-control", "no-cache")
+        else:
+            self.send_header("content-length", str(length))
+        self.end_headers()
+
+    def _send_json(self, status: int, payload: dict, headers: dict | None = None):
+        data = json.dumps(payload, ensure_ascii=False).encode()
+        try:
+            self._start(status, "application/json", headers, len(data))
+            self.wfile.write(data)
+        except OSError:  # the client went away
+            self.close_connection = True
+
+    def _send_error(self, reply: ErrorReply):
+        self._send_json(reply.status, reply.body(), reply.headers)
+
+    def _send_stream(self, events):
+        delay = self.server.owner.chunk_delay
+        try:
+            self._start(200, "text/event-stream; charset=utf-8")
+            for name, data in events:
+                if delay and name == "content_block_delta":
+                    time.sleep(delay)
+                frame = sse_frame(name, data)
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(frame), frame))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client went away mid-stream, or stop() closed the connection
+            self.close_connection = True
+
+
+class LocalModelServer:
+    """The fake / offline Messages API.
+
+    `responder`: callable(body) -> Reply | ErrorReply | StreamErrorReply.
+    `latency`: seconds before the first byte of every answer (time to first token).
+    `chunk_delay`: seconds between streamed deltas.
+    `billing`: a Billing (prompt cache state and usage); a fresh one by default.
+    `record_requests`: keep every request in `.requests` (off for the long-running demo).
+    """
+
+    def __init__(
+        self,
+        responder,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: float = 0.0,
+        chunk_delay: float = 0.0,
+        billing: Billing | None = None,
+        record_requests: bool = True,
+    ):
+        self.responder = responder
+        self.host, self.port = host, port
+        self.latency, self.chunk_delay = latency, chunk_delay
+        self.billing = billing if billing is not None else Billing()
+        self.record_requests = record_requests
+        self._requests: list[dict] = []
+        self._lock = threading.Lock()
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> LocalModelServer:
+        self._httpd = _HTTPServer((self.host, self.port), self)
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            name=f"local-model:{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        with self._httpd.connections_lock:
+            for connection in list(self._httpd.connections):  # idle keep-alive connections
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+        self._httpd = self._thread = None
+
+    def serve_forever(self, on_ready=None):
+        """Run in the calling thread until interrupted (python -m hexa.assistant.local_model);
+        `on_ready(url)` is called once the port is bound."""
+        self._httpd = _HTTPServer((self.host, self.port), self)
+        self.port = self._httpd.server_address[1]
+        if on_ready:
+            on_ready(self.url)
+        try:
+            self._httpd.serve_forever()
+        finally:
+            self._httpd.server_close()
+            self._httpd = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def requests(self) -> list[dict]:
+        """Every request received, oldest first: {"path", "headers" (lower-case keys), "body"}."""
+        with self._lock:
+            return list(self._requests)
+
+    def clear_requests(self):
+        with self._lock:
+            self._requests.clear()
+
+    def _record(self, request: dict):
+        if not self.record_requests:
+            return
+        with self._lock:
+            self._requests.append(request)
+
+    def _usage(self, body: dict, reply: Reply) -> dict:
+        usage = self.billing.usage(body, estimate_output_tokens(reply.content))
+        usage.update(reply.usage or {})
+        return usage
+
+    def __enter__(self) -> LocalModelServer:
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
