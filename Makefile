@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export HOST PORT
 
 .PHONY: install run serve test bench stop clean
 
@@ -28,13 +29,7 @@ run: install
 	@$(MAKE) --no-print-directory serve
 
 serve:
-	@echo ""
-	@echo "  OpenHEXA Assistant"
-	@echo "  GraphQL API and explorer: http://$(HOST):$(PORT)/graphql/"
-	@echo "  Django admin:             http://$(HOST):$(PORT)/admin/"
-	@echo "  Log in as demo@openhexa.org / openhexa-demo (superuser: admin@openhexa.org / openhexa-demo)"
-	@echo ""
-	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log
+	$(PY) config/launch.py
 
 test: install
 	$(PY) -m pytest

@@ -157,3 +157,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+ASSISTANT_API_MAX_RETRIES = env_int("ASSISTANT_API_MAX_RETRIES", 2)
+ASSISTANT_API_TIMEOUT_S = env_int("ASSISTANT_API_TIMEOUT_S", 600)
+# True when the model behind ANTHROPIC_BASE_URL is the offline stand-in (`make run` with no
+# API key): answers are labelled and cost nothing.
+ASSISTANT_OFFLINE_MODEL = env_bool("ASSISTANT_OFFLINE_MODEL", False)

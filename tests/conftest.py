@@ -96,3 +96,27 @@ def gql(client, transactional_db):
     """A GraphQL client over HTTP. Resolvers run on a pool thread with their own database
     connection, so tests using it need committed data (transactional_db)."""
     return GraphQLClient(client)
+
+
+@pytest.fixture
+def model(settings):
+    """The local Anthropic-compatible server, scripted per test, with the SDK pointed at it."""
+    from types import SimpleNamespace
+
+    from hexa.assistant.local_model import LocalModelServer, ScriptedResponder
+
+    responder = ScriptedResponder([])
+    server = LocalModelServer(responder).start()
+    settings.ANTHROPIC_API_KEY = "test-key"
+    settings.ANTHROPIC_BASE_URL = server.url
+    settings.ASSISTANT_API_MAX_RETRIES = 0
+    settings.ASSISTANT_OFFLINE_MODEL = False
+    yield SimpleNamespace(server=server, script=responder.add, responder=responder)
+    server.stop()
+
+
+@pytest.fixture
+def conversation(roles):
+    from hexa.assistant.models import Conversation
+
+    return Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")

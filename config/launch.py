@@ -1,0 +1,92 @@
+"""`make run`'s last step: start the servers, print where to go, stop them all on Ctrl-C.
+
+With no ANTHROPIC_API_KEY, the offline stand-in model is started too and the backend is
+pointed at it, so the whole flow works on a machine with no network.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = int(os.environ.get("PORT", "8000"))
+MODEL_PORT = int(os.environ.get("OFFLINE_MODEL_PORT", "8787"))
+PYTHON = sys.executable
+BIN = os.path.dirname(PYTHON)
+
+
+def wait_for(url, process, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args[0]} exited with code {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def main():
+    env = dict(os.environ)
+    processes = []
+    offline = not env.get("ANTHROPIC_API_KEY")
+    if offline:
+        model = subprocess.Popen([PYTHON, "-m", "hexa.assistant.local_model", "--host", "127.0.0.1", "--port", str(MODEL_PORT)])
+        processes.append(model)
+        env.update(
+            ANTHROPIC_API_KEY="offline-demo",
+            ANTHROPIC_BASE_URL=f"http://127.0.0.1:{MODEL_PORT}",
+            ASSISTANT_OFFLINE_MODEL="true",
+        )
+        wait_for(f"http://127.0.0.1:{MODEL_PORT}/", model)
+    backend = subprocess.Popen(
+        [os.path.join(BIN, "uvicorn"), "config.asgi:application", "--host", HOST, "--port", str(PORT), "--no-access-log"],
+        env=env,
+    )
+    processes.append(backend)
+
+    def stop(*_):
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    wait_for(f"http://{HOST}:{PORT}/graphql/", backend)
+    model_line = (
+        f"offline demo model (not Claude) on http://127.0.0.1:{MODEL_PORT} — set ANTHROPIC_API_KEY to use Claude"
+        if offline
+        else f"Claude ({env.get('ASSISTANT_MODEL', 'claude-opus-4-5-20251101')})"
+    )
+    print(
+        "\n  OpenHEXA Assistant is running\n"
+        f"  GraphQL API and explorer: http://{HOST}:{PORT}/graphql/\n"
+        f"  Django admin:             http://{HOST}:{PORT}/admin/\n"
+        f"  Model:                    {model_line}\n"
+        "  Log in as demo@openhexa.org / openhexa-demo (superuser: admin@openhexa.org / openhexa-demo)\n"
+        "  Ctrl-C stops everything.\n",
+        flush=True,
+    )
+    while True:
+        for process in processes:
+            if process.poll() is not None:
+                print(f"{process.args[0]} stopped (exit code {process.returncode}); stopping the rest.", flush=True)
+                stop()
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()

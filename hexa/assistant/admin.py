@@ -1,0 +1,91 @@
+"""The assistant in the Django admin: conversations with their tokens and cost, for superusers only."""
+
+from django.contrib import admin
+from django.db.models import Count, Sum
+
+from .models import Conversation, Message, ToolExecution
+
+USAGE_COLUMNS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "cost")
+
+
+class SuperuserOnly:
+    """Conversations are private data: only superusers see them here, and nobody edits them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class MessageInline(SuperuserOnly, admin.TabularInline):
+    model = Message
+    fields = ["index", "role", "status", "short_text", "model", "stop_reason", "model_calls", *USAGE_COLUMNS, "error_code", "created_at"]
+    readonly_fields = fields
+    ordering = ["index"]
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description="text")
+    def short_text(self, message):
+        return message.text[:200]
+
+
+class ToolExecutionInline(SuperuserOnly, admin.TabularInline):
+    model = ToolExecution
+    fields = ["name", "status", "success", "duration_ms", "input", "short_output", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+    @admin.display(description="output")
+    def short_output(self, execution):
+        return str(execution.output)[:300]
+
+
+@admin.register(Conversation)
+class ConversationAdmin(SuperuserOnly, admin.ModelAdmin):
+    list_display = ["__str__", "user", "workspace", "messages_count", *USAGE_COLUMNS, "created_at", "updated_at"]
+    list_filter = ["workspace", ("user", admin.RelatedOnlyFieldListFilter), "created_at", "updated_at"]
+    search_fields = ["user__email", "title"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["user", "workspace", "title", "model", *USAGE_COLUMNS, "created_at", "updated_at"]
+    exclude = ["turn_started_at"]
+    inlines = [MessageInline, ToolExecutionInline]
+    list_select_related = ["user", "workspace"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(messages_count=Count("messages"))
+
+    @admin.display(description="messages", ordering="messages_count")
+    def messages_count(self, conversation):
+        return conversation.messages_count
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            # Totals over everything the current filters select, not only the shown page.
+            response.context_data["usage_totals"] = changelist.queryset.order_by().aggregate(
+                **{column: Sum(column) for column in USAGE_COLUMNS}
+            )
+        return response
+
+
+@admin.register(Message)
+class MessageAdmin(SuperuserOnly, admin.ModelAdmin):
+    list_display = ["__str__", "conversation", "status", "model", *USAGE_COLUMNS, "created_at"]
+    list_filter = ["status", "role", "conversation__workspace"]
+    readonly_fields = [f.name for f in Message._meta.fields]
+    inlines = [ToolExecutionInline]
+
+    def has_module_permission(self, request):
+        return False  # reached through conversations

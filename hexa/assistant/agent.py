@@ -1,0 +1,282 @@
+"""The Claude tool-use loop for one turn of a conversation.
+
+Nothing is lost: the user message is stored before the first API call, each model
+response and each tool execution is stored as it happens, and a failure keeps what was
+done so far (tokens and cost included) and marks the turn failed with a typed code.
+"""
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+
+import anthropic
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from . import pricing
+from .history import history_messages, with_cache_breakpoints
+from .models import Conversation, Message, MessageRole, MessageStatus, ToolExecution, ToolExecutionStatus
+from .prompts import system_prompt
+from .tool_executors import is_error, run_tool
+from .tools import tool_definitions
+
+logger = logging.getLogger(__name__)
+
+MAX_OUTPUT_TOKENS = 8192
+# Tool output sent back to the model within a turn is capped too: executors already bound
+# their results, this is the last guard.
+TOOL_RESULT_MAX_CHARS = 150_000
+
+CUT_OFF_TOOL_CALL = (
+    "Your response reached the output token limit before this tool call was complete, so it was "
+    "not run. Make the call again with a shorter input (for a long file, write less at once)."
+)
+
+
+class TurnError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class TurnResult:
+    user_message: Message
+    message: Message  # the assistant's answer, complete or not
+    error_code: str | None = None
+
+
+def offline_model_in_use() -> bool:
+    return settings.ASSISTANT_OFFLINE_MODEL
+
+
+def make_client() -> anthropic.Anthropic:
+    if not settings.ANTHROPIC_API_KEY:
+        raise TurnError(
+            "ASSISTANT_NOT_CONFIGURED", "The assistant is not configured: ANTHROPIC_API_KEY is not set on the server."
+        )
+    return anthropic.Anthropic(
+        api_key=settings.ANTHROPIC_API_KEY,
+        base_url=settings.ANTHROPIC_BASE_URL or None,
+        max_retries=settings.ASSISTANT_API_MAX_RETRIES,
+        timeout=settings.ASSISTANT_API_TIMEOUT_S,
+    )
+
+
+def api_error_code(error: Exception) -> tuple[str, str]:
+    """A typed code and a plain message for an SDK exception."""
+    if isinstance(error, (anthropic.AuthenticationError, anthropic.PermissionDeniedError)):
+        return "AUTHENTICATION_FAILED", "The Anthropic API refused the server's credentials."
+    if isinstance(error, anthropic.RateLimitError):
+        retry_after = error.response.headers.get("retry-after") if error.response is not None else None
+        suffix = f" Retry in {retry_after} s." if retry_after else " Retry in a moment."
+        return "RATE_LIMITED", "The Anthropic API rate limit was reached." + suffix
+    if isinstance(error, anthropic.APIStatusError) and error.status_code == 529:
+        return "OVERLOADED", "The model is overloaded right now. Retry in a moment."
+    if isinstance(error, anthropic.BadRequestError) and "too long" in str(error).lower():
+        return "CONTEXT_TOO_LONG", "This conversation is too long for the model. Start a new conversation."
+    if isinstance(error, anthropic.APIStatusError) and getattr(error, "type", None) == "overloaded_error":
+        return "OVERLOADED", "The model is overloaded right now. Retry in a moment."
+    if isinstance(error, anthropic.APITimeoutError):
+        return "API_ERROR", "The Anthropic API did not answer in time."
+    if isinstance(error, anthropic.APIConnectionError):
+        return "API_ERROR", "The Anthropic API could not be reached."
+    return "API_ERROR", f"The Anthropic API failed: {str(error)[:300]}"
+
+
+def _dump_block(block) -> dict:
+    """A content block as the API wants it back in the next request."""
+    data = block.model_dump(mode="json", exclude_none=True)
+    if data.get("type") == "text":
+        data.pop("citations", None)
+    return data
+
+
+class Turn:
+    """One turn: the user's message and the assistant's answer, possibly many model calls."""
+
+    def __init__(self, conversation: Conversation, user, text: str, emit=None, client=None):
+        self.conversation = conversation
+        self.user = user
+        self.workspace = conversation.workspace
+        self.text = text
+        self.emit = emit or (lambda event_type, data: None)
+        self.client = client
+        self.free = offline_model_in_use()
+        self.model = settings.ASSISTANT_MODEL
+
+    # -- storage ---------------------------------------------------------------------
+
+    def _store_messages(self):
+        with transaction.atomic():
+            last = self.conversation.messages.aggregate(last=Max("index"))["last"]
+            index = -1 if last is None else last
+            self.user_message = Message.objects.create(
+                conversation=self.conversation,
+                index=index + 1,
+                role=MessageRole.USER,
+                content=[{"role": "user", "content": [{"type": "text", "text": self.text}]}],
+                text=self.text,
+                status=MessageStatus.COMPLETE,
+            )
+            self.message = Message.objects.create(
+                conversation=self.conversation,
+                index=index + 2,
+                role=MessageRole.ASSISTANT,
+                status=MessageStatus.RUNNING,
+                model=self.model,
+            )
+            if not self.conversation.title:
+                self.conversation.title = self.text.strip().splitlines()[0][:80]
+                Conversation.objects.filter(pk=self.conversation.pk).update(title=self.conversation.title)
+        self.emit("user_message", {"message_id": str(self.user_message.id), "text": self.text})
+
+    def _save(self, **fields):
+        for name, value in fields.items():
+            setattr(self.message, name, value)
+        self.message.save()
+
+    def _record_usage(self, usage):
+        usage = {
+            "input_tokens": usage.input_tokens or 0,
+            "output_tokens": usage.output_tokens or 0,
+            "cache_creation_input_tokens": getattr(usage, "cache_creation_input_tokens", 0) or 0,
+            "cache_read_input_tokens": getattr(usage, "cache_read_input_tokens", 0) or 0,
+        }
+        usage["cost"] = pricing.cost_of(self.model, usage, free=self.free)
+        for field, value in usage.items():
+            setattr(self.message, field, getattr(self.message, field) + value)
+        self.conversation.add_usage(usage)
+        self.emit("usage", {k: str(v) if k == "cost" else v for k, v in usage.items()})
+
+    # -- the loop --------------------------------------------------------------------
+
+    def run(self) -> TurnResult:
+        self._store_messages()
+        try:
+            self.client = self.client or make_client()
+            self._loop()
+        except TurnError as error:
+            return self._fail(error.code, error.message)
+        except anthropic.APIError as error:
+            return self._fail(*api_error_code(error))
+        except Exception:
+            logger.exception("Assistant turn failed in conversation %s", self.conversation.pk)
+            return self._fail("INTERNAL_ERROR", "The assistant failed unexpectedly. What was done so far is kept.")
+        self.emit("done", {"message_id": str(self.message.id), "status": self.message.status})
+        return TurnResult(self.user_message, self.message)
+
+    def _fail(self, code, message) -> TurnResult:
+        self._save(status=MessageStatus.FAILED, error_code=code, error_message=message)
+        self.emit("error", {"message_id": str(self.message.id), "code": code, "message": message})
+        return TurnResult(self.user_message, self.message, error_code=code)
+
+    def _request(self, turn_messages):
+        role = self.workspace.role_of(self.user)
+        tools = tool_definitions()
+        tools[-1] = {**tools[-1], "cache_control": {"type": "ephemeral"}}
+        earlier = self.conversation.messages.filter(index__lt=self.user_message.index).order_by("index")
+        messages = history_messages(list(earlier) + [self.user_message]) + turn_messages
+        return {
+            "model": self.model,
+            "max_tokens": MAX_OUTPUT_TOKENS,
+            "system": [
+                {
+                    "type": "text",
+                    "text": system_prompt(self.workspace, self.user, role),
+                    "cache_control": {"type": "ephemeral"},
+                }
+            ],
+            "tools": tools,
+            "messages": with_cache_breakpoints(messages),
+        }
+
+    def _call_model(self, request):
+        with self.client.messages.stream(**request) as stream:
+            for event in stream:
+                if event.type == "text":
+                    self.emit("text_delta", {"message_id": str(self.message.id), "text": event.text})
+            return stream.get_final_message()
+
+    def _loop(self):
+        turn_messages: list[dict] = []  # this turn's API messages, after the user's text
+        texts: list[str] = []
+        for _ in range(settings.ASSISTANT_MAX_TOOL_ROUNDS):
+            self.before_model_call()
+            response = self._call_model(self._request(turn_messages))
+            self.message.model_calls += 1
+            self._record_usage(response.usage)
+            blocks = [_dump_block(b) for b in response.content]
+            turn_messages.append({"role": "assistant", "content": blocks})
+            texts += [b["text"] for b in blocks if b["type"] == "text" and b["text"].strip()]
+            stop_reason = response.stop_reason or ""
+            self._save(content=turn_messages, text="\n\n".join(texts), stop_reason=stop_reason, model=response.model)
+
+            tool_uses = [b for b in blocks if b["type"] == "tool_use"]
+            if stop_reason == "pause_turn":
+                continue  # the API paused a long turn: send it back as is to let it go on
+            if tool_uses and stop_reason in ("tool_use", "max_tokens"):
+                cut_off = tool_uses[-1]["id"] if stop_reason == "max_tokens" else None
+                turn_messages.append({"role": "user", "content": self._run_tools(tool_uses, cut_off)})
+                self._save(content=turn_messages)
+                continue
+            if stop_reason == "refusal" and not texts:
+                texts.append("The model declined to answer this request.")
+            self._save(status=MessageStatus.COMPLETE, text="\n\n".join(texts))
+            return
+        raise TurnError(
+            "MAX_TOOL_ROUNDS",
+            f"The assistant stopped after {settings.ASSISTANT_MAX_TOOL_ROUNDS} model calls in one turn "
+            "without finishing. Ask a narrower question, or ask it to continue.",
+        )
+
+    def before_model_call(self):
+        """Checks made before every model call (budgets, cancellation)."""
+
+    # -- tools -----------------------------------------------------------------------
+
+    def _run_tools(self, tool_uses, cut_off_id=None) -> list[dict]:
+        """Run every tool call of one response; their results go back in one user message."""
+        results = []
+        for call in tool_uses:
+            execution = ToolExecution.objects.create(
+                conversation=self.conversation,
+                message=self.message,
+                tool_use_id=call["id"],
+                name=str(call.get("name", ""))[:100],
+                input=call.get("input") if isinstance(call.get("input"), dict) else {"_raw": call.get("input")},
+            )
+            self.emit("tool_call", {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "input": execution.input})
+            started = time.monotonic()
+            if call["id"] == cut_off_id:
+                output = {"error": {"code": "CUT_OFF", "message": CUT_OFF_TOOL_CALL}}
+            else:
+                output = self.execute_tool(execution)
+            execution.duration_ms = int((time.monotonic() - started) * 1000)
+            execution.output = output
+            execution.success = not is_error(output)
+            if execution.status == ToolExecutionStatus.RUNNING:
+                execution.status = ToolExecutionStatus.COMPLETED if execution.success else ToolExecutionStatus.FAILED
+            execution.save()
+            self.emit(
+                "tool_result",
+                {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "success": execution.success, "status": execution.status, "output": output},
+            )
+            results.append(self._tool_result_block(call["id"], output))
+        return results
+
+    def execute_tool(self, execution: ToolExecution) -> dict:
+        return run_tool(self.user, self.workspace, execution.name, execution.input)
+
+    @staticmethod
+    def _tool_result_block(tool_use_id, output) -> dict:
+        text = json.dumps(output, ensure_ascii=False, default=str)
+        if len(text) > TOOL_RESULT_MAX_CHARS:
+            text = text[:TOOL_RESULT_MAX_CHARS] + f"\n[Result cut at {TOOL_RESULT_MAX_CHARS:,} characters.]"
+        block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": text}
+        if is_error(output):
+            block["is_error"] = True
+        return block

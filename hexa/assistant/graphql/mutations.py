@@ -1,0 +1,68 @@
+from ariadne import MutationType
+from django.conf import settings
+
+from hexa.workspaces.models import Workspace
+
+from ..models import Conversation
+from ..service import SendError, get_conversation, prepare_send, run_turn
+
+assistant_mutations = MutationType()
+
+MAX_TITLE_CHARS = 200
+
+
+@assistant_mutations.field("createAssistantConversation")
+def resolve_create_conversation(_, info, input):
+    user = info.context["request"].user
+    workspace = Workspace.objects.filter_for_user(user).filter(slug=input["workspace_slug"]).first()
+    if workspace is None:
+        return {"success": False, "errors": ["WORKSPACE_NOT_FOUND"], "conversation": None}
+    if not user.has_perm("assistant.create_conversation", workspace):
+        return {"success": False, "errors": ["PERMISSION_DENIED"], "conversation": None}
+    conversation = Conversation.objects.create(user=user, workspace=workspace, model=settings.ASSISTANT_MODEL)
+    return {"success": True, "errors": [], "conversation": conversation}
+
+
+@assistant_mutations.field("sendAssistantMessage")
+def resolve_send_message(_, info, input):
+    user = info.context["request"].user
+    try:
+        conversation, text = prepare_send(user, input["conversation_id"], input["message"])
+        result = run_turn(user, conversation, text)
+    except SendError as error:
+        conversation = get_conversation(user, input["conversation_id"]) if error.code != "NOT_FOUND" else None
+        return {"success": False, "errors": [error.code], "message": None, "conversation": conversation}
+    conversation.refresh_from_db()
+    return {
+        "success": result.error_code is None,
+        "errors": [result.error_code] if result.error_code else [],
+        "message": result.message,
+        "conversation": conversation,
+    }
+
+
+@assistant_mutations.field("renameAssistantConversation")
+def resolve_rename_conversation(_, info, input):
+    user = info.context["request"].user
+    conversation = get_conversation(user, input["id"])
+    if conversation is None or not user.has_perm("assistant.update_conversation", conversation):
+        return {"success": False, "errors": ["NOT_FOUND"], "conversation": None}
+    title = " ".join(input["title"].split())
+    if not title or len(title) > MAX_TITLE_CHARS:
+        return {"success": False, "errors": ["INVALID_TITLE"], "conversation": conversation}
+    conversation.title = title
+    conversation.save(update_fields=["title", "updated_at"])
+    return {"success": True, "errors": [], "conversation": conversation}
+
+
+@assistant_mutations.field("deleteAssistantConversation")
+def resolve_delete_conversation(_, info, input):
+    user = info.context["request"].user
+    conversation = get_conversation(user, input["id"])
+    if conversation is None or not user.has_perm("assistant.delete_conversation", conversation):
+        return {"success": False, "errors": ["NOT_FOUND"]}
+    conversation.delete()
+    return {"success": True, "errors": []}
+
+
+bindables = [assistant_mutations]

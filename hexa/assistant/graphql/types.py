@@ -1,0 +1,81 @@
+from ariadne import EnumType, ObjectType
+from django.conf import settings
+
+from hexa.core.pagination import MAX_PER_PAGE, result_page
+
+from ..models import MessageRole, MessageStatus
+
+conversation_object = ObjectType("AssistantConversation")
+message_object = ObjectType("AssistantMessage")
+tool_execution_object = ObjectType("AssistantToolExecution")
+workspace_object = ObjectType("Workspace")
+
+message_role_enum = EnumType("AssistantMessageRole", {"USER": MessageRole.USER, "ASSISTANT": MessageRole.ASSISTANT})
+message_status_enum = EnumType("AssistantMessageStatus", {s.name: s.value for s in MessageStatus})
+
+
+def _money(obj, _):
+    return format(obj.cost.normalize(), "f") if obj.cost else "0"
+
+
+for _object in (conversation_object, message_object):
+    _object.set_field("cost", _money)
+
+
+@workspace_object.field("assistantConversations")
+def resolve_workspace_conversations(workspace, info, page=None, per_page=None):
+    from ..models import Conversation
+
+    user = info.context["request"].user
+    conversations = Conversation.objects.filter_for_user(user).filter(workspace=workspace).select_related("workspace")
+    return result_page(conversations.order_by("-updated_at"), page, per_page)
+
+
+@conversation_object.field("offlineModel")
+def resolve_offline_model(conversation, _):
+    return settings.ASSISTANT_OFFLINE_MODEL
+
+
+@conversation_object.field("isRunning")
+def resolve_is_running(conversation, _):
+    return conversation.is_running
+
+
+@conversation_object.field("messages")
+def resolve_messages(conversation, _, page=None, per_page=None):
+    """Page 1 is the newest messages, so that a chat opens at its end and loads older
+    pages on scroll; within a page, messages are oldest first."""
+    messages = conversation.messages.prefetch_related("tool_executions")
+    result = result_page(messages.order_by("-index"), page, per_page or 20, max_per_page=MAX_PER_PAGE)
+    result["items"].reverse()
+    return result
+
+
+@message_object.field("errorCode")
+def resolve_error_code(message, _):
+    return message.error_code or None
+
+
+@message_object.field("errorMessage")
+def resolve_error_message(message, _):
+    return message.error_message or None
+
+
+@message_object.field("stopReason")
+def resolve_stop_reason(message, _):
+    return message.stop_reason or None
+
+
+@message_object.field("toolExecutions")
+def resolve_tool_executions(message, _):
+    return message.tool_executions.all()
+
+
+bindables = [
+    conversation_object,
+    message_object,
+    tool_execution_object,
+    workspace_object,
+    message_role_enum,
+    message_status_enum,
+]

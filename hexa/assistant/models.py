@@ -1,0 +1,171 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from hexa.core.models import Base, BaseQuerySet
+
+# A turn whose worker died keeps its conversation busy at most this long.
+STALE_TURN_AFTER = timedelta(minutes=15)
+
+MONEY = {"max_digits": 18, "decimal_places": 8, "default": Decimal("0")}
+
+
+class Usage(models.Model):
+    """Token counts and cost, kept on messages and summed on conversations."""
+
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    cache_creation_input_tokens = models.BigIntegerField(default=0)
+    cache_read_input_tokens = models.BigIntegerField(default=0)
+    cost = models.DecimalField(**MONEY)
+
+    USAGE_FIELDS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "cost")
+
+    class Meta:
+        abstract = True
+
+
+class ConversationQuerySet(BaseQuerySet):
+    def filter_for_user(self, user):
+        # Conversations are private: only their owner, and only while still a member of the
+        # workspace. Superusers see them in the Django admin, not through the API.
+        return self._filter_for_user_and_query_object(
+            user, Q(user=user, workspace__memberships__user=user), return_all_if_superuser=False
+        )
+
+
+class Conversation(Base, Usage):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assistant_conversations")
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="assistant_conversations"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    model = models.CharField(max_length=100)
+    # Set while a turn runs: one turn at a time per conversation, across processes.
+    turn_started_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["workspace", "user", "-updated_at"])]
+
+    def __str__(self):
+        return self.title or f"Conversation {self.id}"
+
+    @property
+    def is_running(self):
+        return self.turn_started_at is not None and timezone.now() - self.turn_started_at < STALE_TURN_AFTER
+
+    def try_start_turn(self) -> bool:
+        """Mark a turn as running, atomically; False if another one already runs."""
+        now = timezone.now()
+        claimed = (
+            Conversation.objects.filter(pk=self.pk)
+            .filter(Q(turn_started_at__isnull=True) | Q(turn_started_at__lt=now - STALE_TURN_AFTER))
+            .update(turn_started_at=now)
+        )
+        if claimed:
+            self.turn_started_at = now
+        return bool(claimed)
+
+    def end_turn(self):
+        Conversation.objects.filter(pk=self.pk).update(turn_started_at=None, updated_at=timezone.now())
+        self.turn_started_at = None
+
+    def add_usage(self, usage: dict):
+        Conversation.objects.filter(pk=self.pk).update(**{f: F(f) + usage[f] for f in self.USAGE_FIELDS})
+
+
+class MessageRole(models.TextChoices):
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETE = "complete"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class MessageQuerySet(BaseQuerySet):
+    def filter_for_user(self, user):
+        return self.filter(conversation__in=Conversation.objects.filter_for_user(user))
+
+
+class Message(Base, Usage):
+    """One user message, or the assistant's whole answer to it.
+
+    `content` holds the API messages this message contributes to the conversation history,
+    exactly as sent to / received from the Messages API: a user message is one
+    `{"role": "user", ...}`; an assistant turn is the sequence of assistant responses and
+    the user messages carrying tool results in between.
+    """
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    index = models.PositiveIntegerField()
+    role = models.CharField(max_length=16, choices=MessageRole.choices)
+    content = models.JSONField(default=list)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=MessageStatus.choices, default=MessageStatus.PENDING)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    stop_reason = models.CharField(max_length=32, blank=True)
+    model_calls = models.PositiveIntegerField(default=0)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["conversation", "index"]
+        constraints = [models.UniqueConstraint(fields=["conversation", "index"], name="assistant_message_unique_index")]
+
+    def __str__(self):
+        return f"{self.role} #{self.index}"
+
+
+class ToolExecutionStatus(models.TextChoices):
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    PENDING_APPROVAL = "PENDING_APPROVAL"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+class ToolExecutionQuerySet(BaseQuerySet):
+    def filter_for_user(self, user):
+        return self.filter(conversation__in=Conversation.objects.filter_for_user(user))
+
+
+class ToolExecution(Base):
+    """The audit row of one tool call made by the model."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="tool_executions")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="tool_executions")
+    tool_use_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=100)
+    input = models.JSONField(default=dict)
+    output = models.JSONField(null=True, blank=True)
+    success = models.BooleanField(null=True)
+    status = models.CharField(max_length=32, choices=ToolExecutionStatus.choices, default=ToolExecutionStatus.RUNNING)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Approvals of writes (PENDING_APPROVAL → APPROVED / REJECTED)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    # Whether the model has been told how its approval request was resolved.
+    outcome_reported = models.BooleanField(default=False)
+
+    objects = ToolExecutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.status})"

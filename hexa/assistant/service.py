@@ -1,0 +1,49 @@
+"""What the GraphQL mutations and the streaming views do: checks, then a turn."""
+
+from django.conf import settings
+
+from .agent import Turn, TurnResult
+from .models import Conversation
+
+MAX_MESSAGE_CHARS = 32_000
+
+
+class SendError(Exception):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def get_conversation(user, conversation_id) -> Conversation | None:
+    """The user's conversation, or None: someone else's is indistinguishable from a missing one."""
+    return Conversation.objects.filter_for_user(user).select_related("workspace").filter(pk=conversation_id).first()
+
+
+def prepare_send(user, conversation_id, text) -> tuple[Conversation, str]:
+    """Every check made before a turn starts; raises SendError with a typed code."""
+    conversation = get_conversation(user, conversation_id)
+    if conversation is None or not user.has_perm("assistant.send_message", conversation):
+        raise SendError("NOT_FOUND")
+    text = (text or "").strip()
+    if not text:
+        raise SendError("EMPTY_MESSAGE")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise SendError("MESSAGE_TOO_LONG")
+    if not settings.ANTHROPIC_API_KEY:
+        raise SendError("ASSISTANT_NOT_CONFIGURED")
+    return conversation, text
+
+
+def run_turn(user, conversation: Conversation, text: str, emit=None) -> TurnResult:
+    """Run one turn; CONVERSATION_BUSY if another one runs in this conversation (any process)."""
+    if not conversation.try_start_turn():
+        raise SendError("CONVERSATION_BUSY")
+    try:
+        return Turn(conversation, user, text, emit=emit).run()
+    finally:
+        conversation.end_turn()
+
+
+def send_message(user, conversation_id, text, emit=None) -> TurnResult:
+    conversation, text = prepare_send(user, conversation_id, text)
+    return run_turn(user, conversation, text, emit=emit)

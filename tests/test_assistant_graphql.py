@@ -1,0 +1,135 @@
+"""The assistant's GraphQL API, over HTTP, with the real SDK talking to the local model server."""
+
+import pytest
+
+from hexa.assistant.local_model import error_reply, text_reply, tool_reply
+from hexa.assistant.models import Conversation
+
+CREATE = """mutation($slug: String!) { createAssistantConversation(input: {workspaceSlug: $slug}) {
+  success errors conversation { id title model offlineModel isRunning cost workspace { slug } } } }"""
+SEND = """mutation($id: UUID!, $text: String!) { sendAssistantMessage(input: {conversationId: $id, message: $text}) {
+  success errors
+  message { role text status errorCode stopReason modelCalls inputTokens outputTokens cost
+            toolExecutions { name input output success status durationMs } }
+  conversation { id title cost inputTokens isRunning } } }"""
+CONVERSATION = """query($id: UUID!, $page: Int, $perPage: Int) { assistantConversation(id: $id) {
+  id title cost messages(page: $page, perPage: $perPage) { pageNumber totalPages totalItems items { role text status } } } }"""
+LIST = """query($slug: String!) { workspace(slug: $slug) { assistantConversations(page: 1, perPage: 10) {
+  totalItems items { id title cost } } } }"""
+
+
+def create(gql, slug):
+    result = gql(CREATE, {"slug": slug})["data"]["createAssistantConversation"]
+    assert result["success"], result
+    return result["conversation"]
+
+
+def test_create_send_and_read_back_a_whole_turn(gql, roles, model):
+    gql.login(roles["viewer"])  # any member may use the assistant
+    conversation = create(gql, roles["workspace"].slug)
+    assert conversation["title"] == "" and conversation["cost"] == "0" and conversation["offlineModel"] is False
+    model.script(
+        tool_reply([("query_database", {"query": "SELECT 'Bo' AS district, 12 AS cases"})], usage={"input_tokens": 2000, "output_tokens": 100}),
+        text_reply("Bo had 12 cases.", usage={"input_tokens": 2100, "output_tokens": 20}),
+    )
+    result = gql(SEND, {"id": conversation["id"], "text": "Which district had the most cases?"})["data"]["sendAssistantMessage"]
+    assert result["success"] is True and result["errors"] == []
+    message = result["message"]
+    assert (message["role"], message["status"], message["text"], message["modelCalls"]) == ("ASSISTANT", "COMPLETE", "Bo had 12 cases.", 2)
+    assert (message["inputTokens"], message["outputTokens"]) == (4100, 120)
+    assert message["cost"] == "0.0235"  # 4100 * 5 / 1e6 + 120 * 25 / 1e6
+    [execution] = message["toolExecutions"]
+    assert execution["name"] == "query_database" and execution["success"] and execution["status"] == "COMPLETED"
+    assert execution["output"]["rows"] == [["Bo", 12]]
+    assert result["conversation"]["cost"] == "0.0235" and result["conversation"]["title"] == "Which district had the most cases?"
+
+    listed = gql(LIST, {"slug": roles["workspace"].slug})["data"]["workspace"]["assistantConversations"]
+    assert listed["totalItems"] == 1 and listed["items"][0]["cost"] == "0.0235"
+    read = gql(CONVERSATION, {"id": conversation["id"]})["data"]["assistantConversation"]
+    assert [m["role"] for m in read["messages"]["items"]] == ["USER", "ASSISTANT"]
+
+
+def test_messages_are_paginated_newest_page_first(gql, roles, model):
+    gql.login(roles["editor"])
+    conversation = create(gql, roles["workspace"].slug)
+    for n in range(3):
+        model.script(text_reply(f"answer {n}"))
+        gql(SEND, {"id": conversation["id"], "text": f"question {n}"})
+    page1 = gql(CONVERSATION, {"id": conversation["id"], "page": 1, "perPage": 4})["data"]["assistantConversation"]["messages"]
+    assert page1["totalItems"] == 6 and page1["totalPages"] == 2
+    assert [m["text"] for m in page1["items"]] == ["question 1", "answer 1", "question 2", "answer 2"]
+    page2 = gql(CONVERSATION, {"id": conversation["id"], "page": 2, "perPage": 4})["data"]["assistantConversation"]["messages"]
+    assert [m["text"] for m in page2["items"]] == ["question 0", "answer 0"]
+
+
+def test_failed_turn_is_data_with_the_partial_message(gql, roles, model):
+    gql.login(roles["editor"])
+    conversation = create(gql, roles["workspace"].slug)
+    model.script(error_reply(529))
+    result = gql(SEND, {"id": conversation["id"], "text": "hello"})["data"]["sendAssistantMessage"]
+    assert result["success"] is False and result["errors"] == ["OVERLOADED"]
+    assert result["message"]["status"] == "FAILED" and result["message"]["errorCode"] == "OVERLOADED"
+    assert result["conversation"]["isRunning"] is False
+
+
+@pytest.mark.parametrize("text,code", [("", "EMPTY_MESSAGE"), ("x" * 32_001, "MESSAGE_TOO_LONG")])
+def test_bad_messages_are_typed_errors(gql, roles, model, text, code):
+    gql.login(roles["editor"])
+    conversation = create(gql, roles["workspace"].slug)
+    result = gql(SEND, {"id": conversation["id"], "text": text})["data"]["sendAssistantMessage"]
+    assert result == {"success": False, "errors": [code], "message": None, "conversation": result["conversation"]}
+    assert result["conversation"]["id"] == conversation["id"]
+
+
+def test_another_users_conversation_does_not_exist_for_them(gql, roles, model):
+    gql.login(roles["editor"])
+    conversation = create(gql, roles["workspace"].slug)
+    gql.login(roles["admin"])  # same workspace, even its admin
+    assert gql(CONVERSATION, {"id": conversation["id"]})["data"]["assistantConversation"] is None
+    result = gql(SEND, {"id": conversation["id"], "text": "hi"})["data"]["sendAssistantMessage"]
+    assert result == {"success": False, "errors": ["NOT_FOUND"], "message": None, "conversation": None}
+    listed = gql(LIST, {"slug": roles["workspace"].slug})["data"]["workspace"]["assistantConversations"]
+    assert listed["totalItems"] == 0
+    rename = gql('mutation($id: UUID!) { renameAssistantConversation(input: {id: $id, title: "mine"}) { success errors } }', {"id": conversation["id"]})
+    assert rename["data"]["renameAssistantConversation"] == {"success": False, "errors": ["NOT_FOUND"]}
+    assert not model.server.requests
+
+
+def test_outsiders_cannot_create_in_a_workspace(gql, roles):
+    gql.login(roles["outsider"])
+    result = gql(CREATE, {"slug": roles["workspace"].slug})["data"]["createAssistantConversation"]
+    assert result == {"success": False, "errors": ["WORKSPACE_NOT_FOUND"], "conversation": None}
+    assert not Conversation.objects.exists()
+
+
+def test_a_removed_member_loses_access(gql, roles, model):
+    gql.login(roles["viewer"])
+    conversation = create(gql, roles["workspace"].slug)
+    roles["workspace"].memberships.filter(user=roles["viewer"]).delete()
+    assert gql(CONVERSATION, {"id": conversation["id"]})["data"]["assistantConversation"] is None
+    result = gql(SEND, {"id": conversation["id"], "text": "hi"})["data"]["sendAssistantMessage"]
+    assert result["errors"] == ["NOT_FOUND"]
+
+
+def test_anonymous_and_malformed_ids(gql, roles):
+    result = gql(CONVERSATION, {"id": "00000000-0000-0000-0000-000000000000"})
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    gql.login(roles["editor"])
+    result = gql(CONVERSATION, {"id": "not-a-uuid"})
+    assert "Not a valid UUID" in result["errors"][0]["message"]
+    result = gql(CONVERSATION, {"id": "00000000-0000-0000-0000-000000000000"})
+    assert result == {"data": {"assistantConversation": None}}
+
+
+def test_rename_and_delete(gql, roles):
+    gql.login(roles["editor"])
+    conversation = create(gql, roles["workspace"].slug)
+    rename = 'mutation($id: UUID!, $t: String!) { renameAssistantConversation(input: {id: $id, title: $t}) { success errors conversation { title } } }'
+    assert gql(rename, {"id": conversation["id"], "t": "  Malaria   Q4 "})["data"]["renameAssistantConversation"] == {
+        "success": True, "errors": [], "conversation": {"title": "Malaria Q4"}
+    }
+    assert gql(rename, {"id": conversation["id"], "t": "   "})["data"]["renameAssistantConversation"]["errors"] == ["INVALID_TITLE"]
+    delete = 'mutation($id: UUID!) { deleteAssistantConversation(input: {id: $id}) { success errors } }'
+    assert gql(delete, {"id": conversation["id"]})["data"]["deleteAssistantConversation"] == {"success": True, "errors": []}
+    assert gql(delete, {"id": conversation["id"]})["data"]["deleteAssistantConversation"] == {"success": False, "errors": ["NOT_FOUND"]}
+    assert not Conversation.objects.exists()
