@@ -156,6 +156,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # one line per model call is noise; errors still show
+    "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "anthropic")},
 }
 ASSISTANT_API_MAX_RETRIES = env_int("ASSISTANT_API_MAX_RETRIES", 2)
 ASSISTANT_API_TIMEOUT_S = env_int("ASSISTANT_API_TIMEOUT_S", 600)

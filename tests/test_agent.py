@@ -229,7 +229,7 @@ class TestHistory:
         assert "cache_control" not in json.dumps(messages[0])
 
     def test_large_tool_results_are_shortened_in_later_turns(self, model, conversation):
-        query = f"SELECT repeat('x', {HISTORY_TOOL_RESULT_MAX_CHARS}) AS big, generate_series(1, 3)"
+        query = "SELECT repeat('x', 1500) AS big FROM generate_series(1, 20)"
         model.script(tool_reply([("query_database", {"query": query})]), text_reply("Big."))
         send(conversation)
         full = last_user_blocks(bodies(model)[1])[0]["content"]
