@@ -19,7 +19,8 @@ from . import pricing
 from .history import history_messages, with_cache_breakpoints
 from .models import Conversation, Message, MessageRole, MessageStatus, ToolExecution, ToolExecutionStatus
 from .prompts import system_prompt
-from .tool_executors import is_error, run_tool
+from .approvals import outcomes_note, propose_write
+from .tool_executors import is_error, run_tool, validate_input
 from .tools import tool_definitions
 
 logger = logging.getLogger(__name__)
@@ -114,11 +115,15 @@ class Turn:
         with transaction.atomic():
             last = self.conversation.messages.aggregate(last=Max("index"))["last"]
             index = -1 if last is None else last
+            blocks = [{"type": "text", "text": self.text}]
+            note = outcomes_note(self.conversation)
+            if note:  # the model learns what became of the writes it proposed
+                blocks.insert(0, {"type": "text", "text": note})
             self.user_message = Message.objects.create(
                 conversation=self.conversation,
                 index=index + 1,
                 role=MessageRole.USER,
-                content=[{"role": "user", "content": [{"type": "text", "text": self.text}]}],
+                content=[{"role": "user", "content": blocks}],
                 text=self.text,
                 status=MessageStatus.COMPLETE,
             )
@@ -257,7 +262,7 @@ class Turn:
                 output = self.execute_tool(execution)
             execution.duration_ms = int((time.monotonic() - started) * 1000)
             execution.output = output
-            execution.success = not is_error(output)
+            execution.success = None if execution.status == ToolExecutionStatus.PENDING_APPROVAL else not is_error(output)
             if execution.status == ToolExecutionStatus.RUNNING:
                 execution.status = ToolExecutionStatus.COMPLETED if execution.success else ToolExecutionStatus.FAILED
             execution.save()
@@ -269,6 +274,11 @@ class Turn:
         return results
 
     def execute_tool(self, execution: ToolExecution) -> dict:
+        if execution.name == "write_file" and validate_input("write_file", execution.input) is None:
+            output = propose_write(execution, self.user, self.workspace)
+            if execution.status == ToolExecutionStatus.PENDING_APPROVAL:
+                self.emit("approval_required", {"id": str(execution.id), "tool_use_id": execution.tool_use_id, **execution.proposal})
+            return output
         return run_tool(self.user, self.workspace, execution.name, execution.input)
 
     @staticmethod

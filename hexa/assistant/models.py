@@ -156,7 +156,10 @@ class ToolExecution(Base):
     success = models.BooleanField(null=True)
     status = models.CharField(max_length=32, choices=ToolExecutionStatus.choices, default=ToolExecutionStatus.RUNNING)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    # Approvals of writes (PENDING_APPROVAL → APPROVED / REJECTED)
+    # A write proposed by the model and held for the user's decision (PENDING_APPROVAL →
+    # APPROVED, REJECTED, or FAILED when the approved write could not be made):
+    # {"path", "action": "create" | "overwrite", "size", "diff", "base_sha256"}
+    proposal = models.JSONField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
     # Whether the model has been told how its approval request was resolved.

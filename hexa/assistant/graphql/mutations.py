@@ -3,6 +3,7 @@ from django.conf import settings
 
 from hexa.workspaces.models import Workspace
 
+from .. import approvals
 from ..models import Conversation
 from ..service import SendError, get_conversation, prepare_send, run_turn
 
@@ -63,6 +64,25 @@ def resolve_delete_conversation(_, info, input):
         return {"success": False, "errors": ["NOT_FOUND"]}
     conversation.delete()
     return {"success": True, "errors": []}
+
+
+KNOWN_WRITE_ERRORS = {"FILE_CHANGED", "PERMISSION_DENIED", "INVALID_PATH", "FILE_TOO_LARGE", "NOT_FOUND", "ALREADY_RESOLVED"}
+
+
+def _resolution(execution, error):
+    if error and error not in KNOWN_WRITE_ERRORS:
+        error = "WRITE_FAILED"
+    return {"success": error is None, "errors": [error] if error else [], "tool_execution": execution}
+
+
+@assistant_mutations.field("approveAssistantToolExecution")
+def resolve_approve(_, info, id):
+    return _resolution(*approvals.approve(info.context["request"].user, id))
+
+
+@assistant_mutations.field("rejectAssistantToolExecution")
+def resolve_reject(_, info, id, reason=None):
+    return _resolution(*approvals.reject(info.context["request"].user, id, reason))
 
 
 bindables = [assistant_mutations]

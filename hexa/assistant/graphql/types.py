@@ -3,7 +3,7 @@ from django.conf import settings
 
 from hexa.core.pagination import MAX_PER_PAGE, result_page
 
-from ..models import MessageRole, MessageStatus
+from ..models import MessageRole, MessageStatus, ToolExecutionStatus
 
 conversation_object = ObjectType("AssistantConversation")
 message_object = ObjectType("AssistantMessage")
@@ -69,6 +69,29 @@ def resolve_stop_reason(message, _):
 @message_object.field("toolExecutions")
 def resolve_tool_executions(message, _):
     return message.tool_executions.all()
+
+
+@message_object.field("pendingApprovals")
+def resolve_message_pending_approvals(message, _):
+    return [e for e in message.tool_executions.all() if e.status == ToolExecutionStatus.PENDING_APPROVAL]
+
+
+@conversation_object.field("pendingApprovals")
+def resolve_conversation_pending_approvals(conversation, _):
+    return conversation.tool_executions.filter(status=ToolExecutionStatus.PENDING_APPROVAL).order_by("created_at")
+
+
+@tool_execution_object.field("proposal")
+def resolve_proposal(execution, _):
+    if not execution.proposal:
+        return None
+    return {
+        **execution.proposal,
+        "action": execution.proposal["action"].upper(),
+        "content": execution.input.get("content", ""),
+        "rejection_reason": execution.rejection_reason or None,
+        "resolved_at": execution.resolved_at,
+    }
 
 
 bindables = [

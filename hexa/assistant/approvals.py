@@ -1,0 +1,128 @@
+"""Human approval of file writes, enforced by the server rather than by the prompt.
+
+A file or a table row may carry instructions meant to trick the model, so when the model
+calls write_file nothing is written: the call is held as a PENDING_APPROVAL tool execution
+with a diff, and only the conversation's owner can approve it. On approval every check is
+made again (path containment, role, size) and the write is refused with FILE_CHANGED if
+the file is no longer what the user saw in the diff.
+"""
+
+import difflib
+
+from django.db import transaction
+from django.utils import timezone
+
+from .executors.errors import is_error
+from .executors.files import UserFileSystemTools
+from .models import ToolExecution, ToolExecutionStatus
+
+MAX_DIFF_CHARS = 200_000
+MAX_REASON_CHARS = 2_000
+RESOLVED = (ToolExecutionStatus.APPROVED, ToolExecutionStatus.REJECTED, ToolExecutionStatus.FAILED)
+
+
+def _diff(path, old: str | None, new: str) -> str:
+    lines = difflib.unified_diff(
+        (old or "").splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
+    )
+    diff = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    if len(diff) > MAX_DIFF_CHARS:
+        diff = diff[:MAX_DIFF_CHARS] + f"\n… diff cut at {MAX_DIFF_CHARS:,} characters\n"
+    return diff
+
+
+def propose_write(execution: ToolExecution, user, workspace) -> dict:
+    """Hold a write_file call for approval; returns the tool result for the model."""
+    tool_input = execution.input
+    preview = UserFileSystemTools(user, workspace).preview_write(tool_input["path"], tool_input["content"])
+    if is_error(preview):
+        return preview  # e.g. a VIEWER: refused now, nothing to approve
+    action = "create" if preview["created"] else "overwrite"
+    diffable = preview["created"] or preview.get("current_content") is not None
+    execution.proposal = {
+        "path": preview["path"],
+        "action": action,
+        "size": preview["size"],
+        "diff": _diff(preview["path"], preview.get("current_content"), tool_input["content"]) if diffable else None,
+        "base_sha256": preview["current_sha256"] or "absent",
+    }
+    execution.status = ToolExecutionStatus.PENDING_APPROVAL
+    return {
+        "status": "pending_approval",
+        "path": preview["path"],
+        "action": action,
+        "message": (
+            f"Nothing has been written yet: the {action} of {preview['path']} awaits the user's approval in the "
+            "interface. Tell the user what you proposed and why. You will be told the outcome in a later turn."
+        ),
+    }
+
+
+def _pending(user, execution_id):
+    return (
+        ToolExecution.objects.filter_for_user(user)
+        .select_for_update(of=("self",))
+        .select_related("conversation__workspace")
+        .filter(pk=execution_id, proposal__isnull=False)
+        .first()
+    )
+
+
+def approve(user, execution_id) -> tuple[ToolExecution | None, str | None]:
+    """Write the proposed file; returns (execution, error code or None)."""
+    with transaction.atomic():
+        execution = _pending(user, execution_id)
+        if execution is None or not user.has_perm("assistant.send_message", execution.conversation):
+            return None, "NOT_FOUND"
+        if execution.status != ToolExecutionStatus.PENDING_APPROVAL:
+            return execution, "ALREADY_RESOLVED"
+        fs = UserFileSystemTools(user, execution.conversation.workspace)
+        result = fs.write_file(
+            execution.input["path"], execution.input["content"], expected_sha256=execution.proposal["base_sha256"]
+        )
+        execution.status = ToolExecutionStatus.FAILED if is_error(result) else ToolExecutionStatus.APPROVED
+        execution.success = not is_error(result)
+        execution.output = {"proposal": execution.output, "write": result}
+        execution.resolved_at = timezone.now()
+        execution.save()
+    return execution, result["error"]["code"] if is_error(result) else None
+
+
+def reject(user, execution_id, reason=None) -> tuple[ToolExecution | None, str | None]:
+    with transaction.atomic():
+        execution = _pending(user, execution_id)
+        if execution is None or not user.has_perm("assistant.send_message", execution.conversation):
+            return None, "NOT_FOUND"
+        if execution.status != ToolExecutionStatus.PENDING_APPROVAL:
+            return execution, "ALREADY_RESOLVED"
+        execution.status = ToolExecutionStatus.REJECTED
+        execution.success = False
+        execution.rejection_reason = (reason or "").strip()[:MAX_REASON_CHARS]
+        execution.resolved_at = timezone.now()
+        execution.save()
+    return execution, None
+
+
+def _outcome(execution: ToolExecution) -> str:
+    path, action = execution.proposal["path"], execution.proposal["action"]
+    if execution.status == ToolExecutionStatus.APPROVED:
+        return f"- The {action} of {path} was approved by the user and written."
+    if execution.status == ToolExecutionStatus.REJECTED:
+        reason = f' Their reason: "{execution.rejection_reason}"' if execution.rejection_reason else ""
+        return f"- The {action} of {path} was rejected by the user; nothing was written.{reason}"
+    if execution.status == ToolExecutionStatus.FAILED:
+        error = (execution.output or {}).get("write", {}).get("error", {})
+        return f"- The {action} of {path} was approved but could not be made ({error.get('code')}: {error.get('message')}); nothing was written."
+    return f"- The {action} of {path} is still awaiting the user's decision."
+
+
+def outcomes_note(conversation) -> str | None:
+    """What became of the proposed writes the model has not heard about yet, for the next
+    user message; marks the resolved ones as reported."""
+    executions = list(
+        ToolExecution.objects.filter(conversation=conversation, proposal__isnull=False, outcome_reported=False).order_by("created_at")
+    )
+    if not executions:
+        return None
+    ToolExecution.objects.filter(pk__in=[e.pk for e in executions if e.status in RESOLVED]).update(outcome_reported=True)
+    return "[Update from the OpenHEXA interface on files you proposed to write]\n" + "\n".join(_outcome(e) for e in executions)
