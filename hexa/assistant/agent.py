@@ -20,6 +20,7 @@ from .history import history_messages, with_cache_breakpoints
 from .models import Conversation, Message, MessageRole, MessageStatus, ToolExecution, ToolExecutionStatus
 from .prompts import system_prompt
 from .approvals import outcomes_note, propose_write
+from .context import workspace_context
 from .tool_executors import is_error, run_tool, validate_input
 from .tools import tool_definitions
 
@@ -181,6 +182,9 @@ class Turn:
 
     def _request(self, turn_messages):
         role = self.workspace.role_of(self.user)
+        if not self.conversation.context:
+            self.conversation.context = workspace_context(self.user, self.workspace)
+            Conversation.objects.filter(pk=self.conversation.pk).update(context=self.conversation.context)
         tools = tool_definitions()
         tools[-1] = {**tools[-1], "cache_control": {"type": "ephemeral"}}
         earlier = self.conversation.messages.filter(index__lt=self.user_message.index).order_by("index")
@@ -189,11 +193,8 @@ class Turn:
             "model": self.model,
             "max_tokens": MAX_OUTPUT_TOKENS,
             "system": [
-                {
-                    "type": "text",
-                    "text": system_prompt(self.workspace, self.user, role),
-                    "cache_control": {"type": "ephemeral"},
-                }
+                {"type": "text", "text": system_prompt(self.workspace, self.user, role)},
+                {"type": "text", "text": self.conversation.context, "cache_control": {"type": "ephemeral"}},
             ],
             "tools": tools,
             "messages": with_cache_breakpoints(messages),

@@ -45,6 +45,8 @@ class Conversation(Base, Usage):
     )
     title = models.CharField(max_length=200, blank=True)
     model = models.CharField(max_length=100)
+    # The workspace snapshot given to the model (see context.py), taken at the first turn.
+    context = models.TextField(blank=True)
     # Set while a turn runs: one turn at a time per conversation, across processes.
     turn_started_at = models.DateTimeField(null=True, blank=True)
 
