@@ -146,10 +146,19 @@ ASSISTANT_MODEL = os.environ.get("ASSISTANT_MODEL", "claude-opus-4-5-20251101")
 ASSISTANT_MAX_TOOL_ROUNDS = env_int("ASSISTANT_MAX_TOOL_ROUNDS", 20)
 ASSISTANT_QUERY_TIMEOUT_MS = env_int("ASSISTANT_QUERY_TIMEOUT_MS", 10_000)
 ASSISTANT_QUERY_MAX_ROWS = env_int("ASSISTANT_QUERY_MAX_ROWS", 1000)
-ASSISTANT_READ_MAX_BYTES = env_int("ASSISTANT_READ_MAX_BYTES", 200_000)
+ASSISTANT_READ_MAX_BYTES = env_int("ASSISTANT_READ_MAX_BYTES", 100_000)
 ASSISTANT_WRITE_MAX_BYTES = env_int("ASSISTANT_WRITE_MAX_BYTES", 1_000_000)
 ASSISTANT_MONTHLY_LIMIT_USD = os.environ.get("ASSISTANT_MONTHLY_LIMIT_USD", "50")
 ASSISTANT_RATE_LIMIT = os.environ.get("ASSISTANT_RATE_LIMIT", "20/m")
+ASSISTANT_API_MAX_RETRIES = env_int("ASSISTANT_API_MAX_RETRIES", 2)
+ASSISTANT_API_TIMEOUT_S = env_int("ASSISTANT_API_TIMEOUT_S", 600)
+# True when the model behind ANTHROPIC_BASE_URL is the offline stand-in (`make run` with no
+# API key): answers are labelled and cost nothing.
+ASSISTANT_OFFLINE_MODEL = env_bool("ASSISTANT_OFFLINE_MODEL", False)
+
+# Threads per server process for GraphQL resolvers and agent turns (see hexa/core/workers.py);
+# also the most turns one process runs at once.
+WORKER_THREADS = env_int("WORKER_THREADS", 64)
 
 LOGGING = {
     "version": 1,
@@ -159,8 +168,3 @@ LOGGING = {
     # one line per model call is noise; errors still show
     "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "anthropic")},
 }
-ASSISTANT_API_MAX_RETRIES = env_int("ASSISTANT_API_MAX_RETRIES", 2)
-ASSISTANT_API_TIMEOUT_S = env_int("ASSISTANT_API_TIMEOUT_S", 600)
-# True when the model behind ANTHROPIC_BASE_URL is the offline stand-in (`make run` with no
-# API key): answers are labelled and cost nothing.
-ASSISTANT_OFFLINE_MODEL = env_bool("ASSISTANT_OFFLINE_MODEL", False)
