@@ -152,6 +152,8 @@ ASSISTANT_MONTHLY_LIMIT_USD = os.environ.get("ASSISTANT_MONTHLY_LIMIT_USD", "50"
 ASSISTANT_RATE_LIMIT = os.environ.get("ASSISTANT_RATE_LIMIT", "20/m")
 ASSISTANT_API_MAX_RETRIES = env_int("ASSISTANT_API_MAX_RETRIES", 2)
 ASSISTANT_API_TIMEOUT_S = env_int("ASSISTANT_API_TIMEOUT_S", 600)
+# Seconds of silence after which a stream sends a keepalive event.
+ASSISTANT_STREAM_KEEPALIVE_S = float(os.environ.get("ASSISTANT_STREAM_KEEPALIVE_S", "15"))
 # True when the model behind ANTHROPIC_BASE_URL is the offline stand-in (`make run` with no
 # API key): answers are labelled and cost nothing.
 ASSISTANT_OFFLINE_MODEL = env_bool("ASSISTANT_OFFLINE_MODEL", False)

@@ -37,6 +37,10 @@ CUT_OFF_TOOL_CALL = (
 )
 
 
+class TurnCancelled(Exception):
+    pass
+
+
 class TurnError(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -138,7 +142,12 @@ class Turn:
             if not self.conversation.title:
                 self.conversation.title = self.text.strip().splitlines()[0][:80]
                 Conversation.objects.filter(pk=self.conversation.pk).update(title=self.conversation.title)
-        self.emit("user_message", {"message_id": str(self.user_message.id), "text": self.text})
+        event = self.emit(
+            "user_message",
+            {"message_id": str(self.user_message.id), "assistant_message_id": str(self.message.id), "text": self.text},
+        )
+        if isinstance(event, dict) and "seq" in event:
+            self._save(first_event_seq=event["seq"])
 
     def _save(self, **fields):
         for name, value in fields.items():
@@ -165,6 +174,10 @@ class Turn:
         try:
             self.client = self.client or make_client()
             self._loop()
+        except TurnCancelled:
+            self._save(status=MessageStatus.CANCELLED)
+            self.emit("done", {"message_id": str(self.message.id), "status": self.message.status})
+            return TurnResult(self.user_message, self.message)
         except TurnError as error:
             return self._fail(error.code, error.message)
         except anthropic.APIError as error:
@@ -209,6 +222,7 @@ class Turn:
 
     def _loop(self):
         turn_messages: list[dict] = []  # this turn's API messages, after the user's text
+        self._turn_messages = turn_messages
         texts: list[str] = []
         for _ in range(settings.ASSISTANT_MAX_TOOL_ROUNDS):
             self.before_model_call()
@@ -241,13 +255,23 @@ class Turn:
 
     def before_model_call(self):
         """Checks made before every model call (budgets, cancellation)."""
+        self._check_cancel()
+
+    def _check_cancel(self):
+        if self.conversation.cancel_is_requested():
+            raise TurnCancelled()
 
     # -- tools -----------------------------------------------------------------------
 
     def _run_tools(self, tool_uses, cut_off_id=None) -> list[dict]:
         """Run every tool call of one response; their results go back in one user message."""
         results = []
-        for call in tool_uses:
+        for position, call in enumerate(tool_uses):
+            if self.conversation.cancel_is_requested():
+                # keep the history valid: every tool_use gets its result
+                results += [self._tool_result_block(c["id"], {"error": {"code": "CANCELLED", "message": "The user stopped the turn before this tool ran."}}) for c in tool_uses[position:]]
+                self._save(content=self._turn_messages + [{"role": "user", "content": results}])
+                raise TurnCancelled()
             execution = ToolExecution.objects.create(
                 conversation=self.conversation,
                 message=self.message,

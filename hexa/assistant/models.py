@@ -49,6 +49,8 @@ class Conversation(Base, Usage):
     context = models.TextField(blank=True)
     # Set while a turn runs: one turn at a time per conversation, across processes.
     turn_started_at = models.DateTimeField(null=True, blank=True)
+    # Set by cancelAssistantRun; the running turn stops after its current step.
+    cancel_requested = models.BooleanField(default=False)
 
     objects = ConversationQuerySet.as_manager()
 
@@ -69,15 +71,26 @@ class Conversation(Base, Usage):
         claimed = (
             Conversation.objects.filter(pk=self.pk)
             .filter(Q(turn_started_at__isnull=True) | Q(turn_started_at__lt=now - STALE_TURN_AFTER))
-            .update(turn_started_at=now)
+            .update(turn_started_at=now, cancel_requested=False)
         )
         if claimed:
             self.turn_started_at = now
         return bool(claimed)
 
     def end_turn(self):
-        Conversation.objects.filter(pk=self.pk).update(turn_started_at=None, updated_at=timezone.now())
+        Conversation.objects.filter(pk=self.pk).update(
+            turn_started_at=None, cancel_requested=False, updated_at=timezone.now()
+        )
         self.turn_started_at = None
+
+    def request_cancel(self) -> bool:
+        """Ask the running turn to stop; False if no turn runs."""
+        return bool(
+            Conversation.objects.filter(pk=self.pk, turn_started_at__isnull=False).update(cancel_requested=True)
+        )
+
+    def cancel_is_requested(self) -> bool:
+        return Conversation.objects.filter(pk=self.pk, cancel_requested=True).exists()
 
     def add_usage(self, usage: dict):
         Conversation.objects.filter(pk=self.pk).update(**{f: F(f) + usage[f] for f in self.USAGE_FIELDS})
@@ -121,6 +134,9 @@ class Message(Base, Usage):
     model = models.CharField(max_length=100, blank=True)
     stop_reason = models.CharField(max_length=32, blank=True)
     model_calls = models.PositiveIntegerField(default=0)
+    # Sequence number of the turn's first event (see Event): where a page that reloads
+    # mid-turn resumes the stream from.
+    first_event_seq = models.PositiveIntegerField(null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()
 
@@ -174,3 +190,18 @@ class ToolExecution(Base):
 
     def __str__(self):
         return f"{self.name} ({self.status})"
+
+
+class Event(models.Model):
+    """One event of a turn, as streamed to the page, stored so that a reloaded page or
+    another server process can replay it (`/assistant/conversations/<id>/events/?after=`)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    type = models.CharField(max_length=32)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conversation", "seq"]
+        constraints = [models.UniqueConstraint(fields=["conversation", "seq"], name="assistant_event_unique_seq")]

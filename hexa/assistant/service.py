@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from .agent import Turn, TurnResult
+from .events import EventRecorder
 from .models import Conversation
 
 MAX_MESSAGE_CHARS = 32_000
@@ -34,16 +35,25 @@ def prepare_send(user, conversation_id, text) -> tuple[Conversation, str]:
     return conversation, text
 
 
-def run_turn(user, conversation: Conversation, text: str, emit=None) -> TurnResult:
-    """Run one turn; CONVERSATION_BUSY if another one runs in this conversation (any process)."""
+def claim_turn(conversation: Conversation):
+    """CONVERSATION_BUSY if a turn already runs in this conversation, in any process."""
     if not conversation.try_start_turn():
         raise SendError("CONVERSATION_BUSY")
+
+
+def run_claimed_turn(user, conversation: Conversation, text: str, listener=None) -> TurnResult:
+    """Run a turn claimed with claim_turn; its events are stored and passed to `listener`."""
     try:
-        return Turn(conversation, user, text, emit=emit).run()
+        return Turn(conversation, user, text, emit=EventRecorder(conversation, listener)).run()
     finally:
         conversation.end_turn()
 
 
+def run_turn(user, conversation: Conversation, text: str, listener=None) -> TurnResult:
+    claim_turn(conversation)
+    return run_claimed_turn(user, conversation, text, listener)
+
+
 def send_message(user, conversation_id, text, emit=None) -> TurnResult:
     conversation, text = prepare_send(user, conversation_id, text)
-    return run_turn(user, conversation, text, emit=emit)
+    return run_turn(user, conversation, text, listener=emit)

@@ -2,12 +2,12 @@ import json
 import logging
 
 from ariadne import graphql_sync
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
+
+from .workers import run_sync
 
 logger = logging.getLogger(__name__)
 
@@ -19,11 +19,7 @@ def _error(message, status=400):
 
 
 def _execute(schema, data, request):
-    try:
-        return graphql_sync(schema, data, context_value={"request": request}, debug=settings.DEBUG, logger=logger)
-    finally:
-        # This runs on a pool thread: give its connection back rather than keep it open.
-        close_old_connections()
+    return graphql_sync(schema, data, context_value={"request": request}, debug=settings.DEBUG, logger=logger)
 
 
 # CSRF: POSTs must carry `Content-Type: application/json`, which a cross-site form cannot
@@ -48,7 +44,7 @@ async def graphql_view(request):
         return _error("The request body must be a JSON object with a `query` string.")
     if data.get("variables") is not None and not isinstance(data["variables"], dict):
         return _error("`variables` must be a JSON object.")
-    # Resolvers use the ORM, which is synchronous. They run on a pool thread, not on
+    # Resolvers use the ORM, which is synchronous. They run on the worker pool, not on
     # Django's one thread for sync code, so that a long mutation never blocks other users.
-    _, result = await sync_to_async(_execute, thread_sensitive=False)(schema, data, request)
+    _, result = await run_sync(_execute, schema, data, request)
     return JsonResponse(result, status=200)

@@ -66,6 +66,17 @@ def resolve_delete_conversation(_, info, input):
     return {"success": True, "errors": []}
 
 
+@assistant_mutations.field("cancelAssistantRun")
+def resolve_cancel_run(_, info, conversation_id):
+    user = info.context["request"].user
+    conversation = get_conversation(user, conversation_id)
+    if conversation is None or not user.has_perm("assistant.send_message", conversation):
+        return {"success": False, "errors": ["NOT_FOUND"], "conversation": None}
+    if not conversation.request_cancel():
+        return {"success": False, "errors": ["NOT_RUNNING"], "conversation": conversation}
+    return {"success": True, "errors": [], "conversation": conversation}
+
+
 KNOWN_WRITE_ERRORS = {"FILE_CHANGED", "PERMISSION_DENIED", "INVALID_PATH", "FILE_TOO_LARGE", "NOT_FOUND", "ALREADY_RESOLVED"}
 
 

@@ -3,7 +3,8 @@ from django.conf import settings
 
 from hexa.core.pagination import MAX_PER_PAGE, result_page
 
-from ..models import MessageRole, MessageStatus, ToolExecutionStatus
+from ..events import last_seq
+from ..models import Conversation, MessageRole, MessageStatus, ToolExecutionStatus
 
 conversation_object = ObjectType("AssistantConversation")
 message_object = ObjectType("AssistantMessage")
@@ -24,8 +25,6 @@ for _object in (conversation_object, message_object):
 
 @workspace_object.field("assistantConversations")
 def resolve_workspace_conversations(workspace, info, page=None, per_page=None):
-    from ..models import Conversation
-
     user = info.context["request"].user
     conversations = Conversation.objects.filter_for_user(user).filter(workspace=workspace).select_related("workspace")
     return result_page(conversations.order_by("-updated_at"), page, per_page)
@@ -39,6 +38,11 @@ def resolve_offline_model(conversation, _):
 @conversation_object.field("isRunning")
 def resolve_is_running(conversation, _):
     return conversation.is_running
+
+
+@conversation_object.field("lastEventSeq")
+def resolve_last_event_seq(conversation, _):
+    return last_seq(conversation)
 
 
 @conversation_object.field("messages")

@@ -1,0 +1,161 @@
+"""Streaming endpoints: a turn as Server-Sent Events, and the replay of stored events.
+
+    POST /assistant/conversations/<id>/stream/   {"message": "..."}  → text/event-stream
+    GET  /assistant/conversations/<id>/events/?after=<seq>          → text/event-stream
+
+Both are async views: waiting on a stream holds no thread. The turn itself runs on the
+worker pool (hexa.core.workers) and goes on if the client disconnects; its events are
+stored, so the events endpoint (on any server process) replays what was missed and then
+follows the turn until it ends.
+"""
+
+import asyncio
+import json
+import logging
+
+from django.conf import settings
+from django.http import HttpResponseNotAllowed, JsonResponse, StreamingHttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from hexa.core.workers import run_sync, submit
+
+from .events import events_after, frame
+from .models import Conversation
+from .service import SendError, claim_turn, get_conversation, prepare_send, run_claimed_turn
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.1
+STATUS = {
+    "BAD_REQUEST": 400,
+    "EMPTY_MESSAGE": 400,
+    "MESSAGE_TOO_LONG": 400,
+    "UNAUTHENTICATED": 401,
+    "BUDGET_EXCEEDED": 402,
+    "NOT_FOUND": 404,
+    "CONVERSATION_BUSY": 409,
+    "RATE_LIMITED": 429,
+    "ASSISTANT_NOT_CONFIGURED": 503,
+}
+KEEPALIVE = b"event: keepalive\ndata: {}\n\n"
+
+# Turns started by streams: kept referenced until they end, whatever happens to the client.
+_running_turns = set()
+
+
+def _error(code, **extra):
+    return JsonResponse({"errors": [code], **extra}, status=STATUS.get(code, 400))
+
+
+def _event_stream(frames) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(frames, content_type="text/event-stream")
+    # no proxy or compression may hold deltas back
+    response["Cache-Control"] = "no-cache, no-transform"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _prepare(user, conversation_id, text):
+    conversation, text = prepare_send(user, conversation_id, text)
+    claim_turn(conversation)
+    return conversation, text
+
+
+@csrf_exempt
+async def stream_view(request, conversation_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    user = await request.auser()
+    if not user.is_authenticated:
+        return _error("UNAUTHENTICATED")
+    if request.content_type != "application/json":
+        return _error("BAD_REQUEST", message="Send {\"message\": ...} as JSON (Content-Type: application/json).")
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _error("BAD_REQUEST", message="The request body is not valid JSON.")
+    if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+        return _error("BAD_REQUEST", message="The request body must be a JSON object with a `message` string.")
+    try:
+        conversation, text = await run_sync(_prepare, user, conversation_id, body["message"])
+    except SendError as error:
+        return _error(error.code)
+
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue = asyncio.Queue()
+
+    def listener(event_type, data):  # called on the worker thread
+        loop.call_soon_threadsafe(queue.put_nowait, (event_type, data))
+
+    turn = submit(run_claimed_turn, user, conversation, text, listener)
+    _running_turns.add(turn)
+
+    def finished(future):
+        _running_turns.discard(future)
+        if future.cancelled() or future.exception():
+            logger.error("Turn in conversation %s crashed", conversation.pk, exc_info=future.exception())
+            queue.put_nowait(("error", {"code": "INTERNAL_ERROR", "message": "The assistant failed unexpectedly."}))
+        queue.put_nowait(None)
+
+    turn.add_done_callback(finished)
+
+    async def frames():
+        while True:
+            try:
+                item = await asyncio.wait_for(queue.get(), settings.ASSISTANT_STREAM_KEEPALIVE_S)
+            except asyncio.TimeoutError:
+                yield KEEPALIVE
+                continue
+            if item is None:
+                return
+            yield frame(*item)
+
+    return _event_stream(frames())
+
+
+def _is_running(conversation_id) -> bool:
+    conversation = Conversation.objects.filter(pk=conversation_id).only("turn_started_at").first()
+    return conversation is not None and conversation.is_running
+
+
+@csrf_exempt
+async def events_view(request, conversation_id):
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    user = await request.auser()
+    if not user.is_authenticated:
+        return _error("UNAUTHENTICATED")
+    try:
+        after = int(request.GET.get("after", "0"))
+        if after < 0:
+            raise ValueError
+    except ValueError:
+        return _error("BAD_REQUEST", message="`after` must be a sequence number (0 or more).")
+    conversation = await run_sync(get_conversation, user, conversation_id)
+    if conversation is None:
+        return _error("NOT_FOUND")
+
+    async def frames():
+        cursor, silent = after, 0.0
+        while True:
+            batch = await run_sync(events_after, conversation.pk, cursor)
+            for event_type, data in batch:
+                yield frame(event_type, data)
+                cursor = data["seq"]
+            if batch:
+                silent = 0.0
+                continue
+            if not await run_sync(_is_running, conversation.pk):
+                # the turn may have stored its last events just before it ended
+                for event_type, data in await run_sync(events_after, conversation.pk, cursor):
+                    yield frame(event_type, data)
+                return
+            await asyncio.sleep(POLL_SECONDS)
+            silent += POLL_SECONDS
+            if silent >= settings.ASSISTANT_STREAM_KEEPALIVE_S:
+                silent = 0.0
+                yield KEEPALIVE
+
+    return _event_stream(frames())
+
+

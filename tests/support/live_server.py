@@ -1,0 +1,99 @@
+"""Real server processes (uvicorn) on the test database, for what only HTTP shows:
+streaming, disconnects, several processes serving one conversation."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+class LiveServer:
+    def __init__(self, model_url: str, log_dir: Path, **extra_env):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=database_url(),
+            WORKSPACES_DATABASE_URL=settings.WORKSPACES_DATABASE_URL,
+            WORKSPACE_BUCKETS_ROOT=str(settings.WORKSPACE_BUCKETS_ROOT),
+            SECRET_KEY=settings.SECRET_KEY,
+            ENCRYPTION_KEY=settings.ENCRYPTION_KEY,
+            ANTHROPIC_API_KEY="test-key",
+            ANTHROPIC_BASE_URL=model_url,
+            ASSISTANT_API_MAX_RETRIES="0",
+            **{k: str(v) for k, v in extra_env.items()},
+        )
+        self.log = open(log_dir / f"server-{self.port}.log", "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{self.url}/graphql/", timeout=1)
+                break
+            except httpx.HTTPError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"the live server did not start; see {self.log.name}")
+                time.sleep(0.2)
+
+    def client(self, session_key: str | None = None) -> httpx.Client:
+        cookies = {settings.SESSION_COOKIE_NAME: session_key} if session_key else {}
+        return httpx.Client(base_url=self.url, cookies=cookies, timeout=30)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+def session_for(user) -> str:
+    """A logged-in session for `user`, stored in the database the live servers read."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def read_events(response, stop_after=None):
+    """(type, data) of each SSE frame of a streaming httpx response."""
+    import json
+
+    events, event_type, data = [], None, None
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            event_type = line[7:]
+        elif line.startswith("data: "):
+            data = json.loads(line[6:])
+        elif line == "" and event_type:
+            events.append((event_type, data))
+            event_type = data = None
+            if stop_after and stop_after(events):
+                break
+    return events

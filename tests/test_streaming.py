@@ -1,0 +1,188 @@
+"""Streaming turns over real HTTP: uvicorn processes on the test database, the real SDK
+talking to the local model server."""
+
+import threading
+import time
+
+import pytest
+
+from hexa.assistant.local_model import LocalModelServer, ScriptedResponder, text_reply, tool_reply
+from hexa.assistant.models import Conversation, Event, Message
+
+from .support.live_server import LiveServer, read_events, session_for
+
+
+class Switchboard:
+    """One model server for the module; each test scripts its own replies."""
+
+    def __init__(self):
+        self.responder = ScriptedResponder([])
+
+    def __call__(self, body):
+        return self.responder(body)
+
+    def script(self, *replies):
+        self.responder = ScriptedResponder(list(replies))
+
+
+@pytest.fixture(scope="module")
+def board():
+    return Switchboard()
+
+
+@pytest.fixture(scope="module")
+def model_url(board):
+    server = LocalModelServer(board, chunk_delay=0.01).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def servers(django_db_setup, django_db_blocker, model_url, tmp_path_factory):
+    """Two server processes, as behind a load balancer."""
+    logs = tmp_path_factory.mktemp("live-logs")
+    started = [LiveServer(model_url, logs, ASSISTANT_STREAM_KEEPALIVE_S=0.5) for _ in range(2)]
+    yield started
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def chat(transactional_db, roles, servers):
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    session = session_for(roles["editor"])
+    clients = [server.client(session) for server in servers]
+    yield conversation, clients
+    for client in clients:
+        client.close()
+
+
+def stream(client, conversation, message="How many districts?", **kwargs):
+    with client.stream("POST", f"/assistant/conversations/{conversation.id}/stream/", json={"message": message}) as response:
+        assert response.status_code == 200, response.read()
+        assert response.headers["content-type"].startswith("text/event-stream")
+        return read_events(response, **kwargs)
+
+
+def types(events):
+    return [t for t, _ in events if t != "keepalive"]
+
+
+def test_a_tool_using_turn_streams_its_events_in_order(chat, board):
+    conversation, (client, _) = chat
+    board.script(tool_reply([("query_database", {"query": "SELECT 16 AS districts"})], text="Let me count."), text_reply("There are 16 districts in the database."))
+    events = [e for e in stream(client, conversation) if e[0] != "keepalive"]
+    kinds = types(events)
+    assert kinds[0] == "user_message" and kinds[-1] == "done"
+    assert kinds.index("tool_call") < kinds.index("tool_result") < len(kinds) - 1
+    assert kinds.count("usage") == 2 and "error" not in kinds
+    seqs = [data["seq"] for _, data in events]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))  # gap-free, in order
+    tool_result = next(d for t, d in events if t == "tool_result")
+    assert tool_result["name"] == "query_database" and tool_result["output"]["rows"] == [[16]]
+    deltas = "".join(d["text"] for t, d in events if t == "text_delta")
+    assert deltas == "Let me count.There are 16 districts in the database."
+    message = Message.objects.get(pk=events[-1][1]["message_id"])
+    assert message.status == "complete" and message.text == "Let me count.\n\nThere are 16 districts in the database."
+    assert message.first_event_seq == seqs[0]
+    assert [e.type for e in Event.objects.filter(conversation=conversation)] == kinds  # everything stored
+
+
+def test_resume_from_the_middle_on_another_process(chat, board):
+    conversation, (client_a, client_b) = chat
+    board.script(tool_reply([("query_database", {"query": "SELECT 1"})], delay=0.5), text_reply("Finished after a while.", delay=1.0))
+    first = stream(client_a, conversation, stop_after=lambda events: len(events) >= 1)  # then the client goes away
+    assert types(first) == ["user_message"]
+    with client_b.stream("GET", f"/assistant/conversations/{conversation.id}/events/", params={"after": first[-1][1]["seq"]}) as response:
+        rest = read_events(response)
+    kinds = types(rest)
+    assert kinds[-1] == "done" and "tool_result" in kinds and "text_delta" in kinds
+    stored = list(Event.objects.filter(conversation=conversation).values_list("seq", flat=True))
+    assert [first[0][1]["seq"]] + [d["seq"] for t, d in rest if t != "keepalive"] == stored
+    assert Message.objects.get(role="assistant", conversation=conversation).status == "complete"
+
+
+def test_a_client_disconnect_does_not_cancel_the_turn(chat, board):
+    conversation, (client, _) = chat
+    board.script(text_reply("Still answered.", delay=1.0))
+    stream(client, conversation, stop_after=lambda events: True)
+    deadline = time.monotonic() + 10
+    while Message.objects.get(role="assistant", conversation=conversation).status == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    message = Message.objects.get(role="assistant", conversation=conversation)
+    assert message.status == "complete" and message.text == "Still answered."
+    assert Event.objects.filter(conversation=conversation, type="done").exists()
+
+
+def test_replay_of_a_finished_turn_ends_by_itself(chat, board):
+    conversation, (client, other) = chat
+    board.script(text_reply("Short."))
+    events = stream(client, conversation)
+    with other.stream("GET", f"/assistant/conversations/{conversation.id}/events/", params={"after": 0}) as response:
+        replayed = read_events(response)
+    assert replayed == [e for e in events if e[0] != "keepalive"]
+    with other.stream("GET", f"/assistant/conversations/{conversation.id}/events/", params={"after": events[-1][1]["seq"]}) as response:
+        assert read_events(response) == []
+
+
+def test_cancel_stops_after_the_current_step(chat, board):
+    conversation, (client, other) = chat
+    board.script(
+        tool_reply([("query_database", {"query": "SELECT 1"})], delay=0.3),
+        tool_reply([("query_database", {"query": "SELECT 2"})], delay=1.5),
+        text_reply("never sent"),
+    )
+    events = []
+    reader = threading.Thread(target=lambda: events.extend(stream(client, conversation)))
+    reader.start()
+    deadline = time.monotonic() + 10
+    while not Event.objects.filter(conversation=conversation, type="tool_result").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    result = other.post(
+        "/graphql/",
+        json={"query": "mutation($id: UUID!) { cancelAssistantRun(conversationId: $id) { success errors } }", "variables": {"id": str(conversation.id)}},
+    ).json()
+    assert result["data"]["cancelAssistantRun"] == {"success": True, "errors": []}
+    reader.join(15)
+    assert types(events)[-1] == "done" and events[-1][1]["status"] == "cancelled"
+    message = Message.objects.get(role="assistant", conversation=conversation)
+    assert message.status == "cancelled" and message.model_calls == 2  # the call in flight finished, no third
+    assert board.responder.remaining == 1
+    again = other.post(
+        "/graphql/",
+        json={"query": "mutation($id: UUID!) { cancelAssistantRun(conversationId: $id) { success errors } }", "variables": {"id": str(conversation.id)}},
+    ).json()
+    assert again["data"]["cancelAssistantRun"]["errors"] == ["NOT_RUNNING"]
+
+
+def test_errors_before_the_stream_starts_are_json_with_a_status(chat, board, servers, roles):
+    conversation, (client, other) = chat
+    url = f"/assistant/conversations/{conversation.id}/stream/"
+    anonymous = servers[0].client()
+    assert anonymous.post(url, json={"message": "hi"}).status_code == 401
+    assert client.post(url, content=b"message=hi", headers={"content-type": "application/x-www-form-urlencoded"}).status_code == 400
+    assert client.post(url, json={"message": ["not", "text"]}).json() == {"errors": ["BAD_REQUEST"], "message": "The request body must be a JSON object with a `message` string."}
+    empty = client.post(url, json={"message": "   "})
+    assert (empty.status_code, empty.json()["errors"]) == (400, ["EMPTY_MESSAGE"])
+    missing = client.post("/assistant/conversations/00000000-0000-0000-0000-000000000000/stream/", json={"message": "hi"})
+    assert (missing.status_code, missing.json()["errors"]) == (404, ["NOT_FOUND"])
+    someone_else = servers[0].client(session_for(roles["admin"]))
+    assert someone_else.post(url, json={"message": "hi"}).status_code == 404
+    assert someone_else.get(f"/assistant/conversations/{conversation.id}/events/").status_code == 404
+    assert client.get(f"/assistant/conversations/{conversation.id}/events/", params={"after": "-1"}).status_code == 400
+    board.script(text_reply("slow", delay=1.5))
+    reader = threading.Thread(target=lambda: stream(client, conversation))
+    reader.start()
+    time.sleep(0.5)
+    busy = other.post(url, json={"message": "me too"})
+    assert (busy.status_code, busy.json()["errors"]) == (409, ["CONVERSATION_BUSY"])
+    reader.join(10)
+    anonymous.close()
+    someone_else.close()
+
+
+def test_keepalive_during_silence(chat, board):
+    conversation, (client, _) = chat
+    board.script(text_reply("after a pause", delay=1.3))
+    kinds = [t for t, _ in stream(client, conversation)]
+    assert "keepalive" in kinds and kinds[-1] == "done"
