@@ -105,7 +105,11 @@ def tool_definitions() -> list[dict]:
                 "or changes settings is refused. Call describe_tables first to learn table and column names. "
                 f"Returns at most `limit` rows (default 100, at most {max_rows}); `truncated` tells you when there "
                 "were more — aggregate in SQL (GROUP BY, COUNT, SUM) rather than fetching many rows. Queries are "
-                f"stopped after {timeout_s:g} s. On a SQL error the server's message is returned: fix the query and "
+                f"stopped after {timeout_s:g} s. Values longer than 2,000 characters and results over ~100 kB are "
+                "cut (a `note` says so). Dates and timestamps come as ISO strings, intervals as ISO-8601 durations, "
+                "exact numbers as JSON numbers or exact strings. Functions with side effects (pg_sleep, set_config, "
+                "nextval, dblink, server files) are refused, and so are EXPLAIN and SHOW (use "
+                "current_setting('name')). On a SQL error the server's message is returned: fix the query and "
                 "try again. Example: {\"query\": \"SELECT district, SUM(confirmed_cases) AS cases FROM "
                 "district_monthly_cases GROUP BY district ORDER BY cases DESC\", \"limit\": 10}."
             ),
@@ -124,7 +128,10 @@ def tool_definitions() -> list[dict]:
             "description": (
                 "Describe the workspace database. Without `table_name`: every table and view with its columns "
                 "(type, nullable, default), primary and foreign keys, comments and an estimated row count. With "
-                "`table_name`: that table in detail plus a few sample rows. Use it before writing SQL. "
+                "`table_name` (`table`, `schema.table` or a \"Quoted\" name): that table in detail with its indexes, a "
+                "view's definition and a few sample rows. On large databases only the first tables come with "
+                "their columns and the rest are named in `more_tables`: call again with table_name for those. "
+                "Use it before writing SQL. "
                 "Example: {} or {\"table_name\": \"malaria_cases\"}."
             ),
             "input_schema": {
