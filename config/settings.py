@@ -100,7 +100,10 @@ else:
 
     _superuser_url = ensure_running()
     DATABASES = {"default": dj_database_url.parse(ensure_database(_superuser_url, "hexa"))}
-DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
+# Persistent connections: opening one (a server process fork and a password exchange)
+# costs more than most requests' own queries.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # The server that holds the workspaces' databases; the role in this URL must be allowed
 # to create roles and databases.
@@ -168,5 +171,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # one line per model call is noise; errors still show
-    "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "anthropic")},
+    "loggers": {
+        **{name: {"level": "WARNING"} for name in ("httpx", "httpx2", "anthropic")},
+        # sqlglot warns, with the query text, each time it falls back to a raw command; the
+        # SQL guard refuses those anyway
+        "sqlglot": {"level": "ERROR"},
+    },
 }

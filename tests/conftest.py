@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 
 from hexa.user_management.models import User
@@ -23,6 +24,8 @@ def test_settings(tmp_path_factory):
     hashing is made cheap because tests create many users."""
     settings.WORKSPACE_BUCKETS_ROOT = tmp_path_factory.mktemp("buckets")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pool threads must not keep connections to the test database: it is dropped at the end.
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
     get_hashers.cache_clear()
     get_hashers_by_algorithm.cache_clear()
     yield settings

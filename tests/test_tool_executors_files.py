@@ -307,11 +307,6 @@ class TestHostilePaths:
         bucket.put("broken.csv", "a\n")
         assert "Input/output error" in error(bucket.fs.read_file("broken.csv"), "IO_ERROR")["message"]
 
-    @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
-    def test_unreadable_file(self, bucket):
-        bucket.put("locked.csv", "a\n", mode=0)
-        error(bucket.fs.read_file("locked.csv"), "PERMISSION_DENIED")
-
 
 # ---------------------------------------------------------------------- roles
 

@@ -9,6 +9,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import anthropic
 from django.conf import settings
@@ -59,16 +60,23 @@ def offline_model_in_use() -> bool:
     return settings.ASSISTANT_OFFLINE_MODEL
 
 
+@lru_cache(maxsize=4)
+def _client(api_key, base_url, max_retries, timeout) -> anthropic.Anthropic:
+    # One client per process and configuration: it is thread-safe, and creating one (TLS
+    # context, connection pool) costs more CPU than a whole turn's own work.
+    return anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout)
+
+
 def make_client() -> anthropic.Anthropic:
     if not settings.ANTHROPIC_API_KEY:
         raise TurnError(
             "ASSISTANT_NOT_CONFIGURED", "The assistant is not configured: ANTHROPIC_API_KEY is not set on the server."
         )
-    return anthropic.Anthropic(
-        api_key=settings.ANTHROPIC_API_KEY,
-        base_url=settings.ANTHROPIC_BASE_URL or None,
-        max_retries=settings.ASSISTANT_API_MAX_RETRIES,
-        timeout=settings.ASSISTANT_API_TIMEOUT_S,
+    return _client(
+        settings.ANTHROPIC_API_KEY,
+        settings.ANTHROPIC_BASE_URL or None,
+        settings.ASSISTANT_API_MAX_RETRIES,
+        settings.ASSISTANT_API_TIMEOUT_S,
     )
 
 

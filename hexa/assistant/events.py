@@ -6,6 +6,7 @@ so the sequence is kept in memory from the last stored number; the unique constr
 """
 
 import json
+import time
 
 from django.db.models import Max
 
@@ -15,20 +16,37 @@ TERMINAL = ("done", "error")
 
 
 class EventRecorder:
-    """Stores each event, then passes it to `listener(event_type, data)` (e.g. a stream)."""
+    """Passes each event to `listener(event_type, data)` (a live stream) and stores it.
+
+    Text deltas come many per second: they are stored in batches, at most FLUSH_SECONDS
+    apart and always before the next event of another type, so a replay lags the live
+    stream by that much at most and never sees events out of order.
+    """
+
+    FLUSH_SECONDS = 0.1
 
     def __init__(self, conversation, listener=None):
         self.conversation = conversation
         self.listener = listener
         self.seq = conversation.events.aggregate(last=Max("seq"))["last"] or 0
+        self.pending: list[Event] = []
+        self.flushed_at = time.monotonic()
 
     def __call__(self, event_type: str, data: dict):
         self.seq += 1
         data = {**data, "seq": self.seq}
-        Event.objects.create(conversation=self.conversation, seq=self.seq, type=event_type, data=data)
+        self.pending.append(Event(conversation=self.conversation, seq=self.seq, type=event_type, data=data))
         if self.listener:
             self.listener(event_type, data)
+        if event_type != "text_delta" or time.monotonic() - self.flushed_at >= self.FLUSH_SECONDS:
+            self.flush()
         return data
+
+    def flush(self):
+        if self.pending:
+            Event.objects.bulk_create(self.pending)
+            self.pending = []
+        self.flushed_at = time.monotonic()
 
 
 def frame(event_type: str, data: dict) -> bytes:

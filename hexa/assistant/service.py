@@ -43,9 +43,11 @@ def claim_turn(conversation: Conversation):
 
 def run_claimed_turn(user, conversation: Conversation, text: str, listener=None) -> TurnResult:
     """Run a turn claimed with claim_turn; its events are stored and passed to `listener`."""
+    recorder = EventRecorder(conversation, listener)
     try:
-        return Turn(conversation, user, text, emit=EventRecorder(conversation, listener)).run()
+        return Turn(conversation, user, text, emit=recorder).run()
     finally:
+        recorder.flush()
         conversation.end_turn()
 
 

@@ -55,19 +55,25 @@ def _event_stream(frames) -> StreamingHttpResponse:
     return response
 
 
-def _prepare(user, conversation_id, text):
+def _user(request):
+    # On the worker pool, not through request.auser(): that loads the session on Django's
+    # one thread for sync code, where 32 streams starting at once would queue.
+    return request.user if request.user.is_authenticated else None
+
+
+def _prepare(request, conversation_id, text):
+    user = _user(request)
+    if user is None:
+        raise SendError("UNAUTHENTICATED")
     conversation, text = prepare_send(user, conversation_id, text)
     claim_turn(conversation)
-    return conversation, text
+    return user, conversation, text
 
 
 @csrf_exempt
 async def stream_view(request, conversation_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    user = await request.auser()
-    if not user.is_authenticated:
-        return _error("UNAUTHENTICATED")
     if request.content_type != "application/json":
         return _error("BAD_REQUEST", message="Send {\"message\": ...} as JSON (Content-Type: application/json).")
     try:
@@ -77,7 +83,7 @@ async def stream_view(request, conversation_id):
     if not isinstance(body, dict) or not isinstance(body.get("message"), str):
         return _error("BAD_REQUEST", message="The request body must be a JSON object with a `message` string.")
     try:
-        conversation, text = await run_sync(_prepare, user, conversation_id, body["message"])
+        user, conversation, text = await run_sync(_prepare, request, conversation_id, body["message"])
     except SendError as error:
         return _error(error.code)
 
@@ -122,8 +128,8 @@ def _is_running(conversation_id) -> bool:
 async def events_view(request, conversation_id):
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    user = await request.auser()
-    if not user.is_authenticated:
+    user = await run_sync(_user, request)
+    if user is None:
         return _error("UNAUTHENTICATED")
     try:
         after = int(request.GET.get("after", "0"))

@@ -67,7 +67,7 @@ def create_database(db_name: str, password: str, ro_password: str) -> None:
     with _admin_cursor() as cursor:
         cursor.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(owner), [password])
         cursor.execute(
-            sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s NOINHERIT CONNECTION LIMIT 20").format(reader),
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s NOINHERIT CONNECTION LIMIT 64").format(reader),
             [ro_password],
         )
         # The admin role must be a member of the owner role to create a database it owns

@@ -119,14 +119,14 @@ class _Handler(BaseHTTPRequestHandler):
             usage = owner._usage(body, reply.before)
             events = list(stream_events(reply.before, body["model"], usage, finish=False))
             events.append(("error", reply.body()))
-            return self._send_stream(events)
+            return self._send_stream(events, body)
         if not isinstance(reply, Reply):
             return self._send_error(
                 ErrorReply(500, "api_error", f"responder returned {type(reply).__name__}, not a Reply")
             )
         usage = owner._usage(body, reply)
         if streaming:
-            return self._send_stream(stream_events(reply, body["model"], usage))
+            return self._send_stream(stream_events(reply, body["model"], usage), body)
         self._send_json(200, message_json(reply, body["model"], usage))
 
     # -- writing --
@@ -154,8 +154,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_error(self, reply: ErrorReply):
         self._send_json(reply.status, reply.body(), reply.headers)
 
-    def _send_stream(self, events):
-        delay = self.server.owner.chunk_delay
+    def _send_stream(self, events, body):
+        delay, on_sent = self.server.owner.chunk_delay, self.server.owner.on_sent
         try:
             self._start(200, "text/event-stream; charset=utf-8")
             for name, data in events:
@@ -164,6 +164,8 @@ class _Handler(BaseHTTPRequestHandler):
                 frame = sse_frame(name, data)
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(frame), frame))
                 self.wfile.flush()
+                if on_sent:
+                    on_sent(name, data, body)
             self.wfile.write(b"0\r\n\r\n")
         except OSError:  # the client went away mid-stream, or stop() closed the connection
             self.close_connection = True
@@ -177,6 +179,8 @@ class LocalModelServer:
     `chunk_delay`: seconds between streamed deltas.
     `billing`: a Billing (prompt cache state and usage); a fresh one by default.
     `record_requests`: keep every request in `.requests` (off for the long-running demo).
+    `on_sent(event_name, event_data, body)`: called right after each streamed event is
+    flushed to the client (benchmarks time the first token with it).
     """
 
     def __init__(
@@ -188,12 +192,14 @@ class LocalModelServer:
         chunk_delay: float = 0.0,
         billing: Billing | None = None,
         record_requests: bool = True,
+        on_sent=None,
     ):
         self.responder = responder
         self.host, self.port = host, port
         self.latency, self.chunk_delay = latency, chunk_delay
         self.billing = billing if billing is not None else Billing()
         self.record_requests = record_requests
+        self.on_sent = on_sent
         self._requests: list[dict] = []
         self._lock = threading.Lock()
         self._httpd: _HTTPServer | None = None

@@ -1,0 +1,123 @@
+"""Many long turns at once on the server `make run` starts (uvicorn, one process).
+
+32 conversations start together against the local model server with 0.5 s of latency per
+model call and 3 model calls per turn (two tool rounds, then the answer): the ideal wall
+time is 1.5 s. Also: the delay between the model sending its first token and the page
+receiving it as a `text_delta`.
+"""
+
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.common import result, temporary_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.live_server import LiveServer, read_events, session_for  # noqa: E402
+
+CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", "32"))
+LATENCY = 0.5
+TOOL_ROUNDS = 2
+
+
+def rounds_so_far(messages) -> int:
+    """Model calls already made in the current turn: assistant messages since the user's text."""
+    rounds = 0
+    for message in reversed(messages):
+        if message["role"] == "assistant":
+            rounds += 1
+        elif not any(isinstance(b, dict) and b.get("type") == "tool_result" for b in message["content"]):
+            break
+    return rounds
+
+
+def marker_of(body) -> str:
+    return next(b["text"] for b in body["messages"][0]["content"] if b.get("type") == "text")
+
+
+class ThreeCallTurns:
+    def __init__(self):
+        self.first_token_at = {}  # conversation marker -> when the model flushed the answer's first token
+
+    def __call__(self, body):
+        from hexa.assistant.local_model import text_reply, tool_reply
+
+        if rounds_so_far(body["messages"]) < TOOL_ROUNDS:
+            return tool_reply([("query_database", {"query": "SELECT 1 AS one"})])
+        return text_reply("All three calls are done.")
+
+    def on_sent(self, name, data, body):
+        if name == "content_block_delta" and data["delta"].get("type") == "text_delta":
+            self.first_token_at.setdefault(marker_of(body), time.perf_counter())
+
+
+def _turn(client, conversation_id, marker, out, start=None):
+    if start is not None:
+        start.wait(30)
+    started = time.perf_counter()
+    with client.stream("POST", f"/assistant/conversations/{conversation_id}/stream/", json={"message": marker}) as response:
+        first_delta = None
+        events = []
+        for event in read_events(response):
+            events.append(event)
+            if event[0] == "text_delta" and first_delta is None:
+                first_delta = time.perf_counter()
+    out.append({"marker": marker, "started": started, "ended": time.perf_counter(), "first_delta": first_delta, "last": events[-1][0] if events else None})
+
+
+def run():
+    from hexa.assistant.local_model import LocalModelServer
+    from hexa.assistant.models import Conversation
+
+    responder = ThreeCallTurns()
+    model = LocalModelServer(responder, latency=LATENCY, on_sent=responder.on_sent).start()
+    logs = ROOT / "bench" / "results"
+    logs.mkdir(exist_ok=True)
+    server = LiveServer(model.url, logs)
+    try:
+        with temporary_workspace("Concurrency") as (user, workspace):
+            session = session_for(user)
+            conversations = [
+                Conversation.objects.create(user=user, workspace=workspace, model="claude-opus-4-5-20251101", context="(benchmark)")
+                for _ in range(CONVERSATIONS + 1)
+            ]
+            # as 33 open pages, each with its connection to the server
+            clients = [server.client(session) for _ in range(CONVERSATIONS + 1)]
+            for client in clients:
+                client.get("/graphql/")
+            # warm-up: one turn, so that imports are not measured
+            _turn(clients.pop(), conversations.pop().id, "warm-up", [])
+            outcomes = []
+            start = threading.Barrier(CONVERSATIONS + 1)
+            threads = [
+                threading.Thread(target=_turn, args=(client, c.id, f"turn {i}", outcomes, start))
+                for i, (client, c) in enumerate(zip(clients, conversations))
+            ]
+            for thread in threads:
+                thread.start()
+            start.wait(30)
+            started = time.perf_counter()
+            for thread in threads:
+                thread.join(60)
+            wall = time.perf_counter() - started
+            for client in clients:
+                client.close()
+    finally:
+        server.stop()
+        model.stop()
+    done = sum(1 for o in outcomes if o["last"] == "done")
+    ideal = LATENCY * (TOOL_ROUNDS + 1)
+    delays = [(o["first_delta"] - responder.first_token_at[o["marker"]]) * 1000 for o in outcomes if o["first_delta"]]
+    return [
+        result(f"{CONVERSATIONS} turns at once, wall time", round(wall, 3), "s", "< 2.5 s", wall < 2.5 and done == CONVERSATIONS, f"{done}/{CONVERSATIONS} done"),
+        result("ratio to ideal (1.5 s)", round(wall / ideal, 2), "x", "< 1.67 x", wall / ideal < 2.5 / ideal),
+        result("first token -> text_delta, median", round(statistics.median(delays), 1), "ms", "< 50 ms", statistics.median(delays) < 50),
+        result("first token -> text_delta, max", round(max(delays), 1), "ms", "", None, "all 32 turns at once"),
+    ]
