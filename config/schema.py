@@ -7,6 +7,7 @@ from ariadne import load_schema_from_path, make_executable_schema
 import hexa.assistant.graphql.mutations
 import hexa.assistant.graphql.queries
 import hexa.assistant.graphql.types
+import hexa.assistant.graphql.usage
 import hexa.core.schema
 import hexa.user_management.schema
 import hexa.workspaces.schema
@@ -19,6 +20,7 @@ APPS = [
     hexa.assistant.graphql.types,
     hexa.assistant.graphql.queries,
     hexa.assistant.graphql.mutations,
+    hexa.assistant.graphql.usage,
 ]
 SDL_FILES = [
     HEXA / "core" / "graphql" / "schema.graphql",

@@ -38,3 +38,23 @@ def test_staff_who_are_not_superusers_see_nothing(client, conversations, make_us
     client.force_login(make_user(is_staff=True))
     assert client.get("/admin/assistant/conversation/").status_code == 403
     assert b"Conversations" not in client.get("/admin/").content
+
+
+def test_usage_per_workspace_and_user_for_superusers(client, roles, make_user):
+    from uuid import uuid4
+
+    from hexa.assistant.models import UsageRecord
+
+    for user, cost in ((roles["editor"], "0.25"), (roles["editor"], "0.5"), (roles["viewer"], "1")):
+        UsageRecord.objects.create(kind="MODEL_CALL", user=user, workspace=roles["workspace"], conversation_uuid=uuid4(), message_uuid=uuid4(), cost=Decimal(cost), input_tokens=10)
+    client.force_login(make_user(is_staff=True))
+    assert client.get("/admin/assistant/usagerecord/").status_code == 403
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    response = client.get("/admin/assistant/usagerecord/")
+    assert response.status_code == 200
+    summary = {title: list(rows) for title, rows, _ in response.context["usage_summary"]}
+    assert [(r["label"], r["cost"], r["turns"]) for r in summary["By user"]] == [
+        ("viewer@example.org", Decimal("1"), 1), ("editor@example.org", Decimal("0.75"), 2)
+    ]
+    assert [(r["label"], r["cost"]) for r in summary["By workspace"]] == [(roles["workspace"].slug, Decimal("1.75"))]
+    assert b"By workspace (current filter)" in response.content

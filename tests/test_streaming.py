@@ -41,7 +41,7 @@ def model_url(board):
 def servers(django_db_setup, django_db_blocker, model_url, tmp_path_factory):
     """Two server processes, as behind a load balancer."""
     logs = tmp_path_factory.mktemp("live-logs")
-    started = [LiveServer(model_url, logs, ASSISTANT_STREAM_KEEPALIVE_S=0.5) for _ in range(2)]
+    started = [LiveServer(model_url, logs, ASSISTANT_STREAM_KEEPALIVE_S=0.5, ASSISTANT_RATE_LIMIT="6/m") for _ in range(2)]
     yield started
     for server in started:
         server.stop()
@@ -186,3 +186,27 @@ def test_keepalive_during_silence(chat, board):
     board.script(text_reply("after a pause", delay=1.3))
     kinds = [t for t, _ in stream(client, conversation)]
     assert "keepalive" in kinds and kinds[-1] == "done"
+
+
+def test_the_rate_limit_holds_across_processes(chat, board, roles):
+    conversation, clients = chat
+    conversations = [conversation] + [
+        Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+        for _ in range(7)
+    ]
+    board.script(*[text_reply("ok", delay=0.2) for _ in range(6)])
+    statuses = []
+
+    def send(client, target):
+        with client.stream("POST", f"/assistant/conversations/{target.id}/stream/", json={"message": "hi"}) as response:
+            response.read()
+            statuses.append((response.status_code, response.json() if response.status_code != 200 else None))
+
+    threads = [threading.Thread(target=send, args=(clients[n % 2], target)) for n, target in enumerate(conversations)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(code for code, _ in statuses) == [200] * 6 + [429] * 2
+    refused = [body for code, body in statuses if code == 429]
+    assert all(body["errors"] == ["RATE_LIMITED"] and 1 <= body["retry_after"] <= 60 for body in refused)

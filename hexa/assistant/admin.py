@@ -1,9 +1,9 @@
 """The assistant in the Django admin: conversations with their tokens and cost, for superusers only."""
 
 from django.contrib import admin
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
-from .models import Conversation, Message, ToolExecution
+from .models import Conversation, Message, ToolExecution, UsageRecord, WorkspaceBudget
 
 USAGE_COLUMNS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "cost")
 
@@ -89,3 +89,46 @@ class MessageAdmin(SuperuserOnly, admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return False  # reached through conversations
+
+
+@admin.register(UsageRecord)
+class UsageRecordAdmin(SuperuserOnly, admin.ModelAdmin):
+    """The usage ledger, with totals per workspace and per user over the current filter."""
+
+    list_display = ["created_at", "kind", "workspace", "user", "model", "tool_name", *USAGE_COLUMNS, "success", "duration_ms"]
+    list_filter = ["kind", "workspace", ("user", admin.RelatedOnlyFieldListFilter), "model", "created_at"]
+    date_hierarchy = "created_at"
+    search_fields = ["user__email", "workspace__slug", "model", "tool_name"]
+    list_select_related = ["user", "workspace"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the ledger is what reports and budgets rely on
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            records = changelist.queryset.order_by()
+            sums = {column: Sum(column) for column in USAGE_COLUMNS}
+            turns = Count("message_uuid", distinct=True)
+            by_workspace = records.values(label=F("workspace__slug")).annotate(turns=turns, **sums).order_by("-cost")
+            by_user = records.values(label=F("user__email")).annotate(turns=turns, **sums).order_by("-cost")
+            response.context_data["usage_summary"] = [("By workspace", by_workspace, "workspace"), ("By user", by_user, "user")]
+        return response
+
+
+@admin.register(WorkspaceBudget)
+class WorkspaceBudgetAdmin(admin.ModelAdmin):
+    """Workspace admins set budgets through GraphQL; superusers can here too."""
+
+    list_display = ["workspace", "monthly_limit_usd", "updated_at"]
+    autocomplete_fields = ["workspace"]
+
+    def _superuser(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_module_permission = _superuser
+    has_view_permission = _superuser
+    has_add_permission = _superuser
+    has_change_permission = _superuser
+    has_delete_permission = _superuser

@@ -24,6 +24,7 @@ from .approvals import outcomes_note, propose_write
 from .context import workspace_context
 from .tool_executors import is_error, run_tool, validate_input
 from .tools import tool_definitions
+from .usage import BudgetExceeded, check_budgets, record_model_call, record_tool_call
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +44,11 @@ class TurnCancelled(Exception):
 
 
 class TurnError(Exception):
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, **details):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.details = details
 
 
 @dataclass
@@ -162,17 +164,18 @@ class Turn:
             setattr(self.message, name, value)
         self.message.save()
 
-    def _record_usage(self, usage):
+    def _record_usage(self, usage, model):
         usage = {
             "input_tokens": usage.input_tokens or 0,
             "output_tokens": usage.output_tokens or 0,
             "cache_creation_input_tokens": getattr(usage, "cache_creation_input_tokens", 0) or 0,
             "cache_read_input_tokens": getattr(usage, "cache_read_input_tokens", 0) or 0,
         }
-        usage["cost"] = pricing.cost_of(self.model, usage, free=self.free)
+        usage["cost"] = pricing.cost_of(model, usage, free=self.free)
         for field, value in usage.items():
             setattr(self.message, field, getattr(self.message, field) + value)
         self.conversation.add_usage(usage)
+        record_model_call(self.message, self.user, self.workspace, usage, model)
         self.emit("usage", {k: str(v) if k == "cost" else v for k, v in usage.items()})
 
     # -- the loop --------------------------------------------------------------------
@@ -187,7 +190,7 @@ class Turn:
             self.emit("done", {"message_id": str(self.message.id), "status": self.message.status})
             return TurnResult(self.user_message, self.message)
         except TurnError as error:
-            return self._fail(error.code, error.message)
+            return self._fail(error.code, error.message, **error.details)
         except anthropic.APIError as error:
             return self._fail(*api_error_code(error))
         except Exception:
@@ -196,9 +199,9 @@ class Turn:
         self.emit("done", {"message_id": str(self.message.id), "status": self.message.status})
         return TurnResult(self.user_message, self.message)
 
-    def _fail(self, code, message) -> TurnResult:
+    def _fail(self, code, message, **details) -> TurnResult:
         self._save(status=MessageStatus.FAILED, error_code=code, error_message=message)
-        self.emit("error", {"message_id": str(self.message.id), "code": code, "message": message})
+        self.emit("error", {"message_id": str(self.message.id), "code": code, "message": message, **details})
         return TurnResult(self.user_message, self.message, error_code=code)
 
     def _request(self, turn_messages):
@@ -236,7 +239,7 @@ class Turn:
             self.before_model_call()
             response = self._call_model(self._request(turn_messages))
             self.message.model_calls += 1
-            self._record_usage(response.usage)
+            self._record_usage(response.usage, response.model or self.model)
             blocks = [_dump_block(b) for b in response.content]
             turn_messages.append({"role": "assistant", "content": blocks})
             texts += [b["text"] for b in blocks if b["type"] == "text" and b["text"].strip()]
@@ -262,8 +265,12 @@ class Turn:
         )
 
     def before_model_call(self):
-        """Checks made before every model call (budgets, cancellation)."""
+        """Checks made before every model call, so that a turn stops cleanly between steps."""
         self._check_cancel()
+        try:
+            check_budgets(self.user, self.workspace)
+        except BudgetExceeded as exceeded:
+            raise TurnError("BUDGET_EXCEEDED", exceeded.message, budget=exceeded.as_dict()) from None
 
     def _check_cancel(self):
         if self.conversation.cancel_is_requested():
@@ -299,6 +306,7 @@ class Turn:
             if execution.status == ToolExecutionStatus.RUNNING:
                 execution.status = ToolExecutionStatus.COMPLETED if execution.success else ToolExecutionStatus.FAILED
             execution.save()
+            record_tool_call(execution, self.user, self.workspace)
             self.emit(
                 "tool_result",
                 {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "success": execution.success, "status": execution.status, "output": output},

@@ -205,3 +205,60 @@ class Event(models.Model):
     class Meta:
         ordering = ["conversation", "seq"]
         constraints = [models.UniqueConstraint(fields=["conversation", "seq"], name="assistant_event_unique_seq")]
+
+
+class UsageKind(models.TextChoices):
+    MODEL_CALL = "MODEL_CALL"
+    TOOL_CALL = "TOOL_CALL"
+
+
+class UsageRecord(models.Model):
+    """The usage ledger: one row per model call and per tool call.
+
+    Usage reports, budgets and rate limits read it. It keeps plain ids of conversations and
+    messages rather than foreign keys, so that deleting old conversations
+    (`assistant_cleanup`) leaves every figure intact.
+    """
+
+    kind = models.CharField(max_length=16, choices=UsageKind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    workspace = models.ForeignKey("workspaces.Workspace", null=True, on_delete=models.SET_NULL, related_name="+")
+    conversation_uuid = models.UUIDField()
+    message_uuid = models.UUIDField()
+    model = models.CharField(max_length=100, blank=True)
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    cache_creation_input_tokens = models.BigIntegerField(default=0)
+    cache_read_input_tokens = models.BigIntegerField(default=0)
+    cost = models.DecimalField(**MONEY)
+    tool_name = models.CharField(max_length=100, blank=True)
+    success = models.BooleanField(null=True)
+    duration_ms = models.PositiveIntegerField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["workspace", "created_at"]),
+        ]
+
+
+class SendRecord(models.Model):
+    """One message sent by a user, for the rate limit (shared by all server processes)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+
+class WorkspaceBudget(models.Model):
+    """An optional monthly spending limit for the assistant in a workspace, set by its admins."""
+
+    workspace = models.OneToOneField("workspaces.Workspace", on_delete=models.CASCADE, related_name="assistant_budget")
+    monthly_limit_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.workspace}: {self.monthly_limit_usd or 'no limit'}"

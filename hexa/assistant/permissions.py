@@ -33,3 +33,7 @@ def delete_conversation(user, conversation):
 
 def view_usage(user, workspace):
     return _is_member(user, workspace, [WorkspaceMembershipRole.ADMIN])
+
+
+def manage_budget(user, workspace):
+    return _is_member(user, workspace, [WorkspaceMembershipRole.ADMIN])

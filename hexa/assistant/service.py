@@ -5,14 +5,16 @@ from django.conf import settings
 from .agent import Turn, TurnResult
 from .events import EventRecorder
 from .models import Conversation
+from .usage import BudgetExceeded, RateLimited, check_budgets, check_rate_limit
 
 MAX_MESSAGE_CHARS = 32_000
 
 
 class SendError(Exception):
-    def __init__(self, code):
+    def __init__(self, code, **details):
         super().__init__(code)
         self.code = code
+        self.details = details
 
 
 def get_conversation(user, conversation_id) -> Conversation | None:
@@ -32,6 +34,15 @@ def prepare_send(user, conversation_id, text) -> tuple[Conversation, str]:
         raise SendError("MESSAGE_TOO_LONG")
     if not settings.ANTHROPIC_API_KEY:
         raise SendError("ASSISTANT_NOT_CONFIGURED")
+    try:
+        check_budgets(user, conversation.workspace)
+        check_rate_limit(user)
+    except BudgetExceeded as exceeded:
+        raise SendError("BUDGET_EXCEEDED", budget=exceeded.as_dict(), message=exceeded.message) from None
+    except RateLimited as limited:
+        raise SendError(
+            "RATE_LIMITED", retry_after=limited.retry_after, message=f"Too many messages: retry in {limited.retry_after} s."
+        ) from None
     return conversation, text
 
 

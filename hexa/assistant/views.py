@@ -85,7 +85,7 @@ async def stream_view(request, conversation_id):
     try:
         user, conversation, text = await run_sync(_prepare, request, conversation_id, body["message"])
     except SendError as error:
-        return _error(error.code)
+        return _error(error.code, **error.details)
 
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue()

@@ -1,10 +1,13 @@
+from decimal import Decimal, InvalidOperation
+
 from ariadne import MutationType
 from django.conf import settings
 
 from hexa.workspaces.models import Workspace
 
 from .. import approvals
-from ..models import Conversation
+from ..models import Conversation, WorkspaceBudget
+from ..usage import BudgetExceeded, check_budgets
 from ..service import SendError, get_conversation, prepare_send, run_turn
 
 assistant_mutations = MutationType()
@@ -32,9 +35,23 @@ def resolve_send_message(_, info, input):
         result = run_turn(user, conversation, text)
     except SendError as error:
         conversation = get_conversation(user, input["conversation_id"]) if error.code != "NOT_FOUND" else None
-        return {"success": False, "errors": [error.code], "message": None, "conversation": conversation}
+        return {
+            "success": False,
+            "errors": [error.code],
+            "message": None,
+            "conversation": conversation,
+            "retry_after": error.details.get("retry_after"),
+            "budget": error.details.get("budget"),
+        }
     conversation.refresh_from_db()
+    budget = None
+    if result.error_code == "BUDGET_EXCEEDED":  # hit between two model calls of the turn
+        try:
+            check_budgets(user, conversation.workspace)
+        except BudgetExceeded as exceeded:
+            budget = exceeded.as_dict()
     return {
+        "budget": budget,
         "success": result.error_code is None,
         "errors": [result.error_code] if result.error_code else [],
         "message": result.message,
@@ -64,6 +81,27 @@ def resolve_delete_conversation(_, info, input):
         return {"success": False, "errors": ["NOT_FOUND"]}
     conversation.delete()
     return {"success": True, "errors": []}
+
+
+@assistant_mutations.field("setAssistantWorkspaceBudget")
+def resolve_set_workspace_budget(_, info, input):
+    user = info.context["request"].user
+    workspace = Workspace.objects.filter_for_user(user).filter(slug=input["workspace_slug"]).first()
+    if workspace is None:
+        return {"success": False, "errors": ["WORKSPACE_NOT_FOUND"], "workspace": None}
+    if not user.has_perm("assistant.manage_budget", workspace):
+        return {"success": False, "errors": ["PERMISSION_DENIED"], "workspace": workspace}
+    amount = input.get("monthly_limit_usd")
+    if amount is not None:
+        try:
+            amount = Decimal(amount.strip())
+        except (InvalidOperation, AttributeError):
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0 or amount > Decimal("1000000000"):
+            return {"success": False, "errors": ["INVALID_AMOUNT"], "workspace": workspace}
+        amount = amount.quantize(Decimal("0.01"))
+    WorkspaceBudget.objects.update_or_create(workspace=workspace, defaults={"monthly_limit_usd": amount})
+    return {"success": True, "errors": [], "workspace": workspace}
 
 
 @assistant_mutations.field("cancelAssistantRun")

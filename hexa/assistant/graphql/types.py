@@ -106,3 +106,8 @@ bindables = [
     message_role_enum,
     message_status_enum,
 ]
+
+
+budget_status_object = ObjectType("AssistantBudgetStatus")
+budget_status_object.set_alias("resetsAt", "resets_at")
+bindables.append(budget_status_object)

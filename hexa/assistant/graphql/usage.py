@@ -1,0 +1,70 @@
+from ariadne import ObjectType
+from graphql import GraphQLError
+
+from hexa.user_management.models import User
+
+from .. import usage
+
+me_object = ObjectType("Me")
+usage_workspace_object = ObjectType("Workspace")
+usage_totals_object = ObjectType("AssistantUsageTotals")
+user_usage_object = ObjectType("AssistantUserUsage")
+
+
+def _money(value):
+    return None if value is None else format(value.normalize(), "f") if value else "0"
+
+
+@usage_totals_object.field("cost")
+def resolve_totals_cost(totals, _):
+    return _money(totals["cost"])
+
+
+@usage_workspace_object.field("assistantUsage")
+def resolve_workspace_usage(workspace, info, period="DAY", **kwargs):
+    user = info.context["request"].user
+    if not user.has_perm("assistant.view_usage", workspace):
+        raise GraphQLError("Only workspace admins can see the assistant's usage.", extensions={"code": "PERMISSION_DENIED"})
+    start, end = kwargs.get("from"), kwargs.get("to")
+    if start and end and end <= start:
+        raise GraphQLError("`to` must be after `from`.", extensions={"code": "BAD_REQUEST"})
+    report = usage.workspace_report(workspace, start, end, period)
+    users = User.objects.in_bulk([row["user"] for row in report["by_user"] if row["user"]])
+    limit = usage.workspace_limit(workspace)
+    return {
+        "from": start,
+        "to": end,
+        "totals": report["totals"],
+        "by_user": [{"user": users.get(row["user"]), "totals": row} for row in report["by_user"]],
+        "by_period": [{"period": row["period"], "totals": row} for row in report["by_period"]],
+        "by_model": [{"model": row["model"], "totals": row} for row in report["by_model"]],
+        "by_tool": [
+            {"name": row["tool_name"], "calls": row["calls"], "failures": row["failures"], "mean_duration_ms": row["mean_duration_ms"]}
+            for row in report["by_tool"]
+        ],
+        "monthly_budget": _money(limit),
+        "spent_this_month": _money(usage.spent_this_month(workspace=workspace)),
+    }
+
+
+@usage_workspace_object.field("assistantMonthlyBudget")
+def resolve_monthly_budget(workspace, _):
+    return _money(usage.workspace_limit(workspace))
+
+
+@me_object.field("assistantUsage")
+def resolve_my_usage(me, _):
+    user = me["request"].user
+    if not user.is_authenticated:
+        return None
+    month = usage.user_month(user)
+    return {
+        "month": month["month"],
+        "totals": month["totals"],
+        "limit": _money(month["limit"]),
+        "remaining": _money(month["remaining"]),
+        "resets_at": month["resets_at"],
+    }
+
+
+bindables = [me_object, usage_workspace_object, usage_totals_object, user_usage_object]

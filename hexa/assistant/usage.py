@@ -1,0 +1,213 @@
+"""Usage, budgets and the rate limit, all read from the usage ledger (UsageRecord).
+
+Months are calendar months in UTC. Budgets are checked before every model call, so one
+turn cannot run far past them: at most the cost of the call in flight.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone as dt_timezone
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import TruncDay, TruncMonth
+from django.utils import timezone
+
+from .models import SendRecord, UsageKind, UsageRecord, WorkspaceBudget
+
+TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def month_start(now: datetime | None = None) -> datetime:
+    now = (now or timezone.now()).astimezone(dt_timezone.utc)
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_month_start(now: datetime | None = None) -> datetime:
+    start = month_start(now)
+    return (start + timedelta(days=32)).replace(day=1)
+
+
+def spent_this_month(**filters) -> Decimal:
+    total = UsageRecord.objects.filter(created_at__gte=month_start(), **filters).aggregate(cost=Sum("cost"))["cost"]
+    return total or Decimal("0")
+
+
+def user_limit() -> Decimal | None:
+    value = str(settings.ASSISTANT_MONTHLY_LIMIT_USD or "").strip()
+    return Decimal(value) if value and Decimal(value) > 0 else None
+
+
+def workspace_limit(workspace) -> Decimal | None:
+    budget = WorkspaceBudget.objects.filter(workspace=workspace).first()
+    return budget.monthly_limit_usd if budget and budget.monthly_limit_usd is not None else None
+
+
+@dataclass
+class BudgetExceeded(Exception):
+    scope: str  # USER or WORKSPACE
+    limit: Decimal
+    spent: Decimal
+    resets_at: datetime
+
+    @property
+    def message(self):
+        who = "your monthly assistant budget" if self.scope == "USER" else "this workspace's monthly assistant budget"
+        return (
+            f"You have reached {who}: ${self.spent:.2f} spent of ${self.limit:.2f} this month. "
+            f"It resets on {self.resets_at:%Y-%m-%d} (UTC)."
+        )
+
+    def as_dict(self):
+        return {"scope": self.scope, "limit": str(self.limit), "spent": str(self.spent), "resets_at": self.resets_at.isoformat()}
+
+
+def check_budgets(user, workspace):
+    """Raise BudgetExceeded if the user's or the workspace's month is spent."""
+    limit = user_limit()
+    if limit is not None:
+        spent = spent_this_month(user=user)
+        if spent >= limit:
+            raise BudgetExceeded("USER", limit, spent, next_month_start())
+    limit = workspace_limit(workspace)
+    if limit is not None:
+        spent = spent_this_month(workspace=workspace)
+        if spent >= limit:
+            raise BudgetExceeded("WORKSPACE", limit, spent, next_month_start())
+
+
+@dataclass
+class RateLimited(Exception):
+    retry_after: int  # seconds
+
+
+def parse_rate(text: str) -> tuple[int, int] | None:
+    """"20/m" → (20, 60); "100/5m" → (100, 300); empty or "0/m" → None (no limit)."""
+    match = RATE_PATTERN.match(text or "")
+    if not match:
+        return None
+    count, multiplier, unit = int(match.group(1)), int(match.group(2) or 1), match.group(3)
+    return (count, multiplier * PERIOD_SECONDS[unit]) if count > 0 else None
+
+
+def check_rate_limit(user):
+    """Count this send against the user's rate, or raise RateLimited. Sends of one user are
+    serialised on a row lock, so parallel requests on several processes cannot slip through."""
+    rate = parse_rate(settings.ASSISTANT_RATE_LIMIT)
+    if rate is None:
+        return
+    count, seconds = rate
+    now = timezone.now()
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        recent = list(
+            SendRecord.objects.filter(user=user, created_at__gt=now - timedelta(seconds=seconds))
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+        )
+        if len(recent) >= count:
+            oldest_counted = recent[len(recent) - count]
+            raise RateLimited(max(1, int((oldest_counted + timedelta(seconds=seconds) - now).total_seconds() + 0.999)))
+        SendRecord.objects.create(user=user, created_at=now)
+
+
+def record_model_call(message, user, workspace, usage: dict, model: str):
+    UsageRecord.objects.create(
+        kind=UsageKind.MODEL_CALL,
+        user=user,
+        workspace=workspace,
+        conversation_uuid=message.conversation_id,
+        message_uuid=message.id,
+        model=model,
+        **{field: usage[field] for field in (*TOKEN_FIELDS, "cost")},
+    )
+
+
+def record_tool_call(execution, user, workspace):
+    UsageRecord.objects.create(
+        kind=UsageKind.TOOL_CALL,
+        user=user,
+        workspace=workspace,
+        conversation_uuid=execution.conversation_id,
+        message_uuid=execution.message_id,
+        tool_name=execution.name,
+        success=execution.success is not False,
+        duration_ms=execution.duration_ms,
+    )
+
+
+# -- reports ----------------------------------------------------------------------------
+
+def _totals(records) -> dict:
+    model_calls = records.filter(kind=UsageKind.MODEL_CALL)
+    sums = model_calls.aggregate(**{f: Sum(f) for f in (*TOKEN_FIELDS, "cost")})
+    counts = records.aggregate(
+        conversations=Count("conversation_uuid", distinct=True), messages=Count("message_uuid", distinct=True)
+    )
+    return {
+        **{f: sums[f] or 0 for f in TOKEN_FIELDS},
+        "cost": sums["cost"] or Decimal("0"),
+        "model_calls": model_calls.count(),
+        **counts,
+    }
+
+
+def _grouped(records, key, **extra) -> list[dict]:
+    rows = (
+        records.values(key)
+        .annotate(
+            conversations=Count("conversation_uuid", distinct=True),
+            messages=Count("message_uuid", distinct=True),
+            model_calls=Count("id", filter=Q(kind=UsageKind.MODEL_CALL)),
+            cost=Sum("cost", filter=Q(kind=UsageKind.MODEL_CALL)),
+            **{f: Sum(f, filter=Q(kind=UsageKind.MODEL_CALL)) for f in TOKEN_FIELDS},
+            **extra,
+        )
+        .order_by(key)
+    )
+    return [{**row, "cost": row["cost"] or Decimal("0"), **{f: row[f] or 0 for f in TOKEN_FIELDS}} for row in rows]
+
+
+def workspace_report(workspace, start=None, end=None, period="DAY") -> dict:
+    records = UsageRecord.objects.filter(workspace=workspace)
+    if start:
+        records = records.filter(created_at__gte=start)
+    if end:
+        records = records.filter(created_at__lt=end)
+    trunc = TruncMonth if period == "MONTH" else TruncDay
+    by_period = _grouped(records.annotate(period=trunc("created_at", tzinfo=dt_timezone.utc)), "period")
+    by_user = _grouped(records, "user")
+    by_model = _grouped(records.filter(kind=UsageKind.MODEL_CALL), "model")
+    by_tool = (
+        records.filter(kind=UsageKind.TOOL_CALL)
+        .values("tool_name")
+        .annotate(calls=Count("id"), failures=Count("id", filter=Q(success=False)), mean_duration_ms=Avg("duration_ms"))
+        .order_by("tool_name")
+    )
+    return {
+        "start": start,
+        "end": end,
+        "totals": _totals(records),
+        "by_period": by_period,
+        "by_user": by_user,
+        "by_model": by_model,
+        "by_tool": list(by_tool),
+    }
+
+
+def user_month(user) -> dict:
+    records = UsageRecord.objects.filter(user=user, created_at__gte=month_start())
+    totals = _totals(records)
+    limit = user_limit()
+    return {
+        "month": month_start().strftime("%Y-%m"),
+        "totals": totals,
+        "limit": limit,
+        "remaining": max(Decimal("0"), limit - totals["cost"]) if limit is not None else None,
+        "resets_at": next_month_start(),
+    }
