@@ -72,6 +72,22 @@ def _turn(client, conversation_id, marker, out, start=None):
     out.append({"marker": marker, "started": started, "ended": time.perf_counter(), "first_delta": first_delta, "last": events[-1][0] if events else None})
 
 
+def _cpu_seconds(pid) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu_seconds() -> float:
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+                total += _cpu_seconds(entry.name)
+        except OSError:
+            pass  # ended meanwhile
+    return total
+
+
 def run():
     from hexa.assistant.local_model import LocalModelServer
     from hexa.assistant.models import Conversation
@@ -80,7 +96,8 @@ def run():
     model = LocalModelServer(responder, latency=LATENCY, on_sent=responder.on_sent).start()
     logs = ROOT / "bench" / "results"
     logs.mkdir(exist_ok=True)
-    server = LiveServer(model.url, logs)
+    # one user drives all 32 conversations: the per-user rate limit is not what is measured
+    server = LiveServer(model.url, logs, ASSISTANT_RATE_LIMIT="")
     try:
         with temporary_workspace("Concurrency") as (user, workspace):
             session = session_for(user)
@@ -104,9 +121,11 @@ def run():
                 thread.start()
             start.wait(30)
             started = time.perf_counter()
+            cpu_before = _cpu_seconds(server.process.pid), time.process_time(), _postgres_cpu_seconds()
             for thread in threads:
                 thread.join(60)
             wall = time.perf_counter() - started
+            cpu = [after - before for before, after in zip(cpu_before, (_cpu_seconds(server.process.pid), time.process_time(), _postgres_cpu_seconds()))]
             for client in clients:
                 client.close()
     finally:
@@ -120,4 +139,5 @@ def run():
         result("ratio to ideal (1.5 s)", round(wall / ideal, 2), "x", "< 1.67 x", wall / ideal < 2.5 / ideal),
         result("first token -> text_delta, median", round(statistics.median(delays), 1), "ms", "< 50 ms", statistics.median(delays) < 50),
         result("first token -> text_delta, max", round(max(delays), 1), "ms", "", None, "all 32 turns at once"),
+        result("CPU used: server / bench+model / PostgreSQL", round(sum(cpu), 2), "s", "", None, " / ".join(f"{c:.2f}" for c in cpu) + f" over {wall:.2f} s on {os.cpu_count()} cores"),
     ]

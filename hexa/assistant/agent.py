@@ -123,6 +123,7 @@ class Turn:
         self.client = client
         self.free = offline_model_in_use()
         self.model = settings.ASSISTANT_MODEL
+        self.prefix = None
 
     # -- storage ---------------------------------------------------------------------
 
@@ -148,16 +149,16 @@ class Turn:
                 role=MessageRole.ASSISTANT,
                 status=MessageStatus.RUNNING,
                 model=self.model,
+                # the user_message event below is this turn's first
+                first_event_seq=getattr(self.emit, "next_seq", None),
             )
             if not self.conversation.title:
                 self.conversation.title = self.text.strip().splitlines()[0][:80]
                 Conversation.objects.filter(pk=self.conversation.pk).update(title=self.conversation.title)
-        event = self.emit(
+        self.emit(
             "user_message",
             {"message_id": str(self.user_message.id), "assistant_message_id": str(self.message.id), "text": self.text},
         )
-        if isinstance(event, dict) and "seq" in event:
-            self._save(first_event_seq=event["seq"])
 
     def _save(self, **fields):
         for name, value in fields.items():
@@ -204,24 +205,36 @@ class Turn:
         self.emit("error", {"message_id": str(self.message.id), "code": code, "message": message, **details})
         return TurnResult(self.user_message, self.message, error_code=code)
 
-    def _request(self, turn_messages):
-        role = self.workspace.role_of(self.user)
+    def _prefix(self) -> dict:
+        """What every request of this turn starts with: tools, system prompt, history.
+
+        Built once per turn: it does not change within a turn, and it must not, since it is
+        the prompt prefix the cache is keyed on."""
         if not self.conversation.context:
             self.conversation.context = workspace_context(self.user, self.workspace)
             Conversation.objects.filter(pk=self.conversation.pk).update(context=self.conversation.context)
         tools = tool_definitions()
         tools[-1] = {**tools[-1], "cache_control": {"type": "ephemeral"}}
         earlier = self.conversation.messages.filter(index__lt=self.user_message.index).order_by("index")
-        messages = history_messages(list(earlier) + [self.user_message]) + turn_messages
+        role = self.workspace.role_of(self.user)
         return {
-            "model": self.model,
-            "max_tokens": MAX_OUTPUT_TOKENS,
             "system": [
                 {"type": "text", "text": system_prompt(self.workspace, self.user, role)},
                 {"type": "text", "text": self.conversation.context, "cache_control": {"type": "ephemeral"}},
             ],
             "tools": tools,
-            "messages": with_cache_breakpoints(messages),
+            "history": history_messages(list(earlier) + [self.user_message]),
+        }
+
+    def _request(self, turn_messages):
+        if self.prefix is None:
+            self.prefix = self._prefix()
+        return {
+            "model": self.model,
+            "max_tokens": MAX_OUTPUT_TOKENS,
+            "system": self.prefix["system"],
+            "tools": self.prefix["tools"],
+            "messages": with_cache_breakpoints(self.prefix["history"] + turn_messages),
         }
 
     def _call_model(self, request):
@@ -264,8 +277,14 @@ class Turn:
             "without finishing. Ask a narrower question, or ask it to continue.",
         )
 
+    def _flush_events(self):
+        flush = getattr(self.emit, "flush", None)
+        if flush:
+            flush()
+
     def before_model_call(self):
         """Checks made before every model call, so that a turn stops cleanly between steps."""
+        self._flush_events()
         self._check_cancel()
         try:
             check_budgets(self.user, self.workspace)
@@ -287,6 +306,7 @@ class Turn:
                 results += [self._tool_result_block(c["id"], {"error": {"code": "CANCELLED", "message": "The user stopped the turn before this tool ran."}}) for c in tool_uses[position:]]
                 self._save(content=self._turn_messages + [{"role": "user", "content": results}])
                 raise TurnCancelled()
+            self._flush_events()
             execution = ToolExecution.objects.create(
                 conversation=self.conversation,
                 message=self.message,

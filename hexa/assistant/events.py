@@ -16,11 +16,13 @@ TERMINAL = ("done", "error")
 
 
 class EventRecorder:
-    """Passes each event to `listener(event_type, data)` (a live stream) and stores it.
+    """Passes each event to `listener(event_type, data)` (a live stream) at once, and
+    stores it.
 
-    Text deltas come many per second: they are stored in batches, at most FLUSH_SECONDS
-    apart and always before the next event of another type, so a replay lags the live
-    stream by that much at most and never sees events out of order.
+    Events are stored in batches, in order: when FLUSH_SECONDS have passed since the last
+    batch, on the turn's last event, and whenever the turn is about to wait (the agent calls
+    flush() before each model call and each tool run). A replay on another process lags the
+    live stream by a fraction of a second at most and never sees events out of order.
     """
 
     FLUSH_SECONDS = 0.1
@@ -38,9 +40,13 @@ class EventRecorder:
         self.pending.append(Event(conversation=self.conversation, seq=self.seq, type=event_type, data=data))
         if self.listener:
             self.listener(event_type, data)
-        if event_type != "text_delta" or time.monotonic() - self.flushed_at >= self.FLUSH_SECONDS:
+        if event_type in TERMINAL or time.monotonic() - self.flushed_at >= self.FLUSH_SECONDS:
             self.flush()
         return data
+
+    @property
+    def next_seq(self) -> int:
+        return self.seq + 1
 
     def flush(self):
         if self.pending:

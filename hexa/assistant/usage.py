@@ -69,16 +69,19 @@ class BudgetExceeded(Exception):
 
 def check_budgets(user, workspace):
     """Raise BudgetExceeded if the user's or the workspace's month is spent."""
-    limit = user_limit()
-    if limit is not None:
-        spent = spent_this_month(user=user)
-        if spent >= limit:
-            raise BudgetExceeded("USER", limit, spent, next_month_start())
-    limit = workspace_limit(workspace)
-    if limit is not None:
-        spent = spent_this_month(workspace=workspace)
-        if spent >= limit:
-            raise BudgetExceeded("WORKSPACE", limit, spent, next_month_start())
+    user_cap = user_limit()
+    workspace_cap = workspace_limit(workspace)
+    if user_cap is None and workspace_cap is None:
+        return
+    figures = UsageRecord.objects.filter(created_at__gte=month_start()).aggregate(
+        user=Sum("cost", filter=Q(user=user)), workspace=Sum("cost", filter=Q(workspace=workspace))
+    )
+    spent = figures["user"] or Decimal("0")
+    if user_cap is not None and spent >= user_cap:
+        raise BudgetExceeded("USER", user_cap, spent, next_month_start())
+    spent = figures["workspace"] or Decimal("0")
+    if workspace_cap is not None and spent >= workspace_cap:
+        raise BudgetExceeded("WORKSPACE", workspace_cap, spent, next_month_start())
 
 
 @dataclass

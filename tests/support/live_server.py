@@ -27,7 +27,8 @@ def database_url() -> str:
 
 
 class LiveServer:
-    def __init__(self, model_url: str, log_dir: Path, **extra_env):
+    def __init__(self, model_url: str, log_dir: Path, extra_args=(), **extra_env):
+        self.extra_args = list(extra_args)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
@@ -44,7 +45,7 @@ class LiveServer:
         )
         self.log = open(log_dir / f"server-{self.port}.log", "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
+            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log", *self.extra_args],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
