@@ -35,6 +35,7 @@ test: install
 	$(PY) -m pytest
 
 bench: install
+	$(PY) manage.py migrate --noinput
 	$(PY) -m bench
 
 # Stops the embedded PostgreSQL server (it keeps running between commands otherwise).
