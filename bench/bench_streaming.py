@@ -13,7 +13,6 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
 
 from bench.common import result, temporary_workspace
 

@@ -9,7 +9,7 @@ import pytest
 from hexa.assistant.agent import TOOL_RESULT_MAX_CHARS
 from hexa.assistant.history import HISTORY_TOOL_RESULT_MAX_CHARS
 from hexa.assistant.local_model import Reply, error_reply, max_tokens_reply, text_block, text_reply, tool_reply, tool_use_block
-from hexa.assistant.models import Conversation, Message, MessageStatus, ToolExecution
+from hexa.assistant.models import Conversation, Message, ToolExecution
 from hexa.assistant.pricing import cost_of
 from hexa.assistant.service import SendError, send_message
 

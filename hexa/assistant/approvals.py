@@ -58,24 +58,28 @@ def propose_write(execution: ToolExecution, user, workspace) -> dict:
     }
 
 
-def _pending(user, execution_id):
-    return (
+def _lock_pending(user, execution_id) -> tuple[ToolExecution | None, str | None]:
+    """The user's proposal, locked until the transaction ends so that it is resolved once."""
+    execution = (
         ToolExecution.objects.filter_for_user(user)
         .select_for_update(of=("self",))
         .select_related("conversation__workspace")
         .filter(pk=execution_id, proposal__isnull=False)
         .first()
     )
+    if execution is None or not user.has_perm("assistant.send_message", execution.conversation):
+        return None, "NOT_FOUND"
+    if execution.status != ToolExecutionStatus.PENDING_APPROVAL:
+        return execution, "ALREADY_RESOLVED"
+    return execution, None
 
 
 def approve(user, execution_id) -> tuple[ToolExecution | None, str | None]:
     """Write the proposed file; returns (execution, error code or None)."""
     with transaction.atomic():
-        execution = _pending(user, execution_id)
-        if execution is None or not user.has_perm("assistant.send_message", execution.conversation):
-            return None, "NOT_FOUND"
-        if execution.status != ToolExecutionStatus.PENDING_APPROVAL:
-            return execution, "ALREADY_RESOLVED"
+        execution, refused = _lock_pending(user, execution_id)
+        if refused:
+            return execution, refused
         fs = UserFileSystemTools(user, execution.conversation.workspace)
         result = fs.write_file(
             execution.input["path"], execution.input["content"], expected_sha256=execution.proposal["base_sha256"]
@@ -90,11 +94,9 @@ def approve(user, execution_id) -> tuple[ToolExecution | None, str | None]:
 
 def reject(user, execution_id, reason=None) -> tuple[ToolExecution | None, str | None]:
     with transaction.atomic():
-        execution = _pending(user, execution_id)
-        if execution is None or not user.has_perm("assistant.send_message", execution.conversation):
-            return None, "NOT_FOUND"
-        if execution.status != ToolExecutionStatus.PENDING_APPROVAL:
-            return execution, "ALREADY_RESOLVED"
+        execution, refused = _lock_pending(user, execution_id)
+        if refused:
+            return execution, refused
         execution.status = ToolExecutionStatus.REJECTED
         execution.success = False
         execution.rejection_reason = (reason or "").strip()[:MAX_REASON_CHARS]

@@ -38,7 +38,6 @@ import time
 from contextlib import contextmanager
 from datetime import date, datetime, time as clock_time
 from decimal import Decimal
-from functools import wraps
 
 import psycopg2
 import psycopg2.errors
@@ -48,7 +47,7 @@ from psycopg2 import sql
 
 from hexa.databases import api as databases
 
-from .errors import ToolError, tool_error
+from .errors import ToolError, tool_method
 from .sql_guard import check_read_only
 
 logger = logging.getLogger(__name__)
@@ -619,20 +618,7 @@ def _checked_table_name(table_name) -> str | None:
 # --- The executor --------------------------------------------------------------------
 
 
-def _tool(method):
-    """Public methods return a result or an error dict; no exception escapes them."""
-
-    @wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except ToolError as error:
-            return error.as_dict()
-        except Exception:
-            logger.exception("%s failed on workspace %s", method.__name__, getattr(self.workspace, "slug", "?"))
-            return tool_error("INTERNAL_ERROR", f"{method.__name__} failed unexpectedly. Try a simpler query.")
-
-    return wrapper
+_tool = tool_method(hint="Try a simpler query.")
 
 
 class UserDatabaseTools:

@@ -49,9 +49,7 @@ then renamed over the target (atomic: readers see the old or the new file, never
 
 import codecs
 import errno
-import functools
 import hashlib
-import inspect
 import logging
 import mimetypes
 import os
@@ -66,7 +64,7 @@ from django.conf import settings
 from hexa.files.api import bucket_path
 from hexa.workspaces.models import WorkspaceMembershipRole
 
-from .errors import ToolError, tool_error
+from .errors import ToolError, tool_method
 
 logger = logging.getLogger(__name__)
 
@@ -118,27 +116,12 @@ _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOE
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
-def _tool(method):
-    """The edge of every public method: wrong arguments, ToolError and OS errors become error dicts."""
-    signature = inspect.signature(method)
+def _translate(error):
+    # an OS error that no step translated with its path: still typed
+    return _os_error(error, None) if isinstance(error, OSError) else None
 
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            signature.bind(self, *args, **kwargs)
-        except TypeError as error:
-            return tool_error("INVALID_INPUT", f"Wrong arguments for {method.__name__}: {error}.")
-        try:
-            return method(self, *args, **kwargs)
-        except ToolError as error:
-            return error.as_dict()
-        except OSError as error:  # one that no step translated with its path: still typed
-            return _os_error(error, None).as_dict()
-        except Exception:
-            logger.exception("File tool %s failed", method.__name__)
-            return tool_error("INTERNAL_ERROR", f"{method.__name__} failed unexpectedly. Try another approach.")
 
-    return wrapper
+_tool = tool_method(translate=_translate)
 
 
 class UserFileSystemTools:
