@@ -4,10 +4,37 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from django.core.handlers.asgi import ASGIHandler  # noqa: E402
+from django.core.handlers.exception import convert_exception_to_response  # noqa: E402
 
 # Import the heavy parts now (the GraphQL schema, the Anthropic SDK, the SQL parser) rather
 # than in the first request of each worker process.
 import config.schema  # noqa: E402, F401
 import hexa.assistant.agent  # noqa: E402, F401
 import hexa.assistant.executors.sql_guard  # noqa: E402, F401
+
+
+class StreamsHandler(ASGIHandler):
+    """Serves /assistant/ (the streaming endpoints) without Django's middleware.
+
+    Under ASGI, every hook of a MiddlewareMixin middleware runs on Django's one thread for
+    sync code: a hundred streams starting at once would queue there, a dozen hops each.
+    These views need none of it (they are JSON-only and read the session themselves).
+    """
+
+    def load_middleware(self, is_async=False):
+        self._view_middleware = []
+        self._template_response_middleware = []
+        self._exception_middleware = []
+        self._middleware_chain = convert_exception_to_response(self._get_response_async)
+
+
+streams_application = StreamsHandler()
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "http" and scope["path"].startswith("/assistant/"):
+        return await streams_application(scope, receive, send)
+    return await django_application(scope, receive, send)

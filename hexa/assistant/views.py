@@ -12,8 +12,10 @@ follows the turn until it ends.
 import asyncio
 import json
 import logging
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib import auth
 from django.http import HttpResponseNotAllowed, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -56,9 +58,13 @@ def _event_stream(frames) -> StreamingHttpResponse:
 
 
 def _user(request):
-    # On the worker pool, not through request.auser(): that loads the session on Django's
-    # one thread for sync code, where 32 streams starting at once would queue.
-    return request.user if request.user.is_authenticated else None
+    """The logged-in user, from the session cookie. Runs on the worker pool: these views are
+    served without middleware (see config/asgi.py), and request.auser() would load the
+    session on Django's one thread for sync code."""
+    engine = import_module(settings.SESSION_ENGINE)
+    request.session = engine.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+    user = auth.get_user(request)
+    return user if user.is_authenticated else None
 
 
 def _prepare(request, conversation_id, text):
