@@ -96,7 +96,7 @@ def run():
     logs = ROOT / "bench" / "results"
     logs.mkdir(exist_ok=True)
     # one user drives all 32 conversations: the per-user rate limit is not what is measured
-    server = LiveServer(model.url, logs, ASSISTANT_RATE_LIMIT="")
+    server = LiveServer(model.url, logs, extra_args=["--workers", os.environ.get("BENCH_WORKERS", "1")], ASSISTANT_RATE_LIMIT="")
     try:
         with temporary_workspace("Concurrency") as (user, workspace):
             session = session_for(user)

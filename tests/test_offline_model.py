@@ -1,0 +1,49 @@
+"""The offline stand-in model, driven through the real agent and tools on the demo data."""
+
+from decimal import Decimal
+
+import pytest
+
+from hexa.assistant.local_model import LocalModelServer, OfflineDemoResponder
+from hexa.assistant.models import Conversation, ToolExecution
+from hexa.assistant.service import send_message
+from hexa.core.demo import _seed_bucket, _seed_database
+
+LABEL = "offline demo model — not Claude"
+
+
+@pytest.fixture
+def offline(settings, roles):
+    server = LocalModelServer(OfflineDemoResponder()).start()
+    settings.ANTHROPIC_API_KEY = "offline-demo"
+    settings.ANTHROPIC_BASE_URL = server.url
+    settings.ASSISTANT_OFFLINE_MODEL = True
+    settings.ASSISTANT_API_MAX_RETRIES = 0
+    _seed_bucket(roles["workspace"])
+    _seed_database(roles["workspace"])
+    yield Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=settings.ASSISTANT_MODEL)
+    server.stop()
+
+
+def ask(conversation, text):
+    result = send_message(conversation.user, conversation.id, text)
+    assert result.error_code is None, result.message.error_message
+    return result.message, list(ToolExecution.objects.filter(message=result.message).order_by("created_at"))
+
+
+def test_a_question_about_cases_runs_a_real_query_and_is_labelled_and_free(offline):
+    message, executions = ask(offline, "Which districts had the most malaria cases?")
+    assert [e.name for e in executions] == ["query_database"] and executions[0].success
+    assert len(executions[0].output["rows"]) == 10
+    assert LABEL in message.text and "|" in message.text  # a Markdown table of the rows
+    assert message.cost == Decimal("0") and message.input_tokens > 0
+
+
+def test_tables_files_and_a_note(offline):
+    message, executions = ask(offline, "What tables are in the database?")
+    assert executions[0].name == "describe_tables" and "malaria_cases" in message.text
+    message, executions = ask(offline, "List the files in the bucket")
+    assert executions[0].name == "list_files" and "reports" in message.text
+    message, executions = ask(offline, "Write a note notes/summary.md about the cases")
+    assert executions[0].name == "write_file" and executions[0].status == "PENDING_APPROVAL"
+    assert LABEL in message.text
