@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run serve test bench stop clean
+.PHONY: install run serve test test-backend test-frontend test-e2e frontend-build bench stop clean FORCE
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,18 +21,64 @@ explorer/node_modules/.installed: explorer/package-lock.json
 	npm ci --prefix explorer --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed explorer/node_modules/.installed
+# --- The assistant page (frontend/: Next.js) -----------------------------------------
+# `npm ci` again only when the lockfile changes; a build again only when a source changes.
+# The rewrites to the backend are fixed at build time: `make run` builds frontend/.next for
+# BACKEND_URL, the browser tests build frontend/.next-e2e for their own backend.
+WEB_PORT ?= 3000
+BACKEND_URL ?= http://127.0.0.1:$(PORT)
+E2E_BACKEND_PORT ?= 8100
+CHROMIUM ?= /usr/bin/chromium
+NEXT := node_modules/.bin/next
+export WEB_PORT E2E_BACKEND_PORT
+export NEXT_TELEMETRY_DISABLED := 1
+# Next would try to add other platforms' compiler packages to the lockfile over the network.
+export NEXT_IGNORE_INCORRECT_LOCKFILE := 1
+FRONTEND_SOURCES := $(shell find frontend/src -type f ! -name '*.test.*' ! -path '*/__mocks__/*' 2>/dev/null) frontend/next.config.mjs \
+	frontend/postcss.config.mjs frontend/tsconfig.json frontend/package-lock.json
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/.backend-url: FORCE
+	@echo '$(BACKEND_URL)' | cmp -s - $@ || echo '$(BACKEND_URL)' > $@
+
+frontend/.next/BUILD_ID: $(FRONTEND_SOURCES) frontend/.backend-url frontend/node_modules/.installed
+	cd frontend && BACKEND_URL=$(BACKEND_URL) $(NEXT) build
+
+frontend/.next-e2e/BUILD_ID: $(FRONTEND_SOURCES) frontend/node_modules/.installed
+	cd frontend && NEXT_DIST_DIR=.next-e2e BACKEND_URL=http://127.0.0.1:$(E2E_BACKEND_PORT) $(NEXT) build
+
+frontend-build: frontend/.next/BUILD_ID
+
+# The browser tests drive Debian's chromium (a browser downloaded by a tool cannot be had here).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+install: $(VENV)/.installed explorer/node_modules/.installed frontend/node_modules/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@$(MAKE) --no-print-directory serve
 
-serve:
+serve: frontend/.next/BUILD_ID
 	$(PY) config/launch.py
 
-test: install
+test: test-backend test-frontend test-e2e
+
+test-backend: install
 	$(PY) -m pytest
+
+# The generated GraphQL hooks must match the backend's SDL; then the component tests (jsdom).
+test-frontend: frontend/node_modules/.installed
+	cd frontend && node scripts/check-codegen.mjs
+	cd frontend && node_modules/.bin/jest --ci
+
+# The page in chromium against its own stack (.data/e2e, ports 8100/8187/3100, offline model).
+test-e2e: install frontend/.next-e2e/BUILD_ID $(CHROMIUM)
+	cd frontend && node --test --test-concurrency=1 --test-timeout=600000 e2e/
 
 bench: install
 	$(PY) manage.py migrate --noinput
@@ -43,4 +89,5 @@ stop:
 	@[ ! -x $(PY) ] || $(PY) config/local_postgres.py stop
 
 clean: stop
-	rm -rf .data $(VENV) explorer/node_modules
+	rm -rf .data $(VENV) explorer/node_modules frontend/node_modules frontend/.next frontend/.next-e2e \
+		frontend/test-results frontend/.backend-url

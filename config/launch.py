@@ -1,21 +1,27 @@
 """`make run`'s last step: start the servers, print where to go, stop them all on Ctrl-C.
 
-With no ANTHROPIC_API_KEY, the offline stand-in model is started too and the backend is
-pointed at it, so the whole flow works on a machine with no network.
+The backend (uvicorn) and the assistant page (the production build of frontend/, served by
+`next start`, which proxies /graphql/ and /assistant/ to the backend so that the session
+cookie is same-origin). With no ANTHROPIC_API_KEY, the offline stand-in model is started
+too and the backend is pointed at it, so the whole flow works on a machine with no network.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORT", "8000"))
 MODEL_PORT = int(os.environ.get("OFFLINE_MODEL_PORT", "8787"))
+WEB_PORT = int(os.environ.get("WEB_PORT", "3000"))
 PYTHON = sys.executable
 BIN = os.path.dirname(PYTHON)
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
 
 def wait_for(url, process, seconds=60):
@@ -31,6 +37,20 @@ def wait_for(url, process, seconds=60):
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def start_web(env):
+    """`next start` on the production build made by `make serve` (None if there is none)."""
+    next_bin = FRONTEND / "node_modules" / "next" / "dist" / "bin" / "next"
+    node = shutil.which("node")
+    if not (FRONTEND / ".next" / "BUILD_ID").exists() or not next_bin.exists() or node is None:
+        print("The assistant page is not built: run `make serve` (or `make frontend-build`).", flush=True)
+        return None
+    web_env = dict(env, NODE_ENV="production", NEXT_TELEMETRY_DISABLED="1")
+    web_env.setdefault("BACKEND_URL", f"http://127.0.0.1:{PORT}")
+    return subprocess.Popen(
+        [node, str(next_bin), "start", "-p", str(WEB_PORT), "-H", HOST], cwd=FRONTEND, env=web_env
+    )
 
 
 def main():
@@ -65,7 +85,12 @@ def main():
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    web = start_web(env)
+    if web is not None:
+        processes.append(web)
     wait_for(f"http://{HOST}:{PORT}/graphql/", backend)
+    if web is not None:
+        wait_for(f"http://{HOST}:{WEB_PORT}/login", web)
     model_line = (
         f"offline demo model (not Claude) on http://127.0.0.1:{MODEL_PORT} — set ANTHROPIC_API_KEY to use Claude"
         if offline
@@ -73,7 +98,8 @@ def main():
     )
     print(
         "\n  OpenHEXA Assistant is running\n"
-        f"  GraphQL API and explorer: http://{HOST}:{PORT}/graphql/\n"
+        + (f"  Assistant page:           http://{HOST}:{WEB_PORT}\n" if web is not None else "")
+        + f"  GraphQL API and explorer: http://{HOST}:{PORT}/graphql/\n"
         f"  Django admin:             http://{HOST}:{PORT}/admin/\n"
         f"  Model:                    {model_line}\n"
         "  Log in as demo@openhexa.org / openhexa-demo (superuser: admin@openhexa.org / openhexa-demo)\n"

@@ -1,0 +1,228 @@
+/**
+ * An isolated stack for the browser tests: its own data directory (embedded PostgreSQL,
+ * bucket, secrets), its own ports, the offline model, the backend (uvicorn) and the
+ * production build of the page (`next start` on the build made for this backend).
+ *
+ * Every process is started in its own process group and killed with it, on success, on
+ * failure and on Ctrl-C; every wait has a deadline.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const FRONTEND_DIR = path.resolve(here, "..");
+export const REPO_DIR = path.resolve(FRONTEND_DIR, "..");
+export const PYTHON = process.env.E2E_PYTHON || path.join(REPO_DIR, ".venv", "bin", "python");
+
+export const E2E = {
+  dataDir: process.env.E2E_DATA_DIR || path.join(REPO_DIR, ".data", "e2e"),
+  backendPort: Number(process.env.E2E_BACKEND_PORT || 8100),
+  modelPort: Number(process.env.E2E_MODEL_PORT || 8187),
+  webPort: Number(process.env.E2E_WEB_PORT || 3100),
+  distDir: process.env.E2E_DIST_DIR || ".next-e2e",
+  // A turn takes a few seconds, so that a page can be reloaded in the middle of one.
+  modelLatency: process.env.E2E_MODEL_LATENCY || "0.8",
+  modelChunkDelay: process.env.E2E_MODEL_CHUNK_DELAY || "0.04",
+};
+
+export const backendUrl = () => `http://127.0.0.1:${E2E.backendPort}`;
+export const webUrl = () => `http://127.0.0.1:${E2E.webPort}`;
+
+const running = new Set();
+
+function killGroup(child, signal = "SIGTERM") {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function killAllNow() {
+  for (const child of running) killGroup(child, "SIGKILL");
+  running.clear();
+}
+process.on("exit", killAllNow);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    killAllNow();
+    stopPostgres();
+    process.exit(130);
+  });
+}
+
+function backendEnv(extra = {}) {
+  return {
+    ...process.env,
+    HEXA_DATA_DIR: E2E.dataDir,
+    WORKSPACE_BUCKETS_ROOT: path.join(E2E.dataDir, "buckets"),
+    DATABASE_URL: "",
+    WORKSPACES_DATABASE_URL: "",
+    ANTHROPIC_API_KEY: "offline-demo",
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${E2E.modelPort}`,
+    ASSISTANT_OFFLINE_MODEL: "true",
+    ASSISTANT_RATE_LIMIT: "1000/m",
+    DEBUG: "false",
+    PYTHONUNBUFFERED: "1",
+    ...extra,
+  };
+}
+
+function logFile(name) {
+  const dir = path.join(FRONTEND_DIR, "test-results", "logs");
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${name}.log`);
+}
+
+/** Runs a command to its end (with a deadline); throws with its output on failure. */
+export function run(command, args, { env, cwd = REPO_DIR, timeoutMs = 300_000, name } = {}) {
+  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", timeout: timeoutMs, killSignal: "SIGKILL" });
+  if (name) fs.writeFileSync(logFile(name), `${result.stdout ?? ""}\n${result.stderr ?? ""}`);
+  if (result.error || result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}):\n` +
+        `${(result.stdout ?? "").slice(-2000)}\n${(result.stderr ?? "").slice(-4000)}`,
+    );
+  }
+  return result.stdout;
+}
+
+function start(name, command, args, { env, cwd = REPO_DIR } = {}) {
+  const out = fs.openSync(logFile(name), "w");
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", out, out] });
+  fs.closeSync(out);
+  child.label = name;
+  running.add(child);
+  child.on("exit", () => running.delete(child));
+  return child;
+}
+
+/** Waits until `url` answers over HTTP (any status). */
+export async function waitForHttp(url, child, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      const log = fs.existsSync(logFile(child.label)) ? fs.readFileSync(logFile(child.label), "utf8").slice(-3000) : "";
+      throw new Error(`${child.label} exited (${child.exitCode ?? child.signalCode}) before answering:\n${log}`);
+    }
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2000) });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/** Fails if something already listens on `port`: the tests must not talk to a stale server. */
+function assertPortFree(port) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.setTimeout(2000);
+    socket.once("connect", () => {
+      socket.destroy();
+      reject(new Error(`Port ${port} is already in use: stop what listens there (or set E2E_*_PORT).`));
+    });
+    socket.once("error", () => resolve());
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve();
+    });
+  });
+}
+
+export function stopPostgres() {
+  spawnSync(PYTHON, ["config/local_postgres.py", "stop"], {
+    cwd: REPO_DIR,
+    env: backendEnv(),
+    timeout: 90_000,
+    stdio: "ignore",
+  });
+}
+
+/** A fresh data directory, migrated and seeded; then the three servers. */
+export async function startStack() {
+  if (!fs.existsSync(path.join(FRONTEND_DIR, E2E.distDir, "BUILD_ID"))) {
+    throw new Error(`No build in frontend/${E2E.distDir}: run \`make test-e2e\` (it builds the page for this stack).`);
+  }
+  for (const port of [E2E.backendPort, E2E.modelPort, E2E.webPort]) await assertPortFree(port);
+  stopPostgres(); // a server left by an interrupted run
+  fs.rmSync(E2E.dataDir, { recursive: true, force: true });
+  fs.mkdirSync(E2E.dataDir, { recursive: true });
+  const env = backendEnv();
+  run(PYTHON, ["manage.py", "migrate", "--noinput"], { env, name: "migrate", timeoutMs: 240_000 });
+  run(PYTHON, ["manage.py", "seed_demo"], { env, name: "seed_demo", timeoutMs: 240_000 });
+
+  const model = start(
+    "model",
+    PYTHON,
+    [
+      "-m",
+      "hexa.assistant.local_model",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(E2E.modelPort),
+      "--latency",
+      E2E.modelLatency,
+      "--chunk-delay",
+      E2E.modelChunkDelay,
+    ],
+    { env },
+  );
+  const backend = start(
+    "backend",
+    path.join(path.dirname(PYTHON), "uvicorn"),
+    ["config.asgi:application", "--host", "127.0.0.1", "--port", String(E2E.backendPort), "--no-access-log"],
+    { env },
+  );
+  const web = start("web", process.execPath, [path.join(FRONTEND_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(E2E.webPort), "-H", "127.0.0.1"], {
+    cwd: FRONTEND_DIR,
+    env: {
+      ...process.env,
+      NEXT_DIST_DIR: E2E.distDir,
+      BACKEND_URL: backendUrl(),
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+    },
+  });
+  await waitForHttp(`http://127.0.0.1:${E2E.modelPort}/`, model);
+  await waitForHttp(`${backendUrl()}/graphql/`, backend);
+  await waitForHttp(`${webUrl()}/login`, web);
+  return {
+    async stop() {
+      for (const child of [web, backend, model]) killGroup(child, "SIGTERM");
+      const deadline = Date.now() + 10_000;
+      while ([web, backend, model].some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      for (const child of [web, backend, model]) killGroup(child, "SIGKILL");
+      stopPostgres();
+    },
+  };
+}
+
+/** The directory of a workspace bucket on disk. */
+export function bucketDir(bucketName) {
+  return path.join(E2E.dataDir, "buckets", bucketName);
+}
+
+// `node e2e/stack.mjs`: start the stack and keep it up (to look at the page by hand).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const stack = await startStack();
+  console.log(`e2e stack up: ${webUrl()} (backend ${backendUrl()}); Ctrl-C stops it`);
+  process.on("SIGINT", async () => {
+    await stack.stop();
+    process.exit(0);
+  });
+  setInterval(() => undefined, 1 << 30);
+}

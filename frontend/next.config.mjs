@@ -1,0 +1,33 @@
+// The page talks to the Django backend through this server (rewrites), so that the
+// session cookie is same-origin and no CORS is needed.
+const BACKEND_URL = (process.env.BACKEND_URL || "http://127.0.0.1:8000").replace(/\/$/, "");
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  // The rewrites below are fixed at build time: a build for another backend (the e2e
+  // tests' own stack) goes to its own directory.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+  // Gzip would buffer Server-Sent Events: the assistant's deltas must reach the page as
+  // they are produced.
+  compress: false,
+  poweredByHeader: false,
+  // Django's URLs end with "/": keep them as they are instead of redirecting.
+  skipTrailingSlashRedirect: true,
+  experimental: {
+    // A turn (the sendAssistantMessage fallback) may take minutes without a byte; the
+    // default is 30 s.
+    proxyTimeout: 15 * 60 * 1000,
+  },
+  async rewrites() {
+    return {
+      beforeFiles: [
+        { source: "/graphql/", destination: `${BACKEND_URL}/graphql/` },
+        { source: "/graphql", destination: `${BACKEND_URL}/graphql/` },
+        { source: "/assistant/:path*/", destination: `${BACKEND_URL}/assistant/:path*/` },
+      ],
+    };
+  },
+};
+
+export default nextConfig;

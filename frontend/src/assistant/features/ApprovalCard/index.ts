@@ -1,0 +1,2 @@
+export { default } from "./ApprovalCard";
+export type { ResolveOutcome } from "./ApprovalCard";

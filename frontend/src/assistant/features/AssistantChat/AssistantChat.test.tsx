@@ -1,0 +1,307 @@
+import { ApolloClient, ApolloLink, ApolloProvider, Observable } from "@apollo/client";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from "node:util";
+import { createCache } from "core/helpers/apollo";
+import { message } from "assistant/helpers/testFixtures";
+import AssistantChat from "./AssistantChat";
+
+// jsdom has no streams nor fetch: the page's code uses the platform's, so give it Node's.
+Object.assign(globalThis, {
+  ReadableStream: globalThis.ReadableStream ?? NodeReadableStream,
+  TextDecoder: globalThis.TextDecoder ?? NodeTextDecoder,
+  TextEncoder: globalThis.TextEncoder ?? NodeTextEncoder,
+});
+
+const ID = "11111111-1111-1111-1111-111111111111";
+
+type Handler = (variables: Record<string, any>) => any;
+
+function conversation(overrides: Record<string, any> = {}, items: any[] = [], pageInfo: Record<string, number> = {}) {
+  return {
+    __typename: "AssistantConversation",
+    id: ID,
+    title: "Malaria questions",
+    model: "claude-opus-4-5-20251101",
+    offlineModel: false,
+    isRunning: false,
+    lastEventSeq: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationInputTokens: 0,
+    cacheReadInputTokens: 0,
+    cost: "0",
+    updatedAt: "2025-01-01T10:00:00Z",
+    workspace: { __typename: "Workspace", slug: "malaria", name: "Malaria" },
+    pendingApprovals: [],
+    messages: {
+      __typename: "AssistantMessagePage",
+      pageNumber: 1,
+      totalPages: 1,
+      totalItems: items.length,
+      items,
+      ...pageInfo,
+    },
+    ...overrides,
+  };
+}
+
+function setup(handlers: Record<string, Handler>) {
+  const calls: { name: string; variables: Record<string, any> }[] = [];
+  const link = new ApolloLink(
+    (operation) =>
+      new Observable((observer) => {
+        calls.push({ name: operation.operationName, variables: operation.variables });
+        const handler = handlers[operation.operationName];
+        if (!handler) {
+          observer.error(new Error(`No handler for ${operation.operationName}`));
+          return;
+        }
+        Promise.resolve(handler(operation.variables)).then((data) => {
+          observer.next({ data });
+          observer.complete();
+        });
+      }),
+  );
+  const client = new ApolloClient({ link, cache: createCache() });
+  render(
+    <ApolloProvider client={client}>
+      <AssistantChat conversationId={ID} />
+    </ApolloProvider>,
+  );
+  return calls;
+}
+
+/** A response whose body the test writes to, frame by frame. */
+function controllableStream(firstSeq = 1) {
+  const encoder = new NodeTextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+  });
+  let seq = firstSeq - 1;
+  return {
+    response: {
+      ok: true,
+      status: 200,
+      headers: { get: (name: string) => (name.toLowerCase() === "content-type" ? "text/event-stream" : null) },
+      body,
+      json: async () => ({}),
+    },
+    send(type: string, data: Record<string, any>) {
+      seq += 1;
+      controller.enqueue(encoder.encode(`id: ${seq}\nevent: ${type}\ndata: ${JSON.stringify({ ...data, seq })}\n\n`));
+    },
+    close() {
+      controller.close();
+    },
+  };
+}
+
+function jsonResponse(status: number, body: any) {
+  return {
+    ok: status < 400,
+    status,
+    headers: { get: () => "application/json" },
+    body: null,
+    json: async () => body,
+  };
+}
+
+const userMessage = (id: string, text: string, createdAt: string) =>
+  message({ id, role: "USER", text, createdAt, inputTokens: 0, outputTokens: 0, cost: "0" });
+const answer = (id: string, text: string, createdAt: string, extra = {}) => message({ id, text, createdAt, ...extra });
+
+afterEach(() => {
+  // @ts-expect-error cleaning up the test's fetch
+  delete globalThis.fetch;
+});
+
+describe("AssistantChat", () => {
+  it("streams the answer as it comes, then shows the stored turn", async () => {
+    const stream = controllableStream();
+    const fetchMock = jest.fn(async () => stream.response);
+    globalThis.fetch = fetchMock as any;
+    let loads = 0;
+    setup({
+      AssistantConversation: () => {
+        loads += 1;
+        return {
+          assistantConversation:
+            loads === 1
+              ? conversation()
+              : conversation({ cost: "0.0400", inputTokens: 3000, outputTokens: 100 }, [
+                  userMessage("u1", "Which districts?", "2025-01-01T10:01:00Z"),
+                  answer("a1", "Bo has the most cases.", "2025-01-01T10:01:01Z", { cost: "0.0400" }),
+                ]),
+        };
+      },
+    });
+    const box = await screen.findByLabelText("Message the assistant");
+    await userEvent.type(box, "Which districts?{Enter}");
+
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe(`/assistant/conversations/${ID}/stream/`);
+    expect(JSON.parse(String(init.body))).toEqual({ message: "Which districts?" });
+
+    expect(screen.getByRole("article", { name: "Your message" })).toHaveTextContent("Which districts?");
+    await act(async () => {
+      stream.send("user_message", { message_id: "u1", assistant_message_id: "a1", text: "Which districts?" });
+      stream.send("text_delta", { message_id: "a1", text: "Bo has " });
+    });
+    await screen.findByText("Bo has", { exact: false });
+    expect(screen.getByRole("status")).toHaveTextContent("Thinking…");
+    expect(screen.getByRole("button", { name: "Stop the assistant" })).toBeInTheDocument();
+
+    await act(async () => {
+      stream.send("text_delta", { message_id: "a1", text: "the most cases." });
+      stream.send("usage", { input_tokens: 3000, output_tokens: 100, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cost: "0.0400" });
+    });
+    await screen.findByText("Bo has the most cases.");
+    expect(screen.getByLabelText("Conversation total")).toHaveTextContent("$0.04");
+
+    await act(async () => {
+      stream.send("done", { message_id: "a1", status: "complete" });
+      stream.close();
+    });
+    await waitFor(() => expect(loads).toBe(2));
+    await waitFor(() => expect(screen.queryByRole("button", { name: "Stop the assistant" })).not.toBeInTheDocument());
+    expect(screen.getAllByRole("article")).toHaveLength(2);
+    expect(screen.getByRole("article", { name: "Assistant's answer" })).toHaveAttribute("data-message-id", "a1");
+  });
+
+  it("says in plain words why a message was refused, and retries", async () => {
+    const fetchMock = jest
+      .fn()
+      .mockResolvedValueOnce(jsonResponse(409, { errors: ["CONVERSATION_BUSY"] }))
+      .mockResolvedValueOnce(jsonResponse(429, { errors: ["RATE_LIMITED"] }));
+    globalThis.fetch = fetchMock as any;
+    setup({ AssistantConversation: () => ({ assistantConversation: conversation() }) });
+    await userEvent.type(await screen.findByLabelText("Message the assistant"), "Hello{Enter}");
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("The assistant is still answering in this conversation.");
+    await userEvent.click(within(alert).getByRole("button", { name: "Retry" }));
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(JSON.parse(String((fetchMock.mock.calls[1] as any)[1].body))).toEqual({ message: "Hello" });
+    expect(await screen.findByRole("alert")).toHaveTextContent("Too many messages in a short time.");
+  });
+
+  it("falls back to the sendAssistantMessage mutation when there is no stream endpoint", async () => {
+    globalThis.fetch = jest.fn(async () => ({ ...jsonResponse(404, null), json: async () => { throw new Error("html"); } })) as any;
+    const calls = setup({
+      AssistantConversation: () => ({ assistantConversation: conversation() }),
+      SendAssistantMessage: () => ({
+        sendAssistantMessage: {
+          __typename: "SendAssistantMessageResult",
+          success: true,
+          errors: [],
+          message: answer("a1", "Answer", "2025-01-01T10:01:01Z"),
+          conversation: conversation(),
+        },
+      }),
+    });
+    await userEvent.type(await screen.findByLabelText("Message the assistant"), "Hi{Enter}");
+    await waitFor(() => expect(calls.some((call) => call.name === "SendAssistantMessage")).toBe(true));
+    expect(calls.find((call) => call.name === "SendAssistantMessage")!.variables).toEqual({
+      input: { conversationId: ID, message: "Hi" },
+    });
+  });
+
+  it("resumes a turn that was running when the page was loaded", async () => {
+    const stream = controllableStream(41);
+    const fetchMock = jest.fn(async () => stream.response);
+    globalThis.fetch = fetchMock as any;
+    let loads = 0;
+    setup({
+      AssistantConversation: () => {
+        loads += 1;
+        const running = answer("a1", "Partial", "2025-01-01T10:01:01Z", { status: "RUNNING", firstEventSeq: 41 });
+        return {
+          assistantConversation: conversation({ isRunning: loads === 1, lastEventSeq: 45 }, [
+            userMessage("u1", "Question", "2025-01-01T10:01:00Z"),
+            loads === 1 ? running : answer("a1", "Partial and complete.", "2025-01-01T10:01:01Z"),
+          ]),
+        };
+      },
+    });
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    expect((fetchMock.mock.calls[0] as unknown as [string])[0]).toBe(`/assistant/conversations/${ID}/events/?after=40`);
+    await act(async () => {
+      stream.send("user_message", { message_id: "u1", assistant_message_id: "a1", text: "Question" });
+      stream.send("text_delta", { message_id: "a1", text: "Partial and" });
+    });
+    // the replayed turn replaces the stored copies: no duplicates
+    await screen.findByText("Partial and");
+    expect(screen.getAllByRole("article")).toHaveLength(2);
+    await act(async () => {
+      stream.send("text_delta", { message_id: "a1", text: " complete." });
+      stream.send("done", { message_id: "a1", status: "complete" });
+      stream.close();
+    });
+    await screen.findByText("Partial and complete.");
+    await waitFor(() => expect(loads).toBe(2));
+    expect(screen.getAllByRole("article")).toHaveLength(2);
+  });
+
+  it("stops a running turn with cancelAssistantRun", async () => {
+    const stream = controllableStream();
+    globalThis.fetch = jest.fn(async () => stream.response) as any;
+    const calls = setup({
+      AssistantConversation: () => ({ assistantConversation: conversation() }),
+      CancelAssistantRun: () => ({
+        cancelAssistantRun: {
+          __typename: "CancelAssistantRunResult",
+          success: true,
+          errors: [],
+          conversation: { __typename: "AssistantConversation", id: ID, isRunning: true },
+        },
+      }),
+    });
+    await userEvent.type(await screen.findByLabelText("Message the assistant"), "Long task{Enter}");
+    await userEvent.click(await screen.findByRole("button", { name: "Stop the assistant" }));
+    await waitFor(() => expect(calls.some((call) => call.name === "CancelAssistantRun")).toBe(true));
+    expect(calls.find((call) => call.name === "CancelAssistantRun")!.variables).toEqual({ conversationId: ID });
+    await act(async () => {
+      stream.send("done", { message_id: "a1", status: "cancelled" });
+      stream.close();
+    });
+    await waitFor(() => expect(screen.queryByRole("button", { name: "Stop the assistant" })).not.toBeInTheDocument());
+  });
+
+  it("loads older messages, page by page, above the newest", async () => {
+    globalThis.fetch = jest.fn() as any;
+    const calls = setup({
+      AssistantConversation: () => ({
+        assistantConversation: conversation(
+          { offlineModel: true },
+          [userMessage("u2", "Second question", "2025-01-02T10:00:00Z"), answer("a2", "Second answer", "2025-01-02T10:00:01Z")],
+          { totalPages: 2, totalItems: 4 },
+        ),
+      }),
+      AssistantConversationMessages: () => ({
+        assistantConversation: {
+          __typename: "AssistantConversation",
+          id: ID,
+          messages: {
+            __typename: "AssistantMessagePage",
+            pageNumber: 2,
+            totalPages: 2,
+            totalItems: 4,
+            items: [userMessage("u1", "First question", "2025-01-01T10:00:00Z"), answer("a1", "First answer", "2025-01-01T10:00:01Z")],
+          },
+        },
+      }),
+    });
+    expect(await screen.findByText("Offline demo model — not Claude")).toBeInTheDocument();
+    await userEvent.click(await screen.findByRole("button", { name: "Load older messages" }));
+    await screen.findByText("First answer");
+    expect(calls.find((call) => call.name === "AssistantConversationMessages")!.variables).toMatchObject({ id: ID, page: 2 });
+    const texts = screen.getAllByRole("article").map((article) => article.textContent);
+    expect(texts[0]).toContain("First question");
+    expect(texts[3]).toContain("Second answer");
+    expect(screen.queryByRole("button", { name: "Load older messages" })).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,190 @@
+import Badge from "core/components/Badge";
+import Button from "core/components/Button";
+import Spinner from "core/components/Spinner";
+import { useTranslation } from "core/helpers/i18n";
+import { useEffect, useLayoutEffect, useRef } from "react";
+import ChatMessage from "assistant/features/ChatMessage";
+import ErrorBanner from "assistant/features/ErrorBanner";
+import MessageComposer from "assistant/features/MessageComposer";
+import ToolExecutionCard from "assistant/features/ToolExecutionCard";
+import { useAssistantChat } from "assistant/hooks/useAssistantChat";
+import { describeError, describeResolveError } from "assistant/helpers/errors";
+import { addCosts, formatCost, formatTokens } from "assistant/helpers/format";
+
+const NEAR_BOTTOM_PX = 160;
+
+/** The chat of one conversation: its messages, the streamed answer, the composer. */
+const AssistantChat = ({ conversationId }: { conversationId: string }) => {
+  const { t } = useTranslation();
+  const chat = useAssistantChat(conversationId);
+  const { conversation, messages, liveMessages, live } = chat;
+  const scroller = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+  const heightBeforeOlder = useRef<number | null>(null);
+
+  // Follow the conversation's end unless the reader scrolled up.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    if (heightBeforeOlder.current !== null) {
+      element.scrollTop += element.scrollHeight - heightBeforeOlder.current;
+      heightBeforeOlder.current = null;
+    } else if (stickToBottom.current) {
+      element.scrollTop = element.scrollHeight;
+    }
+  }, [messages, liveMessages]);
+
+  const loadOlder = () => {
+    if (!chat.hasOlder || chat.loadingOlder) return;
+    heightBeforeOlder.current = scroller.current?.scrollHeight ?? null;
+    chat.loadOlder();
+  };
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM_PX;
+    if (element.scrollTop < 80) loadOlder();
+  };
+
+  useEffect(() => {
+    if (live) stickToBottom.current = stickToBottom.current || live.text === "";
+  }, [live]);
+
+  if (chat.loading) {
+    return (
+      <div className="flex flex-1 items-center justify-center p-8 text-gray-500">
+        <Spinner label={t("Loading the conversation")} />
+      </div>
+    );
+  }
+  if (chat.notFound || !conversation) {
+    return (
+      <div className="p-8 text-sm text-gray-600" role="alert">
+        {chat.queryError ? t("The conversation could not be loaded.") : t("This conversation does not exist or is not yours.")}
+      </div>
+    );
+  }
+
+  const shownIds = new Set(
+    [...messages, ...liveMessages].flatMap((message) => message.toolExecutions.map((execution) => execution.id)),
+  );
+  const otherPending = conversation.pendingApprovals.filter((execution) => !shownIds.has(execution.id));
+  const totalCost = live && !chat.liveIsResumed ? addCosts(conversation.cost, live.cost) : conversation.cost;
+  const liveTokens =
+    live && !chat.liveIsResumed
+      ? live.inputTokens + live.outputTokens + live.cacheReadInputTokens + live.cacheCreationInputTokens
+      : 0;
+  const totalTokens =
+    conversation.inputTokens +
+    conversation.outputTokens +
+    conversation.cacheReadInputTokens +
+    conversation.cacheCreationInputTokens +
+    liveTokens;
+  const lastMessage = messages[messages.length - 1];
+  const lastUserText = [...messages].reverse().find((message) => message.role === "USER")?.text;
+  const canRetryLast =
+    !chat.running &&
+    !live &&
+    lastMessage?.role === "ASSISTANT" &&
+    lastMessage.status === "FAILED" &&
+    describeError(lastMessage.errorCode).retryable &&
+    Boolean(lastUserText);
+
+  const renderMessage = (message: (typeof messages)[number], streaming = false) => (
+    <ChatMessage
+      key={message.id}
+      message={message}
+      streaming={streaming}
+      onApprove={chat.approve}
+      onReject={chat.reject}
+      describeResolveError={describeResolveError}
+    />
+  );
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <header className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-gray-200 bg-white px-6 py-3">
+        <h1 className="truncate text-lg font-semibold text-gray-900">{conversation.title || t("New conversation")}</h1>
+        {conversation.offlineModel ? (
+          <Badge color="purple">{t("Offline demo model — not Claude")}</Badge>
+        ) : (
+          <Badge color="gray">{conversation.model}</Badge>
+        )}
+        <p className="ml-auto text-sm text-gray-500" aria-label={t("Conversation total")}>
+          {t("{{tokens}} tokens", { tokens: formatTokens(totalTokens) })} ·{" "}
+          <span className="font-medium text-gray-800">{formatCost(totalCost)}</span>
+        </p>
+      </header>
+
+      <div
+        ref={scroller}
+        onScroll={onScroll}
+        className="min-h-0 flex-1 overflow-y-auto bg-gray-50"
+        data-testid="chat-scroller"
+      >
+        <div
+          role="log"
+          aria-label={t("Messages")}
+          aria-busy={chat.running || undefined}
+          className="mx-auto max-w-4xl space-y-5 px-6 py-6"
+        >
+          {chat.hasOlder && (
+            <div className="flex justify-center">
+              <Button variant="white" size="sm" onClick={loadOlder} disabled={chat.loadingOlder}>
+                {chat.loadingOlder ? <Spinner /> : null}
+                {t("Load older messages")}
+              </Button>
+            </div>
+          )}
+          {messages.length === 0 && liveMessages.length === 0 && (
+            <div className="py-16 text-center text-sm text-gray-500">
+              <p className="font-medium text-gray-700">{t("Ask a question about this workspace.")}</p>
+              <p className="mt-1">
+                {t("The assistant can query the workspace database and read its files. It asks before writing anything.")}
+              </p>
+            </div>
+          )}
+          {messages.map((message) => renderMessage(message))}
+          {liveMessages.map((message) => renderMessage(message, message.role === "ASSISTANT" && live?.status === "streaming"))}
+          {canRetryLast && lastUserText ? (
+            <div className="flex justify-end">
+              <Button variant="white" size="sm" onClick={() => chat.retry(lastUserText)}>
+                {t("Retry")}
+              </Button>
+            </div>
+          ) : null}
+        </div>
+      </div>
+
+      <div className="border-t border-gray-200 bg-white px-6 pt-3 pb-2">
+        <div className="mx-auto max-w-4xl space-y-2">
+          {otherPending.length > 0 && (
+            <section aria-label={t("Writes awaiting your decision")} className="space-y-2">
+              {otherPending.map((execution) => (
+                <ToolExecutionCard
+                  key={execution.id}
+                  execution={execution}
+                  onApprove={chat.approve}
+                  onReject={chat.reject}
+                  describeResolveError={describeResolveError}
+                />
+              ))}
+            </section>
+          )}
+          {chat.error && (
+            <ErrorBanner
+              code={chat.error.code}
+              message={chat.error.message}
+              onRetry={chat.error.retryText ? () => chat.retry(chat.error!.retryText!) : undefined}
+              onDismiss={() => chat.setError(null)}
+            />
+          )}
+          <MessageComposer onSend={chat.send} onStop={chat.stop} running={chat.running} />
+        </div>
+      </div>
+    </div>
+  );
+};
+
+export default AssistantChat;

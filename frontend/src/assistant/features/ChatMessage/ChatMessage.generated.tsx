@@ -1,0 +1,28 @@
+import * as Types from '../../../graphql/types';
+
+import { gql } from '@apollo/client';
+import { ToolExecutionCard_ExecutionFragmentDoc } from '../ToolExecutionCard/ToolExecutionCard.generated';
+export type ChatMessage_MessageFragment = { __typename?: 'AssistantMessage', id: string, role: Types.AssistantMessageRole, text: string, status: Types.AssistantMessageStatus, errorCode?: string | null, errorMessage?: string | null, model?: string | null, modelCalls: number, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, firstEventSeq?: number | null, createdAt: string, toolExecutions: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }> };
+
+export const ChatMessage_MessageFragmentDoc = gql`
+    fragment ChatMessage_message on AssistantMessage {
+  id
+  role
+  text
+  status
+  errorCode
+  errorMessage
+  model
+  modelCalls
+  inputTokens
+  outputTokens
+  cacheCreationInputTokens
+  cacheReadInputTokens
+  cost
+  firstEventSeq
+  createdAt
+  toolExecutions {
+    ...ToolExecutionCard_execution
+  }
+}
+    ${ToolExecutionCard_ExecutionFragmentDoc}`;

@@ -1,0 +1,132 @@
+import { gql } from "@apollo/client";
+import clsx from "clsx";
+import { useTranslation } from "core/helpers/i18n";
+import { ResolveOutcome } from "assistant/features/ApprovalCard";
+import Markdown from "assistant/features/Markdown";
+import ToolExecutionCard from "assistant/features/ToolExecutionCard";
+import { describeError } from "assistant/helpers/errors";
+import { formatCost, formatTokens } from "assistant/helpers/format";
+import { ChatMessage_MessageFragment } from "./ChatMessage.generated";
+
+type ChatMessageProps = {
+  message: ChatMessage_MessageFragment;
+  /** The answer is being streamed right now. */
+  streaming?: boolean;
+  onApprove?: (id: string) => Promise<ResolveOutcome | void> | void;
+  onReject?: (id: string, reason: string) => Promise<ResolveOutcome | void> | void;
+  describeResolveError?: (code: string) => string;
+};
+
+export const ThinkingIndicator = () => {
+  const { t } = useTranslation();
+  return (
+    <div role="status" className="flex items-center gap-2 text-sm text-gray-500">
+      <span className="flex gap-1" aria-hidden="true">
+        <span className="h-1.5 w-1.5 animate-bounce rounded-full bg-gray-400 [animation-delay:-0.3s]" />
+        <span className="h-1.5 w-1.5 animate-bounce rounded-full bg-gray-400 [animation-delay:-0.15s]" />
+        <span className="h-1.5 w-1.5 animate-bounce rounded-full bg-gray-400" />
+      </span>
+      {t("Thinking…")}
+    </div>
+  );
+};
+
+const ChatMessage = ({ message, streaming, onApprove, onReject, describeResolveError }: ChatMessageProps) => {
+  const { t } = useTranslation();
+
+  if (message.role === "USER") {
+    return (
+      <article aria-label={t("Your message")} className="flex justify-end" data-message-id={message.id}>
+        <div className="max-w-[80%] rounded-2xl rounded-br-sm bg-blue-600 px-4 py-2 text-sm whitespace-pre-wrap text-white shadow-xs">
+          {message.text}
+        </div>
+      </article>
+    );
+  }
+
+  const failed = message.status === "FAILED";
+  const error = failed ? describeError(message.errorCode) : null;
+  const hasUsage = message.inputTokens > 0 || message.outputTokens > 0;
+
+  return (
+    <article aria-label={t("Assistant's answer")} className="flex gap-3" data-message-id={message.id} aria-busy={streaming || undefined}>
+      <div
+        aria-hidden="true"
+        className="flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-gray-800 text-[0.65rem] font-semibold text-white"
+      >
+        AI
+      </div>
+      <div className="min-w-0 flex-1 space-y-2">
+        {message.toolExecutions.length > 0 && (
+          <ul className="space-y-1.5" aria-label={t("Tool calls")}>
+            {message.toolExecutions.map((execution) => (
+              <li key={execution.id}>
+                <ToolExecutionCard
+                  execution={execution}
+                  onApprove={onApprove}
+                  onReject={onReject}
+                  describeResolveError={describeResolveError}
+                />
+              </li>
+            ))}
+          </ul>
+        )}
+        {message.text ? <Markdown>{message.text}</Markdown> : null}
+        {streaming ? <ThinkingIndicator /> : null}
+        {failed && error && (
+          <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
+            <p>{error.text}</p>
+            {message.errorMessage && message.errorMessage !== error.text ? (
+              <p className="mt-1 text-xs text-red-600">{message.errorMessage}</p>
+            ) : null}
+          </div>
+        )}
+        {message.status === "CANCELLED" && <p className="text-xs text-gray-500 italic">{t("Stopped.")}</p>}
+        {!streaming && message.status === "RUNNING" && (
+          <p className="text-xs text-gray-500 italic">{t("Still running…")}</p>
+        )}
+        {hasUsage && (
+          <p className="text-xs text-gray-400" aria-label={t("Usage of this answer")}>
+            {t("{{input}} input · {{output}} output tokens", {
+              input: formatTokens(message.inputTokens + message.cacheReadInputTokens + message.cacheCreationInputTokens),
+              output: formatTokens(message.outputTokens),
+            })}
+            {message.cacheReadInputTokens > 0
+              ? ` · ${t("{{cached}} from cache", { cached: formatTokens(message.cacheReadInputTokens) })}`
+              : ""}
+            {" · "}
+            <span className={clsx("font-medium text-gray-500")}>{formatCost(message.cost)}</span>
+          </p>
+        )}
+      </div>
+    </article>
+  );
+};
+
+ChatMessage.fragments = {
+  message: gql`
+    fragment ChatMessage_message on AssistantMessage {
+      id
+      role
+      text
+      status
+      errorCode
+      errorMessage
+      model
+      modelCalls
+      inputTokens
+      outputTokens
+      cacheCreationInputTokens
+      cacheReadInputTokens
+      cost
+      firstEventSeq
+      createdAt
+      toolExecutions {
+        ...ToolExecutionCard_execution
+      }
+    }
+    ${ToolExecutionCard.fragments.execution}
+  `,
+};
+
+export default ChatMessage;

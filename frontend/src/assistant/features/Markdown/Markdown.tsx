@@ -1,0 +1,60 @@
+import clsx from "clsx";
+import { memo } from "react";
+import ReactMarkdown, { Components } from "react-markdown";
+import remarkGfm from "remark-gfm";
+
+/**
+ * The model's answer as Markdown (GitHub tables included). Model output is untrusted: raw
+ * HTML is dropped, link URLs go through react-markdown's sanitiser, and images are shown as
+ * links, never loaded (an image URL could carry data out of the workspace).
+ */
+const components: Components = {
+  table: ({ node, ...props }) => (
+    <div className="my-3 overflow-x-auto rounded-md border border-gray-200">
+      <table className="min-w-full divide-y divide-gray-200 text-sm" {...props} />
+    </div>
+  ),
+  thead: ({ node, ...props }) => <thead className="bg-gray-50" {...props} />,
+  th: ({ node, ...props }) => (
+    <th className="px-3 py-1.5 text-left text-xs font-semibold whitespace-nowrap text-gray-700" {...props} />
+  ),
+  td: ({ node, ...props }) => <td className="border-t border-gray-100 px-3 py-1 whitespace-nowrap text-gray-800" {...props} />,
+  a: ({ node, href, children, ...props }) => (
+    <a href={href} target="_blank" rel="noopener noreferrer nofollow" className="text-blue-700 underline" {...props}>
+      {children}
+    </a>
+  ),
+  img: ({ src, alt }) => (
+    <span className="text-gray-500">
+      [{alt || "image"}]{typeof src === "string" && src ? ` (${src})` : ""}
+    </span>
+  ),
+  pre: ({ node, ...props }) => (
+    <pre className="my-2 overflow-x-auto rounded-md bg-gray-900 p-3 text-xs leading-5 text-gray-100" {...props} />
+  ),
+  code: ({ node, className, children, ...props }) => {
+    const block = /language-/.test(className ?? "") || String(children).includes("\n");
+    return (
+      <code
+        className={clsx(
+          className,
+          !block && "rounded bg-gray-100 px-1 py-0.5 font-mono text-[0.85em] text-gray-800",
+          block && "font-mono",
+        )}
+        {...props}
+      >
+        {children}
+      </code>
+    );
+  },
+};
+
+const Markdown = ({ children, className }: { children: string; className?: string }) => (
+  <div className={clsx("markdown text-sm leading-6 text-gray-900", className)}>
+    <ReactMarkdown remarkPlugins={[remarkGfm]} skipHtml components={components}>
+      {children}
+    </ReactMarkdown>
+  </div>
+);
+
+export default memo(Markdown);

@@ -1,0 +1,55 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import MessageComposer from "./MessageComposer";
+
+describe("MessageComposer", () => {
+  it("sends with Enter and clears the box", async () => {
+    const onSend = jest.fn();
+    render(<MessageComposer onSend={onSend} />);
+    const box = screen.getByLabelText("Message the assistant");
+    await userEvent.type(box, "Which districts?{Enter}");
+    expect(onSend).toHaveBeenCalledWith("Which districts?");
+    expect(box).toHaveValue("");
+  });
+
+  it("starts a new line with Shift+Enter", async () => {
+    const onSend = jest.fn();
+    render(<MessageComposer onSend={onSend} />);
+    const box = screen.getByLabelText("Message the assistant");
+    await userEvent.type(box, "line one{Shift>}{Enter}{/Shift}line two");
+    expect(onSend).not.toHaveBeenCalled();
+    expect(box).toHaveValue("line one\nline two");
+    await userEvent.type(box, "{Enter}");
+    expect(onSend).toHaveBeenCalledWith("line one\nline two");
+  });
+
+  it("does not send an empty message", async () => {
+    const onSend = jest.fn();
+    render(<MessageComposer onSend={onSend} />);
+    await userEvent.type(screen.getByLabelText("Message the assistant"), "   {Enter}");
+    expect(onSend).not.toHaveBeenCalled();
+    expect(screen.getByRole("button", { name: "Send message" })).toBeDisabled();
+  });
+
+  it("offers Stop and holds sending while a turn runs", async () => {
+    const onSend = jest.fn();
+    const onStop = jest.fn();
+    render(<MessageComposer onSend={onSend} onStop={onStop} running />);
+    await userEvent.type(screen.getByLabelText("Message the assistant"), "next question{Enter}");
+    expect(onSend).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole("button", { name: "Stop the assistant" }));
+    expect(onStop).toHaveBeenCalled();
+  });
+
+  it("is reachable and usable with the keyboard only", async () => {
+    const onSend = jest.fn();
+    render(<MessageComposer onSend={onSend} />);
+    await userEvent.tab();
+    expect(screen.getByLabelText("Message the assistant")).toHaveFocus();
+    await userEvent.keyboard("hello");
+    await userEvent.tab();
+    expect(screen.getByRole("button", { name: "Send message" })).toHaveFocus();
+    await userEvent.keyboard("{Enter}");
+    expect(onSend).toHaveBeenCalledWith("hello");
+  });
+});

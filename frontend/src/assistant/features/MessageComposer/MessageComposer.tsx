@@ -1,0 +1,79 @@
+import Button from "core/components/Button";
+import { useTranslation } from "core/helpers/i18n";
+import { KeyboardEvent, useId, useRef, useState } from "react";
+
+type MessageComposerProps = {
+  onSend: (text: string) => void;
+  onStop?: () => void;
+  /** A turn is running: sending waits, Stop is offered. */
+  running?: boolean;
+  disabled?: boolean;
+  maxLength?: number;
+};
+
+/** Enter sends, Shift+Enter starts a new line. */
+const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000 }: MessageComposerProps) => {
+  const { t } = useTranslation();
+  const [text, setText] = useState("");
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const hintId = useId();
+  const canSend = !running && !disabled && text.trim().length > 0;
+
+  const send = () => {
+    if (!canSend) return;
+    onSend(text);
+    setText("");
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  };
+
+  return (
+    <form
+      className="flex items-end gap-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        send();
+      }}
+    >
+      <div className="flex-1">
+        <label htmlFor={`${hintId}-input`} className="sr-only">
+          {t("Message the assistant")}
+        </label>
+        <textarea
+          id={`${hintId}-input`}
+          ref={textareaRef}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={onKeyDown}
+          rows={Math.min(8, Math.max(2, text.split("\n").length))}
+          maxLength={maxLength}
+          disabled={disabled}
+          aria-describedby={hintId}
+          placeholder={t("Ask about this workspace's data and files…")}
+          className="block w-full resize-none rounded-lg border border-gray-300 bg-white px-3 py-2 text-sm shadow-xs placeholder:text-gray-400 focus:border-blue-500 focus:ring-2 focus:ring-blue-500 focus:outline-none disabled:bg-gray-50"
+        />
+        <p id={hintId} className="mt-1 text-xs text-gray-400">
+          {t("Enter to send, Shift+Enter for a new line.")}
+        </p>
+      </div>
+      <div className="mb-6 flex gap-2">
+        {running && onStop ? (
+          <Button variant="white" onClick={onStop} aria-label={t("Stop the assistant")}>
+            <span aria-hidden="true" className="inline-block h-2.5 w-2.5 rounded-xs bg-gray-700" />
+            {t("Stop")}
+          </Button>
+        ) : null}
+        <Button type="submit" disabled={!canSend} aria-label={t("Send message")}>
+          {t("Send")}
+        </Button>
+      </div>
+    </form>
+  );
+};
+
+export default MessageComposer;

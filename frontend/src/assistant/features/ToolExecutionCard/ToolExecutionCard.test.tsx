@@ -1,0 +1,154 @@
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { execution } from "assistant/helpers/testFixtures";
+import ToolExecutionCard from "./ToolExecutionCard";
+
+async function expand(name: RegExp) {
+  await userEvent.click(screen.getByRole("button", { name }));
+}
+
+describe("ToolExecutionCard", () => {
+  it("is compact until opened, then shows the SQL and the result table", async () => {
+    render(
+      <ToolExecutionCard
+        execution={execution({
+          input: { query: "SELECT district, cases FROM t" },
+          output: {
+            columns: [
+              { name: "district", type: "text" },
+              { name: "cases", type: "bigint" },
+            ],
+            rows: [
+              ["Bo", 120],
+              ["Kenema", 95],
+            ],
+            row_count: 2,
+            truncated: true,
+            limit: 2,
+          },
+        })}
+      />,
+    );
+    const toggle = screen.getByRole("button", { name: /Queried the database/ });
+    expect(toggle).toHaveAttribute("aria-expanded", "false");
+    expect(screen.queryByRole("table")).not.toBeInTheDocument();
+
+    await expand(/Queried the database/);
+    expect(toggle).toHaveAttribute("aria-expanded", "true");
+    expect(screen.getByText("SELECT district, cases FROM t", { selector: "code" })).toBeInTheDocument();
+    const table = screen.getByRole("table");
+    expect(within(table).getAllByRole("columnheader").map((cell) => cell.textContent)).toEqual(["district", "cases"]);
+    const rows = within(table).getAllByRole("row");
+    expect(rows).toHaveLength(3);
+    expect(within(rows[1]).getAllByRole("cell").map((cell) => cell.textContent)).toEqual(["Bo", "120"]);
+    expect(screen.getByText("2 rows")).toBeInTheDocument();
+    expect(screen.getByText("truncated")).toBeInTheDocument();
+  });
+
+  it("does not say truncated when the result is whole", async () => {
+    render(
+      <ToolExecutionCard
+        defaultOpen
+        execution={execution({ output: { columns: [{ name: "n" }], rows: [[1]], row_count: 1, truncated: false } })}
+      />,
+    );
+    expect(screen.getByText("1 rows")).toBeInTheDocument();
+    expect(screen.queryByText("truncated")).not.toBeInTheDocument();
+  });
+
+  it("lists files with their type and size", async () => {
+    render(
+      <ToolExecutionCard
+        defaultOpen
+        execution={execution({
+          name: "list_files",
+          input: { path: "reports" },
+          output: {
+            path: "reports",
+            entries: [
+              { name: "2024", path: "reports/2024", type: "directory" },
+              { name: "summary.md", path: "reports/summary.md", type: "file", size: 2048 },
+            ],
+            total: 2,
+            has_more: false,
+          },
+        })}
+      />,
+    );
+    expect(screen.getByRole("button", { name: /Listed files/ })).toHaveTextContent("/reports");
+    const items = within(screen.getByRole("list", { name: "Files" })).getAllByRole("listitem");
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent("2024/");
+    expect(items[0]).toHaveTextContent("directory");
+    expect(items[1]).toHaveTextContent("summary.md");
+    expect(items[1]).toHaveTextContent("file");
+    expect(items[1]).toHaveTextContent("2.0 kB");
+  });
+
+  it("shows a file's content as code in the language of its extension", () => {
+    render(
+      <ToolExecutionCard
+        defaultOpen
+        execution={execution({
+          name: "read_file",
+          input: { path: "scripts/clean.py" },
+          output: { path: "scripts/clean.py", content: "import pandas as pd\n", size: 20, truncated: false },
+        })}
+      />,
+    );
+    const code = screen.getByText("import pandas as pd", { selector: "code", exact: false });
+    expect(code).toHaveClass("language-python");
+    expect(code).toHaveAttribute("data-language", "python");
+    expect(screen.getAllByText("python").length).toBeGreaterThan(0);
+  });
+
+  it("describes tables with their columns", () => {
+    render(
+      <ToolExecutionCard
+        defaultOpen
+        execution={execution({
+          name: "describe_tables",
+          input: {},
+          output: {
+            tables: [
+              { schema: "public", name: "districts", kind: "table", comment: "Districts", columns: [{ name: "id", type: "integer" }, { name: "name", type: "text" }] },
+              { schema: "public", name: "district_monthly_cases", kind: "view", columns: [{ name: "district", type: "text" }] },
+            ],
+            table_count: 2,
+            truncated: false,
+          },
+        })}
+      />,
+    );
+    const tables = screen.getByRole("list", { name: "Tables" });
+    expect(tables).toHaveTextContent("districts");
+    expect(within(screen.getByRole("list", { name: "districts columns" })).getAllByRole("listitem")).toHaveLength(2);
+    expect(screen.getByText("view")).toBeInTheDocument();
+  });
+
+  it("shows a tool error in red, with its code in the compact line too", async () => {
+    render(
+      <ToolExecutionCard
+        execution={execution({
+          success: false,
+          status: "FAILED",
+          output: { error: { code: "NOT_READ_ONLY", message: "Only SELECT queries can be run." } },
+        })}
+      />,
+    );
+    const code = screen.getByText("NOT_READ_ONLY");
+    expect(code).toHaveClass("text-red-700");
+    await expand(/Queried the database/);
+    const alert = screen.getByRole("alert");
+    expect(alert).toHaveTextContent("Only SELECT queries can be run.");
+    expect(alert).toHaveClass("text-red-700");
+    expect(alert).toHaveClass("bg-red-50");
+  });
+
+  it("shows a running call with a spinner and no output yet", async () => {
+    render(<ToolExecutionCard execution={execution({ status: "RUNNING", success: null, output: null, durationMs: null })} />);
+    expect(screen.getByRole("status")).toHaveTextContent("Running");
+    await expand(/Queried the database/);
+    expect(screen.getByText("Running…")).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,177 @@
+import { gql } from "@apollo/client";
+import clsx from "clsx";
+import Badge from "core/components/Badge";
+import Spinner from "core/components/Spinner";
+import { TFunction, useTranslation } from "core/helpers/i18n";
+import { useId, useState } from "react";
+import ApprovalCard, { ResolveOutcome } from "assistant/features/ApprovalCard";
+import { formatDuration } from "assistant/helpers/format";
+import { ToolExecutionCard_ExecutionFragment } from "./ToolExecutionCard.generated";
+import ToolOutput, { JsonView, toolError } from "./ToolOutput";
+
+type ToolExecutionCardProps = {
+  execution: ToolExecutionCard_ExecutionFragment;
+  onApprove?: (id: string) => Promise<ResolveOutcome | void> | void;
+  onReject?: (id: string, reason: string) => Promise<ResolveOutcome | void> | void;
+  describeResolveError?: (code: string) => string;
+  defaultOpen?: boolean;
+};
+
+function title(t: TFunction, name: string): string {
+  switch (name) {
+    case "query_database":
+      return t("Queried the database");
+    case "describe_tables":
+      return t("Described tables");
+    case "list_files":
+      return t("Listed files");
+    case "read_file":
+      return t("Read a file");
+    case "search_files":
+      return t("Searched files");
+    case "write_file":
+      return t("Proposed a file write");
+    default:
+      return name;
+  }
+}
+
+function summary(name: string, input: any): string {
+  if (!input || typeof input !== "object") return "";
+  switch (name) {
+    case "query_database":
+      return String(input.query ?? "").replace(/\s+/g, " ").slice(0, 120);
+    case "describe_tables":
+      return input.table_name ? String(input.table_name) : "";
+    case "list_files":
+      return `/${input.path ?? ""}`;
+    case "read_file":
+    case "write_file":
+      return String(input.path ?? "");
+    case "search_files":
+      return [input.path ? `${input.path}/` : "", input.pattern ?? ""].join("") + (input.contains ? ` “${input.contains}”` : "");
+    default:
+      return "";
+  }
+}
+
+const ToolInput = ({ name, input }: { name: string; input: any }) => {
+  if (name === "query_database" && typeof input?.query === "string") {
+    return (
+      <pre className="max-h-60 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs break-words whitespace-pre-wrap text-gray-800">
+        <code className="language-sql" data-language="sql">
+          {input.query}
+        </code>
+      </pre>
+    );
+  }
+  return <JsonView value={input} />;
+};
+
+/** One tool call: a compact line that expands to its input and output. */
+const ToolExecutionCard = ({
+  execution,
+  onApprove,
+  onReject,
+  describeResolveError,
+  defaultOpen = false,
+}: ToolExecutionCardProps) => {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(defaultOpen);
+  const panelId = useId();
+  const { name, status, input, output } = execution;
+
+  if (name === "write_file" && execution.proposal && onApprove && onReject) {
+    return (
+      <ApprovalCard
+        execution={execution}
+        onApprove={onApprove}
+        onReject={onReject}
+        describeError={describeResolveError}
+      />
+    );
+  }
+
+  const error = output ? toolError(output) : null;
+  const running = status === "RUNNING";
+  const failed = status === "FAILED" || Boolean(error);
+
+  return (
+    <div
+      className={clsx(
+        "rounded-md border bg-white text-sm",
+        failed ? "border-red-200" : "border-gray-200",
+      )}
+      data-testid="tool-execution"
+      data-tool={name}
+    >
+      <button
+        type="button"
+        className="flex w-full items-center gap-2 rounded-md px-3 py-1.5 text-left hover:bg-gray-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((value) => !value)}
+      >
+        <span aria-hidden="true" className={clsx("text-xs text-gray-400 transition-transform", open && "rotate-90")}>
+          ▶
+        </span>
+        {running ? (
+          <Spinner className="h-3.5 w-3.5 text-blue-600" label={t("Running")} />
+        ) : (
+          <span aria-hidden="true" className={clsx("h-2 w-2 rounded-full", failed ? "bg-red-500" : "bg-green-500")} />
+        )}
+        <span className="font-medium text-gray-800">{title(t, name)}</span>
+        <span className="min-w-0 flex-1 truncate font-mono text-xs text-gray-500">{summary(name, input)}</span>
+        {error ? (
+          <span className="font-mono text-xs font-semibold text-red-700">{error.code}</span>
+        ) : failed ? (
+          <Badge color="red">{t("Failed")}</Badge>
+        ) : null}
+        {status === "PENDING_APPROVAL" && <Badge color="amber">{t("Awaiting approval")}</Badge>}
+        {status === "APPROVED" && <Badge color="green">{t("Approved")}</Badge>}
+        {status === "REJECTED" && <Badge>{t("Rejected")}</Badge>}
+        {execution.durationMs != null ? (
+          <span className="text-xs text-gray-400 tabular-nums">{formatDuration(execution.durationMs)}</span>
+        ) : null}
+      </button>
+      <div id={panelId} hidden={!open} className="space-y-2 border-t border-gray-100 px-3 py-2">
+        {open && (
+          <>
+            <div>
+              <h4 className="mb-1 text-xs font-semibold tracking-wide text-gray-500 uppercase">{t("Input")}</h4>
+              <ToolInput name={name} input={input} />
+            </div>
+            <div>
+              <h4 className="mb-1 text-xs font-semibold tracking-wide text-gray-500 uppercase">{t("Output")}</h4>
+              {running ? (
+                <p className="text-xs text-gray-500">{t("Running…")}</p>
+              ) : (
+                <ToolOutput name={name} output={output} />
+              )}
+            </div>
+          </>
+        )}
+      </div>
+    </div>
+  );
+};
+
+ToolExecutionCard.fragments = {
+  execution: gql`
+    fragment ToolExecutionCard_execution on AssistantToolExecution {
+      id
+      toolUseId
+      name
+      input
+      output
+      success
+      status
+      durationMs
+      createdAt
+      ...ApprovalCard_execution
+    }
+    ${ApprovalCard.fragments.execution}
+  `,
+};
+
+export default ToolExecutionCard;

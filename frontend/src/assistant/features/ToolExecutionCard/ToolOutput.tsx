@@ -1,0 +1,223 @@
+import clsx from "clsx";
+import Badge from "core/components/Badge";
+import { useTranslation } from "core/helpers/i18n";
+import { formatSize } from "assistant/helpers/format";
+import { languageOf } from "assistant/helpers/language";
+
+/** Tool outputs are data written by the backend's executors; read them defensively. */
+type Json = any;
+
+export function toolError(output: Json): { code: string; message: string } | null {
+  const error = output && typeof output === "object" ? output.error : null;
+  if (error && typeof error === "object") {
+    return { code: String(error.code ?? "ERROR"), message: String(error.message ?? "") };
+  }
+  return null;
+}
+
+function cellText(value: Json): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+export const ToolErrorBox = ({ error }: { error: { code: string; message: string } }) => (
+  <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
+    <span className="font-mono text-xs font-semibold">{error.code}</span>
+    {error.message ? <span className="ml-2">{error.message}</span> : null}
+  </div>
+);
+
+export const QueryResultTable = ({ output }: { output: Json }) => {
+  const { t } = useTranslation();
+  const columns: string[] = (output.columns ?? []).map((column: Json) =>
+    column && typeof column === "object" ? String(column.name) : String(column),
+  );
+  const rows: Json[][] = (output.rows ?? []).map((row: Json) =>
+    Array.isArray(row) ? row : columns.map((name) => row?.[name]),
+  );
+  const count = typeof output.row_count === "number" ? output.row_count : rows.length;
+  return (
+    <div>
+      <div className="max-h-80 overflow-auto rounded-md border border-gray-200">
+        <table className="min-w-full divide-y divide-gray-200 text-xs">
+          <thead className="sticky top-0 bg-gray-50">
+            <tr>
+              {columns.map((name, index) => (
+                <th key={index} scope="col" className="px-2.5 py-1.5 text-left font-semibold whitespace-nowrap text-gray-700">
+                  {name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-gray-100 bg-white">
+            {rows.map((row, rowIndex) => (
+              <tr key={rowIndex}>
+                {row.map((value, index) => (
+                  <td
+                    key={index}
+                    className={clsx(
+                      "px-2.5 py-1 whitespace-nowrap text-gray-800",
+                      typeof value === "number" && "text-right tabular-nums",
+                    )}
+                  >
+                    {cellText(value)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="mt-1 flex items-center gap-2 text-xs text-gray-500">
+        <span>{t("{{count}} rows", { count })}</span>
+        {output.truncated ? <Badge color="amber">{t("truncated")}</Badge> : null}
+        {output.note ? <span>{String(output.note)}</span> : null}
+      </p>
+    </div>
+  );
+};
+
+export const FileList = ({ output }: { output: Json }) => {
+  const { t } = useTranslation();
+  const entries: Json[] = output.entries ?? [];
+  return (
+    <div>
+      <p className="mb-1 text-xs text-gray-500">
+        <code className="font-mono">{output.path ? `/${output.path}` : "/"}</code>
+      </p>
+      {entries.length === 0 ? (
+        <p className="text-xs text-gray-500">{t("This folder is empty.")}</p>
+      ) : (
+        <ul className="divide-y divide-gray-100 rounded-md border border-gray-200 bg-white text-xs" aria-label={t("Files")}>
+          {entries.map((entry, index) => {
+            const folder = entry?.type === "directory";
+            return (
+              <li key={index} className="flex items-center gap-2 px-2.5 py-1">
+                <span aria-hidden="true">{folder ? "📁" : "📄"}</span>
+                <span className="font-mono text-gray-800">
+                  {String(entry?.name ?? "?")}
+                  {folder ? "/" : ""}
+                </span>
+                <span className="text-gray-400">{String(entry?.type ?? "")}</span>
+                <span className="ml-auto text-gray-500 tabular-nums">{formatSize(entry?.size)}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {output.has_more ? (
+        <p className="mt-1 text-xs text-gray-500">
+          {t("Showing {{shown}} of {{total}} entries.", { shown: entries.length, total: output.total ?? "?" })}
+        </p>
+      ) : null}
+    </div>
+  );
+};
+
+export const FileContent = ({ output }: { output: Json }) => {
+  const { t } = useTranslation();
+  const path = String(output.path ?? "");
+  const language = languageOf(path);
+  return (
+    <div>
+      <div className="flex items-center gap-2 rounded-t-md border border-b-0 border-gray-200 bg-gray-50 px-2.5 py-1 text-xs text-gray-600">
+        <code className="font-mono">{path}</code>
+        <Badge>{language}</Badge>
+        <span className="ml-auto">{formatSize(output.size)}</span>
+      </div>
+      <pre className="max-h-80 overflow-auto rounded-b-md border border-gray-200 bg-gray-900 p-3 text-xs leading-5 text-gray-100">
+        <code className={`language-${language}`} data-language={language}>
+          {String(output.content ?? "")}
+        </code>
+      </pre>
+      {output.truncated || output.note ? (
+        <p className="mt-1 text-xs text-gray-500">
+          {output.truncated ? <Badge color="amber">{t("truncated")}</Badge> : null} {output.note ? String(output.note) : null}
+        </p>
+      ) : null}
+    </div>
+  );
+};
+
+const TableEntry = ({ table }: { table: Json }) => {
+  const name = [table.schema && table.schema !== "public" ? table.schema : null, table.name].filter(Boolean).join(".");
+  const columns: Json[] = table.columns ?? [];
+  return (
+    <li className="px-2.5 py-1.5">
+      <div className="flex items-center gap-2">
+        <span className="font-mono font-semibold text-gray-900">{name || "?"}</span>
+        {table.kind ? <Badge>{String(table.kind)}</Badge> : null}
+        {table.comment ? <span className="text-gray-500">{String(table.comment)}</span> : null}
+      </div>
+      {columns.length > 0 && (
+        <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-gray-600" aria-label={`${name} columns`}>
+          {columns.map((column, index) => (
+            <li key={index}>
+              <span className="font-mono text-gray-800">{String(column?.name ?? column)}</span>
+              {column?.type ? <span className="text-gray-400"> {String(column.type)}</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+};
+
+export const TableList = ({ output }: { output: Json }) => {
+  const { t } = useTranslation();
+  const tables: Json[] = output.tables ?? (output.table ? [output.table] : []);
+  return (
+    <div>
+      <ul className="divide-y divide-gray-100 rounded-md border border-gray-200 bg-white text-xs" aria-label={t("Tables")}>
+        {tables.map((table, index) => (
+          <TableEntry key={index} table={table} />
+        ))}
+      </ul>
+      {output.note ? <p className="mt-1 text-xs text-gray-500">{String(output.note)}</p> : null}
+    </div>
+  );
+};
+
+export const SearchResults = ({ output }: { output: Json }) => {
+  const { t } = useTranslation();
+  const matches: Json[] = output.matches ?? [];
+  return (
+    <div>
+      {matches.length === 0 ? (
+        <p className="text-xs text-gray-500">{t("No files matched.")}</p>
+      ) : (
+        <ul className="divide-y divide-gray-100 rounded-md border border-gray-200 bg-white text-xs" aria-label={t("Matches")}>
+          {matches.map((match, index) => (
+            <li key={index} className="flex items-center gap-2 px-2.5 py-1">
+              <span className="font-mono text-gray-800">{String(match?.path ?? match)}</span>
+              <span className="ml-auto text-gray-500 tabular-nums">{formatSize(match?.size)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {output.truncated ? <Badge color="amber" className="mt-1">{t("truncated")}</Badge> : null}
+    </div>
+  );
+};
+
+export const JsonView = ({ value }: { value: Json }) => (
+  <pre className="max-h-80 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs text-gray-800">
+    {JSON.stringify(value, null, 2)}
+  </pre>
+);
+
+/** The output of one tool call, shown the way that suits the tool. */
+const ToolOutput = ({ name, output }: { name: string; output: Json }) => {
+  const error = toolError(output);
+  if (error) return <ToolErrorBox error={error} />;
+  if (!output || typeof output !== "object") return <JsonView value={output} />;
+  if (name === "query_database" && Array.isArray(output.columns)) return <QueryResultTable output={output} />;
+  if (name === "list_files" && Array.isArray(output.entries)) return <FileList output={output} />;
+  if (name === "read_file" && typeof output.content === "string") return <FileContent output={output} />;
+  if (name === "describe_tables" && (Array.isArray(output.tables) || output.table)) return <TableList output={output} />;
+  if (name === "search_files" && Array.isArray(output.matches)) return <SearchResults output={output} />;
+  return <JsonView value={output} />;
+};
+
+export default ToolOutput;

@@ -1,0 +1,2 @@
+export { default } from "./ToolExecutionCard";
+export { default as ToolOutput, toolError } from "./ToolOutput";

@@ -1,0 +1,198 @@
+/**
+ * The turn being streamed, rebuilt from its events into the same shape as the messages
+ * loaded with GraphQL, so that the page renders both the same way.
+ */
+import type { ChatMessage_MessageFragment } from "assistant/features/ChatMessage/ChatMessage.generated";
+import type { AssistantMessageStatus, AssistantToolExecutionStatus } from "graphql/types";
+import { addCosts } from "./format";
+import type { AssistantEvent } from "./stream";
+
+type ToolExecution = ChatMessage_MessageFragment["toolExecutions"][number];
+
+export type LiveTurn = {
+  userText: string;
+  userMessageId: string | null;
+  assistantMessageId: string | null;
+  text: string;
+  toolExecutions: ToolExecution[];
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+  cost: string;
+  modelCalls: number;
+  status: "streaming" | "done" | "failed";
+  /** Final status of the answer once `done` came (COMPLETE, CANCELLED…). */
+  messageStatus: AssistantMessageStatus;
+  error: { code: string; message: string } | null;
+  lastSeq: number;
+  startedAt: string;
+  /** A model call ended since the last text: the next text is a new paragraph. */
+  newParagraph: boolean;
+};
+
+export function startTurn(userText: string, now = new Date()): LiveTurn {
+  return {
+    userText,
+    userMessageId: null,
+    assistantMessageId: null,
+    text: "",
+    toolExecutions: [],
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationInputTokens: 0,
+    cacheReadInputTokens: 0,
+    cost: "0",
+    modelCalls: 0,
+    status: "streaming",
+    messageStatus: "RUNNING",
+    error: null,
+    lastSeq: 0,
+    startedAt: now.toISOString(),
+    newParagraph: false,
+  };
+}
+
+const TOOL_STATUSES = new Set(["RUNNING", "COMPLETED", "FAILED", "PENDING_APPROVAL", "APPROVED", "REJECTED"]);
+const MESSAGE_STATUSES = new Set(["PENDING", "RUNNING", "COMPLETE", "FAILED", "CANCELLED"]);
+
+function updateExecution(turn: LiveTurn, id: string, change: (execution: ToolExecution) => ToolExecution): LiveTurn {
+  return { ...turn, toolExecutions: turn.toolExecutions.map((execution) => (execution.id === id ? change(execution) : execution)) };
+}
+
+/** The turn after one more event. A `user_message` starts a new turn (a replay may hold several). */
+export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTurn {
+  let next: LiveTurn = turn ?? startTurn("");
+  if (typeof event.seq === "number") next = { ...next, lastSeq: Math.max(next.lastSeq, event.seq) };
+  switch (event.type) {
+    case "user_message": {
+      const fresh = turn && !turn.userMessageId && turn.status === "streaming" ? turn : startTurn(event.text);
+      return {
+        ...fresh,
+        userText: event.text,
+        userMessageId: event.message_id,
+        assistantMessageId: event.assistant_message_id,
+        lastSeq: next.lastSeq,
+      };
+    }
+    case "text_delta": {
+      const separator = next.newParagraph && next.text.trim() ? "\n\n" : "";
+      return { ...next, text: next.text + separator + event.text, newParagraph: false };
+    }
+    case "tool_call": {
+      if (next.toolExecutions.some((execution) => execution.id === event.id)) return next;
+      const execution: ToolExecution = {
+        __typename: "AssistantToolExecution",
+        id: event.id,
+        toolUseId: event.tool_use_id,
+        name: event.name,
+        input: event.input,
+        output: null,
+        success: null,
+        status: "RUNNING",
+        durationMs: null,
+        createdAt: new Date().toISOString(),
+        proposal: null,
+      };
+      return { ...next, toolExecutions: [...next.toolExecutions, execution], newParagraph: true };
+    }
+    case "approval_required":
+      return updateExecution(next, event.id, (execution) => ({
+        ...execution,
+        status: "PENDING_APPROVAL",
+        proposal: {
+          __typename: "AssistantWriteProposal",
+          path: event.path,
+          action: event.action?.toUpperCase() === "OVERWRITE" ? "OVERWRITE" : "CREATE",
+          size: event.size,
+          diff: event.diff ?? null,
+          rejectionReason: null,
+          resolvedAt: null,
+        },
+      }));
+    case "tool_result": {
+      const status = String(event.status ?? "").toUpperCase();
+      return updateExecution(next, event.id, (execution) => ({
+        ...execution,
+        output: event.output,
+        success: event.success,
+        status: TOOL_STATUSES.has(status)
+          ? (status as AssistantToolExecutionStatus)
+          : event.success === false
+            ? "FAILED"
+            : "COMPLETED",
+      }));
+    }
+    case "usage":
+      return {
+        ...next,
+        inputTokens: next.inputTokens + (event.input_tokens || 0),
+        outputTokens: next.outputTokens + (event.output_tokens || 0),
+        cacheCreationInputTokens: next.cacheCreationInputTokens + (event.cache_creation_input_tokens || 0),
+        cacheReadInputTokens: next.cacheReadInputTokens + (event.cache_read_input_tokens || 0),
+        cost: addCosts(next.cost, String(event.cost ?? "0")),
+        modelCalls: next.modelCalls + 1,
+        newParagraph: true,
+      };
+    case "done": {
+      const status = String(event.status ?? "").toUpperCase();
+      return {
+        ...next,
+        status: "done",
+        messageStatus: MESSAGE_STATUSES.has(status) ? (status as AssistantMessageStatus) : "COMPLETE",
+      };
+    }
+    case "error":
+      return {
+        ...next,
+        status: "failed",
+        messageStatus: "FAILED",
+        error: { code: event.code, message: event.message },
+      };
+    default:
+      return next;
+  }
+}
+
+/** The turn as the two messages it makes: the user's and the assistant's answer. */
+export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
+  const user: ChatMessage_MessageFragment = {
+    __typename: "AssistantMessage",
+    id: turn.userMessageId ?? "live-user",
+    role: "USER",
+    text: turn.userText,
+    status: "COMPLETE",
+    errorCode: null,
+    errorMessage: null,
+    model: null,
+    modelCalls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationInputTokens: 0,
+    cacheReadInputTokens: 0,
+    cost: "0",
+    firstEventSeq: null,
+    createdAt: turn.startedAt,
+    toolExecutions: [],
+  };
+  const answer: ChatMessage_MessageFragment = {
+    __typename: "AssistantMessage",
+    id: turn.assistantMessageId ?? "live-answer",
+    role: "ASSISTANT",
+    text: turn.text,
+    status: turn.messageStatus,
+    errorCode: turn.error?.code ?? null,
+    errorMessage: turn.error?.message ?? null,
+    model: null,
+    modelCalls: turn.modelCalls,
+    inputTokens: turn.inputTokens,
+    outputTokens: turn.outputTokens,
+    cacheCreationInputTokens: turn.cacheCreationInputTokens,
+    cacheReadInputTokens: turn.cacheReadInputTokens,
+    cost: turn.cost,
+    firstEventSeq: null,
+    createdAt: turn.startedAt,
+    toolExecutions: turn.toolExecutions,
+  };
+  return turn.userText || turn.userMessageId ? [user, answer] : [answer];
+}

@@ -1,0 +1,44 @@
+/** Objects shaped like the GraphQL fragments, for component tests. */
+import type { ChatMessage_MessageFragment } from "assistant/features/ChatMessage/ChatMessage.generated";
+
+type Execution = ChatMessage_MessageFragment["toolExecutions"][number];
+
+export function execution(overrides: Partial<Execution> = {}): Execution {
+  return {
+    __typename: "AssistantToolExecution",
+    id: "exec-1",
+    toolUseId: "toolu_1",
+    name: "query_database",
+    input: { query: "SELECT 1" },
+    output: null,
+    success: true,
+    status: "COMPLETED",
+    durationMs: 12,
+    createdAt: "2025-01-01T10:00:00Z",
+    proposal: null,
+    ...overrides,
+  };
+}
+
+export function message(overrides: Partial<ChatMessage_MessageFragment> = {}): ChatMessage_MessageFragment {
+  return {
+    __typename: "AssistantMessage",
+    id: "msg-1",
+    role: "ASSISTANT",
+    text: "",
+    status: "COMPLETE",
+    errorCode: null,
+    errorMessage: null,
+    model: "claude-opus-4-5-20251101",
+    modelCalls: 1,
+    inputTokens: 1200,
+    outputTokens: 80,
+    cacheCreationInputTokens: 0,
+    cacheReadInputTokens: 0,
+    cost: "0.0123",
+    firstEventSeq: 1,
+    createdAt: "2025-01-01T10:00:00Z",
+    toolExecutions: [],
+    ...overrides,
+  };
+}

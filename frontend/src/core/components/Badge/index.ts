@@ -1,0 +1,2 @@
+export { default } from "./Badge";
+export type { BadgeColor } from "./Badge";

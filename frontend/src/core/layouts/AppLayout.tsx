@@ -1,0 +1,106 @@
+import clsx from "clsx";
+import Head from "next/head";
+import Link from "next/link";
+import { useRouter } from "next/router";
+import { ReactNode } from "react";
+import { useApolloClient } from "@apollo/client";
+import Spinner from "core/components/Spinner";
+import { useRequireUser } from "core/helpers/auth";
+import { useTranslation } from "core/helpers/i18n";
+import { useLogoutMutation } from "identity/graphql/queries.generated";
+
+type AppLayoutProps = {
+  title: string;
+  workspace?: { slug: string; name: string } | null;
+  children: ReactNode;
+  /** The content manages its own scrolling (the chat). */
+  fullHeight?: boolean;
+};
+
+/** OpenHEXA's frame: a dark sidebar with the workspace and its sections, the page on the right. */
+const AppLayout = ({ title, workspace, children, fullHeight }: AppLayoutProps) => {
+  const { t } = useTranslation();
+  const router = useRouter();
+  const client = useApolloClient();
+  const { user, loading } = useRequireUser();
+  const [logout] = useLogoutMutation();
+
+  const onLogout = async () => {
+    await logout();
+    await client.clearStore();
+    router.push("/login");
+  };
+
+  const assistantHref = workspace ? `/workspaces/${encodeURIComponent(workspace.slug)}/assistant` : null;
+
+  return (
+    <div className="flex h-full">
+      <Head>
+        <title>{`${title} · OpenHEXA`}</title>
+      </Head>
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm"
+      >
+        {t("Skip to content")}
+      </a>
+      <nav aria-label={t("Main")} className="flex w-60 shrink-0 flex-col bg-gray-800 text-gray-300">
+        <div className="px-5 py-5">
+          <Link href="/workspaces" className="text-lg font-bold tracking-tight text-white focus:outline-none focus-visible:ring-2 focus-visible:ring-white rounded-sm">
+            OpenHEXA
+          </Link>
+        </div>
+        {workspace && (
+          <div className="px-3">
+            <p className="px-2 text-xs font-medium tracking-wide text-gray-400 uppercase">{t("Workspace")}</p>
+            <p className="mt-1 truncate px-2 text-sm font-medium text-white">{workspace.name}</p>
+            <ul className="mt-4 space-y-1">
+              <li>
+                <Link
+                  href={assistantHref!}
+                  aria-current={router.pathname.startsWith("/workspaces/[slug]/assistant") ? "page" : undefined}
+                  className={clsx(
+                    "flex items-center gap-2 rounded-md px-2 py-2 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-white",
+                    router.pathname.startsWith("/workspaces/[slug]/assistant")
+                      ? "bg-gray-900 text-white"
+                      : "hover:bg-gray-700 hover:text-white",
+                  )}
+                >
+                  <span aria-hidden="true">✦</span>
+                  {t("Assistant")}
+                </Link>
+              </li>
+            </ul>
+          </div>
+        )}
+        <div className="mt-auto border-t border-gray-700 px-5 py-4 text-sm">
+          {user ? (
+            <>
+              <p className="truncate text-gray-200" title={user.email}>
+                {user.displayName || user.email}
+              </p>
+              <button
+                type="button"
+                onClick={onLogout}
+                className="mt-1 text-xs text-gray-400 hover:text-white focus:outline-none focus-visible:ring-2 focus-visible:ring-white rounded-sm"
+              >
+                {t("Log out")}
+              </button>
+            </>
+          ) : null}
+        </div>
+      </nav>
+      <main id="main" className={clsx("flex min-w-0 flex-1 flex-col", fullHeight ? "h-full" : "overflow-y-auto")}>
+        {loading || !user ? (
+          <div className="flex flex-1 items-center justify-center text-gray-500">
+            <Spinner label={t("Loading")} />
+          </div>
+        ) : (
+          children
+        )}
+      </main>
+    </div>
+  );
+};
+
+export default AppLayout;

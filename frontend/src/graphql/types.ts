@@ -1,0 +1,576 @@
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO-8601 date and time with a time zone. */
+  DateTime: { input: string; output: string; }
+  /** Any JSON value. */
+  JSON: { input: any; output: any; }
+  /** A UUID, as a string. */
+  UUID: { input: string; output: string; }
+};
+
+export type AssistantBudgetScope =
+  | 'USER'
+  | 'WORKSPACE';
+
+export type AssistantBudgetStatus = {
+  __typename?: 'AssistantBudgetStatus';
+  limit: Scalars['String']['output'];
+  resetsAt: Scalars['DateTime']['output'];
+  scope: AssistantBudgetScope;
+  spent: Scalars['String']['output'];
+};
+
+export type AssistantConversation = {
+  __typename?: 'AssistantConversation';
+  cacheCreationInputTokens: Scalars['Float']['output'];
+  cacheReadInputTokens: Scalars['Float']['output'];
+  cost: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['UUID']['output'];
+  inputTokens: Scalars['Float']['output'];
+  isRunning: Scalars['Boolean']['output'];
+  /** Sequence number of the last stored stream event (0 if none). */
+  lastEventSeq: Scalars['Int']['output'];
+  messages: AssistantMessagePage;
+  model: Scalars['String']['output'];
+  /** True when answers come from the offline demo model, not Claude. */
+  offlineModel: Scalars['Boolean']['output'];
+  outputTokens: Scalars['Float']['output'];
+  /** Writes in this conversation still waiting for the user's decision, oldest first. */
+  pendingApprovals: Array<AssistantToolExecution>;
+  title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  workspace: Workspace;
+};
+
+
+export type AssistantConversationMessagesArgs = {
+  page?: InputMaybe<Scalars['Int']['input']>;
+  perPage?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type AssistantConversationError =
+  | 'INVALID_TITLE'
+  | 'NOT_FOUND';
+
+export type AssistantConversationPage = {
+  __typename?: 'AssistantConversationPage';
+  items: Array<AssistantConversation>;
+  pageNumber: Scalars['Int']['output'];
+  totalItems: Scalars['Int']['output'];
+  totalPages: Scalars['Int']['output'];
+};
+
+/**
+ * A message of a conversation. An assistant message is the whole answer to one user
+ * message, including every model call and tool call it took. Money is USD as a decimal string.
+ */
+export type AssistantMessage = {
+  __typename?: 'AssistantMessage';
+  cacheCreationInputTokens: Scalars['Float']['output'];
+  cacheReadInputTokens: Scalars['Float']['output'];
+  cost: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  errorCode?: Maybe<Scalars['String']['output']>;
+  errorMessage?: Maybe<Scalars['String']['output']>;
+  /** Sequence number of this turn's first stream event: a page reloaded mid-turn resumes from it (events?after=firstEventSeq - 1). */
+  firstEventSeq?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['UUID']['output'];
+  inputTokens: Scalars['Float']['output'];
+  model?: Maybe<Scalars['String']['output']>;
+  modelCalls: Scalars['Int']['output'];
+  outputTokens: Scalars['Float']['output'];
+  /** Writes of this message still waiting for the user's decision. */
+  pendingApprovals: Array<AssistantToolExecution>;
+  role: AssistantMessageRole;
+  status: AssistantMessageStatus;
+  stopReason?: Maybe<Scalars['String']['output']>;
+  text: Scalars['String']['output'];
+  toolExecutions: Array<AssistantToolExecution>;
+};
+
+/** Page 1 holds the newest messages; items are oldest first within a page. */
+export type AssistantMessagePage = {
+  __typename?: 'AssistantMessagePage';
+  items: Array<AssistantMessage>;
+  pageNumber: Scalars['Int']['output'];
+  totalItems: Scalars['Int']['output'];
+  totalPages: Scalars['Int']['output'];
+};
+
+/** Who wrote a message. */
+export type AssistantMessageRole =
+  | 'ASSISTANT'
+  | 'USER';
+
+export type AssistantMessageStatus =
+  | 'CANCELLED'
+  | 'COMPLETE'
+  | 'FAILED'
+  | 'PENDING'
+  | 'RUNNING';
+
+export type AssistantModelUsage = {
+  __typename?: 'AssistantModelUsage';
+  model: Scalars['String']['output'];
+  totals: AssistantUsageTotals;
+};
+
+export type AssistantPeriodUsage = {
+  __typename?: 'AssistantPeriodUsage';
+  /** Start of the day or month (UTC). */
+  period: Scalars['DateTime']['output'];
+  totals: AssistantUsageTotals;
+};
+
+/** One tool call made by the model, with what it returned. */
+export type AssistantToolExecution = {
+  __typename?: 'AssistantToolExecution';
+  createdAt: Scalars['DateTime']['output'];
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['UUID']['output'];
+  input: Scalars['JSON']['output'];
+  name: Scalars['String']['output'];
+  output?: Maybe<Scalars['JSON']['output']>;
+  /** For write_file: what would be written, awaiting or after the user's decision. */
+  proposal?: Maybe<AssistantWriteProposal>;
+  status: AssistantToolExecutionStatus;
+  success?: Maybe<Scalars['Boolean']['output']>;
+  toolUseId: Scalars['String']['output'];
+};
+
+export type AssistantToolExecutionStatus =
+  | 'APPROVED'
+  | 'COMPLETED'
+  | 'FAILED'
+  /** A write proposed by the model, waiting for the user's decision. */
+  | 'PENDING_APPROVAL'
+  | 'REJECTED'
+  | 'RUNNING';
+
+export type AssistantToolUsage = {
+  __typename?: 'AssistantToolUsage';
+  calls: Scalars['Int']['output'];
+  failures: Scalars['Int']['output'];
+  meanDurationMs?: Maybe<Scalars['Float']['output']>;
+  name: Scalars['String']['output'];
+};
+
+export type AssistantUsage = {
+  __typename?: 'AssistantUsage';
+  byModel: Array<AssistantModelUsage>;
+  byPeriod: Array<AssistantPeriodUsage>;
+  byTool: Array<AssistantToolUsage>;
+  byUser: Array<AssistantUserUsage>;
+  from?: Maybe<Scalars['DateTime']['output']>;
+  /** The workspace's monthly budget (USD), null when there is none. */
+  monthlyBudget?: Maybe<Scalars['String']['output']>;
+  /** Spent in the workspace in the current calendar month (UTC). */
+  spentThisMonth: Scalars['String']['output'];
+  to?: Maybe<Scalars['DateTime']['output']>;
+  totals: AssistantUsageTotals;
+};
+
+export type AssistantUsagePeriod =
+  | 'DAY'
+  | 'MONTH';
+
+/** Token counts are Floats and money decimal strings (USD): totals outgrow 32-bit integers. */
+export type AssistantUsageTotals = {
+  __typename?: 'AssistantUsageTotals';
+  cacheCreationInputTokens: Scalars['Float']['output'];
+  cacheReadInputTokens: Scalars['Float']['output'];
+  conversations: Scalars['Int']['output'];
+  cost: Scalars['String']['output'];
+  inputTokens: Scalars['Float']['output'];
+  /** Assistant turns (answers to a user message). */
+  messages: Scalars['Int']['output'];
+  modelCalls: Scalars['Int']['output'];
+  outputTokens: Scalars['Float']['output'];
+};
+
+export type AssistantUserUsage = {
+  __typename?: 'AssistantUserUsage';
+  totals: AssistantUsageTotals;
+  /** Null when the user was deleted. */
+  user?: Maybe<User>;
+};
+
+export type AssistantWriteAction =
+  | 'CREATE'
+  | 'OVERWRITE';
+
+/** A file write proposed by the model, held for the user's decision. */
+export type AssistantWriteProposal = {
+  __typename?: 'AssistantWriteProposal';
+  action: AssistantWriteAction;
+  /** The new content of the file. */
+  content: Scalars['String']['output'];
+  /** Unified diff against the current file (null when the current file cannot be shown). */
+  diff?: Maybe<Scalars['String']['output']>;
+  path: Scalars['String']['output'];
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Size of the new content, in bytes. */
+  size: Scalars['Int']['output'];
+};
+
+export type CancelAssistantRunError =
+  | 'NOT_FOUND'
+  | 'NOT_RUNNING';
+
+export type CancelAssistantRunResult = {
+  __typename?: 'CancelAssistantRunResult';
+  conversation?: Maybe<AssistantConversation>;
+  errors: Array<CancelAssistantRunError>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type CreateAssistantConversationError =
+  | 'PERMISSION_DENIED'
+  | 'WORKSPACE_NOT_FOUND';
+
+export type CreateAssistantConversationInput = {
+  workspaceSlug: Scalars['String']['input'];
+};
+
+export type CreateAssistantConversationResult = {
+  __typename?: 'CreateAssistantConversationResult';
+  conversation?: Maybe<AssistantConversation>;
+  errors: Array<CreateAssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type DeleteAssistantConversationInput = {
+  id: Scalars['UUID']['input'];
+};
+
+export type DeleteAssistantConversationResult = {
+  __typename?: 'DeleteAssistantConversationResult';
+  errors: Array<AssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type LoginError =
+  | 'INVALID_CREDENTIALS';
+
+export type LoginInput = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+export type LoginResult = {
+  __typename?: 'LoginResult';
+  errors: Array<LoginError>;
+  me?: Maybe<Me>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type LogoutResult = {
+  __typename?: 'LogoutResult';
+  success: Scalars['Boolean']['output'];
+};
+
+/** What the current caller is: `user` is null when nobody is logged in. */
+export type Me = {
+  __typename?: 'Me';
+  assistantUsage?: Maybe<MyAssistantUsage>;
+  user?: Maybe<User>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  _?: Maybe<Scalars['Boolean']['output']>;
+  /** Write a file the model proposed, after checking again that it is still safe to. */
+  approveAssistantToolExecution: ResolveAssistantToolExecutionResult;
+  /** Stop the running turn after its current step; what was produced is kept. */
+  cancelAssistantRun: CancelAssistantRunResult;
+  createAssistantConversation: CreateAssistantConversationResult;
+  deleteAssistantConversation: DeleteAssistantConversationResult;
+  login: LoginResult;
+  logout: LogoutResult;
+  rejectAssistantToolExecution: ResolveAssistantToolExecutionResult;
+  renameAssistantConversation: RenameAssistantConversationResult;
+  /** Send a message and run the assistant's whole turn; returns when the turn is over. */
+  sendAssistantMessage: SendAssistantMessageResult;
+  /** Set or remove the workspace's monthly assistant budget (workspace ADMINs). */
+  setAssistantWorkspaceBudget: SetAssistantWorkspaceBudgetResult;
+};
+
+
+export type MutationApproveAssistantToolExecutionArgs = {
+  id: Scalars['UUID']['input'];
+};
+
+
+export type MutationCancelAssistantRunArgs = {
+  conversationId: Scalars['UUID']['input'];
+};
+
+
+export type MutationCreateAssistantConversationArgs = {
+  input: CreateAssistantConversationInput;
+};
+
+
+export type MutationDeleteAssistantConversationArgs = {
+  input: DeleteAssistantConversationInput;
+};
+
+
+export type MutationLoginArgs = {
+  input: LoginInput;
+};
+
+
+export type MutationRejectAssistantToolExecutionArgs = {
+  id: Scalars['UUID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRenameAssistantConversationArgs = {
+  input: RenameAssistantConversationInput;
+};
+
+
+export type MutationSendAssistantMessageArgs = {
+  input: SendAssistantMessageInput;
+};
+
+
+export type MutationSetAssistantWorkspaceBudgetArgs = {
+  input: SetAssistantWorkspaceBudgetInput;
+};
+
+/** The current user's own usage this calendar month (UTC) and what is left of their budget. */
+export type MyAssistantUsage = {
+  __typename?: 'MyAssistantUsage';
+  /** Monthly limit per user (USD), null when there is none. */
+  limit?: Maybe<Scalars['String']['output']>;
+  month: Scalars['String']['output'];
+  remaining?: Maybe<Scalars['String']['output']>;
+  resetsAt: Scalars['DateTime']['output'];
+  totals: AssistantUsageTotals;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** One of the current user's conversations; null if it does not exist or is someone else's. */
+  assistantConversation?: Maybe<AssistantConversation>;
+  me: Me;
+  /** Always true: a cheap liveness probe. */
+  ping: Scalars['Boolean']['output'];
+  /** A workspace the current user is a member of; null for an unknown slug or someone else's workspace. */
+  workspace?: Maybe<Workspace>;
+  /** The current user's workspaces, by name. */
+  workspaces: WorkspacePage;
+};
+
+
+export type QueryAssistantConversationArgs = {
+  id: Scalars['UUID']['input'];
+};
+
+
+export type QueryWorkspaceArgs = {
+  slug: Scalars['String']['input'];
+};
+
+
+export type QueryWorkspacesArgs = {
+  page?: InputMaybe<Scalars['Int']['input']>;
+  perPage?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RenameAssistantConversationInput = {
+  id: Scalars['UUID']['input'];
+  title: Scalars['String']['input'];
+};
+
+export type RenameAssistantConversationResult = {
+  __typename?: 'RenameAssistantConversationResult';
+  conversation?: Maybe<AssistantConversation>;
+  errors: Array<AssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type ResolveAssistantToolExecutionError =
+  | 'ALREADY_RESOLVED'
+  /** The file changed since the write was proposed: nothing was written. */
+  | 'FILE_CHANGED'
+  | 'FILE_TOO_LARGE'
+  | 'INVALID_PATH'
+  | 'NOT_FOUND'
+  | 'PERMISSION_DENIED'
+  | 'WRITE_FAILED';
+
+export type ResolveAssistantToolExecutionResult = {
+  __typename?: 'ResolveAssistantToolExecutionResult';
+  errors: Array<ResolveAssistantToolExecutionError>;
+  success: Scalars['Boolean']['output'];
+  toolExecution?: Maybe<AssistantToolExecution>;
+};
+
+export type SendAssistantMessageError =
+  | 'API_ERROR'
+  | 'ASSISTANT_NOT_CONFIGURED'
+  | 'AUTHENTICATION_FAILED'
+  | 'BUDGET_EXCEEDED'
+  | 'CONTEXT_TOO_LONG'
+  | 'CONVERSATION_BUSY'
+  | 'EMPTY_MESSAGE'
+  | 'INTERNAL_ERROR'
+  | 'MAX_TOOL_ROUNDS'
+  | 'MESSAGE_TOO_LONG'
+  | 'NOT_FOUND'
+  | 'OVERLOADED'
+  | 'RATE_LIMITED';
+
+export type SendAssistantMessageInput = {
+  conversationId: Scalars['UUID']['input'];
+  message: Scalars['String']['input'];
+};
+
+/**
+ * The whole turn: the assistant's answer (complete, or failed with what was done so far)
+ * and the conversation with its updated totals.
+ */
+export type SendAssistantMessageResult = {
+  __typename?: 'SendAssistantMessageResult';
+  /** With BUDGET_EXCEEDED: which budget, and the figures. */
+  budget?: Maybe<AssistantBudgetStatus>;
+  conversation?: Maybe<AssistantConversation>;
+  errors: Array<SendAssistantMessageError>;
+  message?: Maybe<AssistantMessage>;
+  /** With RATE_LIMITED: seconds to wait before sending again. */
+  retryAfter?: Maybe<Scalars['Int']['output']>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type SetAssistantWorkspaceBudgetError =
+  | 'INVALID_AMOUNT'
+  | 'PERMISSION_DENIED'
+  | 'WORKSPACE_NOT_FOUND';
+
+export type SetAssistantWorkspaceBudgetInput = {
+  /** USD per calendar month, e.g. "200"; null removes the budget. */
+  monthlyLimitUsd?: InputMaybe<Scalars['String']['input']>;
+  workspaceSlug: Scalars['String']['input'];
+};
+
+export type SetAssistantWorkspaceBudgetResult = {
+  __typename?: 'SetAssistantWorkspaceBudgetResult';
+  errors: Array<SetAssistantWorkspaceBudgetError>;
+  success: Scalars['Boolean']['output'];
+  workspace?: Maybe<Workspace>;
+};
+
+export type User = {
+  __typename?: 'User';
+  displayName: Scalars['String']['output'];
+  email: Scalars['String']['output'];
+  firstName?: Maybe<Scalars['String']['output']>;
+  id: Scalars['UUID']['output'];
+  lastName?: Maybe<Scalars['String']['output']>;
+};
+
+export type Workspace = {
+  __typename?: 'Workspace';
+  /** The current user's conversations in this workspace, most recently active first. */
+  assistantConversations: AssistantConversationPage;
+  /** The workspace's monthly assistant budget in USD (decimal string), null when there is none. */
+  assistantMonthlyBudget?: Maybe<Scalars['String']['output']>;
+  /**
+   * The assistant's usage in this workspace between `from` (included) and `to` (excluded),
+   * for workspace ADMINs; others get null and a PERMISSION_DENIED error.
+   */
+  assistantUsage?: Maybe<AssistantUsage>;
+  bucket: WorkspaceBucket;
+  createdAt: Scalars['DateTime']['output'];
+  database: WorkspaceDatabase;
+  description?: Maybe<Scalars['String']['output']>;
+  members: WorkspaceMembershipPage;
+  /** The current user's role in this workspace. */
+  myRole?: Maybe<WorkspaceMembershipRole>;
+  name: Scalars['String']['output'];
+  permissions: WorkspacePermissions;
+  slug: Scalars['String']['output'];
+};
+
+
+export type WorkspaceAssistantConversationsArgs = {
+  page?: InputMaybe<Scalars['Int']['input']>;
+  perPage?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type WorkspaceAssistantUsageArgs = {
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  period?: InputMaybe<AssistantUsagePeriod>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type WorkspaceMembersArgs = {
+  page?: InputMaybe<Scalars['Int']['input']>;
+  perPage?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WorkspaceBucket = {
+  __typename?: 'WorkspaceBucket';
+  name: Scalars['String']['output'];
+};
+
+export type WorkspaceDatabase = {
+  __typename?: 'WorkspaceDatabase';
+  name: Scalars['String']['output'];
+};
+
+export type WorkspaceMembership = {
+  __typename?: 'WorkspaceMembership';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['UUID']['output'];
+  role: WorkspaceMembershipRole;
+  user: User;
+};
+
+export type WorkspaceMembershipPage = {
+  __typename?: 'WorkspaceMembershipPage';
+  items: Array<WorkspaceMembership>;
+  pageNumber: Scalars['Int']['output'];
+  totalItems: Scalars['Int']['output'];
+  totalPages: Scalars['Int']['output'];
+};
+
+export type WorkspaceMembershipRole =
+  | 'ADMIN'
+  | 'EDITOR'
+  | 'VIEWER';
+
+export type WorkspacePage = {
+  __typename?: 'WorkspacePage';
+  items: Array<Workspace>;
+  pageNumber: Scalars['Int']['output'];
+  totalItems: Scalars['Int']['output'];
+  totalPages: Scalars['Int']['output'];
+};
+
+export type WorkspacePermissions = {
+  __typename?: 'WorkspacePermissions';
+  delete: Scalars['Boolean']['output'];
+  manageMembers: Scalars['Boolean']['output'];
+  update: Scalars['Boolean']['output'];
+};

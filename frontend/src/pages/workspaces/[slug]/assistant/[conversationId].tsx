@@ -1,0 +1,28 @@
+import Link from "next/link";
+import { useRouter } from "next/router";
+import { useTranslation } from "core/helpers/i18n";
+import AppLayout from "core/layouts/AppLayout";
+import AssistantChat from "assistant/features/AssistantChat";
+import { useWorkspacePageQuery } from "workspaces/graphql/queries.generated";
+
+/** One conversation with the assistant. */
+export default function AssistantConversationPage() {
+  const { t } = useTranslation();
+  const router = useRouter();
+  const slug = String(router.query.slug ?? "");
+  const conversationId = String(router.query.conversationId ?? "");
+  const { data } = useWorkspacePageQuery({ variables: { slug }, skip: !slug });
+  return (
+    <AppLayout title={t("Assistant")} workspace={data?.workspace} fullHeight>
+      <div className="border-b border-gray-200 bg-white px-6 py-2 text-sm">
+        <Link
+          href={`/workspaces/${encodeURIComponent(slug)}/assistant`}
+          className="text-gray-500 hover:text-gray-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500 rounded-sm"
+        >
+          ← {t("All conversations")}
+        </Link>
+      </div>
+      {conversationId ? <AssistantChat key={conversationId} conversationId={conversationId} /> : null}
+    </AppLayout>
+  );
+}

@@ -1,0 +1,125 @@
+import { useRouter } from "next/router";
+import { useState } from "react";
+import Button from "core/components/Button";
+import Spinner from "core/components/Spinner";
+import { useTranslation } from "core/helpers/i18n";
+import AppLayout from "core/layouts/AppLayout";
+import ConversationList from "assistant/features/ConversationList";
+import {
+  useCreateAssistantConversationMutation,
+  useDeleteAssistantConversationMutation,
+  useRenameAssistantConversationMutation,
+} from "assistant/graphql/mutations.generated";
+import { useAssistantConversationsQuery } from "assistant/graphql/queries.generated";
+
+const PER_PAGE = 20;
+
+/** The user's conversations with the assistant in one workspace. */
+export default function AssistantConversationsPage() {
+  const { t } = useTranslation();
+  const router = useRouter();
+  const slug = String(router.query.slug ?? "");
+  const page = Math.max(1, Number.parseInt(String(router.query.page ?? "1"), 10) || 1);
+  const { data, loading, refetch } = useAssistantConversationsQuery({
+    variables: { slug, page, perPage: PER_PAGE },
+    skip: !slug,
+    fetchPolicy: "cache-and-network",
+  });
+  const [create, { loading: creating }] = useCreateAssistantConversationMutation();
+  const [rename] = useRenameAssistantConversationMutation();
+  const [remove] = useDeleteAssistantConversationMutation();
+  const [error, setError] = useState<string | null>(null);
+  const workspace = data?.workspace ?? null;
+  const conversations = workspace?.assistantConversations;
+
+  const onCreate = async () => {
+    setError(null);
+    const result = await create({ variables: { input: { workspaceSlug: slug } } });
+    const payload = result.data?.createAssistantConversation;
+    if (payload?.success && payload.conversation) {
+      router.push(`/workspaces/${encodeURIComponent(slug)}/assistant/${payload.conversation.id}`);
+    } else {
+      setError(
+        payload?.errors.includes("PERMISSION_DENIED")
+          ? t("You may not use the assistant in this workspace.")
+          : t("The conversation could not be created."),
+      );
+    }
+  };
+
+  const onRename = async (id: string, title: string) => {
+    const result = await rename({ variables: { input: { id, title } } });
+    return result.data?.renameAssistantConversation.errors ?? [];
+  };
+
+  const onDelete = async (id: string) => {
+    const result = await remove({ variables: { input: { id } } });
+    const errors = result.data?.deleteAssistantConversation.errors ?? [];
+    if (!errors.length) await refetch();
+    return errors;
+  };
+
+  const goTo = (target: number) =>
+    router.push({ pathname: router.pathname, query: { slug, page: target } }, undefined, { shallow: true });
+
+  return (
+    <AppLayout title={t("Assistant")} workspace={workspace}>
+      <div className="mx-auto w-full max-w-5xl px-6 py-8">
+        <div className="flex items-center justify-between gap-4">
+          <div>
+            <h1 className="text-2xl font-semibold text-gray-900">{t("Assistant")}</h1>
+            <p className="mt-1 text-sm text-gray-500">
+              {t("Ask questions about this workspace's database and files.")}
+            </p>
+          </div>
+          <Button onClick={onCreate} disabled={creating || !workspace} leadingIcon="+">
+            {t("New conversation")}
+          </Button>
+        </div>
+        {error ? (
+          <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+            {error}
+          </p>
+        ) : null}
+        <div className="mt-6 overflow-hidden rounded-lg bg-white shadow-xs ring-1 ring-gray-200">
+          {loading && !data ? (
+            <div className="p-8 text-center text-gray-500">
+              <Spinner label={t("Loading")} />
+            </div>
+          ) : !workspace ? (
+            <p className="p-8 text-center text-sm text-gray-600" role="alert">
+              {t("This workspace does not exist or you are not a member of it.")}
+            </p>
+          ) : conversations && conversations.items.length > 0 ? (
+            <ConversationList
+              workspaceSlug={slug}
+              conversations={conversations.items}
+              onRename={onRename}
+              onDelete={onDelete}
+            />
+          ) : (
+            <div className="p-10 text-center">
+              <p className="text-sm font-medium text-gray-700">{t("No conversations yet.")}</p>
+              <p className="mt-1 text-sm text-gray-500">{t("Start one to ask about your data.")}</p>
+            </div>
+          )}
+        </div>
+        {conversations && conversations.totalPages > 1 ? (
+          <nav aria-label={t("Pages")} className="mt-4 flex items-center justify-between text-sm text-gray-600">
+            <span>
+              {t("Page {{page}} of {{total}}", { page: conversations.pageNumber, total: conversations.totalPages })}
+            </span>
+            <span className="flex gap-2">
+              <Button variant="white" size="sm" disabled={page <= 1} onClick={() => goTo(page - 1)}>
+                {t("Previous")}
+              </Button>
+              <Button variant="white" size="sm" disabled={page >= conversations.totalPages} onClick={() => goTo(page + 1)}>
+                {t("Next")}
+              </Button>
+            </span>
+          </nav>
+        ) : null}
+      </div>
+    </AppLayout>
+  );
+}
