@@ -144,7 +144,7 @@ def test_cancel_stops_after_the_current_step(chat, board):
     ).json()
     assert result["data"]["cancelAssistantRun"] == {"success": True, "errors": []}
     reader.join(15)
-    assert types(events)[-1] == "done" and events[-1][1]["status"] == "cancelled"
+    assert types(events)[-1] == "done" and events[-1][1]["status"] == "CANCELLED"
     message = Message.objects.get(role="assistant", conversation=conversation)
     assert message.status == "cancelled" and message.model_calls == 2  # the call in flight finished, no third
     assert board.responder.remaining == 1

@@ -56,6 +56,9 @@ class TurnResult:
     user_message: Message
     message: Message  # the assistant's answer, complete or not
     error_code: str | None = None
+    # The turn's last event, `done` or `error`: stored by the caller together with the end
+    # of the turn, so that whoever sees it also sees the conversation free again.
+    terminal_event: tuple[str, dict] | None = None
 
 
 def offline_model_in_use() -> bool:
@@ -188,8 +191,7 @@ class Turn:
             self._loop()
         except TurnCancelled:
             self._save(status=MessageStatus.CANCELLED)
-            self.emit("done", {"message_id": str(self.message.id), "status": self.message.status})
-            return TurnResult(self.user_message, self.message)
+            return self._done()
         except TurnError as error:
             return self._fail(error.code, error.message, **error.details)
         except anthropic.APIError as error:
@@ -197,13 +199,17 @@ class Turn:
         except Exception:
             logger.exception("Assistant turn failed in conversation %s", self.conversation.pk)
             return self._fail("INTERNAL_ERROR", "The assistant failed unexpectedly. What was done so far is kept.")
-        self.emit("done", {"message_id": str(self.message.id), "status": self.message.status})
-        return TurnResult(self.user_message, self.message)
+        return self._done()
+
+    def _done(self) -> TurnResult:
+        # statuses in events are spelled as in the GraphQL schema
+        done = ("done", {"message_id": str(self.message.id), "status": self.message.status.upper()})
+        return TurnResult(self.user_message, self.message, terminal_event=done)
 
     def _fail(self, code, message, **details) -> TurnResult:
         self._save(status=MessageStatus.FAILED, error_code=code, error_message=message)
-        self.emit("error", {"message_id": str(self.message.id), "code": code, "message": message, **details})
-        return TurnResult(self.user_message, self.message, error_code=code)
+        error = ("error", {"message_id": str(self.message.id), "code": code, "message": message, **details})
+        return TurnResult(self.user_message, self.message, error_code=code, terminal_event=error)
 
     def _prefix(self) -> dict:
         """What every request of this turn starts with: tools, system prompt, history.

@@ -35,14 +35,22 @@ class EventRecorder:
         self.flushed_at = time.monotonic()
 
     def __call__(self, event_type: str, data: dict):
+        data = self.store(event_type, data)
+        self.deliver(event_type, data)
+        if time.monotonic() - self.flushed_at >= self.FLUSH_SECONDS:
+            self.flush()
+        return data
+
+    def store(self, event_type: str, data: dict) -> dict:
+        """Number the event and queue it for storage (flush() writes it)."""
         self.seq += 1
         data = {**data, "seq": self.seq}
         self.pending.append(Event(conversation=self.conversation, seq=self.seq, type=event_type, data=data))
+        return data
+
+    def deliver(self, event_type: str, data: dict):
         if self.listener:
             self.listener(event_type, data)
-        if event_type in TERMINAL or time.monotonic() - self.flushed_at >= self.FLUSH_SECONDS:
-            self.flush()
-        return data
 
     @property
     def next_seq(self) -> int:

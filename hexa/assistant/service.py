@@ -1,6 +1,7 @@
 """What the GraphQL mutations and the streaming views do: checks, then a turn."""
 
 from django.conf import settings
+from django.db import transaction
 
 from .agent import Turn, TurnResult
 from .events import EventRecorder
@@ -55,11 +56,19 @@ def claim_turn(conversation: Conversation):
 def run_claimed_turn(user, conversation: Conversation, text: str, listener=None) -> TurnResult:
     """Run a turn claimed with claim_turn; its events are stored and passed to `listener`."""
     recorder = EventRecorder(conversation, listener)
+    terminal = ("error", {"code": "INTERNAL_ERROR", "message": "The assistant failed unexpectedly."})
     try:
-        return Turn(conversation, user, text, emit=recorder).run()
+        result = Turn(conversation, user, text, emit=recorder).run()
+        terminal = result.terminal_event
+        return result
     finally:
-        recorder.flush()
-        conversation.end_turn()
+        # The last event and the end of the turn are written together: a page that sees
+        # `done` may send its next message at once.
+        with transaction.atomic():
+            terminal_data = recorder.store(*terminal)
+            recorder.flush()
+            conversation.end_turn()
+        recorder.deliver(terminal[0], terminal_data)
 
 
 def run_turn(user, conversation: Conversation, text: str, listener=None) -> TurnResult:

@@ -105,8 +105,8 @@ async def stream_view(request, conversation_id):
     def finished(future):
         _running_turns.discard(future)
         if future.cancelled() or future.exception():
+            # its `error` event was stored and delivered, unless the database itself failed
             logger.error("Turn in conversation %s crashed", conversation.pk, exc_info=future.exception())
-            queue.put_nowait(("error", {"code": "INTERNAL_ERROR", "message": "The assistant failed unexpectedly."}))
         queue.put_nowait(None)
 
     turn.add_done_callback(finished)

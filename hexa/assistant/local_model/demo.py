@@ -119,10 +119,13 @@ def _has(text: str, *words: str) -> bool:
 
 
 def _user_text(message: dict) -> str:
+    """The user's own words: the message's last text block. Blocks before it are notes the
+    server adds (e.g. what became of proposed writes), not something the user asked."""
     content = message.get("content")
     if isinstance(content, str):
         return content
-    return "\n".join(block.get("text", "") for block in content if block.get("type") == "text")
+    texts = [block.get("text", "") for block in content if block.get("type") == "text"]
+    return texts[-1] if texts else ""
 
 
 class OfflineDemoResponder:

@@ -18,7 +18,7 @@ describe("live turn", () => {
       { type: "tool_result", seq: 6, id: "t1", tool_use_id: "tu1", name: "query_database", success: true, status: "COMPLETED", output: { columns: [], rows: [] } },
       { type: "text_delta", seq: 7, message_id: "a", text: "There are 3." },
       { type: "usage", seq: 8, input_tokens: 200, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cost: "0.0025" },
-      { type: "done", seq: 9, message_id: "a", status: "complete" },
+      { type: "done", seq: 9, message_id: "a", status: "COMPLETE" },
     ]);
     const [user, answer] = turnMessages(turn);
     expect(user).toMatchObject({ id: "u", role: "USER", text: "How many cases?" });
@@ -60,7 +60,7 @@ describe("live turn", () => {
     const turn = [
       { type: "user_message", seq: 1, message_id: "u1", assistant_message_id: "a1", text: "first" },
       { type: "text_delta", seq: 2, message_id: "a1", text: "old answer" },
-      { type: "done", seq: 3, message_id: "a1", status: "complete" },
+      { type: "done", seq: 3, message_id: "a1", status: "COMPLETE" },
       { type: "user_message", seq: 4, message_id: "u2", assistant_message_id: "a2", text: "second" },
       { type: "text_delta", seq: 5, message_id: "a2", text: "new" },
     ].reduce((state, event) => applyEvent(state, event as AssistantEvent), null as ReturnType<typeof startTurn> | null)!;

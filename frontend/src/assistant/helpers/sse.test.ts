@@ -84,12 +84,12 @@ describe("consumeEventStream", () => {
         frame("something_new", { whatever: true }, 2),
         frame("text_delta", { message_id: "a", text: "Hel" }, 3).slice(0, 20),
         frame("text_delta", { message_id: "a", text: "Hel" }, 3).slice(20),
-        frame("done", { message_id: "a", status: "complete" }, 4),
+        frame("done", { message_id: "a", status: "COMPLETE" }, 4),
       ]),
       { onEvent: (event) => seen.push(event) },
     );
     expect(seen.map((event) => event.type)).toEqual(["user_message", "text_delta", "done"]);
-    expect(outcome).toEqual({ kind: "done", status: "complete", lastSeq: 4 });
+    expect(outcome).toEqual({ kind: "done", status: "COMPLETE", lastSeq: 4 });
   });
 
   it("surfaces an error event as the outcome", async () => {
@@ -125,7 +125,7 @@ describe("consumeEventStream", () => {
 
 describe("streamMessage and followTurn", () => {
   it("posts the message as JSON to the conversation's stream", async () => {
-    const fetchImpl = jest.fn(async () => response([frame("done", { message_id: "a", status: "complete" }, 2)]));
+    const fetchImpl = jest.fn(async () => response([frame("done", { message_id: "a", status: "COMPLETE" }, 2)]));
     const outcome = await streamMessage("c-1", "Hello", { onEvent: () => undefined, fetchImpl: fetchImpl as any });
     expect(outcome.kind).toBe("done");
     const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
@@ -177,7 +177,7 @@ describe("streamMessage and followTurn", () => {
     const fetchImpl = jest.fn(async () =>
       response([
         frame("user_message", { message_id: "u1", assistant_message_id: "a1", text: "one" }, 5),
-        frame("done", { message_id: "a1", status: "complete" }, 6),
+        frame("done", { message_id: "a1", status: "COMPLETE" }, 6),
         frame("user_message", { message_id: "u2", assistant_message_id: "a2", text: "two" }, 7),
         frame("text_delta", { message_id: "a2", text: "still going" }, 8),
       ]),
