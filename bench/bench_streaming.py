@@ -24,6 +24,7 @@ from tests.support.live_server import LiveServer, read_events, session_for  # no
 CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", "32"))
 LATENCY = 0.5
 TOOL_ROUNDS = 2
+WARM_UP = 4
 
 
 def rounds_so_far(messages) -> int:
@@ -102,14 +103,21 @@ def run():
             session = session_for(user)
             conversations = [
                 Conversation.objects.create(user=user, workspace=workspace, model="claude-opus-4-5-20251101", context="(benchmark)")
-                for _ in range(CONVERSATIONS + 1)
+                for _ in range(CONVERSATIONS + WARM_UP)
             ]
-            # as 33 open pages, each with its connection to the server
-            clients = [server.client(session) for _ in range(CONVERSATIONS + 1)]
+            # as many open pages, each with its connection to the server
+            clients = [server.client(session) for _ in range(CONVERSATIONS + WARM_UP)]
             for client in clients:
                 client.get("/graphql/")
-            # warm-up: one turn, so that imports are not measured
-            _turn(clients.pop(), conversations.pop().id, "warm-up", [])
+            # warm-up turns, so that first-use costs (imports, connections) are not measured
+            warm = [
+                threading.Thread(target=_turn, args=(clients.pop(), conversations.pop().id, f"warm-up {n}", []))
+                for n in range(WARM_UP)
+            ]
+            for thread in warm:
+                thread.start()
+            for thread in warm:
+                thread.join(60)
             outcomes = []
             start = threading.Barrier(CONVERSATIONS + 1)
             threads = [

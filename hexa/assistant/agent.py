@@ -24,7 +24,7 @@ from .approvals import outcomes_note, propose_write
 from .context import workspace_context
 from .tool_executors import is_error, run_tool, validate_input
 from .tools import tool_definitions
-from .usage import BudgetExceeded, check_budgets, record_model_call, record_tool_call
+from .usage import BudgetExceeded, check_budgets, record_model_call, record_tool_call, workspace_limit
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +127,7 @@ class Turn:
         self.free = offline_model_in_use()
         self.model = settings.ASSISTANT_MODEL
         self.prefix = None
+        self.workspace_budget = ...  # read at the first model call
 
     # -- storage ---------------------------------------------------------------------
 
@@ -292,8 +293,10 @@ class Turn:
         """Checks made before every model call, so that a turn stops cleanly between steps."""
         self._flush_events()
         self._check_cancel()
+        if self.workspace_budget is ...:
+            self.workspace_budget = workspace_limit(self.workspace)
         try:
-            check_budgets(self.user, self.workspace)
+            check_budgets(self.user, self.workspace, self.workspace_budget)
         except BudgetExceeded as exceeded:
             raise TurnError("BUDGET_EXCEEDED", exceeded.message, budget=exceeded.as_dict()) from None
 

@@ -8,7 +8,10 @@ so the sequence is kept in memory from the last stored number; the unique constr
 import json
 import time
 
+from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from .models import Event
 
@@ -45,7 +48,7 @@ class EventRecorder:
         """Number the event and queue it for storage (flush() writes it)."""
         self.seq += 1
         data = {**data, "seq": self.seq}
-        self.pending.append(Event(conversation=self.conversation, seq=self.seq, type=event_type, data=data))
+        self.pending.append((self.conversation.pk, self.seq, event_type, json.dumps(data, default=str), timezone.now()))
         return data
 
     def deliver(self, event_type: str, data: dict):
@@ -58,7 +61,14 @@ class EventRecorder:
 
     def flush(self):
         if self.pending:
-            Event.objects.bulk_create(self.pending)
+            # one multi-row INSERT: this runs several times per turn, for every turn
+            table = Event._meta.db_table
+            with connection.cursor() as cursor:
+                execute_values(
+                    cursor.cursor,
+                    f'INSERT INTO "{table}" (conversation_id, seq, type, data, created_at) VALUES %s',
+                    self.pending,
+                )
             self.pending = []
         self.flushed_at = time.monotonic()
 
