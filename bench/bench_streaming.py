@@ -118,6 +118,12 @@ def run():
                 thread.start()
             for thread in warm:
                 thread.join(60)
+            if os.environ.get("BENCH_SHOW_SPREAD"):
+                import subprocess
+                print(subprocess.run(["ss", "-tnp", "state", "established", f"( sport = :{server.port} )"], capture_output=True, text=True).stdout.count("pid="), file=sys.stderr)
+                out = subprocess.run(["ss", "-tnp", "state", "established", f"( sport = :{server.port} )"], capture_output=True, text=True).stdout
+                import re, collections
+                print(collections.Counter(re.findall(r"pid=(\d+)", out)), file=sys.stderr)
             outcomes = []
             start = threading.Barrier(CONVERSATIONS + 1)
             threads = [

@@ -375,13 +375,36 @@ def test_a_locked_table_gives_a_timeout_not_a_hang(shared, tools, settings):
         locker.close()
 
 
-def test_connections_are_closed_after_successes_errors_and_timeouts(shared, tools, bypass_guard, settings):
+def test_connections_are_closed_after_errors_and_timeouts(shared, tools, bypass_guard, settings):
+    database.IDLE.close_all()
     settings.ASSISTANT_QUERY_TIMEOUT_MS = 200
-    tools.query_database("SELECT 1")
     tools.query_database("SELECT 1 / 0")
     tools.query_database("SELECT pg_sleep(2)")
-    tools.describe_tables("districts")
     assert assistant_sessions(shared) == 0
+
+
+def test_clean_connections_are_reused_and_reset(shared, tools, bypass_guard):
+    database.IDLE.close_all()
+    first = ok(tools.query_database("SELECT pg_backend_pid() AS pid"))["rows"][0][0]
+    # with the guard bypassed: a session-level lock and a prepared statement, then rolled back
+    ok(tools.query_database("SELECT pg_advisory_lock(42) IS NULL AS locked"))
+    assert ok(tools.query_database("SELECT pg_backend_pid() AS pid"))["rows"][0][0] == first  # the same session
+    assert ok(tools.query_database("SELECT count(*) AS locks FROM pg_locks WHERE locktype = 'advisory'"))["rows"] == [[0]]
+    assert assistant_sessions(shared) == 1
+    database.IDLE.close_all()
+    assert assistant_sessions(shared) == 0
+
+
+def test_a_pooled_connection_closed_by_the_server_is_replaced(shared, tools):
+    database.IDLE.close_all()
+    ok(tools.query_database("SELECT 1"))
+    with databases._admin_cursor(dbname=shared.workspace.db_name) as cursor:  # as a server restart would
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name = 'openhexa-assistant'"
+        )
+        assert cursor.fetchall() == [(True,)]
+    assert ok(tools.query_database("SELECT 2 AS n"))["rows"] == [[2]]
 
 
 # --- Rows: limits and budgets -----------------------------------------------------------

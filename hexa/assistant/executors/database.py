@@ -228,34 +228,121 @@ def _close(connection) -> None:
     connection.close()
 
 
+class _IdleConnections:
+    """Read-only connections kept between calls of this process, per workspace database.
+
+    Opening one costs a server process and a password exchange, more than most queries.
+    A connection is kept only after a call that ended cleanly: rolled back, then DISCARD ALL
+    (nothing of a session — locks, prepared statements, settings — reaches the next call).
+    """
+
+    MAX_PER_DATABASE = 8
+    MAX_IDLE_SECONDS = 60
+
+    def __init__(self):
+        self._idle: dict[tuple, list[tuple[float, object]]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key):
+        now = time.monotonic()
+        with self._lock:
+            stack = self._idle.get(key, [])
+            while stack:
+                since, connection = stack.pop()
+                if now - since < self.MAX_IDLE_SECONDS and not connection.closed:
+                    return connection
+                connection.close()
+        return None
+
+    def give(self, key, connection):
+        with self._lock:
+            stack = self._idle.setdefault(key, [])
+            if len(stack) < self.MAX_PER_DATABASE:
+                stack.append((time.monotonic(), connection))
+                return
+        connection.close()
+
+    def close_all(self):
+        with self._lock:
+            stacks, self._idle = list(self._idle.values()), {}
+        for stack in stacks:
+            for _, connection in stack:
+                connection.close()
+
+
+IDLE = _IdleConnections()
+
+
+def _pool_key(workspace, timeout_ms: int) -> tuple:
+    params = databases.connection_params(workspace, read_only=True)
+    # the password is part of the key: a changed one must not reuse an old session
+    return (params["host"], params["port"], params["dbname"], params["user"], params["password"], timeout_ms)
+
+
+def _reusable(connection) -> bool:
+    """Rolled back and cleaned, ready for the next call; False if anything is off."""
+    try:
+        connection.rollback()  # nothing this call did may persist, not even a setting
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("DISCARD ALL")
+        connection.autocommit = False
+        return connection.get_transaction_status() == ext.TRANSACTION_STATUS_IDLE
+    except Exception:
+        return False
+
+
 @contextmanager
 def _read_only_session(workspace):
     """A connection in a read-only, time-limited transaction; psycopg2 errors become ToolErrors."""
     timeout_ms = _timeout_ms()
-    try:
-        connection = _connect(workspace, timeout_ms)
-    except psycopg2.Error as error:
-        logger.warning("Workspace database %s unreachable: %s", workspace.db_name, error)
-        raise ToolError(
-            "DATABASE_UNAVAILABLE",
-            "Could not connect to the workspace database; it may be temporarily unavailable. Try again in a "
-            "moment, or tell the user.",
-        ) from None
+    key = _pool_key(workspace, timeout_ms)
+    connection = IDLE.take(key)
+    if connection is not None:
+        try:
+            _start_transaction(connection, timeout_ms)
+        except psycopg2.Error:  # the server closed it meanwhile (restart, idle timeout): open anew
+            _close(connection)
+            connection = None
+    if connection is None:
+        try:
+            connection = _connect(workspace, timeout_ms)
+            for caster in CASTERS:
+                ext.register_type(caster, connection)
+            _start_transaction(connection, timeout_ms)
+        except psycopg2.Error as error:
+            logger.warning("Workspace database %s unreachable: %s", workspace.db_name, error)
+            if connection is not None:
+                _close(connection)
+            raise ToolError(
+                "DATABASE_UNAVAILABLE",
+                "Could not connect to the workspace database; it may be temporarily unavailable. Try again in a "
+                "moment, or tell the user.",
+            ) from None
     # Bounds the whole call, not each statement: several FETCHes could otherwise each take
     # almost the statement timeout, and a server that ignores it must not hang the worker.
-    watchdog = threading.Timer(timeout_ms / 1000 + WATCHDOG_GRACE_S, _cancel, (connection,))
+    fired = threading.Event()
+
+    def stop_the_call():
+        fired.set()
+        _cancel(connection)
+
+    watchdog = threading.Timer(timeout_ms / 1000 + WATCHDOG_GRACE_S, stop_the_call)
     watchdog.daemon = True
     watchdog.start()
+    clean = False
     try:
-        for caster in CASTERS:
-            ext.register_type(caster, connection)
-        _start_transaction(connection, timeout_ms)
         yield connection
+        clean = True
     except psycopg2.Error as error:
         raise _query_failure(error) from None
     finally:
         watchdog.cancel()
-        _close(connection)
+        # a cancel sent by the watchdog could still land on the next call's query
+        if clean and not fired.is_set() and _reusable(connection):
+            IDLE.give(key, connection)
+        else:
+            _close(connection)
 
 
 def _query_failure(error: psycopg2.Error, query: str | None = None) -> ToolError:
