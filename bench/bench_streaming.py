@@ -3,7 +3,10 @@
 32 conversations start together against the local model server with 0.5 s of latency per
 model call and 3 model calls per turn (two tool rounds, then the answer): the ideal wall
 time is 1.5 s. Also: the delay between the model sending its first token and the page
-receiving it as a `text_delta`.
+receiving it as a `text_delta`, and the CPU each part used.
+
+BENCH_CONVERSATIONS (default 32) and BENCH_WORKERS (uvicorn processes, default 1) change
+the set-up.
 """
 
 import os
@@ -118,12 +121,6 @@ def run():
                 thread.start()
             for thread in warm:
                 thread.join(60)
-            if os.environ.get("BENCH_SHOW_SPREAD"):
-                import subprocess
-                print(subprocess.run(["ss", "-tnp", "state", "established", f"( sport = :{server.port} )"], capture_output=True, text=True).stdout.count("pid="), file=sys.stderr)
-                out = subprocess.run(["ss", "-tnp", "state", "established", f"( sport = :{server.port} )"], capture_output=True, text=True).stdout
-                import re, collections
-                print(collections.Counter(re.findall(r"pid=(\d+)", out)), file=sys.stderr)
             outcomes = []
             start = threading.Barrier(CONVERSATIONS + 1)
             threads = [
