@@ -109,7 +109,9 @@ class MessageStatus(models.TextChoices):
     CANCELLED = "cancelled"
 
 
-class MessageQuerySet(BaseQuerySet):
+class InConversationQuerySet(BaseQuerySet):
+    """Rows of a conversation are visible exactly when their conversation is."""
+
     def filter_for_user(self, user):
         return self.filter(conversation__in=Conversation.objects.filter_for_user(user))
 
@@ -138,7 +140,7 @@ class Message(Base, Usage):
     # mid-turn resumes the stream from.
     first_event_seq = models.PositiveIntegerField(null=True, blank=True)
 
-    objects = MessageQuerySet.as_manager()
+    objects = InConversationQuerySet.as_manager()
 
     class Meta:
         ordering = ["conversation", "index"]
@@ -155,11 +157,6 @@ class ToolExecutionStatus(models.TextChoices):
     PENDING_APPROVAL = "PENDING_APPROVAL"
     APPROVED = "APPROVED"
     REJECTED = "REJECTED"
-
-
-class ToolExecutionQuerySet(BaseQuerySet):
-    def filter_for_user(self, user):
-        return self.filter(conversation__in=Conversation.objects.filter_for_user(user))
 
 
 class ToolExecution(Base):
@@ -183,7 +180,7 @@ class ToolExecution(Base):
     # Whether the model has been told how its approval request was resolved.
     outcome_reported = models.BooleanField(default=False)
 
-    objects = ToolExecutionQuerySet.as_manager()
+    objects = InConversationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
