@@ -5,8 +5,9 @@ model call and 3 model calls per turn (two tool rounds, then the answer): the id
 time is 1.5 s. Also: the delay between the model sending its first token and the page
 receiving it as a `text_delta`, and the CPU each part used.
 
-BENCH_CONVERSATIONS (default 32) and BENCH_WORKERS (uvicorn processes, default 1) change
-the set-up.
+The server is warmed up by one burst, then BENCH_ROUNDS bursts (default 3) are measured and
+the median reported: this machine is shared and noisy. BENCH_CONVERSATIONS (default 32)
+and BENCH_WORKERS (uvicorn processes, default 1) change the set-up.
 """
 
 import os
@@ -27,7 +28,7 @@ from tests.support.live_server import LiveServer, read_events, session_for  # no
 CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", "32"))
 LATENCY = 0.5
 TOOL_ROUNDS = 2
-WARM_UP = 4
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
 def rounds_so_far(messages) -> int:
@@ -91,63 +92,67 @@ def _postgres_cpu_seconds() -> float:
     return total
 
 
+def _burst(server, session, user, workspace, round_number):
+    """CONVERSATIONS turns started at once, each from its own open page (client)."""
+    from hexa.assistant.models import Conversation
+
+    conversations = [
+        Conversation.objects.create(user=user, workspace=workspace, model="claude-opus-4-5-20251101", context="(benchmark)")
+        for _ in range(CONVERSATIONS)
+    ]
+    clients = [server.client(session) for _ in conversations]
+    for client in clients:
+        client.get("/graphql/")  # the page's connection is open before it sends
+    outcomes = []
+    start = threading.Barrier(CONVERSATIONS + 1)
+    threads = [
+        threading.Thread(target=_turn, args=(client, c.id, f"round {round_number} turn {i}", outcomes, start))
+        for i, (client, c) in enumerate(zip(clients, conversations))
+    ]
+    for thread in threads:
+        thread.start()
+    start.wait(30)
+    started = time.perf_counter()
+    cpu_before = _cpu_seconds(server.process.pid), time.process_time(), _postgres_cpu_seconds()
+    for thread in threads:
+        thread.join(60)
+    wall = time.perf_counter() - started
+    cpu_after = _cpu_seconds(server.process.pid), time.process_time(), _postgres_cpu_seconds()
+    for client in clients:
+        client.close()
+    return wall, outcomes, [after - before for before, after in zip(cpu_before, cpu_after)]
+
+
 def run():
     from hexa.assistant.local_model import LocalModelServer
-    from hexa.assistant.models import Conversation
 
     responder = ThreeCallTurns()
     model = LocalModelServer(responder, latency=LATENCY, on_sent=responder.on_sent).start()
     logs = ROOT / "bench" / "results"
     logs.mkdir(exist_ok=True)
-    # one user drives all 32 conversations: the per-user rate limit is not what is measured
+    # one user drives all the conversations: the per-user rate limit is not what is measured
     server = LiveServer(model.url, logs, extra_args=["--workers", os.environ.get("BENCH_WORKERS", "1")], ASSISTANT_RATE_LIMIT="")
     try:
         with temporary_workspace("Concurrency") as (user, workspace):
             session = session_for(user)
-            conversations = [
-                Conversation.objects.create(user=user, workspace=workspace, model="claude-opus-4-5-20251101", context="(benchmark)")
-                for _ in range(CONVERSATIONS + WARM_UP)
-            ]
-            # as many open pages, each with its connection to the server
-            clients = [server.client(session) for _ in range(CONVERSATIONS + WARM_UP)]
-            for client in clients:
-                client.get("/graphql/")
-            # warm-up turns, so that first-use costs (imports, connections) are not measured
-            warm = [
-                threading.Thread(target=_turn, args=(clients.pop(), conversations.pop().id, f"warm-up {n}", []))
-                for n in range(WARM_UP)
-            ]
-            for thread in warm:
-                thread.start()
-            for thread in warm:
-                thread.join(60)
-            outcomes = []
-            start = threading.Barrier(CONVERSATIONS + 1)
-            threads = [
-                threading.Thread(target=_turn, args=(client, c.id, f"turn {i}", outcomes, start))
-                for i, (client, c) in enumerate(zip(clients, conversations))
-            ]
-            for thread in threads:
-                thread.start()
-            start.wait(30)
-            started = time.perf_counter()
-            cpu_before = _cpu_seconds(server.process.pid), time.process_time(), _postgres_cpu_seconds()
-            for thread in threads:
-                thread.join(60)
-            wall = time.perf_counter() - started
-            cpu = [after - before for before, after in zip(cpu_before, (_cpu_seconds(server.process.pid), time.process_time(), _postgres_cpu_seconds()))]
-            for client in clients:
-                client.close()
+            _burst(server, session, user, workspace, "warm-up")  # first-use costs: imports, connections
+            rounds = [_burst(server, session, user, workspace, n) for n in range(ROUNDS)]
     finally:
         server.stop()
         model.stop()
+    walls = sorted(wall for wall, _, _ in rounds)
+    wall = statistics.median(walls)
+    outcomes = [o for _, round_outcomes, _ in rounds for o in round_outcomes]
     done = sum(1 for o in outcomes if o["last"] == "done")
+    cpu = [statistics.median(c[i] for _, _, c in rounds) for i in range(3)]
     ideal = LATENCY * (TOOL_ROUNDS + 1)
     delays = [(o["first_delta"] - responder.first_token_at[o["marker"]]) * 1000 for o in outcomes if o["first_delta"]]
     return [
-        result(f"{CONVERSATIONS} turns at once, wall time", round(wall, 3), "s", "< 2.5 s", wall < 2.5 and done == CONVERSATIONS, f"{done}/{CONVERSATIONS} done"),
+        result(f"{CONVERSATIONS} turns at once, wall time (median)", round(wall, 3), "s", "< 2.5 s", wall < 2.5 and done == len(outcomes),
+               f"{ROUNDS} rounds: " + ", ".join(f"{w:.2f}" for w in walls) + f" s; {done}/{len(outcomes)} done"),
         result("ratio to ideal (1.5 s)", round(wall / ideal, 2), "x", "< 1.67 x", wall / ideal < 2.5 / ideal),
         result("first token -> text_delta, median", round(statistics.median(delays), 1), "ms", "< 50 ms", statistics.median(delays) < 50),
-        result("first token -> text_delta, max", round(max(delays), 1), "ms", "", None, "all 32 turns at once"),
-        result("CPU used: server / bench+model / PostgreSQL", round(sum(cpu), 2), "s", "", None, " / ".join(f"{c:.2f}" for c in cpu) + f" over {wall:.2f} s on {os.cpu_count()} cores"),
+        result("first token -> text_delta, 90th percentile", round(sorted(delays)[int(len(delays) * 0.9)], 1), "ms", "", None),
+        result("CPU per round: server / bench+model / PostgreSQL", round(sum(cpu), 2), "s", "", None,
+               " / ".join(f"{c:.2f}" for c in cpu) + f" on {os.cpu_count()} cores"),
     ]

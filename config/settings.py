@@ -103,7 +103,6 @@ else:
 # Persistent connections: opening one (a server process fork and a password exchange)
 # costs more than most requests' own queries.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # The server that holds the workspaces' databases; the role in this URL must be allowed
 # to create roles and databases.

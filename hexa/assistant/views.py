@@ -125,42 +125,47 @@ async def stream_view(request, conversation_id):
     return _event_stream(frames())
 
 
-def _is_running(conversation_id) -> bool:
+def _user_and_conversation(request, conversation_id):
+    user = _user(request)
+    return user, (get_conversation(user, conversation_id) if user else None)
+
+
+def _poll(conversation_id, after: int) -> tuple[list, bool]:
+    """Stored events after `after`, and whether a turn still runs (one trip to the pool)."""
     conversation = Conversation.objects.filter(pk=conversation_id).only("turn_started_at").first()
-    return conversation is not None and conversation.is_running
+    running = conversation is not None and conversation.is_running
+    return events_after(conversation_id, after), running
 
 
 @csrf_exempt
 async def events_view(request, conversation_id):
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    user = await run_sync(_user, request)
-    if user is None:
-        return _error("UNAUTHENTICATED")
     try:
         after = int(request.GET.get("after", "0"))
         if after < 0:
             raise ValueError
     except ValueError:
         return _error("BAD_REQUEST", message="`after` must be a sequence number (0 or more).")
-    conversation = await run_sync(get_conversation, user, conversation_id)
+    user, conversation = await run_sync(_user_and_conversation, request, conversation_id)
+    if user is None:
+        return _error("UNAUTHENTICATED")
     if conversation is None:
         return _error("NOT_FOUND")
 
     async def frames():
         cursor, silent = after, 0.0
         while True:
-            batch = await run_sync(events_after, conversation.pk, cursor)
+            # whether the turn runs is read before its events: a turn that ends meanwhile
+            # stored its last event first, so this batch or the next has it
+            batch, running = await run_sync(_poll, conversation.pk, cursor)
             for event_type, data in batch:
                 yield frame(event_type, data)
                 cursor = data["seq"]
             if batch:
                 silent = 0.0
                 continue
-            if not await run_sync(_is_running, conversation.pk):
-                # the turn may have stored its last events just before it ended
-                for event_type, data in await run_sync(events_after, conversation.pk, cursor):
-                    yield frame(event_type, data)
+            if not running:
                 return
             await asyncio.sleep(POLL_SECONDS)
             silent += POLL_SECONDS
