@@ -127,7 +127,7 @@ def run():
     from hexa.assistant.local_model import LocalModelServer
 
     responder = ThreeCallTurns()
-    model = LocalModelServer(responder, latency=LATENCY, on_sent=responder.on_sent).start()
+    model = LocalModelServer(responder, latency=LATENCY, on_sent=responder.on_sent, record_requests=False).start()
     logs = ROOT / "bench" / "results"
     logs.mkdir(exist_ok=True)
     # one user drives all the conversations: the per-user rate limit is not what is measured
