@@ -133,3 +133,21 @@ def test_rename_and_delete(gql, roles):
     assert gql(delete, {"id": conversation["id"]})["data"]["deleteAssistantConversation"] == {"success": True, "errors": []}
     assert gql(delete, {"id": conversation["id"]})["data"]["deleteAssistantConversation"] == {"success": False, "errors": ["NOT_FOUND"]}
     assert not Conversation.objects.exists()
+
+
+def test_parts_keep_texts_and_tool_calls_in_order(gql, roles, model):
+    gql.login(roles["editor"])
+    conversation = create(gql, roles["workspace"].slug)
+    model.script(
+        tool_reply([("query_database", {"query": "SELECT 1"})], text="Let me check."),
+        text_reply("There is one."),
+    )
+    gql(SEND, {"id": conversation["id"], "text": "How many?"})
+    query = "query($id: UUID!) { assistantConversation(id: $id) { messages { items { role parts { text toolExecution { name } } } } } }"
+    user, answer = gql(query, {"id": conversation["id"]})["data"]["assistantConversation"]["messages"]["items"]
+    assert user["parts"] == [{"text": "How many?", "toolExecution": None}]
+    assert answer["parts"] == [
+        {"text": "Let me check.", "toolExecution": None},
+        {"text": None, "toolExecution": {"name": "query_database"}},
+        {"text": "There is one.", "toolExecution": None},
+    ]

@@ -92,6 +92,8 @@ export type AssistantMessage = {
   model?: Maybe<Scalars['String']['output']>;
   modelCalls: Scalars['Int']['output'];
   outputTokens: Scalars['Float']['output'];
+  /** Texts and tool calls in the order they came (a user message: its text). */
+  parts: Array<AssistantMessagePart>;
   /** Writes of this message still waiting for the user's decision. */
   pendingApprovals: Array<AssistantToolExecution>;
   role: AssistantMessageRole;
@@ -108,6 +110,13 @@ export type AssistantMessagePage = {
   pageNumber: Scalars['Int']['output'];
   totalItems: Scalars['Int']['output'];
   totalPages: Scalars['Int']['output'];
+};
+
+/** A piece of an answer, in the order the model produced it: some text, or a tool call. */
+export type AssistantMessagePart = {
+  __typename?: 'AssistantMessagePart';
+  text?: Maybe<Scalars['String']['output']>;
+  toolExecution?: Maybe<AssistantToolExecution>;
 };
 
 /** Who wrote a message. */

@@ -75,6 +75,26 @@ def resolve_tool_executions(message, _):
     return message.tool_executions.all()
 
 
+@message_object.field("parts")
+def resolve_parts(message, _):
+    if message.role == MessageRole.USER:
+        return [{"text": message.text, "tool_execution": None}]
+    executions = {e.tool_use_id: e for e in message.tool_executions.all()}
+    parts = []
+    for api_message in message.content or []:
+        if api_message.get("role") != "assistant":
+            continue
+        for block in api_message.get("content") or []:
+            if block.get("type") == "text" and block.get("text", "").strip():
+                if parts and parts[-1]["tool_execution"] is None:  # one model call after another
+                    parts[-1]["text"] += "\n\n" + block["text"]
+                else:
+                    parts.append({"text": block["text"], "tool_execution": None})
+            elif block.get("type") == "tool_use" and block.get("id") in executions:
+                parts.append({"text": None, "tool_execution": executions[block["id"]]})
+    return parts
+
+
 @message_object.field("pendingApprovals")
 def resolve_message_pending_approvals(message, _):
     return [e for e in message.tool_executions.all() if e.status == ToolExecutionStatus.PENDING_APPROVAL]

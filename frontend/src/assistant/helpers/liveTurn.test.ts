@@ -1,4 +1,4 @@
-import { applyEvent, startTurn, turnMessages } from "./liveTurn";
+import { applyEvent, LiveTurn, startTurn, turnMessages } from "./liveTurn";
 import { AssistantEvent } from "./stream";
 import { addCosts, formatCost } from "./format";
 import { languageOf } from "./language";
@@ -88,5 +88,28 @@ describe("formatting", () => {
     expect(languageOf("reports/2024/summary.md")).toBe("markdown");
     expect(languageOf("data.csv")).toBe("csv");
     expect(languageOf("Makefile")).toBe("text");
+  });
+});
+
+describe("parts of a streamed answer", () => {
+  it("keep texts and tool calls in the order they came", () => {
+    const events = [
+      { type: "user_message", seq: 1, message_id: "u", assistant_message_id: "a", text: "How many?" },
+      { type: "text_delta", seq: 2, message_id: "a", text: "Let me " },
+      { type: "text_delta", seq: 3, message_id: "a", text: "check." },
+      { type: "tool_call", seq: 4, id: "t1", tool_use_id: "toolu_1", name: "query_database", input: {} },
+      { type: "usage", seq: 5, input_tokens: 10, output_tokens: 5, cost: "0.001" },
+      { type: "tool_result", seq: 6, id: "t1", tool_use_id: "toolu_1", name: "query_database", success: true, status: "COMPLETED", output: {} },
+      { type: "text_delta", seq: 7, message_id: "a", text: "There are 16." },
+    ] as AssistantEvent[];
+    const turn = events.reduce<LiveTurn | null>((current, event) => applyEvent(current, event), null)!;
+    expect(turn.parts.map((part: LiveTurn["parts"][number]) => part.text ?? `tool:${part.toolExecution?.id}`)).toEqual([
+      "Let me check.",
+      "tool:t1",
+      "There are 16.",
+    ]);
+    const [user, answer] = turnMessages(turn);
+    expect(user.parts.map((part) => part.text)).toEqual(["How many?"]);
+    expect(answer.parts).toBe(turn.parts);
   });
 });

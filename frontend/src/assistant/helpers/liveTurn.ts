@@ -8,6 +8,18 @@ import { addCosts } from "./format";
 import type { AssistantEvent } from "./stream";
 
 type ToolExecution = ChatMessage_MessageFragment["toolExecutions"][number];
+type Part = ChatMessage_MessageFragment["parts"][number];
+
+function textPart(text: string): Part {
+  return { __typename: "AssistantMessagePart", text, toolExecution: null };
+}
+
+/** The parts after some more text: it continues the last text, or starts a new one after a tool call. */
+function withText(parts: Part[], text: string, separator: string): Part[] {
+  const last = parts[parts.length - 1];
+  if (last && !last.toolExecution) return [...parts.slice(0, -1), textPart((last.text ?? "") + separator + text)];
+  return [...parts, textPart(text)];
+}
 
 export type LiveTurn = {
   userText: string;
@@ -15,6 +27,8 @@ export type LiveTurn = {
   assistantMessageId: string | null;
   text: string;
   toolExecutions: ToolExecution[];
+  /** Texts and tool calls in the order they came. */
+  parts: Part[];
   inputTokens: number;
   outputTokens: number;
   cacheCreationInputTokens: number;
@@ -38,6 +52,7 @@ export function startTurn(userText: string, now = new Date()): LiveTurn {
     assistantMessageId: null,
     text: "",
     toolExecutions: [],
+    parts: [],
     inputTokens: 0,
     outputTokens: 0,
     cacheCreationInputTokens: 0,
@@ -77,7 +92,12 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
     }
     case "text_delta": {
       const separator = next.newParagraph && next.text.trim() ? "\n\n" : "";
-      return { ...next, text: next.text + separator + event.text, newParagraph: false };
+      return {
+        ...next,
+        text: next.text + separator + event.text,
+        parts: withText(next.parts, event.text, next.newParagraph ? "\n\n" : ""),
+        newParagraph: false,
+      };
     }
     case "tool_call": {
       if (next.toolExecutions.some((execution) => execution.id === event.id)) return next;
@@ -94,7 +114,8 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
         createdAt: new Date().toISOString(),
         proposal: null,
       };
-      return { ...next, toolExecutions: [...next.toolExecutions, execution], newParagraph: true };
+      const part: Part = { __typename: "AssistantMessagePart", text: null, toolExecution: { __typename: "AssistantToolExecution", id: event.id } };
+      return { ...next, toolExecutions: [...next.toolExecutions, execution], parts: [...next.parts, part], newParagraph: true };
     }
     case "approval_required":
       return updateExecution(next, event.id, (execution) => ({
@@ -174,6 +195,7 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     firstEventSeq: null,
     createdAt: turn.startedAt,
     toolExecutions: [],
+    parts: [textPart(turn.userText)],
   };
   const answer: ChatMessage_MessageFragment = {
     __typename: "AssistantMessage",
@@ -193,6 +215,7 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     firstEventSeq: null,
     createdAt: turn.startedAt,
     toolExecutions: turn.toolExecutions,
+    parts: turn.parts,
   };
   return turn.userText || turn.userMessageId ? [user, answer] : [answer];
 }

@@ -36,8 +36,8 @@ describe("ChatMessage", () => {
     expect(usage).toHaveTextContent("$0.01");
   });
 
-  it("shows the tool calls of the answer", () => {
-    render(
+  it("shows the tool calls of the answer, before the text when there are no parts", () => {
+    const { container } = render(
       <ChatMessage
         message={message({
           text: "Here.",
@@ -45,7 +45,31 @@ describe("ChatMessage", () => {
         })}
       />,
     );
-    expect(within(screen.getByRole("list", { name: "Tool calls" })).getAllByRole("listitem")).toHaveLength(2);
+    const text = container.textContent ?? "";
+    expect(text.indexOf("Listed files")).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf("Listed files")).toBeLessThan(text.indexOf("Here."));
+  });
+
+  it("keeps texts and tool calls in the order the model produced them", () => {
+    const part = (text: string | null, id?: string) => ({
+      __typename: "AssistantMessagePart" as const,
+      text,
+      toolExecution: id ? { __typename: "AssistantToolExecution" as const, id } : null,
+    });
+    const { container } = render(
+      <ChatMessage
+        message={message({
+          text: "Let me look.\n\nThere are 16.",
+          toolExecutions: [execution({ id: "a", name: "list_files", input: {} })],
+          parts: [part("Let me look."), part(null, "a"), part("There are 16.")],
+        })}
+      />,
+    );
+    const text = container.textContent ?? "";
+    const [before, tool, after] = ["Let me look.", "Listed files", "There are 16."].map((s) => text.indexOf(s));
+    expect(before).toBeGreaterThanOrEqual(0);
+    expect(before).toBeLessThan(tool);
+    expect(tool).toBeLessThan(after);
   });
 
   it("shows a thinking indicator while streaming", () => {

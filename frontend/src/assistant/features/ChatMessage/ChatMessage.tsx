@@ -31,6 +31,29 @@ export const ThinkingIndicator = () => {
   );
 };
 
+type Execution = ChatMessage_MessageFragment["toolExecutions"][number];
+type Shown = { text?: string; execution?: Execution };
+
+/** Texts and tool calls in the order the model produced them; the tool calls' details come
+ * from `toolExecutions` (kept up to date while a turn streams). Without parts (an older
+ * server), tool calls first, then the text. */
+function inOrder(message: ChatMessage_MessageFragment): Shown[] {
+  const byId = new Map(message.toolExecutions.map((execution) => [execution.id, execution]));
+  const parts: Shown[] = [];
+  for (const part of message.parts ?? []) {
+    const execution = part.toolExecution ? byId.get(part.toolExecution.id) : undefined;
+    if (execution) parts.push({ execution });
+    else if (part.text) parts.push({ text: part.text });
+  }
+  if (parts.length > 0 || !message.text) {
+    const shown = new Set(parts.map((part) => part.execution?.id));
+    // a tool call the parts do not name yet still shows, at the end
+    const rest = message.toolExecutions.filter((execution) => !shown.has(execution.id));
+    return [...parts, ...rest.map((execution) => ({ execution }))];
+  }
+  return [...message.toolExecutions.map((execution) => ({ execution })), { text: message.text }];
+}
+
 const ChatMessage = ({ message, streaming, onApprove, onReject, describeResolveError }: ChatMessageProps) => {
   const { t } = useTranslation();
 
@@ -57,21 +80,19 @@ const ChatMessage = ({ message, streaming, onApprove, onReject, describeResolveE
         AI
       </div>
       <div className="min-w-0 flex-1 space-y-2">
-        {message.toolExecutions.length > 0 && (
-          <ul className="space-y-1.5" aria-label={t("Tool calls")}>
-            {message.toolExecutions.map((execution) => (
-              <li key={execution.id}>
-                <ToolExecutionCard
-                  execution={execution}
-                  onApprove={onApprove}
-                  onReject={onReject}
-                  describeResolveError={describeResolveError}
-                />
-              </li>
-            ))}
-          </ul>
+        {inOrder(message).map((part, index) =>
+          part.execution ? (
+            <ToolExecutionCard
+              key={part.execution.id}
+              execution={part.execution}
+              onApprove={onApprove}
+              onReject={onReject}
+              describeResolveError={describeResolveError}
+            />
+          ) : (
+            <Markdown key={`text-${index}`}>{part.text ?? ""}</Markdown>
+          ),
         )}
-        {message.text ? <Markdown>{message.text}</Markdown> : null}
         {streaming ? <ThinkingIndicator /> : null}
         {failed && error && (
           <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
@@ -123,6 +144,12 @@ ChatMessage.fragments = {
       createdAt
       toolExecutions {
         ...ToolExecutionCard_execution
+      }
+      parts {
+        text
+        toolExecution {
+          id
+        }
       }
     }
     ${ToolExecutionCard.fragments.execution}
