@@ -194,3 +194,19 @@ def test_usage_command_table_and_csv(ledger):
     assert "0.35000000" in out.getvalue()
     with pytest.raises(Exception, match="--month must look like"):
         call_command("assistant_usage", "--month", "November")
+
+
+def test_graphql_reports_the_budget_a_turn_stopped_on(gql, roles, model, settings):
+    settings.ASSISTANT_MONTHLY_LIMIT_USD = "0.01"
+    gql.login(roles["editor"])
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5")
+    model.script(tool_reply([("query_database", {"query": "SELECT 1"})], usage={"input_tokens": 2000, "output_tokens": 100}))
+    result = gql(
+        "mutation($id: UUID!) { sendAssistantMessage(input: {conversationId: $id, message: \"How many?\"}) {"
+        " success errors budget { scope limit spent } message { status } } }",
+        {"id": str(conversation.id)},
+    )["data"]["sendAssistantMessage"]
+    assert result == {
+        "success": False, "errors": ["BUDGET_EXCEEDED"], "message": {"status": "FAILED"},
+        "budget": {"scope": "USER", "limit": "0.01", "spent": "0.01250000"},
+    }

@@ -61,10 +61,6 @@ class TurnResult:
     terminal_event: tuple[str, dict] | None = None
 
 
-def offline_model_in_use() -> bool:
-    return settings.ASSISTANT_OFFLINE_MODEL
-
-
 @lru_cache(maxsize=4)
 def _client(api_key, base_url, max_retries, timeout) -> anthropic.Anthropic:
     # One client per process and configuration: it is thread-safe, and creating one (TLS
@@ -93,12 +89,13 @@ def api_error_code(error: Exception) -> tuple[str, str]:
         retry_after = error.response.headers.get("retry-after") if error.response is not None else None
         suffix = f" Retry in {retry_after} s." if retry_after else " Retry in a moment."
         return "RATE_LIMITED", "The Anthropic API rate limit was reached." + suffix
-    if isinstance(error, anthropic.APIStatusError) and error.status_code == 529:
+    # 529, or an overload reported in the middle of a stream (HTTP status 200)
+    if isinstance(error, anthropic.APIStatusError) and (
+        error.status_code == 529 or getattr(error, "type", None) == "overloaded_error"
+    ):
         return "OVERLOADED", "The model is overloaded right now. Retry in a moment."
     if isinstance(error, anthropic.BadRequestError) and "too long" in str(error).lower():
         return "CONTEXT_TOO_LONG", "This conversation is too long for the model. Start a new conversation."
-    if isinstance(error, anthropic.APIStatusError) and getattr(error, "type", None) == "overloaded_error":
-        return "OVERLOADED", "The model is overloaded right now. Retry in a moment."
     if isinstance(error, anthropic.APITimeoutError):
         return "API_ERROR", "The Anthropic API did not answer in time."
     if isinstance(error, anthropic.APIConnectionError):
@@ -124,7 +121,7 @@ class Turn:
         self.text = text
         self.emit = emit or (lambda event_type, data: None)
         self.client = client
-        self.free = offline_model_in_use()
+        self.free = settings.ASSISTANT_OFFLINE_MODEL  # the offline stand-in costs nothing
         self.model = settings.ASSISTANT_MODEL
         self.prefix = None
         self.workspace_budget = ...  # read at the first model call
@@ -253,7 +250,6 @@ class Turn:
 
     def _loop(self):
         turn_messages: list[dict] = []  # this turn's API messages, after the user's text
-        self._turn_messages = turn_messages
         texts: list[str] = []
         for _ in range(settings.ASSISTANT_MAX_TOOL_ROUNDS):
             self.before_model_call()
@@ -271,7 +267,7 @@ class Turn:
                 continue  # the API paused a long turn: send it back as is to let it go on
             if tool_uses and stop_reason in ("tool_use", "max_tokens"):
                 cut_off = tool_uses[-1]["id"] if stop_reason == "max_tokens" else None
-                turn_messages.append({"role": "user", "content": self._run_tools(tool_uses, cut_off)})
+                turn_messages.append({"role": "user", "content": self._run_tools(turn_messages, tool_uses, cut_off)})
                 self._save(content=turn_messages)
                 continue
             if stop_reason == "refusal" and not texts:
@@ -306,14 +302,14 @@ class Turn:
 
     # -- tools -----------------------------------------------------------------------
 
-    def _run_tools(self, tool_uses, cut_off_id=None) -> list[dict]:
+    def _run_tools(self, turn_messages, tool_uses, cut_off_id=None) -> list[dict]:
         """Run every tool call of one response; their results go back in one user message."""
         results = []
         for position, call in enumerate(tool_uses):
             if self.conversation.cancel_is_requested():
                 # keep the history valid: every tool_use gets its result
                 results += [self._tool_result_block(c["id"], {"error": {"code": "CANCELLED", "message": "The user stopped the turn before this tool ran."}}) for c in tool_uses[position:]]
-                self._save(content=self._turn_messages + [{"role": "user", "content": results}])
+                self._save(content=turn_messages + [{"role": "user", "content": results}])
                 raise TurnCancelled()
             self._flush_events()
             execution = ToolExecution.objects.create(

@@ -15,9 +15,6 @@ from psycopg2.extras import execute_values
 
 from .models import Event
 
-TERMINAL = ("done", "error")
-
-
 class EventRecorder:
     """Passes each event to `listener(event_type, data)` (a live stream) at once, and
     stores it.
@@ -33,7 +30,7 @@ class EventRecorder:
     def __init__(self, conversation, listener=None):
         self.conversation = conversation
         self.listener = listener
-        self.seq = conversation.events.aggregate(last=Max("seq"))["last"] or 0
+        self.seq = last_seq(conversation)
         self.pending: list[Event] = []
         self.flushed_at = time.monotonic()
 

@@ -33,11 +33,6 @@ def next_month_start(now: datetime | None = None) -> datetime:
     return (start + timedelta(days=32)).replace(day=1)
 
 
-def spent_this_month(**filters) -> Decimal:
-    total = UsageRecord.objects.filter(created_at__gte=month_start(), **filters).aggregate(cost=Sum("cost"))["cost"]
-    return total or Decimal("0")
-
-
 def user_limit() -> Decimal | None:
     value = str(settings.ASSISTANT_MONTHLY_LIMIT_USD or "").strip()
     return Decimal(value) if value and Decimal(value) > 0 else None
@@ -67,7 +62,8 @@ class BudgetExceeded(Exception):
         return {"scope": self.scope, "limit": str(self.limit), "spent": str(self.spent), "resets_at": self.resets_at.isoformat()}
 
 
-def _spent_this_month(user_id, workspace_id) -> tuple[Decimal, Decimal]:
+def spent_this_month(user_id, workspace_id) -> tuple[Decimal, Decimal]:
+    """What the user and the workspace spent this calendar month (either id may be None)."""
     # Hand-written: it runs before every model call of every turn, and the ORM takes longer
     # to build this query than PostgreSQL takes to answer it (index on user / workspace, date).
     with connection.cursor() as cursor:
@@ -91,7 +87,7 @@ def check_budgets(user, workspace, workspace_cap=...):
         workspace_cap = workspace_limit(workspace)
     if user_cap is None and workspace_cap is None:
         return
-    user_spent, workspace_spent = _spent_this_month(user.pk, workspace.pk)
+    user_spent, workspace_spent = spent_this_month(user.pk, workspace.pk)
     if user_cap is not None and user_spent >= user_cap:
         raise BudgetExceeded("USER", user_cap, user_spent, next_month_start())
     spent = workspace_spent

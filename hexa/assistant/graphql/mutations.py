@@ -7,7 +7,6 @@ from hexa.workspaces.models import Workspace
 
 from .. import approvals
 from ..models import Conversation, WorkspaceBudget
-from ..usage import BudgetExceeded, check_budgets
 from ..service import SendError, get_conversation, prepare_send, run_turn
 
 assistant_mutations = MutationType()
@@ -44,14 +43,10 @@ def resolve_send_message(_, info, input):
             "budget": error.details.get("budget"),
         }
     conversation.refresh_from_db()
-    budget = None
-    if result.error_code == "BUDGET_EXCEEDED":  # hit between two model calls of the turn
-        try:
-            check_budgets(user, conversation.workspace)
-        except BudgetExceeded as exceeded:
-            budget = exceeded.as_dict()
+    # a budget hit between two model calls: the figures the turn stopped on
+    _, terminal = result.terminal_event or (None, {})
     return {
-        "budget": budget,
+        "budget": terminal.get("budget"),
         "success": result.error_code is None,
         "errors": [result.error_code] if result.error_code else [],
         "message": result.message,

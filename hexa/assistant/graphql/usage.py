@@ -43,7 +43,7 @@ def resolve_workspace_usage(workspace, info, period="DAY", **kwargs):
             for row in report["by_tool"]
         ],
         "monthly_budget": _money(limit),
-        "spent_this_month": _money(usage.spent_this_month(workspace=workspace)),
+        "spent_this_month": _money(usage.spent_this_month(None, workspace.pk)[1]),
     }
 
 
