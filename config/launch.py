@@ -20,8 +20,21 @@ PORT = int(os.environ.get("PORT", "8000"))
 MODEL_PORT = int(os.environ.get("OFFLINE_MODEL_PORT", "8787"))
 WEB_PORT = int(os.environ.get("WEB_PORT", "3000"))
 PYTHON = sys.executable
-BIN = os.path.dirname(PYTHON)
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+
+
+def server_processes() -> int:
+    """uvicorn worker processes: WEB_CONCURRENCY, else one per core (at most 4). A process
+    runs its turns' Python one thread at a time, so a second core needs a second process."""
+    return int(os.environ.get("WEB_CONCURRENCY") or min(os.cpu_count() or 1, 4))
+
+
+def backend_command(host: str, port: int, workers: int | None = None) -> list[str]:
+    """The backend server as `make run` starts it (the streaming benchmark starts the same)."""
+    return [
+        PYTHON, "-m", "uvicorn", "config.asgi:application", "--host", host, "--port", str(port),
+        "--workers", str(workers or server_processes()), "--no-access-log",
+    ]
 
 
 def wait_for(url, process, seconds=60):
@@ -66,10 +79,7 @@ def main():
             ASSISTANT_OFFLINE_MODEL="true",
         )
         wait_for(f"http://127.0.0.1:{MODEL_PORT}/", model)
-    backend = subprocess.Popen(
-        [os.path.join(BIN, "uvicorn"), "config.asgi:application", "--host", HOST, "--port", str(PORT), "--no-access-log"],
-        env=env,
-    )
+    backend = subprocess.Popen(backend_command(HOST, PORT), env=env)
     processes.append(backend)
 
     def stop(*_):

@@ -24,7 +24,8 @@ from .approvals import outcomes_note, propose_write
 from .context import workspace_context
 from .tool_executors import is_error, run_tool, validate_input
 from .tools import tool_definitions
-from .usage import BudgetExceeded, check_budgets, record_model_call, record_tool_call, workspace_limit
+from .recording import record_model_call, record_tool_call
+from .usage import BudgetExceeded, check_budgets, workspace_limit
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ class Turn:
             note = outcomes_note(self.conversation)
             if note:  # the model learns what became of the writes it proposed
                 blocks.insert(0, {"type": "text", "text": note})
-            self.user_message = Message.objects.create(
+            self.user_message = Message(
                 conversation=self.conversation,
                 index=index + 1,
                 role=MessageRole.USER,
@@ -144,7 +145,7 @@ class Turn:
                 text=self.text,
                 status=MessageStatus.COMPLETE,
             )
-            self.message = Message.objects.create(
+            self.message = Message(
                 conversation=self.conversation,
                 index=index + 2,
                 role=MessageRole.ASSISTANT,
@@ -153,6 +154,7 @@ class Turn:
                 # the user_message event below is this turn's first
                 first_event_seq=getattr(self.emit, "next_seq", None),
             )
+            Message.objects.bulk_create([self.user_message, self.message])
             if not self.conversation.title:
                 self.conversation.title = self.text.strip().splitlines()[0][:80]
                 Conversation.objects.filter(pk=self.conversation.pk).update(title=self.conversation.title)
@@ -164,9 +166,11 @@ class Turn:
     def _save(self, **fields):
         for name, value in fields.items():
             setattr(self.message, name, value)
-        self.message.save()
+        self.message.save(update_fields=[*fields, "updated_at"])
 
-    def _record_usage(self, usage, model):
+    def _add_usage(self, usage, model) -> dict:
+        """The call's tokens and cost, added to the message's running totals (stored with
+        the message by record_model_call)."""
         usage = {
             "input_tokens": usage.input_tokens or 0,
             "output_tokens": usage.output_tokens or 0,
@@ -176,9 +180,8 @@ class Turn:
         usage["cost"] = pricing.cost_of(model, usage, free=self.free)
         for field, value in usage.items():
             setattr(self.message, field, getattr(self.message, field) + value)
-        self.conversation.add_usage(usage)
-        record_model_call(self.message, self.user, self.workspace, usage, model)
-        self.emit("usage", {k: str(v) if k == "cost" else v for k, v in usage.items()})
+        self.message.model_calls += 1
+        return usage
 
     # -- the loop --------------------------------------------------------------------
 
@@ -254,26 +257,30 @@ class Turn:
         for _ in range(settings.ASSISTANT_MAX_TOOL_ROUNDS):
             self.before_model_call()
             response = self._call_model(self._request(turn_messages))
-            self.message.model_calls += 1
-            self._record_usage(response.usage, response.model or self.model)
+            model = response.model or self.model
+            usage = self._add_usage(response.usage, model)
             blocks = [_dump_block(b) for b in response.content]
             turn_messages.append({"role": "assistant", "content": blocks})
             texts += [b["text"] for b in blocks if b["type"] == "text" and b["text"].strip()]
             stop_reason = response.stop_reason or ""
-            self._save(content=turn_messages, text="\n\n".join(texts), stop_reason=stop_reason, model=response.model)
-
             tool_uses = [b for b in blocks if b["type"] == "tool_use"]
-            if stop_reason == "pause_turn":
-                continue  # the API paused a long turn: send it back as is to let it go on
-            if tool_uses and stop_reason in ("tool_use", "max_tokens"):
+            # pause_turn: the API paused a long turn; it is sent back as is to let it go on
+            runs_tools = stop_reason != "pause_turn" and bool(tool_uses) and stop_reason in ("tool_use", "max_tokens")
+            finished = stop_reason != "pause_turn" and not runs_tools
+            if finished and stop_reason == "refusal" and not texts:
+                texts.append("The model declined to answer this request.")
+            self.message.content, self.message.text = turn_messages, "\n\n".join(texts)
+            self.message.stop_reason, self.message.model = stop_reason, model
+            if finished:
+                self.message.status = MessageStatus.COMPLETE
+            record_model_call(self.message, self.user, self.workspace, usage, model)
+            self.emit("usage", {k: str(v) if k == "cost" else v for k, v in usage.items()})
+            if finished:
+                return
+            if runs_tools:
                 cut_off = tool_uses[-1]["id"] if stop_reason == "max_tokens" else None
                 turn_messages.append({"role": "user", "content": self._run_tools(turn_messages, tool_uses, cut_off)})
                 self._save(content=turn_messages)
-                continue
-            if stop_reason == "refusal" and not texts:
-                texts.append("The model declined to answer this request.")
-            self._save(status=MessageStatus.COMPLETE, text="\n\n".join(texts))
-            return
         raise TurnError(
             "MAX_TOOL_ROUNDS",
             f"The assistant stopped after {settings.ASSISTANT_MAX_TOOL_ROUNDS} model calls in one turn "
@@ -330,7 +337,6 @@ class Turn:
             execution.success = None if execution.status == ToolExecutionStatus.PENDING_APPROVAL else not is_error(output)
             if execution.status == ToolExecutionStatus.RUNNING:
                 execution.status = ToolExecutionStatus.COMPLETED if execution.success else ToolExecutionStatus.FAILED
-            execution.save()
             record_tool_call(execution, self.user, self.workspace)
             self.emit(
                 "tool_result",

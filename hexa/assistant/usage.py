@@ -130,31 +130,6 @@ def check_rate_limit(user):
         SendRecord.objects.create(user=user, created_at=now)
 
 
-def record_model_call(message, user, workspace, usage: dict, model: str):
-    UsageRecord.objects.create(
-        kind=UsageKind.MODEL_CALL,
-        user=user,
-        workspace=workspace,
-        conversation_uuid=message.conversation_id,
-        message_uuid=message.id,
-        model=model,
-        **{field: usage[field] for field in (*TOKEN_FIELDS, "cost")},
-    )
-
-
-def record_tool_call(execution, user, workspace):
-    UsageRecord.objects.create(
-        kind=UsageKind.TOOL_CALL,
-        user=user,
-        workspace=workspace,
-        conversation_uuid=execution.conversation_id,
-        message_uuid=execution.message_id,
-        tool_name=execution.name,
-        success=execution.success is not False,
-        duration_ms=execution.duration_ms,
-    )
-
-
 # -- reports ----------------------------------------------------------------------------
 
 def _totals(records) -> dict:

@@ -4,13 +4,14 @@ streaming, disconnects, several processes serving one conversation."""
 import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 from django.conf import settings
 from django.db import connection
+
+from config.launch import backend_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,8 +28,7 @@ def database_url() -> str:
 
 
 class LiveServer:
-    def __init__(self, model_url: str, log_dir: Path, extra_args=(), **extra_env):
-        self.extra_args = list(extra_args)
+    def __init__(self, model_url: str, log_dir: Path, workers: int = 1, **extra_env):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
@@ -45,7 +45,7 @@ class LiveServer:
         )
         self.log = open(log_dir / f"server-{self.port}.log", "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log", *self.extra_args],
+            backend_command("127.0.0.1", self.port, workers),
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60

@@ -51,6 +51,9 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Each streamed event is its own small write: without TCP_NODELAY, Nagle's algorithm
+    # holds it until the client's delayed ACK (up to 40 ms), which no real API does.
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     # -- connection bookkeeping, so that stop() can close keep-alive connections --

@@ -1,0 +1,93 @@
+"""Storing a turn as it runs: one statement per model call and one per finished tool call.
+
+A model call changes three tables: the assistant message (its content so far and running
+totals), the conversation's totals and the usage ledger. They are written by one
+statement (data-modifying CTEs), so they never disagree and a turn pays one round trip and
+no ORM query compilation per call: with dozens of turns on one server process, every
+query is also a hand-over of the interpreter lock between threads. A finished tool call
+likewise writes its execution row and its ledger row together.
+
+The SQL is built from the models' own field definitions (columns, defaults, conversions),
+so it writes exactly what `save()` would.
+"""
+
+from django.db import connection
+from django.utils import timezone
+
+from .models import Conversation, Message, ToolExecution, Usage, UsageKind, UsageRecord
+
+MESSAGE_FIELDS = ("content", "text", "stop_reason", "model", "status", "model_calls", *Usage.USAGE_FIELDS, "updated_at")
+TOOL_EXECUTION_FIELDS = ("output", "success", "status", "duration_ms", "proposal", "updated_at")
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _update(instance, fields) -> tuple[str, list]:
+    """`UPDATE … SET … WHERE id = …` for `fields` of `instance`, and its parameters."""
+    meta = instance._meta
+    assignments, params = [], []
+    for name in fields:
+        field = meta.get_field(name)
+        assignments.append(f"{connection.ops.quote_name(field.column)} = %s")
+        params.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
+    pk = meta.pk
+    return (
+        f"UPDATE {_table(type(instance))} SET {', '.join(assignments)} WHERE {connection.ops.quote_name(pk.column)} = %s",
+        params + [pk.get_db_prep_value(instance.pk, connection)],
+    )
+
+
+def _insert(instance) -> tuple[str, list]:
+    """`INSERT … VALUES …` of a new `instance` (defaults applied as save() would), and its parameters."""
+    meta = instance._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.auto_field]  # the database numbers rows
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    return f"INSERT INTO {_table(type(instance))} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params
+
+
+def _execute(*statements, final) -> None:
+    """Run data-modifying `statements` as CTEs ahead of `final`, in one statement."""
+    ctes = ", ".join(f"step_{n} AS ({sql})" for n, (sql, _) in enumerate(statements))
+    params = [p for _, statement_params in statements for p in statement_params] + final[1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} {final[0]}", params)
+
+
+def record_model_call(message: Message, user, workspace, usage: dict, model: str) -> None:
+    """Store the message as it stands after a model call, add `usage` (tokens and cost of
+    that call) to its conversation's totals, and write the call's ledger row."""
+    message.updated_at = timezone.now()
+    increments = ", ".join(f"{q} = {q} + %s" for q in map(connection.ops.quote_name, Usage.USAGE_FIELDS))
+    conversation = (
+        f"UPDATE {_table(Conversation)} SET {increments} WHERE id = %s",
+        [usage[f] for f in Usage.USAGE_FIELDS] + [message.conversation_id],
+    )
+    ledger = UsageRecord(
+        kind=UsageKind.MODEL_CALL,
+        user=user,
+        workspace=workspace,
+        conversation_uuid=message.conversation_id,
+        message_uuid=message.id,
+        model=model,
+        **{f: usage[f] for f in Usage.USAGE_FIELDS},
+    )
+    _execute(_update(message, MESSAGE_FIELDS), conversation, final=_insert(ledger))
+
+
+def record_tool_call(execution: ToolExecution, user, workspace) -> None:
+    """Store a finished tool execution (output, status, duration) and its ledger row."""
+    execution.updated_at = timezone.now()
+    ledger = UsageRecord(
+        kind=UsageKind.TOOL_CALL,
+        user=user,
+        workspace=workspace,
+        conversation_uuid=execution.conversation_id,
+        message_uuid=execution.message_id,
+        tool_name=execution.name,
+        success=execution.success is not False,
+        duration_ms=execution.duration_ms,
+    )
+    _execute(_update(execution, TOOL_EXECUTION_FIELDS), final=_insert(ledger))
