@@ -25,7 +25,7 @@ from .context import workspace_context
 from .tool_executors import is_error, run_tool, validate_input
 from .tools import tool_definitions
 from .recording import record_model_call, record_tool_call
-from .usage import BudgetExceeded, check_budgets, workspace_limit
+from .usage import BudgetExceeded, check_budgets
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,6 @@ class Turn:
         self.free = settings.ASSISTANT_OFFLINE_MODEL  # the offline stand-in costs nothing
         self.model = settings.ASSISTANT_MODEL
         self.prefix = None
-        self.workspace_budget = ...  # read at the first model call
 
     # -- storage ---------------------------------------------------------------------
 
@@ -296,10 +295,8 @@ class Turn:
         """Checks made before every model call, so that a turn stops cleanly between steps."""
         self._flush_events()
         self._check_cancel()
-        if self.workspace_budget is ...:
-            self.workspace_budget = workspace_limit(self.workspace)
         try:
-            check_budgets(self.user, self.workspace, self.workspace_budget)
+            check_budgets(self.user, self.workspace)
         except BudgetExceeded as exceeded:
             raise TurnError("BUDGET_EXCEEDED", exceeded.message, budget=exceeded.as_dict()) from None
 

@@ -38,11 +38,6 @@ def user_limit() -> Decimal | None:
     return Decimal(value) if value and Decimal(value) > 0 else None
 
 
-def workspace_limit(workspace) -> Decimal | None:
-    budget = WorkspaceBudget.objects.filter(workspace=workspace).first()
-    return budget.monthly_limit_usd if budget and budget.monthly_limit_usd is not None else None
-
-
 @dataclass
 class BudgetExceeded(Exception):
     scope: str  # USER or WORKSPACE
@@ -62,13 +57,21 @@ class BudgetExceeded(Exception):
         return {"scope": self.scope, "limit": str(self.limit), "spent": str(self.spent), "resets_at": self.resets_at.isoformat()}
 
 
-def spent_this_month(user_id, workspace_id) -> tuple[Decimal, Decimal]:
-    """What the user and the workspace spent this calendar month (either id may be None)."""
-    # Hand-written: it runs before every model call of every turn, and the ORM takes longer
-    # to build this query than PostgreSQL takes to answer it (index on user / workspace, date).
+def workspace_limit(workspace) -> Decimal | None:
+    budget = WorkspaceBudget.objects.filter(workspace=workspace).first()
+    return budget.monthly_limit_usd if budget else None
+
+
+def month_figures(user_id, workspace_id) -> tuple[Decimal | None, Decimal, Decimal]:
+    """The workspace's monthly limit (None: no limit), and what the user and the workspace
+    spent this calendar month (either id may be None)."""
+    # One hand-written query: it runs before every model call of every turn, and the ORM
+    # takes longer to build these than PostgreSQL takes to answer them (indexes on user /
+    # workspace and date).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT COALESCE(SUM(cost) FILTER (WHERE user_id = %(user)s), 0),
+            f"""SELECT (SELECT monthly_limit_usd FROM "{WorkspaceBudget._meta.db_table}" WHERE workspace_id = %(workspace)s),
+                       COALESCE(SUM(cost) FILTER (WHERE user_id = %(user)s), 0),
                        COALESCE(SUM(cost) FILTER (WHERE workspace_id = %(workspace)s), 0)
                 FROM "{UsageRecord._meta.db_table}"
                 WHERE created_at >= %(since)s AND (user_id = %(user)s OR workspace_id = %(workspace)s)""",
@@ -77,22 +80,14 @@ def spent_this_month(user_id, workspace_id) -> tuple[Decimal, Decimal]:
         return cursor.fetchone()
 
 
-def check_budgets(user, workspace, workspace_cap=...):
-    """Raise BudgetExceeded if the user's or the workspace's month is spent.
-
-    `workspace_cap`: the workspace's budget if the caller already read it (a turn reads it
-    once); what was spent is always read anew."""
+def check_budgets(user, workspace):
+    """Raise BudgetExceeded if the user's or the workspace's month is spent."""
     user_cap = user_limit()
-    if workspace_cap is ...:
-        workspace_cap = workspace_limit(workspace)
-    if user_cap is None and workspace_cap is None:
-        return
-    user_spent, workspace_spent = spent_this_month(user.pk, workspace.pk)
+    workspace_cap, user_spent, workspace_spent = month_figures(user.pk, workspace.pk)
     if user_cap is not None and user_spent >= user_cap:
         raise BudgetExceeded("USER", user_cap, user_spent, next_month_start())
-    spent = workspace_spent
-    if workspace_cap is not None and spent >= workspace_cap:
-        raise BudgetExceeded("WORKSPACE", workspace_cap, spent, next_month_start())
+    if workspace_cap is not None and workspace_spent >= workspace_cap:
+        raise BudgetExceeded("WORKSPACE", workspace_cap, workspace_spent, next_month_start())
 
 
 @dataclass

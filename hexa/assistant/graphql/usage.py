@@ -30,7 +30,7 @@ def resolve_workspace_usage(workspace, info, period="DAY", **kwargs):
         raise GraphQLError("`to` must be after `from`.", extensions={"code": "BAD_REQUEST"})
     report = usage.workspace_report(workspace, start, end, period)
     users = User.objects.in_bulk([row["user"] for row in report["by_user"] if row["user"]])
-    limit = usage.workspace_limit(workspace)
+    limit, _, spent = usage.month_figures(None, workspace.pk)
     return {
         "from": start,
         "to": end,
@@ -43,7 +43,7 @@ def resolve_workspace_usage(workspace, info, period="DAY", **kwargs):
             for row in report["by_tool"]
         ],
         "monthly_budget": _money(limit),
-        "spent_this_month": _money(usage.spent_this_month(None, workspace.pk)[1]),
+        "spent_this_month": _money(spent),
     }
 
 

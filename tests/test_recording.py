@@ -1,0 +1,94 @@
+"""A turn's progress is stored with one statement per model call and per finished tool call."""
+
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+
+from hexa.assistant.local_model import text_reply, tool_reply
+from hexa.assistant.models import Conversation, Message, MessageRole, MessageStatus, ToolExecution, UsageKind, UsageRecord
+from hexa.assistant.recording import record_model_call, record_tool_call
+from hexa.assistant.service import send_message
+from hexa.workspaces.models import Workspace
+
+USAGE = {"input_tokens": 1200, "output_tokens": 30, "cache_creation_input_tokens": 4096, "cache_read_input_tokens": 0, "cost": Decimal("0.032")}
+
+
+@pytest.fixture
+def answer(transactional_db, roles):
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    message = Message.objects.create(conversation=conversation, index=1, role=MessageRole.ASSISTANT, status=MessageStatus.RUNNING)
+    return conversation, message
+
+
+def test_a_model_call_updates_the_message_the_conversation_totals_and_the_ledger(answer, roles):
+    conversation, message = answer
+    message.content = [{"role": "assistant", "content": [{"type": "text", "text": "Sixteen — «districts»."}]}]
+    message.text, message.stop_reason, message.model, message.model_calls = "Sixteen — «districts».", "end_turn", "claude-opus-4-5-20251101", 1
+    message.input_tokens, message.cost = 1200, Decimal("0.032")
+    before = message.updated_at
+
+    record_model_call(message, roles["editor"], roles["workspace"], USAGE, "claude-opus-4-5-20251101")
+    record_model_call(message, roles["editor"], roles["workspace"], USAGE, "claude-opus-4-5-20251101")
+
+    stored = Message.objects.get(pk=message.pk)
+    assert stored.content == message.content and stored.text == "Sixteen — «districts»."
+    assert (stored.stop_reason, stored.model_calls, stored.input_tokens, stored.cost) == ("end_turn", 1, 1200, Decimal("0.032"))
+    assert stored.updated_at > before
+    conversation.refresh_from_db()
+    assert (conversation.input_tokens, conversation.cache_creation_input_tokens, conversation.cost) == (2400, 8192, Decimal("0.064"))
+    rows = UsageRecord.objects.filter(message_uuid=message.pk)
+    assert rows.count() == 2
+    row = rows.first()
+    assert (row.kind, row.user_id, row.workspace_id, row.conversation_uuid, row.model) == (
+        UsageKind.MODEL_CALL, roles["editor"].pk, roles["workspace"].pk, conversation.pk, "claude-opus-4-5-20251101"
+    )
+    assert (row.output_tokens, row.cost, row.tool_name, row.success, row.duration_ms) == (30, Decimal("0.032"), "", None, None)
+
+
+def test_a_model_call_that_cannot_be_recorded_changes_nothing(answer, roles):
+    conversation, message = answer
+    message.text, message.cost = "half", Decimal("1")
+    gone = Workspace(pk=uuid4(), name="Deleted meanwhile")  # the ledger row's foreign key fails
+
+    with pytest.raises(IntegrityError):
+        record_model_call(message, roles["editor"], gone, USAGE, "claude-opus-4-5-20251101")
+
+    assert Message.objects.get(pk=message.pk).text == ""
+    conversation.refresh_from_db()
+    assert conversation.cost == 0
+    assert not UsageRecord.objects.filter(message_uuid=message.pk).exists()
+
+
+def test_a_finished_tool_call_updates_its_execution_and_the_ledger(answer, roles):
+    conversation, message = answer
+    execution = ToolExecution.objects.create(conversation=conversation, message=message, tool_use_id="toolu_1", name="query_database", input={"query": "SELECT 1"})
+    execution.output, execution.success, execution.status, execution.duration_ms = {"rows": [[1]]}, False, "FAILED", 42
+
+    record_tool_call(execution, roles["editor"], roles["workspace"])
+
+    stored = ToolExecution.objects.get(pk=execution.pk)
+    assert (stored.output, stored.success, stored.status, stored.duration_ms) == ({"rows": [[1]]}, False, "FAILED", 42)
+    row = UsageRecord.objects.get(message_uuid=message.pk)
+    assert (row.kind, row.tool_name, row.success, row.duration_ms, row.cost) == (UsageKind.TOOL_CALL, "query_database", False, 42, 0)
+
+
+def test_a_tool_using_turn_writes_each_ledger_row_with_what_it_accounts_for(transactional_db, roles, model):
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    model.script(
+        tool_reply([("query_database", {"query": "SELECT 1 AS one"})]),
+        tool_reply([("query_database", {"query": "SELECT 2 AS two"})]),
+        text_reply("Done."),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        result = send_message(roles["editor"], conversation.id, "Count twice")
+    assert result.error_code is None
+    ledger_writes = [q["sql"] for q in queries.captured_queries if 'INSERT INTO "assistant_usagerecord"' in q["sql"]]
+    assert len(ledger_writes) == 5  # three model calls, two tool calls
+    assert all(sql.startswith("WITH ") for sql in ledger_writes)  # each together with its message or execution
+    assert sum('UPDATE "assistant_conversation" SET "input_tokens"' in sql for sql in ledger_writes) == 3
+    # The whole turn, checks included, in a bounded number of round trips (events are
+    # written in batches on the side): a regression here costs every running turn.
+    assert len(queries.captured_queries) <= 45, "\n".join(q["sql"][:120] for q in queries.captured_queries)
