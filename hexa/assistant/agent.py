@@ -24,7 +24,7 @@ from .approvals import outcomes_note, propose_write
 from .context import workspace_context
 from .tool_executors import is_error, run_tool, validate_input
 from .tools import tool_definitions
-from .recording import record_model_call, record_tool_call
+from .recording import create_turn_messages, record_model_call, record_tool_call, record_tool_start, save_message
 from .usage import BudgetExceeded, check_budgets
 
 logger = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ class Turn:
                 # the user_message event below is this turn's first
                 first_event_seq=getattr(self.emit, "next_seq", None),
             )
-            Message.objects.bulk_create([self.user_message, self.message])
+            create_turn_messages(self.user_message, self.message)
             if not self.conversation.title:
                 self.conversation.title = self.text.strip().splitlines()[0][:80]
                 Conversation.objects.filter(pk=self.conversation.pk).update(title=self.conversation.title)
@@ -165,7 +165,7 @@ class Turn:
     def _save(self, **fields):
         for name, value in fields.items():
             setattr(self.message, name, value)
-        self.message.save(update_fields=[*fields, "updated_at"])
+        save_message(self.message, *fields)
 
     def _add_usage(self, usage, model) -> dict:
         """The call's tokens and cost, added to the message's running totals (stored with
@@ -316,13 +316,14 @@ class Turn:
                 self._save(content=turn_messages + [{"role": "user", "content": results}])
                 raise TurnCancelled()
             self._flush_events()
-            execution = ToolExecution.objects.create(
+            execution = ToolExecution(
                 conversation=self.conversation,
                 message=self.message,
                 tool_use_id=call["id"],
                 name=str(call.get("name", ""))[:100],
                 input=call.get("input") if isinstance(call.get("input"), dict) else {"_raw": call.get("input")},
             )
+            record_tool_start(execution)
             self.emit("tool_call", {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "input": execution.input})
             started = time.monotonic()
             if call["id"] == cut_off_id:

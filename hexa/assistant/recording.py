@@ -1,4 +1,5 @@
-"""Storing a turn as it runs: one statement per model call and one per finished tool call.
+"""Storing a turn as it runs: one statement for its two messages, one per model call, and
+two per tool call (the row when it starts, its result when it ends).
 
 A model call changes three tables: the assistant message (its content so far and running
 totals), the conversation's totals and the usage ledger. They are written by one
@@ -40,11 +41,13 @@ def _update(instance, fields) -> tuple[str, list]:
 
 
 def _insert(instance) -> tuple[str, list]:
-    """`INSERT … VALUES …` of a new `instance` (defaults applied as save() would), and its parameters."""
+    """`INSERT … VALUES …` of a new `instance` (defaults applied as save() would), and its
+    parameters. The instance counts as saved afterwards (a later save() updates it)."""
     meta = instance._meta
     fields = [f for f in meta.concrete_fields if f is not meta.auto_field]  # the database numbers rows
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    instance._state.adding, instance._state.db = False, connection.alias
     return f"INSERT INTO {_table(type(instance))} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params
 
 
@@ -53,7 +56,23 @@ def _execute(*statements, final) -> None:
     ctes = ", ".join(f"step_{n} AS ({sql})" for n, (sql, _) in enumerate(statements))
     params = [p for _, statement_params in statements for p in statement_params] + final[1]
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {ctes} {final[0]}", params)
+        cursor.execute(f"WITH {ctes} {final[0]}" if statements else final[0], params)
+
+
+def create_turn_messages(user_message: Message, message: Message) -> None:
+    """Insert a turn's user message and its (running) assistant message."""
+    _execute(_insert(user_message), final=_insert(message))
+
+
+def save_message(message: Message, *fields) -> None:
+    """Store `fields` of a message (and its updated_at)."""
+    message.updated_at = timezone.now()
+    _execute(final=_update(message, [*fields, "updated_at"]))
+
+
+def record_tool_start(execution: ToolExecution) -> None:
+    """Insert a tool call's row before it runs: a crash mid-call leaves its trace."""
+    _execute(final=_insert(execution))
 
 
 def record_model_call(message: Message, user, workspace, usage: dict, model: str) -> None:
