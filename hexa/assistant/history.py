@@ -90,13 +90,19 @@ def history_messages(stored_messages, shorten=True) -> list[dict]:
 def with_cache_breakpoints(messages: list[dict], count: int = 2) -> list[dict]:
     """A copy of `messages` with cache_control on the last block of the last `count` user
     messages: the newest one caches the whole conversation so far, the previous one lets
-    the next request find the prefix written by this one."""
-    messages = copy.deepcopy(messages)
+    the next request find the prefix written by this one.
+
+    Only the marked messages are copied: this runs before every model call, on the whole
+    conversation."""
+    messages = list(messages)
     marked = 0
-    for message in reversed(messages):
+    for position in range(len(messages) - 1, -1, -1):
         if marked == count:
             break
+        message = messages[position]
         if message["role"] == "user" and message["content"]:
-            message["content"][-1]["cache_control"] = {"type": "ephemeral"}
+            content = list(message["content"])
+            content[-1] = {**content[-1], "cache_control": {"type": "ephemeral"}}
+            messages[position] = {**message, "content": content}
             marked += 1
     return messages
