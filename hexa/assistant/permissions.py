@@ -1,13 +1,12 @@
 """Assistant permissions, answered through `user.has_perm("assistant.<name>", obj)`."""
 
-from hexa.workspaces.models import WorkspaceMembership, WorkspaceMembershipRole
+from hexa.workspaces.models import WorkspaceMembershipRole, membership_role
 
 
 def _is_member(user, workspace, roles=None):
-    memberships = WorkspaceMembership.objects.filter(workspace=workspace, user=user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return user.is_authenticated and memberships.exists()
+    """`workspace`: a Workspace or its id."""
+    role = membership_role(getattr(workspace, "pk", workspace), user)
+    return role is not None and (not roles or role in roles)
 
 
 def create_conversation(user, workspace):

@@ -80,18 +80,7 @@ class Workspace(Base):
 
     def role_of(self, user):
         """The user's WorkspaceMembershipRole here, or None."""
-        if not user.is_authenticated:
-            return None
-        # Asked before every tool call of every running assistant turn: a plain query, as the
-        # ORM takes several times longer to build this one than PostgreSQL takes to answer it.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT role FROM {connection.ops.quote_name(WorkspaceMembership._meta.db_table)} "
-                "WHERE workspace_id = %s AND user_id = %s",
-                [self.pk, user.pk],
-            )
-            row = cursor.fetchone()
-        return row[0] if row else None
+        return membership_role(self.pk, user)
 
     def delete_if_has_perm(self, principal):
         if not principal.has_perm("workspaces.delete_workspace", self):
@@ -126,3 +115,20 @@ class WorkspaceMembership(Base):
 
     def __str__(self):
         return f"{self.user} — {self.workspace} ({self.role})"
+
+
+def membership_role(workspace_id, user) -> str | None:
+    """The user's WorkspaceMembershipRole in the workspace with this id, or None."""
+    if not user.is_authenticated:
+        return None
+    # Every permission check and every tool call of every running assistant turn asks: a
+    # plain query, as the ORM takes several times longer to build this one than PostgreSQL
+    # takes to answer it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT role FROM {connection.ops.quote_name(WorkspaceMembership._meta.db_table)} "
+            "WHERE workspace_id = %s AND user_id = %s",
+            [workspace_id, user.pk],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

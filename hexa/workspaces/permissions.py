@@ -1,11 +1,8 @@
-from .models import WorkspaceMembership, WorkspaceMembershipRole
+from .models import WorkspaceMembershipRole, membership_role
 
 
 def _has_role(user, workspace, roles):
-    return (
-        user.is_authenticated
-        and WorkspaceMembership.objects.filter(workspace=workspace, user=user, role__in=roles).exists()
-    )
+    return membership_role(workspace.pk, user) in roles
 
 
 def create_workspace(principal):
