@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from config.launch import server_processes  # noqa: E402
-from tests.support.live_server import LiveServer, read_events, session_for  # noqa: E402
+from tests.support.live_server import LiveServer, iter_events, session_for  # noqa: E402
 
 CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", "32"))
 LATENCY = 0.5
@@ -90,7 +90,7 @@ def _turn(client, conversation_id, marker, out, start=None):
     with client.stream("POST", f"/assistant/conversations/{conversation_id}/stream/", json={"message": marker}) as response:
         first_delta = None
         events = []
-        for event in read_events(response):
+        for event in iter_events(response):  # timed as each frame arrives
             events.append(event)
             if event[0] == "text_delta" and first_delta is None:
                 first_delta = time.perf_counter()
@@ -112,7 +112,7 @@ def _processes():
 def _cpu_seconds(*roots) -> float:
     """CPU used by the processes `roots` and their children."""
     processes = list(_processes())
-    tree, total, grew = set(roots), 0.0, True
+    tree, grew = set(roots), True
     while grew:
         grew = False
         for pid, parent, _, _ in processes:
@@ -173,15 +173,15 @@ def run():
             session = session_for(user)
             _burst(server, model, session, user, workspace, "warm-up")  # first-use costs: imports, connections
             rounds = [_burst(server, model, session, user, workspace, n) for n in range(ROUNDS)]
+        first_token_at = {}  # every turn's answer, the warm-up's too
+        while len(first_token_at) < (ROUNDS + 1) * CONVERSATIONS:
+            marker, at = first_tokens.get(timeout=10)
+            first_token_at[marker] = at
     finally:
         if server:
             server.stop()
         stop.set()
         model.join(10)
-    first_token_at = {}
-    while not first_tokens.empty():
-        marker, at = first_tokens.get()
-        first_token_at[marker] = at
     walls = sorted(wall for wall, _, _ in rounds)
     wall = statistics.median(walls)
     outcomes = [o for _, round_outcomes, _ in rounds for o in round_outcomes]

@@ -257,21 +257,22 @@ class Turn:
             self.before_model_call()
             response = self._call_model(self._request(turn_messages))
             model = response.model or self.model
-            usage = self._add_usage(response.usage, model)
             blocks = [_dump_block(b) for b in response.content]
             turn_messages.append({"role": "assistant", "content": blocks})
             texts += [b["text"] for b in blocks if b["type"] == "text" and b["text"].strip()]
             stop_reason = response.stop_reason or ""
             tool_uses = [b for b in blocks if b["type"] == "tool_use"]
+            runs_tools = bool(tool_uses) and stop_reason in ("tool_use", "max_tokens")
             # pause_turn: the API paused a long turn; it is sent back as is to let it go on
-            runs_tools = stop_reason != "pause_turn" and bool(tool_uses) and stop_reason in ("tool_use", "max_tokens")
-            finished = stop_reason != "pause_turn" and not runs_tools
+            finished = not runs_tools and stop_reason != "pause_turn"
             if finished and stop_reason == "refusal" and not texts:
                 texts.append("The model declined to answer this request.")
             self.message.content, self.message.text = turn_messages, "\n\n".join(texts)
             self.message.stop_reason, self.message.model = stop_reason, model
             if finished:
                 self.message.status = MessageStatus.COMPLETE
+            # the call's usage, the message and the ledger are stored together
+            usage = self._add_usage(response.usage, model)
             record_model_call(self.message, self.user, self.workspace, usage, model)
             self.emit("usage", {k: str(v) if k == "cost" else v for k, v in usage.items()})
             if finished:

@@ -82,19 +82,26 @@ def session_for(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def read_events(response, stop_after=None):
-    """(type, data) of each SSE frame of a streaming httpx response."""
+def iter_events(response):
+    """(type, data) of each SSE frame of a streaming httpx response, as it arrives."""
     import json
 
-    events, event_type, data = [], None, None
+    event_type, data = None, None
     for line in response.iter_lines():
         if line.startswith("event: "):
             event_type = line[7:]
         elif line.startswith("data: "):
             data = json.loads(line[6:])
         elif line == "" and event_type:
-            events.append((event_type, data))
+            yield event_type, data
             event_type = data = None
-            if stop_after and stop_after(events):
-                break
+
+
+def read_events(response, stop_after=None):
+    """The frames of a streaming httpx response, until it ends or `stop_after(events)`."""
+    events = []
+    for event in iter_events(response):
+        events.append(event)
+        if stop_after and stop_after(events):
+            break
     return events
