@@ -195,6 +195,7 @@ def run():
         result("ratio to ideal (1.5 s)", round(wall / ideal, 2), "x", "< 1.67 x", wall / ideal < 2.5 / ideal),
         result("first token -> text_delta, median", round(statistics.median(delays), 1), "ms", "< 50 ms", statistics.median(delays) < 50),
         result("first token -> text_delta, 90th percentile", round(sorted(delays)[int(len(delays) * 0.9)], 1), "ms", "", None),
+        result("server CPU per turn", round(cpu[0] / CONVERSATIONS * 1000, 1), "ms", "", None, "server processes' CPU per burst / turns"),
         result("CPU per round: server / clients+model / PostgreSQL", round(sum(cpu), 2), "s", "", None,
                " / ".join(f"{c:.2f}" for c in cpu) + f"; {workers} server process(es) on {os.cpu_count()} cores"),
     ]
