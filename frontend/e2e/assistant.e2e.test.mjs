@@ -309,6 +309,9 @@ describe("the assistant page", { concurrency: false }, () => {
       await page.goto(`${webUrl()}/workspaces/${SLUG}/assistant`);
       const rows = page.getByRole("row");
       await page.getByRole("link", { name: QUESTION }).first().waitFor();
+      // the offline model is free: the month's spending stays at zero, against the default limit
+      const usage = page.getByRole("region", { name: "Your assistant usage this month" });
+      assert.match(await usage.innerText(), /spent \$0\.00 of your \$50\.00 limit; it resets on \w{3} \d{1,2}, \d{4}\./);
       await shot("conversation-list");
       const before = await rows.count();
       await page.getByRole("button", { name: `Rename ${QUESTION}` }).first().click();

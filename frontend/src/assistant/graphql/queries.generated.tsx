@@ -1,6 +1,7 @@
 import * as Types from '../../graphql/types';
 
 import { gql } from '@apollo/client';
+import { UsageSummary_UsageFragmentDoc } from '../features/UsageSummary/UsageSummary.generated';
 import { ConversationList_ConversationFragmentDoc } from '../features/ConversationList/ConversationList.generated';
 import { ToolExecutionCard_ExecutionFragmentDoc } from '../features/ToolExecutionCard/ToolExecutionCard.generated';
 import { ChatMessage_MessageFragmentDoc } from '../features/ChatMessage/ChatMessage.generated';
@@ -13,7 +14,7 @@ export type AssistantConversationsQueryVariables = Types.Exact<{
 }>;
 
 
-export type AssistantConversationsQuery = { __typename?: 'Query', workspace?: { __typename?: 'Workspace', slug: string, name: string, myRole?: Types.WorkspaceMembershipRole | null, assistantConversations: { __typename?: 'AssistantConversationPage', pageNumber: number, totalPages: number, totalItems: number, items: Array<{ __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string }> } } | null };
+export type AssistantConversationsQuery = { __typename?: 'Query', me: { __typename?: 'Me', assistantUsage?: { __typename?: 'MyAssistantUsage', month: string, limit?: string | null, remaining?: string | null, resetsAt: string, totals: { __typename?: 'AssistantUsageTotals', cost: string } } | null }, workspace?: { __typename?: 'Workspace', slug: string, name: string, myRole?: Types.WorkspaceMembershipRole | null, assistantConversations: { __typename?: 'AssistantConversationPage', pageNumber: number, totalPages: number, totalItems: number, items: Array<{ __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string }> } } | null };
 
 export type AssistantChat_ConversationFragment = { __typename?: 'AssistantConversation', id: string, title: string, model: string, offlineModel: boolean, isRunning: boolean, lastEventSeq: number, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, updatedAt: string, workspace: { __typename?: 'Workspace', slug: string, name: string }, pendingApprovals: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }> };
 
@@ -59,6 +60,11 @@ export const AssistantChat_ConversationFragmentDoc = gql`
     ${ToolExecutionCard_ExecutionFragmentDoc}`;
 export const AssistantConversationsDocument = gql`
     query AssistantConversations($slug: String!, $page: Int, $perPage: Int) {
+  me {
+    assistantUsage {
+      ...UsageSummary_usage
+    }
+  }
   workspace(slug: $slug) {
     slug
     name
@@ -73,7 +79,8 @@ export const AssistantConversationsDocument = gql`
     }
   }
 }
-    ${ConversationList_ConversationFragmentDoc}`;
+    ${UsageSummary_UsageFragmentDoc}
+${ConversationList_ConversationFragmentDoc}`;
 
 /**
  * __useAssistantConversationsQuery__

@@ -51,6 +51,16 @@ export function formatDate(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? "" : dateFormat.format(date);
 }
 
+// Budget months are calendar months in UTC: their boundaries are shown as UTC days.
+const dayFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+
+/** The UTC calendar day of an ISO date-time (e.g. "Dec 1, 2026"). */
+export function formatDay(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "" : dayFormat.format(date);
+}
+
 export function formatDuration(ms: number | null | undefined): string {
   if (typeof ms !== "number") return "";
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;

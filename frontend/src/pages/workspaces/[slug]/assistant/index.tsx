@@ -5,6 +5,7 @@ import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
 import AppLayout from "core/layouts/AppLayout";
 import ConversationList from "assistant/features/ConversationList";
+import UsageSummary from "assistant/features/UsageSummary";
 import {
   useCreateAssistantConversationMutation,
   useDeleteAssistantConversationMutation,
@@ -31,6 +32,7 @@ export default function AssistantConversationsPage() {
   const [error, setError] = useState<string | null>(null);
   const workspace = data?.workspace ?? null;
   const conversations = workspace?.assistantConversations;
+  const usage = data?.me.assistantUsage ?? null;
 
   const onCreate = async () => {
     setError(null);
@@ -76,6 +78,11 @@ export default function AssistantConversationsPage() {
             {t("New conversation")}
           </Button>
         </div>
+        {usage ? (
+          <div className="mt-4">
+            <UsageSummary usage={usage} />
+          </div>
+        ) : null}
         {error ? (
           <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
             {error}
