@@ -7,6 +7,7 @@ const ESM_PACKAGES = [
   "react-markdown",
   "remark-.*",
   "rehype-.*",
+  "lowlight",
   "unified",
   "bail",
   "trough",

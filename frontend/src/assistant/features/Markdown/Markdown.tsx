@@ -2,6 +2,7 @@ import clsx from "clsx";
 import { memo } from "react";
 import ReactMarkdown, { Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import HighlightedCode from "assistant/features/HighlightedCode";
 
 /**
  * The model's answer as Markdown (GitHub tables included). Model output is untrusted: raw
@@ -30,10 +31,11 @@ const components: Components = {
     </span>
   ),
   pre: ({ node, ...props }) => (
-    <pre className="my-2 overflow-x-auto rounded-md bg-gray-900 p-3 text-xs leading-5 text-gray-100" {...props} />
+    <pre className="code-dark my-2 overflow-x-auto rounded-md bg-gray-900 p-3 text-xs leading-5 text-gray-100" {...props} />
   ),
   code: ({ node, className, children, ...props }) => {
-    const block = /language-/.test(className ?? "") || String(children).includes("\n");
+    const language = /language-([\w+#-]+)/.exec(className ?? "")?.[1];
+    const block = Boolean(language) || String(children).includes("\n");
     return (
       <code
         className={clsx(
@@ -43,7 +45,7 @@ const components: Components = {
         )}
         {...props}
       >
-        {children}
+        {language && typeof children === "string" ? <HighlightedCode code={children} language={language} /> : children}
       </code>
     );
   },

@@ -35,7 +35,9 @@ describe("ToolExecutionCard", () => {
 
     await expand(/Queried the database/);
     expect(toggle).toHaveAttribute("aria-expanded", "true");
-    expect(screen.getByText("SELECT district, cases FROM t", { selector: "code" })).toBeInTheDocument();
+    const sql = document.querySelector("code.language-sql");
+    expect(sql).toHaveTextContent("SELECT district, cases FROM t");
+    expect(sql?.querySelector(".hljs-keyword")).toHaveTextContent("SELECT"); // highlighted
     const table = screen.getByRole("table");
     expect(within(table).getAllByRole("columnheader").map((cell) => cell.textContent)).toEqual(["district", "cases"]);
     const rows = within(table).getAllByRole("row");
@@ -96,8 +98,9 @@ describe("ToolExecutionCard", () => {
         })}
       />,
     );
-    const code = screen.getByText("import pandas as pd", { selector: "code", exact: false });
-    expect(code).toHaveClass("language-python");
+    const code = document.querySelector("code.language-python");
+    expect(code).toHaveTextContent("import pandas as pd");
+    expect(code?.querySelector(".hljs-keyword")).toHaveTextContent("import"); // highlighted
     expect(code).toHaveAttribute("data-language", "python");
     expect(screen.getAllByText("python").length).toBeGreaterThan(0);
   });

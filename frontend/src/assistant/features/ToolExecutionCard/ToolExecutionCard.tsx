@@ -5,6 +5,7 @@ import Spinner from "core/components/Spinner";
 import { TFunction, useTranslation } from "core/helpers/i18n";
 import { useId, useState } from "react";
 import ApprovalCard, { ResolveOutcome } from "assistant/features/ApprovalCard";
+import HighlightedCode from "assistant/features/HighlightedCode";
 import { formatDuration } from "assistant/helpers/format";
 import { ToolExecutionCard_ExecutionFragment } from "./ToolExecutionCard.generated";
 import ToolOutput, { JsonView, toolError } from "./ToolOutput";
@@ -58,9 +59,9 @@ function summary(name: string, input: any): string {
 const ToolInput = ({ name, input }: { name: string; input: any }) => {
   if (name === "query_database" && typeof input?.query === "string") {
     return (
-      <pre className="max-h-60 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs break-words whitespace-pre-wrap text-gray-800">
+      <pre className="code-light max-h-60 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs break-words whitespace-pre-wrap text-gray-800">
         <code className="language-sql" data-language="sql">
-          {input.query}
+          <HighlightedCode code={input.query} language="sql" />
         </code>
       </pre>
     );

@@ -2,6 +2,7 @@ import clsx from "clsx";
 import Badge from "core/components/Badge";
 import { useTranslation } from "core/helpers/i18n";
 import { formatSize } from "assistant/helpers/format";
+import HighlightedCode from "assistant/features/HighlightedCode";
 import { languageOf } from "assistant/helpers/language";
 
 /** Tool outputs are data written by the backend's executors; read them defensively. */
@@ -126,9 +127,9 @@ export const FileContent = ({ output }: { output: Json }) => {
         <Badge>{language}</Badge>
         <span className="ml-auto">{formatSize(output.size)}</span>
       </div>
-      <pre className="max-h-80 overflow-auto rounded-b-md border border-gray-200 bg-gray-900 p-3 text-xs leading-5 text-gray-100">
+      <pre className="code-dark max-h-80 overflow-auto rounded-b-md border border-gray-200 bg-gray-900 p-3 text-xs leading-5 text-gray-100">
         <code className={`language-${language}`} data-language={language}>
-          {String(output.content ?? "")}
+          <HighlightedCode code={String(output.content ?? "")} language={language} />
         </code>
       </pre>
       {output.truncated || output.note ? (
