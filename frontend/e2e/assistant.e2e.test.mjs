@@ -303,6 +303,23 @@ describe("the assistant page", { concurrency: false }, () => {
   );
 
   test(
+    "the list follows a running turn until it ends, without a reload",
+    { timeout: 120_000 },
+    step("list-running", async () => {
+      const id = await newConversation();
+      await send(QUESTION);
+      await lastAnswer().getByText("I will use", { exact: false }).waitFor({ timeout: 30_000 });
+      await page.goto(`${webUrl()}/workspaces/${SLUG}/assistant`);
+      const row = page.locator(`tr:has(a[href$="/assistant/${id}"])`);
+      await row.getByText("Running").waitFor({ timeout: 10_000 });
+      await page.evaluate(() => (window.__sameDocument = true)); // gone if the page reloaded
+      await row.getByText("Running").waitFor({ state: "detached", timeout: 60_000 });
+      assert.equal(await page.evaluate(() => window.__sameDocument), true, "the list was polled, not reloaded");
+      assert.notEqual(await row.locator("td").nth(2).innerText(), "0", "the finished turn's tokens are shown");
+    }),
+  );
+
+  test(
     "lists, renames and deletes conversations",
     { timeout: 60_000 },
     step("list", async () => {

@@ -1,5 +1,5 @@
 import { useRouter } from "next/router";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
@@ -14,6 +14,8 @@ import {
 import { useAssistantConversationsQuery } from "assistant/graphql/queries.generated";
 
 const PER_PAGE = 20;
+// While a listed turn runs, the list is read again this often so that its badge and cost follow.
+const RUNNING_POLL_MS = 3000;
 
 /** The user's conversations with the assistant in one workspace. */
 export default function AssistantConversationsPage() {
@@ -21,7 +23,7 @@ export default function AssistantConversationsPage() {
   const router = useRouter();
   const slug = String(router.query.slug ?? "");
   const page = Math.max(1, Number.parseInt(String(router.query.page ?? "1"), 10) || 1);
-  const { data, loading, refetch } = useAssistantConversationsQuery({
+  const { data, loading, refetch, startPolling, stopPolling } = useAssistantConversationsQuery({
     variables: { slug, page, perPage: PER_PAGE },
     skip: !slug,
     fetchPolicy: "cache-and-network",
@@ -33,6 +35,13 @@ export default function AssistantConversationsPage() {
   const workspace = data?.workspace ?? null;
   const conversations = workspace?.assistantConversations;
   const usage = data?.me.assistantUsage ?? null;
+  const anyRunning = Boolean(conversations?.items.some((conversation) => conversation.isRunning));
+
+  useEffect(() => {
+    if (!anyRunning) return;
+    startPolling(RUNNING_POLL_MS);
+    return () => stopPolling();
+  }, [anyRunning, startPolling, stopPolling]);
 
   const onCreate = async () => {
     setError(null);
