@@ -13,12 +13,11 @@ so it writes exactly what `save()` would.
 """
 
 from django.db import connection
-from django.utils import timezone
 
 from .models import Conversation, Message, ToolExecution, Usage, UsageKind, UsageRecord
 
-MESSAGE_FIELDS = ("content", "text", "stop_reason", "model", "status", "model_calls", *Usage.USAGE_FIELDS, "updated_at")
-TOOL_EXECUTION_FIELDS = ("output", "success", "status", "duration_ms", "proposal", "updated_at")
+MESSAGE_FIELDS = ("content", "text", "stop_reason", "model", "status", "model_calls", *Usage.USAGE_FIELDS)
+TOOL_EXECUTION_FIELDS = ("output", "success", "status", "duration_ms", "proposal")
 
 
 def _table(model) -> str:
@@ -26,13 +25,14 @@ def _table(model) -> str:
 
 
 def _update(instance, fields) -> tuple[str, list]:
-    """`UPDATE … SET … WHERE id = …` for `fields` of `instance`, and its parameters."""
+    """`UPDATE … SET … WHERE id = …` for `fields` of `instance` (and its auto_now
+    `updated_at`, set as save() would), and its parameters."""
     meta = instance._meta
     assignments, params = [], []
-    for name in fields:
+    for name in [*fields, "updated_at"]:
         field = meta.get_field(name)
         assignments.append(f"{connection.ops.quote_name(field.column)} = %s")
-        params.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
+        params.append(field.get_db_prep_save(field.pre_save(instance, False), connection))
     pk = meta.pk
     return (
         f"UPDATE {_table(type(instance))} SET {', '.join(assignments)} WHERE {connection.ops.quote_name(pk.column)} = %s",
@@ -59,6 +59,12 @@ def _execute(*statements, final) -> None:
         cursor.execute(f"WITH {ctes} {final[0]}" if statements else final[0], params)
 
 
+def _ledger_row(kind, user, workspace, conversation_id, message_id, **fields) -> UsageRecord:
+    return UsageRecord(
+        kind=kind, user=user, workspace=workspace, conversation_uuid=conversation_id, message_uuid=message_id, **fields
+    )
+
+
 def create_turn_messages(user_message: Message, message: Message) -> None:
     """Insert a turn's user message and its (running) assistant message."""
     _execute(_insert(user_message), final=_insert(message))
@@ -66,8 +72,7 @@ def create_turn_messages(user_message: Message, message: Message) -> None:
 
 def save_message(message: Message, *fields) -> None:
     """Store `fields` of a message (and its updated_at)."""
-    message.updated_at = timezone.now()
-    _execute(final=_update(message, [*fields, "updated_at"]))
+    _execute(final=_update(message, fields))
 
 
 def record_tool_start(execution: ToolExecution) -> None:
@@ -78,35 +83,22 @@ def record_tool_start(execution: ToolExecution) -> None:
 def record_model_call(message: Message, user, workspace, usage: dict, model: str) -> None:
     """Store the message as it stands after a model call, add `usage` (tokens and cost of
     that call) to its conversation's totals, and write the call's ledger row."""
-    message.updated_at = timezone.now()
     increments = ", ".join(f"{q} = {q} + %s" for q in map(connection.ops.quote_name, Usage.USAGE_FIELDS))
     conversation = (
         f"UPDATE {_table(Conversation)} SET {increments} WHERE id = %s",
         [usage[f] for f in Usage.USAGE_FIELDS] + [message.conversation_id],
     )
-    ledger = UsageRecord(
-        kind=UsageKind.MODEL_CALL,
-        user=user,
-        workspace=workspace,
-        conversation_uuid=message.conversation_id,
-        message_uuid=message.id,
-        model=model,
-        **{f: usage[f] for f in Usage.USAGE_FIELDS},
+    ledger = _ledger_row(
+        UsageKind.MODEL_CALL, user, workspace, message.conversation_id, message.id,
+        model=model, **{f: usage[f] for f in Usage.USAGE_FIELDS},
     )
     _execute(_update(message, MESSAGE_FIELDS), conversation, final=_insert(ledger))
 
 
 def record_tool_call(execution: ToolExecution, user, workspace) -> None:
     """Store a finished tool execution (output, status, duration) and its ledger row."""
-    execution.updated_at = timezone.now()
-    ledger = UsageRecord(
-        kind=UsageKind.TOOL_CALL,
-        user=user,
-        workspace=workspace,
-        conversation_uuid=execution.conversation_id,
-        message_uuid=execution.message_id,
-        tool_name=execution.name,
-        success=execution.success is not False,
-        duration_ms=execution.duration_ms,
+    ledger = _ledger_row(
+        UsageKind.TOOL_CALL, user, workspace, execution.conversation_id, execution.message_id,
+        tool_name=execution.name, success=execution.success is not False, duration_ms=execution.duration_ms,
     )
     _execute(_update(execution, TOOL_EXECUTION_FIELDS), final=_insert(ledger))
