@@ -123,12 +123,13 @@ async def stream_view(request, conversation_id):
             # per send stays per batch rather than per event.
             while not queue.empty():
                 items.append(queue.get_nowait())
-            if items[-1] is None:  # the turn ended: nothing follows its terminal event
+            ended = items[-1] is None  # the turn ended: nothing follows its terminal event
+            if ended:
                 items.pop()
-                if items:
-                    yield b"".join(frame(*item) for item in items)
+            if items:
+                yield b"".join(frame(*item) for item in items)
+            if ended:
                 return
-            yield b"".join(frame(*item) for item in items)
 
     return _event_stream(frames())
 
