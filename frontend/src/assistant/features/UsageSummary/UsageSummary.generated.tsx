@@ -1,16 +1,14 @@
 import * as Types from '../../../graphql/types';
 
 import { gql } from '@apollo/client';
-export type UsageSummary_UsageFragment = { __typename?: 'MyAssistantUsage', month: string, limit?: string | null, remaining?: string | null, resetsAt: string, totals: { __typename?: 'AssistantUsageTotals', cost: string } };
+export type UsageSummary_UsageFragment = { __typename?: 'MyAssistantUsage', limit?: string | null, resetsAt: string, totals: { __typename?: 'AssistantUsageTotals', cost: string } };
 
 export const UsageSummary_UsageFragmentDoc = gql`
     fragment UsageSummary_usage on MyAssistantUsage {
-  month
   totals {
     cost
   }
   limit
-  remaining
   resetsAt
 }
     `;

@@ -4,10 +4,8 @@ import UsageSummary from "./UsageSummary";
 function usage(cost: string, limit: string | null) {
   return {
     __typename: "MyAssistantUsage" as const,
-    month: "2026-11",
     totals: { __typename: "AssistantUsageTotals" as const, cost },
     limit,
-    remaining: limit === null ? null : String(Math.max(0, Number(limit) - Number(cost))),
     resetsAt: "2026-12-01T00:00:00+00:00",
   };
 }

@@ -44,12 +44,10 @@ const UsageSummary = ({ usage }: UsageSummaryProps) => {
 UsageSummary.fragments = {
   usage: gql`
     fragment UsageSummary_usage on MyAssistantUsage {
-      month
       totals {
         cost
       }
       limit
-      remaining
       resetsAt
     }
   `,
