@@ -33,7 +33,7 @@ class TestSimpleTurn:
         result = send(conversation)
         assert result.error_code is None
         message = Message.objects.get(pk=result.message.pk)
-        assert (message.status, message.text, message.stop_reason) == ("complete", "There are 16 districts.", "end_turn")
+        assert (message.status, message.text, message.stop_reason) == ("COMPLETE", "There are 16 districts.", "end_turn")
         assert message.input_tokens == 1000 and message.output_tokens == 200
         # Opus 4.5: $5 / $25 per million tokens
         assert message.cost == Decimal("0.005") + Decimal("0.005")
@@ -70,7 +70,7 @@ class TestToolLoop:
         )
         result = send(conversation)
         message = result.message
-        assert message.status == "complete" and message.model_calls == 3
+        assert message.status == "COMPLETE" and message.model_calls == 3
         assert message.text == "Let me look at the tables.\n\nThe answer is 42."
         executions = list(ToolExecution.objects.filter(message=message).order_by("created_at"))
         assert [e.name for e in executions] == ["describe_tables", "query_database"]
@@ -103,7 +103,7 @@ class TestToolLoop:
             text_reply("Sorry."),
         )
         result = send(conversation)
-        assert result.message.status == "complete"
+        assert result.message.status == "COMPLETE"
         codes = [json.loads(b["content"])["error"]["code"] for b in last_user_blocks(bodies(model)[1])]
         assert codes == ["INVALID_INPUT", "UNKNOWN_TOOL"]
 
@@ -113,7 +113,7 @@ class TestToolLoop:
         result = send(conversation)
         assert result.error_code == "MAX_TOOL_ROUNDS"
         message = Message.objects.get(pk=result.message.pk)
-        assert message.status == "failed" and message.model_calls == 3
+        assert message.status == "FAILED" and message.model_calls == 3
         assert ToolExecution.objects.filter(message=message).count() == 3
         assert message.output_tokens > 0 and message.cost > 0  # kept and billed
         assert model.responder.remaining == 0
@@ -126,7 +126,7 @@ class TestStopReasons:
             text_reply("I will write less."),
         )
         result = send(conversation)
-        assert result.message.status == "complete"
+        assert result.message.status == "COMPLETE"
         execution = ToolExecution.objects.get(message=result.message)
         assert execution.output["error"]["code"] == "CUT_OFF" and not execution.success
         block = last_user_blocks(bodies(model)[1])[0]
@@ -135,20 +135,20 @@ class TestStopReasons:
     def test_max_tokens_on_text_completes_with_the_stop_reason(self, model, conversation):
         model.script(max_tokens_reply(partial_text="The districts with the most cases are"))
         result = send(conversation)
-        assert (result.message.status, result.message.stop_reason) == ("complete", "max_tokens")
+        assert (result.message.status, result.message.stop_reason) == ("COMPLETE", "max_tokens")
         assert result.message.text == "The districts with the most cases are"
 
     def test_pause_turn_is_continued(self, model, conversation):
         model.script(Reply([text_block("Working on it…")], stop_reason="pause_turn"), text_reply("Finished."))
         result = send(conversation)
-        assert result.message.status == "complete" and result.message.model_calls == 2
+        assert result.message.status == "COMPLETE" and result.message.model_calls == 2
         second = bodies(model)[1]
         assert second["messages"][-1] == {"role": "assistant", "content": [{"type": "text", "text": "Working on it…"}]}
 
     def test_refusal(self, model, conversation):
         model.script(Reply([], stop_reason="refusal"))
         result = send(conversation)
-        assert (result.message.status, result.message.stop_reason) == ("complete", "refusal")
+        assert (result.message.status, result.message.stop_reason) == ("COMPLETE", "refusal")
         assert "declined" in result.message.text
 
 
@@ -169,7 +169,7 @@ class TestErrors:
         result = send(conversation)
         assert result.error_code == code
         message = Message.objects.get(pk=result.message.pk)
-        assert message.status == "failed" and message.error_code == code and message.error_message
+        assert message.status == "FAILED" and message.error_code == code and message.error_message
         if code == "RATE_LIMITED":
             assert "7 s" in message.error_message
         assert Message.objects.filter(conversation=conversation, role="user", text="How many districts are there?").exists()

@@ -32,7 +32,7 @@ def test_a_write_is_held_until_approved(model, conversation, bucket):
     execution, events = propose(model, conversation)
     assert not (bucket / "notes" / "summary.md").exists() and not (bucket / "notes").exists()
     assert execution.status == "PENDING_APPROVAL" and execution.success is None
-    assert execution.proposal["action"] == "create" and execution.proposal["path"] == "notes/summary.md"
+    assert execution.proposal["action"] == "CREATE" and execution.proposal["path"] == "notes/summary.md"
     assert "+Bo had the most cases." in execution.proposal["diff"]
     assert ("approval_required", "notes/summary.md") in [(t, d.get("path")) for t, d in events]
     tool_result = model.server.requests[1]["body"]["messages"][-1]["content"][0]
@@ -77,7 +77,7 @@ def test_pending_writes_are_reported_as_still_waiting(model, conversation, bucke
 
 def test_overwrite_shows_a_diff_and_refuses_a_file_changed_in_between(model, conversation, bucket):
     execution, _ = propose(model, conversation, "reports/annual.md", "# Annual report\nCases fell by 9%.\n")
-    assert execution.proposal["action"] == "overwrite"
+    assert execution.proposal["action"] == "OVERWRITE"
     assert "-Cases fell by 8%." in execution.proposal["diff"] and "+Cases fell by 9%." in execution.proposal["diff"]
     (bucket / "reports" / "annual.md").write_text("# Annual report\nEdited by a colleague.\n")
     failed, error = approvals.approve(conversation.user, execution.id)
@@ -143,7 +143,7 @@ def test_prompt_injection_in_a_file_cannot_write_without_approval(model, convers
         text_reply("Done."),
     )
     result = send_message(conversation.user, conversation.id, "Summarise data/readme.txt")
-    assert result.message.status == "complete"
+    assert result.message.status == "COMPLETE"
     assert (bucket / "reports" / "annual.md").read_text() == "# Annual report\nCases fell by 8%.\n"
     held = ToolExecution.objects.get(message=result.message, name="write_file")
     assert held.status == "PENDING_APPROVAL" and "-Cases fell by 8%." in held.proposal["diff"]

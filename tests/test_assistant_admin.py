@@ -14,7 +14,7 @@ def conversations(roles):
             user=user, workspace=workspace, model="claude-opus-4-5", title=f"About {user.email}",
             cost=Decimal(cost), input_tokens=tokens, output_tokens=10, cache_read_input_tokens=7,
         )
-        Message.objects.create(conversation=conversation, index=0, role="user", text="hello", status="complete")
+        Message.objects.create(conversation=conversation, index=0, role="user", text="hello", status="COMPLETE")
         made.append(conversation)
     return made
 

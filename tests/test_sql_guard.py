@@ -5,12 +5,12 @@ import time
 
 import pytest
 
-from hexa.assistant.executors.errors import ToolError
+from hexa.assistant.errors import AssistantError
 from hexa.assistant.executors.sql_guard import MAX_QUERY_CHARS, check_read_only, denied_function_reason
 
 
-def refusal(sql) -> ToolError:
-    with pytest.raises(ToolError) as caught:
+def refusal(sql) -> AssistantError:
+    with pytest.raises(AssistantError) as caught:
         check_read_only(sql)
     return caught.value
 

@@ -83,7 +83,7 @@ def test_a_tool_using_turn_streams_its_events_in_order(chat, board):
     deltas = "".join(d["text"] for t, d in events if t == "text_delta")
     assert deltas == "Let me count.There are 16 districts in the database."
     message = Message.objects.get(pk=events[-1][1]["message_id"])
-    assert message.status == "complete" and message.text == "Let me count.\n\nThere are 16 districts in the database."
+    assert message.status == "COMPLETE" and message.text == "Let me count.\n\nThere are 16 districts in the database."
     assert message.first_event_seq == seqs[0]
     assert [e.type for e in Event.objects.filter(conversation=conversation)] == kinds  # everything stored
 
@@ -99,7 +99,7 @@ def test_resume_from_the_middle_on_another_process(chat, board):
     assert kinds[-1] == "done" and "tool_result" in kinds and "text_delta" in kinds
     stored = list(Event.objects.filter(conversation=conversation).values_list("seq", flat=True))
     assert [first[0][1]["seq"]] + [d["seq"] for t, d in rest if t != "keepalive"] == stored
-    assert Message.objects.get(role="assistant", conversation=conversation).status == "complete"
+    assert Message.objects.get(role="assistant", conversation=conversation).status == "COMPLETE"
 
 
 def test_a_client_disconnect_does_not_cancel_the_turn(chat, board):
@@ -107,10 +107,10 @@ def test_a_client_disconnect_does_not_cancel_the_turn(chat, board):
     board.script(text_reply("Still answered.", delay=1.0))
     stream(client, conversation, stop_after=lambda events: True)
     deadline = time.monotonic() + 10
-    while Message.objects.get(role="assistant", conversation=conversation).status == "running" and time.monotonic() < deadline:
+    while Message.objects.get(role="assistant", conversation=conversation).status == "RUNNING" and time.monotonic() < deadline:
         time.sleep(0.1)
     message = Message.objects.get(role="assistant", conversation=conversation)
-    assert message.status == "complete" and message.text == "Still answered."
+    assert message.status == "COMPLETE" and message.text == "Still answered."
     assert Event.objects.filter(conversation=conversation, type="done").exists()
 
 
@@ -146,7 +146,7 @@ def test_cancel_stops_after_the_current_step(chat, board):
     reader.join(15)
     assert types(events)[-1] == "done" and events[-1][1]["status"] == "CANCELLED"
     message = Message.objects.get(role="assistant", conversation=conversation)
-    assert message.status == "cancelled" and message.model_calls == 2  # the call in flight finished, no third
+    assert message.status == "CANCELLED" and message.model_calls == 2  # the call in flight finished, no third
     assert board.responder.remaining == 1
     again = other.post(
         "/graphql/",

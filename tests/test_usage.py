@@ -122,7 +122,7 @@ class TestBudgets:
         result = send_message(conversation.user, conversation.id, "How many?")
         assert result.error_code == "BUDGET_EXCEEDED"
         message = Message.objects.get(pk=result.message.pk)
-        assert message.status == "failed" and "$0.01 spent of $0.01" in message.error_message
+        assert message.status == "FAILED" and "$0.01 spent of $0.01" in message.error_message
         assert message.model_calls == 1 and message.cost == Decimal("0.0125")
         assert ToolExecution.objects.get(message=message).success  # what was done is kept
         assert model.responder.remaining == 1

@@ -202,8 +202,7 @@ class Turn:
         return self._done()
 
     def _done(self) -> TurnResult:
-        # statuses in events are spelled as in the GraphQL schema
-        done = ("done", {"message_id": str(self.message.id), "status": self.message.status.upper()})
+        done = ("done", {"message_id": str(self.message.id), "status": self.message.status})
         return TurnResult(self.user_message, self.message, terminal_event=done)
 
     def _fail(self, code, message, **details) -> TurnResult:

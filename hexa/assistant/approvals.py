@@ -12,7 +12,7 @@ import difflib
 from django.db import transaction
 from django.utils import timezone
 
-from .executors.errors import is_error
+from .errors import is_error
 from .executors.files import UserFileSystemTools
 from .models import ToolExecution, ToolExecutionStatus
 
@@ -37,7 +37,7 @@ def propose_write(execution: ToolExecution, user, workspace) -> dict:
     preview = UserFileSystemTools(user, workspace).preview_write(tool_input["path"], tool_input["content"])
     if is_error(preview):
         return preview  # e.g. a VIEWER: refused now, nothing to approve
-    action = "create" if preview["created"] else "overwrite"
+    action = "CREATE" if preview["created"] else "OVERWRITE"
     diffable = preview["created"] or preview.get("current_content") is not None
     execution.proposal = {
         "path": preview["path"],
@@ -52,7 +52,7 @@ def propose_write(execution: ToolExecution, user, workspace) -> dict:
         "path": preview["path"],
         "action": action,
         "message": (
-            f"Nothing has been written yet: the {action} of {preview['path']} awaits the user's approval in the "
+            f"Nothing has been written yet: the {action.lower()} of {preview['path']} awaits the user's approval in the "
             "interface. Tell the user what you proposed and why. You will be told the outcome in a later turn."
         ),
     }
@@ -106,7 +106,7 @@ def reject(user, execution_id, reason=None) -> tuple[ToolExecution | None, str |
 
 
 def _outcome(execution: ToolExecution) -> str:
-    path, action = execution.proposal["path"], execution.proposal["action"]
+    path, action = execution.proposal["path"], execution.proposal["action"].lower()
     if execution.status == ToolExecutionStatus.APPROVED:
         return f"- The {action} of {path} was approved by the user and written."
     if execution.status == ToolExecutionStatus.REJECTED:

@@ -6,7 +6,7 @@ of 4096 tokens or more). It is taken once per conversation, at its first turn, a
 the prompt prefix must stay identical from turn to turn for the cache to be read.
 """
 
-from .executors.errors import is_error
+from .errors import is_error
 from .tool_executors import UserDatabaseTools, UserFileSystemTools
 
 MAX_CONTEXT_CHARS = 24_000

@@ -104,11 +104,11 @@ class MessageRole(models.TextChoices):
 
 
 class MessageStatus(models.TextChoices):
-    PENDING = "pending"
-    RUNNING = "running"
-    COMPLETE = "complete"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
 
 
 class InConversationQuerySet(BaseQuerySet):
@@ -175,7 +175,7 @@ class ToolExecution(Base):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     # A write proposed by the model and held for the user's decision (PENDING_APPROVAL →
     # APPROVED, REJECTED, or FAILED when the approved write could not be made):
-    # {"path", "action": "create" | "overwrite", "size", "diff", "base_sha256"}
+    # {"path", "action": "CREATE" | "OVERWRITE", "size", "diff", "base_sha256"}
     proposal = models.JSONField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)

@@ -11,11 +11,11 @@ failure is `{"error": {"code", "message"}}`.
 import logging
 
 from .executors.database import UserDatabaseTools
-from .executors.errors import ToolError, is_error, tool_error
+from .errors import AssistantError, error_result, is_error
 from .executors.files import UserFileSystemTools
 from .tools import TOOL_NAMES, tool_definitions
 
-__all__ = ["UserFileSystemTools", "UserDatabaseTools", "run_tool", "validate_input", "ToolError", "is_error", "tool_error"]
+__all__ = ["UserFileSystemTools", "UserDatabaseTools", "run_tool", "validate_input", "AssistantError", "is_error", "error_result"]
 
 logger = logging.getLogger(__name__)
 
@@ -29,28 +29,28 @@ def validate_input(name: str, tool_input) -> dict | None:
     the model can learn from, not an exception."""
     schema = next((t["input_schema"] for t in tool_definitions() if t["name"] == name), None)
     if schema is None:
-        return tool_error("UNKNOWN_TOOL", f"There is no tool named {str(name)[:100]!r}. Tools: {', '.join(TOOL_NAMES)}.")
+        return error_result("UNKNOWN_TOOL", f"There is no tool named {str(name)[:100]!r}. Tools: {', '.join(TOOL_NAMES)}.")
     if not isinstance(tool_input, dict):
-        return tool_error("INVALID_INPUT", "The tool input must be a JSON object.")
+        return error_result("INVALID_INPUT", "The tool input must be a JSON object.")
     properties = schema["properties"]
     unknown = sorted(set(tool_input) - set(properties))
     if unknown:
-        return tool_error("INVALID_INPUT", f"Unknown argument(s) for {name}: {', '.join(unknown)[:200]}.")
+        return error_result("INVALID_INPUT", f"Unknown argument(s) for {name}: {', '.join(unknown)[:200]}.")
     missing = [key for key in schema.get("required", []) if key not in tool_input]
     if missing:
-        return tool_error("INVALID_INPUT", f"Missing argument(s) for {name}: {', '.join(missing)}.")
+        return error_result("INVALID_INPUT", f"Missing argument(s) for {name}: {', '.join(missing)}.")
     for key, value in tool_input.items():
         expected = properties[key]["type"]
         if value is None and key not in schema.get("required", []):
             continue
         # bool is an int in Python; JSON does not think so
         if not isinstance(value, _JSON_TYPES[expected]) or (expected == "integer" and isinstance(value, bool)):
-            return tool_error("INVALID_INPUT", f"Argument {key!r} of {name} must be a {expected}.")
+            return error_result("INVALID_INPUT", f"Argument {key!r} of {name} must be a {expected}.")
         if expected == "integer":
             low, high = properties[key].get("minimum"), properties[key].get("maximum")
             if (low is not None and value < low) or (high is not None and value > high):
                 bounds = f"at least {low}" + (f" and at most {high}" if high is not None else "")
-                return tool_error("INVALID_INPUT", f"Argument {key!r} of {name} must be {bounds}.")
+                return error_result("INVALID_INPUT", f"Argument {key!r} of {name} must be {bounds}.")
     return None
 
 
@@ -63,8 +63,8 @@ def run_tool(user, workspace, name: str, tool_input) -> dict:
         if name in ("query_database", "describe_tables"):
             return getattr(UserDatabaseTools(user, workspace), name)(**arguments)
         return getattr(UserFileSystemTools(user, workspace), name)(**arguments)
-    except ToolError as error:
+    except AssistantError as error:
         return error.as_dict()
     except Exception:  # an executor bug must not end the turn: the model gets a typed error
         logger.exception("Tool %s failed", name)
-        return tool_error("INTERNAL_ERROR", f"The {name} tool failed unexpectedly. Try another approach.")
+        return error_result("INTERNAL_ERROR", f"The {name} tool failed unexpectedly. Try another approach.")

@@ -47,7 +47,8 @@ from psycopg2 import sql
 
 from hexa.databases import api as databases
 
-from .errors import ToolError, tool_method
+from ..errors import AssistantError
+from .errors import tool_method
 from .sql_guard import check_read_only
 
 logger = logging.getLogger(__name__)
@@ -294,7 +295,7 @@ def _reusable(connection) -> bool:
 
 @contextmanager
 def _read_only_session(workspace):
-    """A connection in a read-only, time-limited transaction; psycopg2 errors become ToolErrors."""
+    """A connection in a read-only, time-limited transaction; psycopg2 errors become AssistantErrors."""
     timeout_ms = _timeout_ms()
     key = _pool_key(workspace, timeout_ms)
     connection = IDLE.take(key)
@@ -314,7 +315,7 @@ def _read_only_session(workspace):
             logger.warning("Workspace database %s unreachable: %s", workspace.db_name, error)
             if connection is not None:
                 _close(connection)
-            raise ToolError(
+            raise AssistantError(
                 "DATABASE_UNAVAILABLE",
                 "Could not connect to the workspace database; it may be temporarily unavailable. Try again in a "
                 "moment, or tell the user.",
@@ -345,15 +346,15 @@ def _read_only_session(workspace):
             _close(connection)
 
 
-def _query_failure(error: psycopg2.Error, query: str | None = None) -> ToolError:
+def _query_failure(error: psycopg2.Error, query: str | None = None) -> AssistantError:
     if isinstance(error, psycopg2.errors.LockNotAvailable):
-        return ToolError(
+        return AssistantError(
             "QUERY_TIMEOUT",
             "A table this query reads is locked by another operation (for example a pipeline loading data). "
             "Try again in a moment.",
         )
     if isinstance(error, psycopg2.errors.QueryCanceled):
-        return ToolError(
+        return AssistantError(
             "QUERY_TIMEOUT",
             f"The query was stopped after {_timeout_ms() / 1000:g} s, the time limit. Make it cheaper: filter with "
             "WHERE, aggregate with GROUP BY, avoid large joins without conditions, or try it on fewer rows first.",
@@ -362,11 +363,11 @@ def _query_failure(error: psycopg2.Error, query: str | None = None) -> ToolError
     lost = isinstance(error, (psycopg2.OperationalError, psycopg2.InterfaceError)) and not code
     if lost or code.startswith("08") or code in ("57P01", "57P02", "57P03"):
         logger.warning("Workspace database connection lost: %s", error)
-        return ToolError(
+        return AssistantError(
             "DATABASE_UNAVAILABLE",
             "The connection to the workspace database was lost. Try again in a moment, or tell the user.",
         )
-    return ToolError("QUERY_ERROR", _server_message(error, query))
+    return AssistantError("QUERY_ERROR", _server_message(error, query))
 
 
 def _sentence(text: str) -> str:
@@ -487,7 +488,7 @@ def _checked_limit(limit) -> tuple[int, str | None]:
     if limit is None:
         return min(DEFAULT_LIMIT, maximum), None
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ToolError("INVALID_INPUT", f"`limit` must be a whole number from 1 to {maximum}.")
+        raise AssistantError("INVALID_INPUT", f"`limit` must be a whole number from 1 to {maximum}.")
     if limit > maximum:
         return maximum, f"`limit` was lowered to {maximum}, the most rows one query may return."
     return limit, None
@@ -625,7 +626,7 @@ def _detail(connection, cursor, relation) -> dict:
     sample = sql.SQL("SELECT * FROM {}.{}").format(sql.Identifier(schema), sql.Identifier(name)).as_string(connection)
     try:
         entry["sample_rows"] = _run_select(connection, sample, SAMPLE_ROWS, SAMPLE_CELL_MAX_CHARS)["rows"]
-    except ToolError as error:  # e.g. a view that fails or times out: the description still helps
+    except AssistantError as error:  # e.g. a view that fails or times out: the description still helps
         entry["sample_error"] = error.message
     return {"table": entry}
 
@@ -673,12 +674,12 @@ def _resolve(relations, text: str):
     names = [_qualified(schema, name) for _, schema, name, *_ in relations]
     shown = repr(text[:100])
     if not names:
-        raise ToolError(
+        raise AssistantError(
             "NOT_FOUND", f"There is no table or view named {shown}: the database has no tables or views yet."
         )
     close = difflib.get_close_matches(text.lower(), names[:5_000], n=5, cutoff=0.6)
     hint = f"Similar names: {', '.join(close)}." if close else f"Some of the {len(names)}: {', '.join(names[:5])}."
-    raise ToolError(
+    raise AssistantError(
         "NOT_FOUND",
         f"There is no table or view named {shown} that the assistant can read. {hint} "
         "Call describe_tables without table_name to list them all.",
@@ -689,16 +690,16 @@ def _checked_table_name(table_name) -> str | None:
     if table_name is None:
         return None
     if not isinstance(table_name, str):
-        raise ToolError(
+        raise AssistantError(
             "INVALID_INPUT", "`table_name` must be a string, e.g. \"malaria_cases\" or \"analytics.cases\"."
         )
     table_name = table_name.strip()
     if len(table_name) > TABLE_NAME_MAX_CHARS:
-        raise ToolError(
+        raise AssistantError(
             "INVALID_INPUT", f"`table_name` is {len(table_name)} characters long; table names are far shorter."
         )
     if any(ord(char) < 32 for char in table_name):
-        raise ToolError("INVALID_INPUT", "`table_name` contains control characters (e.g. NUL); no table name does.")
+        raise AssistantError("INVALID_INPUT", "`table_name` contains control characters (e.g. NUL); no table name does.")
     return table_name or None  # "" means the whole database
 
 
@@ -741,7 +742,7 @@ class UserDatabaseTools:
     def _check_access(self) -> None:
         # Checked on every call: a membership may be revoked in the middle of a conversation.
         if not (getattr(self.user, "is_active", False) and self.workspace.role_of(self.user)):
-            raise ToolError(
+            raise AssistantError(
                 "PERMISSION_DENIED",
                 "The user is not (or no longer) a member of this workspace, so its database cannot be read. "
                 "Tell the user; retrying will not help.",

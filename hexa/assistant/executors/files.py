@@ -64,7 +64,8 @@ from django.conf import settings
 from hexa.files.api import bucket_path
 from hexa.workspaces.models import WorkspaceMembershipRole
 
-from .errors import ToolError, tool_method
+from ..errors import AssistantError
+from .errors import tool_method
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +203,7 @@ class UserFileSystemTools:
         start_line = _int_argument("start_line", start_line, default=None, low=1)
         end_line = _int_argument("end_line", end_line, default=None, low=1)
         if start_line is not None and end_line is not None and end_line < start_line:
-            raise ToolError(
+            raise AssistantError(
                 "INVALID_INPUT",
                 f"end_line ({end_line}) is before start_line ({start_line}). Give end_line >= start_line.",
             )
@@ -279,7 +280,7 @@ class UserFileSystemTools:
         if expected_sha256 is not None and not (
             isinstance(expected_sha256, str) and (expected_sha256 == "absent" or _SHA256.match(expected_sha256))
         ):
-            raise ToolError("INVALID_INPUT", 'expected_sha256 must be a 64-character hex SHA-256 or "absent".')
+            raise AssistantError("INVALID_INPUT", 'expected_sha256 must be a 64-character hex SHA-256 or "absent".')
         rel, data = self._check_write(path, content)
         with _Bucket(self.workspace) as bucket:
             # Everything that can be refused is refused before a folder is created.
@@ -300,31 +301,31 @@ class UserFileSystemTools:
         role = self._role()
         if role not in WRITER_ROLES:
             who = f"a {role.lower()}" if role else "not a member"
-            raise ToolError(
+            raise AssistantError(
                 "PERMISSION_DENIED",
                 f"The user is {who} of this workspace; only editors and admins can write files. Do not retry: "
                 "give the content in your answer instead, or ask a workspace admin to change the user's role.",
             )
         if isinstance(path, str) and path.rpartition("/")[2] in ("", "."):
-            raise ToolError("INVALID_PATH", f"{_show(path)} names a folder. Give a file path such as 'notes/summary.md'.")
+            raise AssistantError("INVALID_PATH", f"{_show(path)} names a folder. Give a file path such as 'notes/summary.md'.")
         rel = _clean_path(path)
         if rel == "":
-            raise ToolError("INVALID_PATH", "The bucket root is a folder. Give a file path such as 'notes/summary.md'.")
+            raise AssistantError("INVALID_PATH", "The bucket root is a folder. Give a file path such as 'notes/summary.md'.")
         if any(part.startswith(".") for part in rel.split("/")):
-            raise ToolError(
+            raise AssistantError(
                 "INVALID_PATH",
                 f"{_show(rel)} has a hidden name (starting with '.'); the assistant does not write hidden files or "
                 "folders. Choose a name without a leading dot.",
             )
         if not isinstance(content, str):
-            raise ToolError("INVALID_INPUT", "content must be a string (the complete text of the file).")
+            raise AssistantError("INVALID_INPUT", "content must be a string (the complete text of the file).")
         try:
             data = content.encode("utf-8")
         except UnicodeEncodeError:
-            raise ToolError("INVALID_INPUT", "content is not valid Unicode text (it contains lone surrogates).") from None
+            raise AssistantError("INVALID_INPUT", "content is not valid Unicode text (it contains lone surrogates).") from None
         cap = int(settings.ASSISTANT_WRITE_MAX_BYTES)
         if len(data) > cap:
-            raise ToolError(
+            raise AssistantError(
                 "FILE_TOO_LARGE",
                 f"The content is {len(data)} bytes; at most {cap} bytes can be written. Write a shorter file, or "
                 "split it into several files.",
@@ -352,11 +353,11 @@ class UserFileSystemTools:
         SEARCH_MAX_CONTAINS_BYTES read or SEARCH_TIME_LIMIT_S, saying which (`reason`).
         """
         if not isinstance(pattern, str) or not pattern.strip():
-            raise ToolError("INVALID_INPUT", "pattern must be a non-empty glob such as '*.csv' or 'reports/**/*.md'.")
+            raise AssistantError("INVALID_INPUT", "pattern must be a non-empty glob such as '*.csv' or 'reports/**/*.md'.")
         if "\x00" in pattern or len(pattern) > MAX_PATTERN_CHARS:
-            raise ToolError("INVALID_INPUT", f"pattern must have no NUL byte and at most {MAX_PATTERN_CHARS} characters.")
+            raise AssistantError("INVALID_INPUT", f"pattern must have no NUL byte and at most {MAX_PATTERN_CHARS} characters.")
         if contains is not None and (not isinstance(contains, str) or not contains or "\x00" in contains or len(contains) > 1000):
-            raise ToolError("INVALID_INPUT", "contains must be non-empty text of at most 1000 characters; omit it to match by name only.")
+            raise AssistantError("INVALID_INPUT", "contains must be non-empty text of at most 1000 characters; omit it to match by name only.")
         regex, on_name, max_depth = _compile_glob(pattern)
         self._require_member()
         rel = _clean_path(path)
@@ -377,7 +378,7 @@ class UserFileSystemTools:
 
     def _require_member(self):
         if self._role() is None:
-            raise ToolError(
+            raise AssistantError(
                 "PERMISSION_DENIED",
                 "The user is not a member of this workspace, so its files cannot be accessed. Do not retry.",
             )
@@ -407,18 +408,18 @@ def _clean_path(path) -> str:
     if path is None:
         path = ""
     if not isinstance(path, str):
-        raise ToolError("INVALID_INPUT", "path must be a string, relative to the bucket root.")
+        raise AssistantError("INVALID_INPUT", "path must be a string, relative to the bucket root.")
     if "\x00" in path:
-        raise ToolError("INVALID_PATH", f"{_show(path)} contains a NUL byte. Give the plain file path.")
+        raise AssistantError("INVALID_PATH", f"{_show(path)} contains a NUL byte. Give the plain file path.")
     if "\\" in path:
-        raise ToolError("INVALID_PATH", f"{_show(path)} contains a backslash. Separate folders with '/', e.g. 'data/file.csv'.")
+        raise AssistantError("INVALID_PATH", f"{_show(path)} contains a backslash. Separate folders with '/', e.g. 'data/file.csv'.")
     if len(path) > MAX_PATH_CHARS:
-        raise ToolError("INVALID_PATH", f"The path is {len(path)} characters long; at most {MAX_PATH_CHARS} are allowed.")
+        raise AssistantError("INVALID_PATH", f"The path is {len(path)} characters long; at most {MAX_PATH_CHARS} are allowed.")
     if any(ord(c) < 32 or ord(c) == 127 for c in path):
-        raise ToolError("INVALID_PATH", f"{_show(path)} contains control characters. Give the plain file path.")
+        raise AssistantError("INVALID_PATH", f"{_show(path)} contains control characters. Give the plain file path.")
     parts = [part for part in path.split("/") if part not in ("", ".")]
     if ".." in parts:
-        raise ToolError(
+        raise AssistantError(
             "INVALID_PATH",
             f"{_show(path)} contains '..'. Paths cannot go up a folder: write them from the bucket root, "
             "e.g. 'data/file.csv'.",
@@ -427,9 +428,9 @@ def _clean_path(path) -> str:
         try:
             size = len(part.encode("utf-8"))
         except UnicodeEncodeError:
-            raise ToolError("INVALID_PATH", f"{_show(path)} is not valid Unicode text.") from None
+            raise AssistantError("INVALID_PATH", f"{_show(path)} is not valid Unicode text.") from None
         if size > MAX_NAME_BYTES:
-            raise ToolError("INVALID_PATH", f"A name in the path is {size} bytes long; at most {MAX_NAME_BYTES} are allowed.")
+            raise AssistantError("INVALID_PATH", f"A name in the path is {size} bytes long; at most {MAX_NAME_BYTES} are allowed.")
     return "/".join(parts)
 
 
@@ -442,7 +443,7 @@ class _Bucket:
     """A descriptor on the resolved bucket root, and the descriptors opened below it, closed on exit."""
 
     def __init__(self, workspace):
-        missing = ToolError(
+        missing = AssistantError(
             "NOT_FOUND",
             "The workspace's file bucket does not exist or is not available right now, so no file can be "
             "listed, read or written. Tell the user; do not retry.",
@@ -475,7 +476,7 @@ class _Bucket:
         """The components of `rel` below the root once links are resolved, or INVALID_PATH if it leaves."""
         real = os.path.realpath(os.path.join(self.real, rel))
         if not _inside(real, self.real):
-            raise ToolError(
+            raise AssistantError(
                 "INVALID_PATH",
                 f"{_show(rel)} goes through a symbolic link that leads outside the workspace bucket; only files "
                 "inside the bucket can be used. Pick another path.",
@@ -509,7 +510,7 @@ class _Bucket:
     def open_file(self, parts, rel) -> tuple[int, os.stat_result]:
         """A read descriptor of the regular file `parts`, and its stat."""
         if not parts:
-            raise ToolError("NOT_A_FILE", "The bucket root is a folder. Use list_files to see what it contains.")
+            raise AssistantError("NOT_A_FILE", "The bucket root is a folder. Use list_files to see what it contains.")
         dir_fd = self.open_dir(parts[:-1], rel)
         return _open_regular(dir_fd, parts[-1], rel, self._keep)
 
@@ -522,25 +523,25 @@ class _Bucket:
         parts = self.resolve(parent)
         try:
             return self.open_dir(parts, rel, create=create), name
-        except ToolError as error:
+        except AssistantError as error:
             if error.code == "NOT_FOUND" and not create:
                 return None, name
             raise
 
 
-def _not_a_folder(dir_fd, name, rel, component) -> ToolError:
+def _not_a_folder(dir_fd, name, rel, component) -> AssistantError:
     """ENOTDIR/ELOOP while walking: tell a file in the way from a link that appeared (or loops)."""
     try:
         is_link = stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
     except OSError:
         is_link = False
     if is_link:
-        return ToolError(
+        return AssistantError(
             "INVALID_PATH",
             f"{_show(rel)} goes through a symbolic link that cannot be followed (a loop, or a link that changed "
             "while it was being opened). Pick another path.",
         )
-    return ToolError(
+    return AssistantError(
         "NOT_A_DIRECTORY",
         f"{_show(component)} is a file, not a folder, so {_show(rel)} cannot exist. Check the path with list_files.",
     )
@@ -559,7 +560,7 @@ def _open_regular(dir_fd, name, rel, keep) -> tuple[int, os.stat_result]:
         raise _os_error(error, rel) from None
     after = os.fstat(fd)
     if not stat.S_ISREG(after.st_mode) or (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
-        raise ToolError("INVALID_PATH", f"{_show(rel)} changed while it was being opened. Try again.")
+        raise AssistantError("INVALID_PATH", f"{_show(rel)} changed while it was being opened. Try again.")
     return fd, after
 
 
@@ -568,11 +569,11 @@ def _require_regular(st, rel):
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        raise ToolError("NOT_A_FILE", f"{_show(rel)} is a folder, not a file. Use list_files to see what it contains.")
+        raise AssistantError("NOT_A_FILE", f"{_show(rel)} is a folder, not a file. Use list_files to see what it contains.")
     if stat.S_ISLNK(mode):  # only reachable when a link could not be resolved: a loop
-        raise ToolError("INVALID_PATH", f"{_show(rel)} is a symbolic link that cannot be resolved (a loop?). Pick another path.")
+        raise AssistantError("INVALID_PATH", f"{_show(rel)} is a symbolic link that cannot be resolved (a loop?). Pick another path.")
     kind = "named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
-    raise ToolError("NOT_A_FILE", f"{_show(rel)} is a special file (a {kind}), not a regular file, and cannot be used.")
+    raise AssistantError("NOT_A_FILE", f"{_show(rel)} is a special file (a {kind}), not a regular file, and cannot be used.")
 
 
 _ERRNO_ERRORS = {
@@ -593,11 +594,11 @@ _ERRNO_ERRORS = {
 }
 
 
-def _os_error(error: OSError, rel) -> ToolError:
+def _os_error(error: OSError, rel) -> AssistantError:
     reason = error.strerror or type(error).__name__
     code, message = _ERRNO_ERRORS.get(error.errno, ("IO_ERROR", "The file system failed on {path} ({reason}). Try again later."))
     shown = "the bucket" if rel is None else _show(rel) if rel else "the bucket root"
-    return ToolError(code, message.format(path=shown, reason=reason))
+    return AssistantError(code, message.format(path=shown, reason=reason))
 
 
 # ---------------------------------------------------------------------- listing
@@ -657,11 +658,11 @@ def _binary_kind(window: bytes) -> str | None:
     return None
 
 
-def _binary_error(rel, size, kind) -> ToolError:
+def _binary_error(rel, size, kind) -> AssistantError:
     mime_type = mimetypes.guess_type(rel)[0]
     spreadsheet = any(word in (mime_type or "") for word in ("spreadsheet", "excel"))
     hint = " If it is a spreadsheet, ask the user for a CSV export of it." if spreadsheet else ""
-    return ToolError(
+    return AssistantError(
         "BINARY_FILE",
         f"{_show(rel)} is not a text file ({kind}; {size} bytes) and cannot be read with read_file.{hint}",
         size=size,
@@ -728,8 +729,8 @@ def _read_lines(fd, first: int, last: int | None, cap: int, rel) -> tuple[bytes,
     return _trim_utf8(block), offset, True
 
 
-def _past_end(first, total, rel) -> ToolError:
-    return ToolError(
+def _past_end(first, total, rel) -> AssistantError:
+    return AssistantError(
         "INVALID_INPUT",
         f"start_line {first} is past the end of {_show(rel)}, which has {total} line(s). "
         + (f"Use a start_line between 1 and {total}." if total else "The file is empty."),
@@ -749,12 +750,12 @@ def _existing_target(dir_fd, name, rel) -> os.stat_result | None:
     except OSError as error:
         raise _os_error(error, rel) from None
     if stat.S_ISLNK(st.st_mode):
-        raise ToolError(
+        raise AssistantError(
             "NOT_A_FILE",
             f"{_show(rel)} is a symbolic link; the assistant does not write through links. Write to another path.",
         )
     if stat.S_ISDIR(st.st_mode):
-        raise ToolError("NOT_A_FILE", f"{_show(rel)} is a folder; a file cannot replace it. Write to a path inside it, or another name.")
+        raise AssistantError("NOT_A_FILE", f"{_show(rel)} is a folder; a file cannot replace it. Write to a path inside it, or another name.")
     _require_regular(st, rel)
     return st
 
@@ -789,7 +790,7 @@ def _check_expected(dir_fd, name, rel, current, expected):
         state = "now exists" if current is not None and expected == "absent" else (
             "no longer exists" if current is None else "has different content"
         )
-        raise ToolError(
+        raise AssistantError(
             "FILE_CHANGED",
             f"{_show(rel)} {state} since the write was prepared, so nothing was written. Read the file again and "
             "propose the write again.",
@@ -838,7 +839,7 @@ def _compile_glob(pattern: str):
     """(regex, match on the file name only, deepest folder level that can match or None)."""
     pattern = pattern.strip().lstrip("/")
     if not pattern:
-        raise ToolError("INVALID_INPUT", "pattern must name files, e.g. '*.csv'.")
+        raise AssistantError("INVALID_INPUT", "pattern must name files, e.g. '*.csv'.")
     out, index, size = [], 0, len(pattern)
     while index < size:
         char = pattern[index]
@@ -877,7 +878,7 @@ def _compile_glob(pattern: str):
     try:
         regex = re.compile("".join(out), re.IGNORECASE | re.DOTALL)
     except re.error as error:
-        raise ToolError("INVALID_INPUT", f"pattern {_show(pattern)} is not a valid glob ({error}).") from None
+        raise AssistantError("INVALID_INPUT", f"pattern {_show(pattern)} is not a valid glob ({error}).") from None
     on_name = "/" not in pattern
     max_depth = None if on_name or "**" in pattern else pattern.count("/")
     return regex, on_name, max_depth
@@ -1014,7 +1015,7 @@ def _small_text(dir_fd, name) -> tuple[str | None, int]:
     """The text of a small regular file, or None if binary or unreadable; and the bytes read."""
     try:
         fd, st = _open_regular(dir_fd, name, name, lambda fd: fd)
-    except ToolError:
+    except AssistantError:
         return None, 0
     try:
         data, size = bytearray(), min(st.st_size, SEARCH_CONTAINS_MAX_FILE_BYTES)
@@ -1033,8 +1034,8 @@ def _int_argument(name, value, *, default, low, high=None):
     if value is None:
         return default
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ToolError("INVALID_INPUT", f"{name} must be an integer.")
+        raise AssistantError("INVALID_INPUT", f"{name} must be an integer.")
     if value < low or (high is not None and value > high):
         bounds = f"at least {low}" + (f" and at most {high}" if high is not None else "")
-        raise ToolError("INVALID_INPUT", f"{name} must be {bounds} (got {value}).")
+        raise AssistantError("INVALID_INPUT", f"{name} must be {bounds} (got {value}).")
     return value

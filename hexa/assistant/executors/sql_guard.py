@@ -1,7 +1,7 @@
 """First line of defence for model-written SQL: is this text one read-only query?
 
 `check_read_only(sql)` parses the text with sqlglot (PostgreSQL dialect) and refuses, with a
-ToolError the model can learn from, anything that is not exactly one plain read query:
+AssistantError the model can learn from, anything that is not exactly one plain read query:
 
 - nothing to run (empty, blanks, comments only)            -> INVALID_SQL
 - text sqlglot cannot tokenize or parse                     -> INVALID_SQL (fail closed)
@@ -29,7 +29,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from .errors import ToolError
+from ..errors import AssistantError
 
 MAX_QUERY_CHARS = 100_000
 
@@ -78,18 +78,18 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def check_read_only(sql: str) -> str:
-    """The text to execute if `sql` is exactly one read-only query; raises ToolError otherwise."""
+    """The text to execute if `sql` is exactly one read-only query; raises AssistantError otherwise."""
     if not isinstance(sql, str):
-        raise ToolError("INVALID_INPUT", "`query` must be a string holding one SQL SELECT statement.")
+        raise AssistantError("INVALID_INPUT", "`query` must be a string holding one SQL SELECT statement.")
     if len(sql) > MAX_QUERY_CHARS:
-        raise ToolError(
+        raise AssistantError(
             "INVALID_INPUT", f"The query is {len(sql)} characters long; at most {MAX_QUERY_CHARS} are accepted."
         )
     if "\x00" in sql:
-        raise ToolError("INVALID_INPUT", "The query contains a NUL character, which SQL text cannot hold. Remove it.")
+        raise AssistantError("INVALID_INPUT", "The query contains a NUL character, which SQL text cannot hold. Remove it.")
     tokens = _tokenize(sql)
     if not any(t.token_type != TokenType.SEMICOLON for t in tokens):
-        raise ToolError("INVALID_SQL", "The query is empty (or only comments). Send one SQL SELECT statement.")
+        raise AssistantError("INVALID_SQL", "The query is empty (or only comments). Send one SQL SELECT statement.")
     _refuse_unicode_identifiers(tokens)
     root = _single_statement(sql)
     _check_root(root, tokens)
@@ -112,7 +112,7 @@ def _tokenize(sql: str) -> list[Token]:
     try:
         return sqlglot.tokenize(sql, read="postgres")
     except Exception as error:  # TokenError, or anything else: unreadable text is refused
-        raise ToolError(
+        raise AssistantError(
             "INVALID_SQL", f"The query could not be read as PostgreSQL: {_clean(error)}. Fix the syntax."
         ) from None
 
@@ -125,7 +125,7 @@ def _refuse_unicode_identifiers(tokens: list[Token]) -> None:
             u.token_type == TokenType.VAR and u.text.upper() == "U" and amp.token_type == TokenType.AMP
             and ident.token_type == TokenType.IDENTIFIER and u.end + 1 == amp.start and amp.end + 1 == ident.start
         ):
-            raise ToolError(
+            raise AssistantError(
                 "INVALID_SQL",
                 'Unicode-escaped identifiers (U&"…") are not accepted. Write names plainly, e.g. "my column".',
             )
@@ -135,7 +135,7 @@ def _single_statement(sql: str) -> exp.Expression:
     try:
         parsed = sqlglot.parse(sql, read="postgres")
     except Exception as error:  # ParseError, RecursionError on absurd nesting…: fail closed
-        raise ToolError(
+        raise AssistantError(
             "INVALID_SQL",
             f"The query could not be parsed as PostgreSQL: {_clean(error)}. Fix the syntax; only SELECT, "
             "WITH … SELECT, UNION/INTERSECT/EXCEPT, VALUES and TABLE queries are accepted.",
@@ -143,13 +143,13 @@ def _single_statement(sql: str) -> exp.Expression:
     # `SELECT 1;` gives [Select]; `SELECT 1; -- done` gives [Select, Semicolon]: not statements.
     statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
     if len(statements) > 1:
-        raise ToolError(
+        raise AssistantError(
             "MULTIPLE_STATEMENTS",
             f"The text holds {len(statements)} SQL statements; send exactly one SELECT per call "
             "(a trailing semicolon is fine). Run the others as separate queries.",
         )
     if not statements:
-        raise ToolError("INVALID_SQL", "The query is empty (or only comments). Send one SQL SELECT statement.")
+        raise AssistantError("INVALID_SQL", "The query is empty (or only comments). Send one SQL SELECT statement.")
     return statements[0]
 
 
@@ -158,7 +158,7 @@ def _check_root(root: exp.Expression, tokens: list[Token]) -> None:
         root = root.this
     if not isinstance(root, READ_ROOTS):
         first_word = next(t.text for t in tokens if t.token_type != TokenType.SEMICOLON).upper()
-        raise ToolError(
+        raise AssistantError(
             "NOT_READ_ONLY",
             f"Only read-only queries are accepted (SELECT, WITH … SELECT, UNION/INTERSECT/EXCEPT, VALUES, TABLE); "
             f"this query starts with {first_word[:40]!r}. This tool cannot change the database, its settings or "
@@ -169,15 +169,15 @@ def _check_root(root: exp.Expression, tokens: list[Token]) -> None:
 def _check_nodes(root: exp.Expression) -> None:
     for node in root.walk():
         if isinstance(node, exp.Into):
-            raise ToolError(
+            raise AssistantError(
                 "NOT_READ_ONLY", "SELECT … INTO creates a table and is not allowed. Remove the INTO clause."
             )
         if isinstance(node, exp.Lock):
-            raise ToolError(
+            raise AssistantError(
                 "NOT_READ_ONLY", "FOR UPDATE / FOR SHARE lock rows and are not allowed. Remove the locking clause."
             )
         if isinstance(node, FORBIDDEN_NODES):
-            raise ToolError(
+            raise AssistantError(
                 "NOT_READ_ONLY",
                 f"The query contains a {node.key.upper()} statement (for example in a WITH clause). Statements that "
                 "change data, schema, settings or transactions are not allowed, even inside a SELECT.",
@@ -196,7 +196,7 @@ def _check_functions(root: exp.Expression, tokens: list[Token]) -> None:
     for name in sorted(names):
         reason = denied_function_reason(name)
         if reason:
-            raise ToolError(
+            raise AssistantError(
                 "NOT_READ_ONLY",
                 f"The function {name[:80]}() is not allowed: it {reason}. Rewrite the query without it.",
             )

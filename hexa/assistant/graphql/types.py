@@ -3,7 +3,9 @@ from django.conf import settings
 
 from hexa.core.pagination import MAX_PER_PAGE, result_page
 
+from ..errors import ErrorCode, ToolErrorCode
 from ..events import last_seq
+from ..tools import TOOL_NAMES
 from ..models import Conversation, MessageRole, MessageStatus, ToolExecutionStatus
 
 conversation_object = ObjectType("AssistantConversation")
@@ -57,7 +59,24 @@ def resolve_messages(conversation, _, page=None, per_page=None):
 
 @message_object.field("errorCode")
 def resolve_error_code(message, _):
-    return message.error_code or None
+    if not message.error_code:
+        return None
+    return message.error_code if message.error_code in ErrorCode.__members__ else ErrorCode.INTERNAL_ERROR
+
+
+@tool_execution_object.field("tool")
+def resolve_tool(execution, _):
+    return execution.name if execution.name in TOOL_NAMES else None
+
+
+@tool_execution_object.field("errorCode")
+def resolve_tool_error_code(execution, _):
+    output = execution.output if isinstance(execution.output, dict) else {}
+    error = (output.get("write") if isinstance(output.get("write"), dict) else output).get("error")
+    code = error.get("code") if isinstance(error, dict) else None
+    if not code:
+        return None
+    return code if code in ToolErrorCode.__members__ else ToolErrorCode.INTERNAL_ERROR
 
 
 @message_object.field("errorMessage")
@@ -111,7 +130,6 @@ def resolve_proposal(execution, _):
         return None
     return {
         **execution.proposal,
-        "action": execution.proposal["action"].upper(),
         "content": execution.input.get("content", ""),
         "rejection_reason": execution.rejection_reason or None,
         "resolved_at": execution.resolved_at,

@@ -1,0 +1,79 @@
+"""The assistant's error codes and its one error class.
+
+Codes are spelled once, here, and the SDL enums `AssistantErrorCode` and
+`AssistantToolErrorCode` list the same values (a test keeps them equal). Failures are data
+at every edge: a tool returns `{"error": {"code", "message", …}}`, a turn ends with an
+`error` event, a mutation answers `{success: false, errors: [CODE]}`.
+"""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Why a message could not be sent, or why a turn ended without an answer."""
+
+    BAD_REQUEST = "BAD_REQUEST"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    NOT_FOUND = "NOT_FOUND"
+    EMPTY_MESSAGE = "EMPTY_MESSAGE"
+    MESSAGE_TOO_LONG = "MESSAGE_TOO_LONG"
+    CONVERSATION_BUSY = "CONVERSATION_BUSY"
+    ASSISTANT_NOT_CONFIGURED = "ASSISTANT_NOT_CONFIGURED"
+    RATE_LIMITED = "RATE_LIMITED"
+    BUDGET_EXCEEDED = "BUDGET_EXCEEDED"
+    AUTHENTICATION_FAILED = "AUTHENTICATION_FAILED"
+    OVERLOADED = "OVERLOADED"
+    API_ERROR = "API_ERROR"
+    CONTEXT_TOO_LONG = "CONTEXT_TOO_LONG"
+    MAX_TOOL_ROUNDS = "MAX_TOOL_ROUNDS"
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+class ToolErrorCode(StrEnum):
+    """The `error.code` of a tool's output."""
+
+    UNKNOWN_TOOL = "UNKNOWN_TOOL"
+    INVALID_INPUT = "INVALID_INPUT"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    CUT_OFF = "CUT_OFF"
+    CANCELLED = "CANCELLED"
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+    # files
+    INVALID_PATH = "INVALID_PATH"
+    NOT_FOUND = "NOT_FOUND"
+    NOT_A_FILE = "NOT_A_FILE"
+    NOT_A_DIRECTORY = "NOT_A_DIRECTORY"
+    BINARY_FILE = "BINARY_FILE"
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    FILE_CHANGED = "FILE_CHANGED"
+    IO_ERROR = "IO_ERROR"
+    # SQL
+    INVALID_SQL = "INVALID_SQL"
+    NOT_READ_ONLY = "NOT_READ_ONLY"
+    MULTIPLE_STATEMENTS = "MULTIPLE_STATEMENTS"
+    QUERY_TIMEOUT = "QUERY_TIMEOUT"
+    QUERY_ERROR = "QUERY_ERROR"
+    DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+
+
+class AssistantError(Exception):
+    """A failure with a stable code and a message meant for whoever reads it (the model for
+    a tool, the user for a turn). `details` travel with it (e.g. `retry_after`, `budget`)."""
+
+    def __init__(self, code: str, message: str = "", **details):
+        super().__init__(message or code)
+        self.code = str(code)
+        self.message = message
+        self.details = details
+
+    def as_dict(self) -> dict:
+        """The error as a tool result."""
+        return {"error": {"code": self.code, "message": self.message, **self.details}}
+
+
+def error_result(code: str, message: str, **details) -> dict:
+    return AssistantError(code, message, **details).as_dict()
+
+
+def is_error(result) -> bool:
+    return isinstance(result, dict) and "error" in result
