@@ -69,6 +69,7 @@ serve: frontend/.next/BUILD_ID
 test: test-backend test-frontend test-e2e
 
 test-backend: install
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 # The generated GraphQL hooks must match the backend's SDL; then the component tests (jsdom).

@@ -11,7 +11,8 @@ from hexa.assistant.history import HISTORY_TOOL_RESULT_MAX_CHARS
 from hexa.assistant.local_model import Reply, error_reply, max_tokens_reply, text_block, text_reply, tool_reply, tool_use_block
 from hexa.assistant.models import Conversation, Message, ToolExecution
 from hexa.assistant.pricing import cost_of
-from hexa.assistant.service import SendError, send_message
+from hexa.assistant.errors import AssistantError
+from hexa.assistant.service import send_message
 
 
 def send(conversation, text="How many districts are there?"):
@@ -201,14 +202,14 @@ class TestErrors:
 
     def test_no_api_key(self, model, conversation, settings):
         settings.ANTHROPIC_API_KEY = ""
-        with pytest.raises(SendError) as error:
+        with pytest.raises(AssistantError) as error:
             send(conversation)
         assert error.value.code == "ASSISTANT_NOT_CONFIGURED"
         assert not Message.objects.exists() and not model.server.requests
 
     @pytest.mark.parametrize("text,code", [("", "EMPTY_MESSAGE"), ("   \n ", "EMPTY_MESSAGE"), ("x" * 32_001, "MESSAGE_TOO_LONG")])
     def test_bad_messages(self, model, conversation, text, code):
-        with pytest.raises(SendError) as error:
+        with pytest.raises(AssistantError) as error:
             send(conversation, text)
         assert error.value.code == code and not Message.objects.exists()
 
@@ -243,13 +244,13 @@ class TestHistory:
 
 class TestAccessAndConcurrency:
     def test_another_users_conversation_is_not_found(self, model, conversation, roles):
-        with pytest.raises(SendError) as error:
+        with pytest.raises(AssistantError) as error:
             send_message(roles["admin"], conversation.id, "hi")
         assert error.value.code == "NOT_FOUND"
 
     def test_membership_is_checked_on_every_send(self, model, conversation):
         conversation.workspace.memberships.filter(user=conversation.user).delete()
-        with pytest.raises(SendError) as error:
+        with pytest.raises(AssistantError) as error:
             send(conversation)
         assert error.value.code == "NOT_FOUND"
 
@@ -261,7 +262,7 @@ class TestAccessAndConcurrency:
         def worker():
             try:
                 outcomes.append(send(conversation).message.text)
-            except SendError as error:
+            except AssistantError as error:
                 outcomes.append(error.code)
             finally:
                 from django.db import connection

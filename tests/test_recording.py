@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 
 from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Message, MessageRole, MessageStatus, ToolExecution, UsageKind, UsageRecord
+from hexa.assistant.pricing import TokenUsage
 from hexa.assistant.recording import record_model_call, record_tool_call
 from hexa.assistant.service import send_message
 from hexa.workspaces.models import Workspace
 
-USAGE = {"input_tokens": 1200, "output_tokens": 30, "cache_creation_input_tokens": 4096, "cache_read_input_tokens": 0, "cost": Decimal("0.032")}
+USAGE = TokenUsage(input_tokens=1200, output_tokens=30, cache_creation_input_tokens=4096, cache_read_input_tokens=0, cost=Decimal("0.032"))
 
 
 @pytest.fixture

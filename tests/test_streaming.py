@@ -3,6 +3,7 @@ talking to the local model server."""
 
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 
@@ -86,6 +87,11 @@ def test_a_tool_using_turn_streams_its_events_in_order(chat, board):
     assert message.status == "COMPLETE" and message.text == "Let me count.\n\nThere are 16 districts in the database."
     assert message.first_event_seq == seqs[0]
     assert [e.type for e in Event.objects.filter(conversation=conversation)] == kinds  # everything stored
+    # the running cost is the server's: each usage event carries the conversation's total after it
+    usages = [d for t, d in events if t == "usage"]
+    assert Decimal(usages[1]["conversation_cost"]) == Decimal(usages[0]["conversation_cost"]) + Decimal(usages[1]["cost"])
+    conversation.refresh_from_db()
+    assert Decimal(usages[-1]["conversation_cost"]) == conversation.cost > 0
 
 
 def test_resume_from_the_middle_on_another_process(chat, board):

@@ -11,7 +11,8 @@ from freezegun import freeze_time
 
 from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Message, ToolExecution, UsageKind, UsageRecord
-from hexa.assistant.service import SendError, send_message
+from hexa.assistant.errors import AssistantError
+from hexa.assistant.service import send_message
 from hexa.assistant.usage import parse_rate
 
 USAGE = """query($slug: String!, $from: DateTime, $to: DateTime, $period: AssistantUsagePeriod) {
@@ -126,7 +127,7 @@ class TestBudgets:
         assert message.model_calls == 1 and message.cost == Decimal("0.0125")
         assert ToolExecution.objects.get(message=message).success  # what was done is kept
         assert model.responder.remaining == 1
-        with pytest.raises(SendError) as refused:
+        with pytest.raises(AssistantError) as refused:
             send_message(conversation.user, conversation.id, "again")
         assert refused.value.code == "BUDGET_EXCEEDED"
         assert refused.value.details["budget"]["scope"] == "USER" and refused.value.details["budget"]["spent"] == "0.01250000"
@@ -136,7 +137,7 @@ class TestBudgets:
         settings.ASSISTANT_MONTHLY_LIMIT_USD = "1"
         record(conversation.user, conversation.workspace, datetime(2026, 10, 31, 23, 59, 59, tzinfo=tz.utc), "5")
         with freeze_time("2026-10-31 23:59:59.5"):
-            with pytest.raises(SendError) as refused:
+            with pytest.raises(AssistantError) as refused:
                 send_message(conversation.user, conversation.id, "hi")
             assert refused.value.details["budget"]["resets_at"] == "2026-11-01T00:00:00+00:00"
         with freeze_time("2026-11-01 00:00:00"):
@@ -154,7 +155,7 @@ class TestBudgets:
         result = gql(mutation, {"slug": slug, "amount": "0.001"})["data"]["setAssistantWorkspaceBudget"]
         assert result == {"success": True, "errors": [], "workspace": {"assistantMonthlyBudget": "0"}}
         record(roles["viewer"], roles["workspace"], datetime.now(tz.utc), "0.5")  # someone else's spending counts
-        with pytest.raises(SendError) as refused:
+        with pytest.raises(AssistantError) as refused:
             send_message(conversation.user, conversation.id, "hi")
         assert refused.value.details["budget"]["scope"] == "WORKSPACE"
         assert gql(mutation, {"slug": slug, "amount": None})["data"]["setAssistantWorkspaceBudget"]["workspace"] == {"assistantMonthlyBudget": None}
@@ -174,7 +175,7 @@ class TestRateLimit:
                 model.script(text_reply(f"answer {n}"))
                 assert send_message(conversation.user, conversation.id, f"question {n}").error_code is None
                 clock.tick(10)
-            with pytest.raises(SendError) as refused:
+            with pytest.raises(AssistantError) as refused:
                 send_message(conversation.user, conversation.id, "one more")
             assert refused.value.code == "RATE_LIMITED" and refused.value.details["retry_after"] == 40
             clock.tick(41)

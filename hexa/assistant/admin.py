@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.db.models import Count, F, Sum
 
-from .models import Conversation, Message, ToolExecution, UsageRecord, WorkspaceBudget
+from .models import Conversation, Message, ToolExecution, Usage, UsageRecord, WorkspaceBudget
 
-USAGE_COLUMNS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "cost")
+USAGE_COLUMNS = Usage.USAGE_FIELDS
 
 
 class SuperuserOnly:

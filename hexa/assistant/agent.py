@@ -16,14 +16,16 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
-from . import pricing
 from .history import history_messages, with_cache_breakpoints
 from .models import Conversation, Message, MessageRole, MessageStatus, ToolExecution, ToolExecutionStatus
 from .prompts import system_prompt
-from .approvals import outcomes_note, propose_write
+from .approvals import outcomes_note
 from .context import workspace_context
-from .tool_executors import is_error, run_tool, validate_input
-from .tools import tool_definitions
+from .events import EventType
+from .errors import AssistantError, ErrorCode, ToolErrorCode, is_error
+from .pricing import TokenUsage
+from .tool_executors import run_tool
+from .tools import TOOLS, tool_definitions
 from .recording import create_turn_messages, record_model_call, record_tool_call, record_tool_start, save_message
 from .usage import BudgetExceeded, check_budgets
 
@@ -42,14 +44,6 @@ CUT_OFF_TOOL_CALL = (
 
 class TurnCancelled(Exception):
     pass
-
-
-class TurnError(Exception):
-    def __init__(self, code: str, message: str, **details):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details
 
 
 @dataclass
@@ -71,8 +65,8 @@ def _client(api_key, base_url, max_retries, timeout) -> anthropic.Anthropic:
 
 def make_client() -> anthropic.Anthropic:
     if not settings.ANTHROPIC_API_KEY:
-        raise TurnError(
-            "ASSISTANT_NOT_CONFIGURED", "The assistant is not configured: ANTHROPIC_API_KEY is not set on the server."
+        raise AssistantError(
+            ErrorCode.ASSISTANT_NOT_CONFIGURED, "The assistant is not configured: ANTHROPIC_API_KEY is not set on the server."
         )
     return _client(
         settings.ANTHROPIC_API_KEY,
@@ -85,23 +79,23 @@ def make_client() -> anthropic.Anthropic:
 def api_error_code(error: Exception) -> tuple[str, str]:
     """A typed code and a plain message for an SDK exception."""
     if isinstance(error, (anthropic.AuthenticationError, anthropic.PermissionDeniedError)):
-        return "AUTHENTICATION_FAILED", "The Anthropic API refused the server's credentials."
+        return ErrorCode.AUTHENTICATION_FAILED, "The Anthropic API refused the server's credentials."
     if isinstance(error, anthropic.RateLimitError):
         retry_after = error.response.headers.get("retry-after") if error.response is not None else None
         suffix = f" Retry in {retry_after} s." if retry_after else " Retry in a moment."
-        return "RATE_LIMITED", "The Anthropic API rate limit was reached." + suffix
+        return ErrorCode.RATE_LIMITED, "The Anthropic API rate limit was reached." + suffix
     # 529, or an overload reported in the middle of a stream (HTTP status 200)
     if isinstance(error, anthropic.APIStatusError) and (
         error.status_code == 529 or getattr(error, "type", None) == "overloaded_error"
     ):
-        return "OVERLOADED", "The model is overloaded right now. Retry in a moment."
+        return ErrorCode.OVERLOADED, "The model is overloaded right now. Retry in a moment."
     if isinstance(error, anthropic.BadRequestError) and "too long" in str(error).lower():
-        return "CONTEXT_TOO_LONG", "This conversation is too long for the model. Start a new conversation."
+        return ErrorCode.CONTEXT_TOO_LONG, "This conversation is too long for the model. Start a new conversation."
     if isinstance(error, anthropic.APITimeoutError):
-        return "API_ERROR", "The Anthropic API did not answer in time."
+        return ErrorCode.API_ERROR, "The Anthropic API did not answer in time."
     if isinstance(error, anthropic.APIConnectionError):
-        return "API_ERROR", "The Anthropic API could not be reached."
-    return "API_ERROR", f"The Anthropic API failed: {str(error)[:300]}"
+        return ErrorCode.API_ERROR, "The Anthropic API could not be reached."
+    return ErrorCode.API_ERROR, f"The Anthropic API failed: {str(error)[:300]}"
 
 
 def _dump_block(block) -> dict:
@@ -158,7 +152,7 @@ class Turn:
                 self.conversation.title = self.text.strip().splitlines()[0][:80]
                 Conversation.objects.filter(pk=self.conversation.pk).update(title=self.conversation.title)
         self.emit(
-            "user_message",
+            EventType.USER_MESSAGE,
             {"message_id": str(self.user_message.id), "assistant_message_id": str(self.message.id), "text": self.text},
         )
 
@@ -167,17 +161,11 @@ class Turn:
             setattr(self.message, name, value)
         save_message(self.message, *fields)
 
-    def _add_usage(self, usage, model) -> dict:
+    def _add_usage(self, response_usage, model) -> TokenUsage:
         """The call's tokens and cost, added to the message's running totals (stored with
         the message by record_model_call)."""
-        usage = {
-            "input_tokens": usage.input_tokens or 0,
-            "output_tokens": usage.output_tokens or 0,
-            "cache_creation_input_tokens": getattr(usage, "cache_creation_input_tokens", 0) or 0,
-            "cache_read_input_tokens": getattr(usage, "cache_read_input_tokens", 0) or 0,
-        }
-        usage["cost"] = pricing.cost_of(model, usage, free=self.free)
-        for field, value in usage.items():
+        usage = TokenUsage.of_response(response_usage, model, free=self.free)
+        for field, value in usage.as_dict().items():
             setattr(self.message, field, getattr(self.message, field) + value)
         self.message.model_calls += 1
         return usage
@@ -192,22 +180,22 @@ class Turn:
         except TurnCancelled:
             self._save(status=MessageStatus.CANCELLED)
             return self._done()
-        except TurnError as error:
+        except AssistantError as error:
             return self._fail(error.code, error.message, **error.details)
         except anthropic.APIError as error:
             return self._fail(*api_error_code(error))
         except Exception:
             logger.exception("Assistant turn failed in conversation %s", self.conversation.pk)
-            return self._fail("INTERNAL_ERROR", "The assistant failed unexpectedly. What was done so far is kept.")
+            return self._fail(ErrorCode.INTERNAL_ERROR, "The assistant failed unexpectedly. What was done so far is kept.")
         return self._done()
 
     def _done(self) -> TurnResult:
-        done = ("done", {"message_id": str(self.message.id), "status": self.message.status})
+        done = (EventType.DONE, {"message_id": str(self.message.id), "status": self.message.status})
         return TurnResult(self.user_message, self.message, terminal_event=done)
 
     def _fail(self, code, message, **details) -> TurnResult:
         self._save(status=MessageStatus.FAILED, error_code=code, error_message=message)
-        error = ("error", {"message_id": str(self.message.id), "code": code, "message": message, **details})
+        error = (EventType.ERROR, {"message_id": str(self.message.id), "code": code, "message": message, **details})
         return TurnResult(self.user_message, self.message, error_code=code, terminal_event=error)
 
     def _prefix(self) -> dict:
@@ -246,7 +234,7 @@ class Turn:
         with self.client.messages.stream(**request) as stream:
             for event in stream:
                 if event.type == "text":
-                    self.emit("text_delta", {"message_id": str(self.message.id), "text": event.text})
+                    self.emit(EventType.TEXT_DELTA, {"message_id": str(self.message.id), "text": event.text})
             return stream.get_final_message()
 
     def _loop(self):
@@ -272,16 +260,16 @@ class Turn:
                 self.message.status = MessageStatus.COMPLETE
             # the call's usage, the message and the ledger are stored together
             usage = self._add_usage(response.usage, model)
-            record_model_call(self.message, self.user, self.workspace, usage, model)
-            self.emit("usage", {k: str(v) if k == "cost" else v for k, v in usage.items()})
+            conversation_cost = record_model_call(self.message, self.user, self.workspace, usage, model)
+            self.emit(EventType.USAGE, {**usage.as_dict(), "cost": str(usage.cost), "conversation_cost": str(conversation_cost)})
             if finished:
                 return
             if runs_tools:
                 cut_off = tool_uses[-1]["id"] if stop_reason == "max_tokens" else None
                 turn_messages.append({"role": "user", "content": self._run_tools(turn_messages, tool_uses, cut_off)})
                 self._save(content=turn_messages)
-        raise TurnError(
-            "MAX_TOOL_ROUNDS",
+        raise AssistantError(
+            ErrorCode.MAX_TOOL_ROUNDS,
             f"The assistant stopped after {settings.ASSISTANT_MAX_TOOL_ROUNDS} model calls in one turn "
             "without finishing. Ask a narrower question, or ask it to continue.",
         )
@@ -298,7 +286,7 @@ class Turn:
         try:
             check_budgets(self.user, self.workspace)
         except BudgetExceeded as exceeded:
-            raise TurnError("BUDGET_EXCEEDED", exceeded.message, budget=exceeded.as_dict()) from None
+            raise AssistantError(ErrorCode.BUDGET_EXCEEDED, exceeded.message, budget=exceeded.as_dict()) from None
 
     def _check_cancel(self):
         if self.conversation.cancel_is_requested():
@@ -312,7 +300,8 @@ class Turn:
         for position, call in enumerate(tool_uses):
             if self.conversation.cancel_is_requested():
                 # keep the history valid: every tool_use gets its result
-                results += [self._tool_result_block(c["id"], {"error": {"code": "CANCELLED", "message": "The user stopped the turn before this tool ran."}}) for c in tool_uses[position:]]
+                cancelled = AssistantError(ToolErrorCode.CANCELLED, "The user stopped the turn before this tool ran.")
+                results += [self._tool_result_block(c["id"], cancelled.as_dict()) for c in tool_uses[position:]]
                 self._save(content=turn_messages + [{"role": "user", "content": results}])
                 raise TurnCancelled()
             self._flush_events()
@@ -324,10 +313,10 @@ class Turn:
                 input=call.get("input") if isinstance(call.get("input"), dict) else {"_raw": call.get("input")},
             )
             record_tool_start(execution)
-            self.emit("tool_call", {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "input": execution.input})
+            self.emit(EventType.TOOL_CALL, {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "input": execution.input})
             started = time.monotonic()
             if call["id"] == cut_off_id:
-                output = {"error": {"code": "CUT_OFF", "message": CUT_OFF_TOOL_CALL}}
+                output = AssistantError(ToolErrorCode.CUT_OFF, CUT_OFF_TOOL_CALL).as_dict()
             else:
                 output = self.execute_tool(execution)
             execution.duration_ms = int((time.monotonic() - started) * 1000)
@@ -337,19 +326,20 @@ class Turn:
                 execution.status = ToolExecutionStatus.COMPLETED if execution.success else ToolExecutionStatus.FAILED
             record_tool_call(execution, self.user, self.workspace)
             self.emit(
-                "tool_result",
+                EventType.TOOL_RESULT,
                 {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "success": execution.success, "status": execution.status, "output": output},
             )
             results.append(self._tool_result_block(call["id"], output))
         return results
 
     def execute_tool(self, execution: ToolExecution) -> dict:
-        if execution.name == "write_file" and validate_input("write_file", execution.input) is None:
-            output = propose_write(execution, self.user, self.workspace)
-            if execution.status == ToolExecutionStatus.PENDING_APPROVAL:
-                self.emit("approval_required", {"id": str(execution.id), "tool_use_id": execution.tool_use_id, **execution.proposal})
-            return output
-        return run_tool(self.user, self.workspace, execution.name, execution.input)
+        tool = TOOLS.get(execution.name)
+        if tool is None or not tool.needs_approval:
+            return run_tool(self.user, self.workspace, execution.name, execution.input)
+        output = tool.validate(execution.input) or tool.propose(execution, self.user, self.workspace)
+        if execution.status == ToolExecutionStatus.PENDING_APPROVAL:
+            self.emit(EventType.APPROVAL_REQUIRED, {"id": str(execution.id), "tool_use_id": execution.tool_use_id, **execution.proposal})
+        return output
 
     @staticmethod
     def _tool_result_block(tool_use_id, output) -> dict:

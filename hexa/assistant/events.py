@@ -7,6 +7,7 @@ so the sequence is kept in memory from the last stored number; the unique constr
 
 import json
 import time
+from enum import StrEnum
 
 from django.db import connection
 from django.db.models import Max
@@ -14,6 +15,20 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from .models import Event
+
+
+class EventType(StrEnum):
+    """The stream's event types (the SDL enum AssistantEventType lists the same)."""
+
+    USER_MESSAGE = "user_message"
+    TEXT_DELTA = "text_delta"
+    TOOL_CALL = "tool_call"
+    TOOL_RESULT = "tool_result"
+    APPROVAL_REQUIRED = "approval_required"
+    USAGE = "usage"
+    DONE = "done"
+    ERROR = "error"
+    KEEPALIVE = "keepalive"
 
 class EventRecorder:
     """Passes each event to `listener(event_type, data)` (a live stream) at once, and
@@ -68,12 +83,6 @@ class EventRecorder:
                 )
             self.pending = []
         self.flushed_at = time.monotonic()
-
-
-def frame(event_type: str, data: dict) -> bytes:
-    """A Server-Sent Events frame."""
-    head = f"id: {data['seq']}\n" if "seq" in data else ""
-    return f"{head}event: {event_type}\ndata: {json.dumps(data, ensure_ascii=False, default=str)}\n\n".encode()
 
 
 def events_after(conversation_id, after: int, limit: int = 500) -> list[tuple[str, dict]]:

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from hexa.core.models import Base, BaseQuerySet
 
+from .pricing import TOKEN_FIELDS
+
 # A turn whose worker died keeps its conversation busy at most this long.
 STALE_TURN_AFTER = timedelta(minutes=15)
 
@@ -23,7 +25,7 @@ class Usage(models.Model):
     cache_read_input_tokens = models.BigIntegerField(default=0)
     cost = models.DecimalField(**MONEY)
 
-    USAGE_FIELDS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "cost")
+    USAGE_FIELDS = (*TOKEN_FIELDS, "cost")
 
     class Meta:
         abstract = True

@@ -15,6 +15,7 @@ so it writes exactly what `save()` would.
 from django.db import connection
 
 from .models import Conversation, Message, ToolExecution, Usage, UsageKind, UsageRecord
+from .pricing import TokenUsage
 
 MESSAGE_FIELDS = ("content", "text", "stop_reason", "model", "status", "model_calls", *Usage.USAGE_FIELDS)
 TOOL_EXECUTION_FIELDS = ("output", "success", "status", "duration_ms", "proposal")
@@ -51,12 +52,14 @@ def _insert(instance) -> tuple[str, list]:
     return f"INSERT INTO {_table(type(instance))} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params
 
 
-def _execute(*statements, final) -> None:
-    """Run data-modifying `statements` as CTEs ahead of `final`, in one statement."""
+def _execute(*statements, final):
+    """Run data-modifying `statements` as CTEs ahead of `final`, in one statement; returns
+    the first row `final` returns, if any."""
     ctes = ", ".join(f"step_{n} AS ({sql})" for n, (sql, _) in enumerate(statements))
     params = [p for _, statement_params in statements for p in statement_params] + final[1]
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {ctes} {final[0]}" if statements else final[0], params)
+        return cursor.fetchone() if cursor.description else None
 
 
 def _ledger_row(kind, user, workspace, conversation_id, message_id, **fields) -> UsageRecord:
@@ -80,19 +83,21 @@ def record_tool_start(execution: ToolExecution) -> None:
     _execute(final=_insert(execution))
 
 
-def record_model_call(message: Message, user, workspace, usage: dict, model: str) -> None:
+def record_model_call(message: Message, user, workspace, usage: TokenUsage, model: str):
     """Store the message as it stands after a model call, add `usage` (tokens and cost of
-    that call) to its conversation's totals, and write the call's ledger row."""
+    that call) to its conversation's totals, and write the call's ledger row. Returns the
+    conversation's total cost afterwards."""
+    fields = usage.as_dict()
     increments = ", ".join(f"{q} = {q} + %s" for q in map(connection.ops.quote_name, Usage.USAGE_FIELDS))
     conversation = (
-        f"UPDATE {_table(Conversation)} SET {increments} WHERE id = %s",
-        [usage[f] for f in Usage.USAGE_FIELDS] + [message.conversation_id],
+        f"UPDATE {_table(Conversation)} SET {increments} WHERE id = %s RETURNING cost",
+        [fields[f] for f in Usage.USAGE_FIELDS] + [message.conversation_id],
     )
     ledger = _ledger_row(
-        UsageKind.MODEL_CALL, user, workspace, message.conversation_id, message.id,
-        model=model, **{f: usage[f] for f in Usage.USAGE_FIELDS},
+        UsageKind.MODEL_CALL, user, workspace, message.conversation_id, message.id, model=model, **fields
     )
-    _execute(_update(message, MESSAGE_FIELDS), conversation, final=_insert(ledger))
+    row = _execute(_update(message, MESSAGE_FIELDS), _insert(ledger), final=conversation)
+    return row[0] if row else None
 
 
 def record_tool_call(execution: ToolExecution, user, workspace) -> None:

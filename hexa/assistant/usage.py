@@ -17,8 +17,8 @@ from django.db.models.functions import TruncDay, TruncMonth
 from django.utils import timezone
 
 from .models import SendRecord, UsageKind, UsageRecord, WorkspaceBudget
+from .pricing import TOKEN_FIELDS
 
-TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
 RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

@@ -16,14 +16,16 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib import auth
-from django.http import HttpResponseNotAllowed, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from hexa.core.sse import KEEPALIVE, event_stream_response, frame
 from hexa.core.workers import run_sync, submit
 
-from .events import events_after, frame
+from .errors import AssistantError, ErrorCode
+from .events import events_after
 from .models import Conversation
-from .service import SendError, claim_turn, get_conversation, prepare_send, run_claimed_turn
+from .service import get_conversation, run_claimed_turn, start_turn
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +41,6 @@ STATUS = {
     "RATE_LIMITED": 429,
     "ASSISTANT_NOT_CONFIGURED": 503,
 }
-KEEPALIVE = b"event: keepalive\ndata: {}\n\n"
 
 # Turns started by streams: kept referenced until they end, whatever happens to the client.
 _running_turns = set()
@@ -49,12 +50,8 @@ def _error(code, **extra):
     return JsonResponse({"errors": [code], **extra}, status=STATUS.get(code, 400))
 
 
-def _event_stream(frames) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(frames, content_type="text/event-stream")
-    # no proxy or compression may hold deltas back
-    response["Cache-Control"] = "no-cache, no-transform"
-    response["X-Accel-Buffering"] = "no"
-    return response
+def _refused(error: AssistantError):
+    return _error(error.code, **({"message": error.message} if error.message else {}), **error.details)
 
 
 def _user(request):
@@ -67,13 +64,11 @@ def _user(request):
     return user if user.is_authenticated else None
 
 
-def _prepare(request, conversation_id, text):
+def _start(request, conversation_id, text):
     user = _user(request)
     if user is None:
-        raise SendError("UNAUTHENTICATED")
-    conversation, text = prepare_send(user, conversation_id, text)
-    claim_turn(conversation)
-    return user, conversation, text
+        raise AssistantError(ErrorCode.UNAUTHENTICATED)
+    return user, *start_turn(user, conversation_id, text)
 
 
 @csrf_exempt
@@ -89,9 +84,9 @@ async def stream_view(request, conversation_id):
     if not isinstance(body, dict) or not isinstance(body.get("message"), str):
         return _error("BAD_REQUEST", message="The request body must be a JSON object with a `message` string.")
     try:
-        user, conversation, text = await run_sync(_prepare, request, conversation_id, body["message"])
-    except SendError as error:
-        return _error(error.code, **error.details)
+        user, conversation, text = await run_sync(_start, request, conversation_id, body["message"])
+    except AssistantError as error:
+        return _refused(error)
 
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue()
@@ -131,7 +126,7 @@ async def stream_view(request, conversation_id):
             if ended:
                 return
 
-    return _event_stream(frames())
+    return event_stream_response(frames())
 
 
 def _user_and_conversation(request, conversation_id):
@@ -182,6 +177,6 @@ async def events_view(request, conversation_id):
                 silent = 0.0
                 yield KEEPALIVE
 
-    return _event_stream(frames())
+    return event_stream_response(frames())
 
 

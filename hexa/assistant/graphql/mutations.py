@@ -7,7 +7,8 @@ from hexa.workspaces.models import Workspace
 
 from .. import approvals
 from ..models import Conversation, WorkspaceBudget
-from ..service import SendError, get_conversation, prepare_send, run_turn
+from ..errors import AssistantError, ErrorCode
+from ..service import get_conversation, send_message
 
 assistant_mutations = MutationType()
 
@@ -30,10 +31,9 @@ def resolve_create_conversation(_, info, input):
 def resolve_send_message(_, info, input):
     user = info.context["request"].user
     try:
-        conversation, text = prepare_send(user, input["conversation_id"], input["message"])
-        result = run_turn(user, conversation, text)
-    except SendError as error:
-        conversation = get_conversation(user, input["conversation_id"]) if error.code != "NOT_FOUND" else None
+        result = send_message(user, input["conversation_id"], input["message"])
+    except AssistantError as error:
+        conversation = get_conversation(user, input["conversation_id"]) if error.code != ErrorCode.NOT_FOUND else None
         return {
             "success": False,
             "errors": [error.code],
@@ -42,6 +42,7 @@ def resolve_send_message(_, info, input):
             "retry_after": error.details.get("retry_after"),
             "budget": error.details.get("budget"),
         }
+    conversation = result.message.conversation
     conversation.refresh_from_db()
     # a budget hit between two model calls: the figures the turn stopped on
     _, terminal = result.terminal_event or (None, {})

@@ -1,0 +1,51 @@
+"""The `query_database` tool."""
+
+from django.conf import settings
+
+from ..executors.database import UserDatabaseTools
+from .base import Tool
+
+
+def _description() -> str:
+    max_rows = settings.ASSISTANT_QUERY_MAX_ROWS
+    timeout_s = settings.ASSISTANT_QUERY_TIMEOUT_MS / 1000
+    return (
+        "Run one read-only SQL query (PostgreSQL dialect) on the workspace database and get columns and "
+        "rows. Only SELECT queries (WITH, UNION, VALUES allowed) are accepted; anything that writes, locks "
+        "or changes settings is refused. Call describe_tables first to learn table and column names. "
+        f"Returns at most `limit` rows (default 100, at most {max_rows}); `truncated` tells you when there "
+        "were more — aggregate in SQL (GROUP BY, COUNT, SUM) rather than fetching many rows. Queries are "
+        f"stopped after {timeout_s:g} s. Values longer than 2,000 characters and results over ~100 kB are "
+        "cut (a `note` says so). Dates and timestamps come as ISO strings, intervals as ISO-8601 durations, "
+        "exact numbers as JSON numbers or exact strings. Functions with side effects (pg_sleep, set_config, "
+        "nextval, dblink, server files) are refused, and so are EXPLAIN and SHOW (use "
+        "current_setting('name')). On a SQL error the server's message is returned: fix the query and "
+        'try again. Example: {"query": "SELECT district, SUM(confirmed_cases) AS cases FROM '
+        'district_monthly_cases GROUP BY district ORDER BY cases DESC", "limit": 10}.'
+    )
+
+
+def _input_schema() -> dict:
+    max_rows = settings.ASSISTANT_QUERY_MAX_ROWS
+    return {
+        "type": "object",
+        "properties": {
+            "query": {"type": "string", "description": "One SQL SELECT statement."},
+            "limit": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": max_rows,
+                "description": "Most rows to return (default 100).",
+            },
+        },
+        "required": ["query"],
+        "additionalProperties": False,
+    }
+
+
+TOOL = Tool(
+    name="query_database",
+    description=_description,
+    input_schema=_input_schema,
+    executor=UserDatabaseTools,
+)
