@@ -73,6 +73,36 @@ export type AssistantConversationPage = {
   totalPages: Scalars['Int']['output'];
 };
 
+/** Why a message could not be sent, or why a turn ended without an answer. */
+export type AssistantErrorCode =
+  | 'API_ERROR'
+  | 'ASSISTANT_NOT_CONFIGURED'
+  | 'AUTHENTICATION_FAILED'
+  | 'BAD_REQUEST'
+  | 'BUDGET_EXCEEDED'
+  | 'CONTEXT_TOO_LONG'
+  | 'CONVERSATION_BUSY'
+  | 'EMPTY_MESSAGE'
+  | 'INTERNAL_ERROR'
+  | 'MAX_TOOL_ROUNDS'
+  | 'MESSAGE_TOO_LONG'
+  | 'NOT_FOUND'
+  | 'OVERLOADED'
+  | 'RATE_LIMITED'
+  | 'UNAUTHENTICATED';
+
+/** Types of stream events: the SSE `event:` field of /assistant/conversations/<id>/stream/ and /events/. */
+export type AssistantEventType =
+  | 'approval_required'
+  | 'done'
+  | 'error'
+  | 'keepalive'
+  | 'text_delta'
+  | 'tool_call'
+  | 'tool_result'
+  | 'usage'
+  | 'user_message';
+
 /**
  * A message of a conversation. An assistant message is the whole answer to one user
  * message, including every model call and tool call it took. Money is USD as a decimal string.
@@ -83,7 +113,7 @@ export type AssistantMessage = {
   cacheReadInputTokens: Scalars['Float']['output'];
   cost: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
-  errorCode?: Maybe<Scalars['String']['output']>;
+  errorCode?: Maybe<AssistantErrorCode>;
   errorMessage?: Maybe<Scalars['String']['output']>;
   /** Sequence number of this turn's first stream event: a page reloaded mid-turn resumes from it (events?after=firstEventSeq - 1). */
   firstEventSeq?: Maybe<Scalars['Int']['output']>;
@@ -144,19 +174,47 @@ export type AssistantPeriodUsage = {
   totals: AssistantUsageTotals;
 };
 
+/** Why a tool call failed: the `error.code` of its output. */
+export type AssistantToolErrorCode =
+  | 'BINARY_FILE'
+  | 'CANCELLED'
+  | 'CUT_OFF'
+  | 'DATABASE_UNAVAILABLE'
+  | 'FILE_CHANGED'
+  | 'FILE_TOO_LARGE'
+  | 'INTERNAL_ERROR'
+  | 'INVALID_INPUT'
+  | 'INVALID_PATH'
+  | 'INVALID_SQL'
+  | 'IO_ERROR'
+  | 'MULTIPLE_STATEMENTS'
+  | 'NOT_A_DIRECTORY'
+  | 'NOT_A_FILE'
+  | 'NOT_FOUND'
+  | 'NOT_READ_ONLY'
+  | 'PERMISSION_DENIED'
+  | 'QUERY_ERROR'
+  | 'QUERY_TIMEOUT'
+  | 'UNKNOWN_TOOL';
+
 /** One tool call made by the model, with what it returned. */
 export type AssistantToolExecution = {
   __typename?: 'AssistantToolExecution';
   createdAt: Scalars['DateTime']['output'];
   durationMs?: Maybe<Scalars['Int']['output']>;
+  /** The code of the error the tool returned, if it failed. */
+  errorCode?: Maybe<AssistantToolErrorCode>;
   id: Scalars['UUID']['output'];
   input: Scalars['JSON']['output'];
+  /** The tool's name as the model called it. */
   name: Scalars['String']['output'];
   output?: Maybe<Scalars['JSON']['output']>;
   /** For write_file: what would be written, awaiting or after the user's decision. */
   proposal?: Maybe<AssistantWriteProposal>;
   status: AssistantToolExecutionStatus;
   success?: Maybe<Scalars['Boolean']['output']>;
+  /** The tool called; null when the model called a tool that does not exist. */
+  tool?: Maybe<AssistantToolName>;
   toolUseId: Scalars['String']['output'];
 };
 
@@ -168,6 +226,15 @@ export type AssistantToolExecutionStatus =
   | 'PENDING_APPROVAL'
   | 'REJECTED'
   | 'RUNNING';
+
+/** The assistant's tools, named as the model calls them. */
+export type AssistantToolName =
+  | 'describe_tables'
+  | 'list_files'
+  | 'query_database'
+  | 'read_file'
+  | 'search_files'
+  | 'write_file';
 
 export type AssistantToolUsage = {
   __typename?: 'AssistantToolUsage';

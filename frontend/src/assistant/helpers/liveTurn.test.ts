@@ -41,7 +41,7 @@ describe("live turn", () => {
   it("holds a write for approval with its proposal", () => {
     const turn = play([
       { type: "tool_call", seq: 2, id: "w", tool_use_id: "tw", name: "write_file", input: { path: "n.md", content: "x" } },
-      { type: "approval_required", seq: 3, id: "w", tool_use_id: "tw", path: "n.md", action: "create", size: 1, diff: "+x\n" },
+      { type: "approval_required", seq: 3, id: "w", tool_use_id: "tw", path: "n.md", action: "CREATE", size: 1, diff: "+x\n" },
       { type: "tool_result", seq: 4, id: "w", tool_use_id: "tw", name: "write_file", success: null, status: "PENDING_APPROVAL", output: { status: "pending_approval" } },
     ]);
     const execution = turn.toolExecutions[0];
@@ -111,5 +111,43 @@ describe("parts of a streamed answer", () => {
     const [user, answer] = turnMessages(turn);
     expect(user.parts.map((part) => part.text)).toEqual(["How many?"]);
     expect(answer.parts).toBe(turn.parts);
+  });
+});
+
+describe("typed events", () => {
+  it("takes statuses and write actions as the server spells them", () => {
+    const turn = play([
+      { type: "tool_call", seq: 2, id: "w", tool_use_id: "tw", name: "write_file", input: { path: "n.md", content: "y" } },
+      { type: "approval_required", seq: 3, id: "w", tool_use_id: "tw", path: "n.md", action: "OVERWRITE", size: 1, diff: "-x\n+y\n" },
+      { type: "tool_result", seq: 4, id: "w", tool_use_id: "tw", name: "write_file", success: null, status: "PENDING_APPROVAL", output: {} },
+      { type: "done", seq: 5, message_id: "a", status: "CANCELLED" },
+    ]);
+    expect(turn.toolExecutions[0]).toMatchObject({ status: "PENDING_APPROVAL", proposal: { action: "OVERWRITE" } });
+    expect(turn.messageStatus).toBe("CANCELLED");
+    expect(turnMessages(turn).pop()).toMatchObject({ status: "CANCELLED" });
+  });
+
+  it("names the tool called, or none when it does not exist", () => {
+    const turn = play([
+      { type: "tool_call", seq: 2, id: "t1", tool_use_id: "tu1", name: "read_file", input: { path: "a.md" } },
+      { type: "tool_call", seq: 3, id: "t2", tool_use_id: "tu2", name: "launch_rockets", input: {} },
+    ]);
+    expect(turn.toolExecutions.map((execution) => [execution.name, execution.tool])).toEqual([
+      ["read_file", "read_file"],
+      ["launch_rockets", null],
+    ]);
+  });
+
+  it("keeps the conversation's total cost as the server last counted it", () => {
+    const usage = { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    const before = play([{ type: "usage", seq: 2, ...usage, cost: "0.001" }]);
+    expect(before.conversationCost).toBeNull(); // an older server: the page shows what the query returned
+    const turn = play([
+      { type: "usage", seq: 2, ...usage, cost: "0.001", conversation_cost: "1.501" },
+      { type: "usage", seq: 3, ...usage, cost: "0.002", conversation_cost: "1.503" },
+      { type: "usage", seq: 4, ...usage, cost: "0.003" },
+    ]);
+    expect(turn.conversationCost).toBe("1.503");
+    expect(turn.cost).toBe("0.006"); // the answer's own cost: its model calls'
   });
 });

@@ -3,7 +3,8 @@
  * loaded with GraphQL, so that the page renders both the same way.
  */
 import type { ChatMessage_MessageFragment } from "assistant/features/ChatMessage/ChatMessage.generated";
-import type { AssistantMessageStatus, AssistantToolExecutionStatus } from "graphql/types";
+import { toolNameOf } from "assistant/features/ToolExecutionCard/toolConfig";
+import type { AssistantErrorCode, AssistantMessageStatus } from "graphql/types";
 import { addCosts } from "./format";
 import type { AssistantEvent } from "./stream";
 
@@ -33,12 +34,16 @@ export type LiveTurn = {
   outputTokens: number;
   cacheCreationInputTokens: number;
   cacheReadInputTokens: number;
+  /** This answer's cost so far: the sum of its model calls'. */
   cost: string;
+  /** The conversation's total cost after the latest model call, as the server counts it (null until a
+   * `usage` event carries it: none yet, or an older server). */
+  conversationCost: string | null;
   modelCalls: number;
   status: "streaming" | "done" | "failed";
   /** Final status of the answer once `done` came (COMPLETE, CANCELLED…). */
   messageStatus: AssistantMessageStatus;
-  error: { code: string; message: string } | null;
+  error: { code: AssistantErrorCode; message: string } | null;
   lastSeq: number;
   startedAt: string;
   /** A model call ended since the last text: the next text is a new paragraph. */
@@ -58,6 +63,7 @@ export function startTurn(userText: string, now = new Date()): LiveTurn {
     cacheCreationInputTokens: 0,
     cacheReadInputTokens: 0,
     cost: "0",
+    conversationCost: null,
     modelCalls: 0,
     status: "streaming",
     messageStatus: "RUNNING",
@@ -67,9 +73,6 @@ export function startTurn(userText: string, now = new Date()): LiveTurn {
     newParagraph: false,
   };
 }
-
-const TOOL_STATUSES = new Set(["RUNNING", "COMPLETED", "FAILED", "PENDING_APPROVAL", "APPROVED", "REJECTED"]);
-const MESSAGE_STATUSES = new Set(["PENDING", "RUNNING", "COMPLETE", "FAILED", "CANCELLED"]);
 
 function updateExecution(turn: LiveTurn, id: string, change: (execution: ToolExecution) => ToolExecution): LiveTurn {
   return { ...turn, toolExecutions: turn.toolExecutions.map((execution) => (execution.id === id ? change(execution) : execution)) };
@@ -106,6 +109,7 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
         id: event.id,
         toolUseId: event.tool_use_id,
         name: event.name,
+        tool: toolNameOf(event.name),
         input: event.input,
         output: null,
         success: null,
@@ -124,26 +128,20 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
         proposal: {
           __typename: "AssistantWriteProposal",
           path: event.path,
-          action: event.action?.toUpperCase() === "OVERWRITE" ? "OVERWRITE" : "CREATE",
+          action: event.action,
           size: event.size,
           diff: event.diff ?? null,
           rejectionReason: null,
           resolvedAt: null,
         },
       }));
-    case "tool_result": {
-      const status = String(event.status ?? "").toUpperCase();
+    case "tool_result":
       return updateExecution(next, event.id, (execution) => ({
         ...execution,
         output: event.output,
         success: event.success,
-        status: TOOL_STATUSES.has(status)
-          ? (status as AssistantToolExecutionStatus)
-          : event.success === false
-            ? "FAILED"
-            : "COMPLETED",
+        status: event.status,
       }));
-    }
     case "usage":
       return {
         ...next,
@@ -152,17 +150,12 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
         cacheCreationInputTokens: next.cacheCreationInputTokens + (event.cache_creation_input_tokens || 0),
         cacheReadInputTokens: next.cacheReadInputTokens + (event.cache_read_input_tokens || 0),
         cost: addCosts(next.cost, String(event.cost ?? "0")),
+        conversationCost: event.conversation_cost ?? next.conversationCost,
         modelCalls: next.modelCalls + 1,
         newParagraph: true,
       };
-    case "done": {
-      const status = String(event.status ?? "").toUpperCase();
-      return {
-        ...next,
-        status: "done",
-        messageStatus: MESSAGE_STATUSES.has(status) ? (status as AssistantMessageStatus) : "COMPLETE",
-      };
-    }
+    case "done":
+      return { ...next, status: "done", messageStatus: event.status };
     case "error":
       return {
         ...next,

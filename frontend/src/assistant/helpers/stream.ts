@@ -8,56 +8,62 @@
  * Unknown event types and keepalives are ignored; before a stream starts, errors come as
  * JSON `{"errors": [CODE]}` with a 4xx status.
  */
+import type {
+  AssistantErrorCode,
+  AssistantEventType,
+  AssistantMessageStatus,
+  AssistantToolExecutionStatus,
+  AssistantToolName,
+  AssistantWriteAction,
+} from "graphql/types";
 import { readServerSentEvents } from "./sse";
 
-export type UserMessageEvent = {
-  type: "user_message";
-  seq: number;
-  message_id: string;
-  assistant_message_id: string;
-  text: string;
-};
-export type TextDeltaEvent = { type: "text_delta"; seq: number; message_id: string; text: string };
-export type ToolCallEvent = {
-  type: "tool_call";
-  seq: number;
-  id: string;
-  tool_use_id: string;
-  name: string;
-  input: any;
-};
-export type ToolResultEvent = {
-  type: "tool_result";
-  seq: number;
-  id: string;
-  tool_use_id: string;
-  name: string;
-  success: boolean | null;
-  status: string;
-  output: any;
-};
-export type ApprovalRequiredEvent = {
-  type: "approval_required";
-  seq: number;
-  id: string;
-  tool_use_id: string;
-  path: string;
-  action: "create" | "overwrite";
-  size: number;
-  diff: string | null;
-  base_sha256?: string;
-};
-export type UsageEvent = {
-  type: "usage";
-  seq: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_input_tokens: number;
-  cache_read_input_tokens: number;
-  cost: string;
-};
-export type DoneEvent = { type: "done"; seq: number; message_id: string; status: string };
-export type ErrorEvent = { type: "error"; seq?: number; message_id?: string; code: string; message: string };
+/** A tool's name as the model called it: one of the assistant's tools, or one that does not exist. */
+export type CalledToolName = AssistantToolName | (string & {});
+
+type StreamEvent<Type extends AssistantEventType, Data> = { type: Type; seq: number } & Data;
+
+export type UserMessageEvent = StreamEvent<"user_message", { message_id: string; assistant_message_id: string; text: string }>;
+export type TextDeltaEvent = StreamEvent<"text_delta", { message_id: string; text: string }>;
+export type ToolCallEvent = StreamEvent<"tool_call", { id: string; tool_use_id: string; name: CalledToolName; input: any }>;
+export type ToolResultEvent = StreamEvent<
+  "tool_result",
+  {
+    id: string;
+    tool_use_id: string;
+    name: CalledToolName;
+    success: boolean | null;
+    status: AssistantToolExecutionStatus;
+    output: any;
+  }
+>;
+export type ApprovalRequiredEvent = StreamEvent<
+  "approval_required",
+  {
+    id: string;
+    tool_use_id: string;
+    path: string;
+    action: AssistantWriteAction;
+    size: number;
+    diff: string | null;
+    base_sha256?: string;
+  }
+>;
+export type UsageEvent = StreamEvent<
+  "usage",
+  {
+    input_tokens: number;
+    output_tokens: number;
+    cache_creation_input_tokens: number;
+    cache_read_input_tokens: number;
+    /** This model call's cost (USD, decimal string). */
+    cost: string;
+    /** The conversation's total cost after this model call, as the server counts it (absent from older servers). */
+    conversation_cost?: string;
+  }
+>;
+export type DoneEvent = StreamEvent<"done", { message_id: string; status: AssistantMessageStatus }>;
+export type ErrorEvent = { type: "error"; seq?: number; message_id?: string; code: AssistantErrorCode; message: string };
 
 export type AssistantEvent =
   | UserMessageEvent
@@ -69,24 +75,33 @@ export type AssistantEvent =
   | DoneEvent
   | ErrorEvent;
 
-export const ASSISTANT_EVENT_TYPES: ReadonlySet<string> = new Set([
-  "user_message",
-  "text_delta",
-  "tool_call",
-  "tool_result",
-  "approval_required",
-  "usage",
-  "done",
-  "error",
-]);
+/** Which event types the page acts on; keepalives (and types newer than the page) are skipped. */
+const HANDLED: Record<AssistantEventType, boolean> = {
+  user_message: true,
+  text_delta: true,
+  tool_call: true,
+  tool_result: true,
+  approval_required: true,
+  usage: true,
+  done: true,
+  error: true,
+  keepalive: false,
+};
+
+export function isHandledEventType(type: string): type is AssistantEvent["type"] {
+  return Object.prototype.hasOwnProperty.call(HANDLED, type) && HANDLED[type as AssistantEventType];
+}
+
+/** Codes the page gives to failures that the server did not name. */
+export type ClientErrorCode = "NETWORK_ERROR" | "HTTP_ERROR";
 
 export type StreamOutcome =
   /** The turn ended (`done`): status COMPLETE, CANCELLED… */
-  | { kind: "done"; status: string; lastSeq: number }
+  | { kind: "done"; status: AssistantMessageStatus; lastSeq: number }
   /** The turn failed (`error` event): what was done so far is kept by the server. */
-  | { kind: "error"; code: string; message: string; lastSeq: number }
+  | { kind: "error"; code: AssistantErrorCode; message: string; lastSeq: number }
   /** Refused before the stream started (e.g. CONVERSATION_BUSY): nothing was sent. */
-  | { kind: "refused"; status: number; code: string; message?: string }
+  | { kind: "refused"; status: number; code: AssistantErrorCode | ClientErrorCode; message?: string }
   /** The server has no such endpoint: use the GraphQL mutation instead. */
   | { kind: "unavailable" }
   /** The connection ended before the turn did: follow it with `followTurn(after=lastSeq)`. */
@@ -116,7 +131,9 @@ async function refusal(response: Response): Promise<StreamOutcome> {
   } catch {
     body = null;
   }
-  const code = Array.isArray(body?.errors) && typeof body.errors[0] === "string" ? body.errors[0] : null;
+  // The body's `errors` are AssistantErrorCode values (JSON: trusted as typed).
+  const code: AssistantErrorCode | null =
+    Array.isArray(body?.errors) && typeof body.errors[0] === "string" ? (body.errors[0] as AssistantErrorCode) : null;
   if (response.status === 404 && !code) return { kind: "unavailable" };
   if (code) {
     const message = typeof body?.message === "string" ? body.message : undefined;
@@ -144,7 +161,7 @@ export async function consumeEventStream(
   if (!response.body) return { kind: "interrupted", lastSeq, started };
   try {
     for await (const frame of readServerSentEvents(response.body)) {
-      if (!ASSISTANT_EVENT_TYPES.has(frame.type)) continue; // keepalive and anything newer
+      if (!isHandledEventType(frame.type)) continue; // keepalive and anything newer
       let data: any;
       try {
         data = JSON.parse(frame.data);

@@ -1,14 +1,18 @@
 /** Objects shaped like the GraphQL fragments, for component tests. */
 import type { ChatMessage_MessageFragment } from "assistant/features/ChatMessage/ChatMessage.generated";
+import { toolNameOf } from "assistant/features/ToolExecutionCard/toolConfig";
 
 type Execution = ChatMessage_MessageFragment["toolExecutions"][number];
 
+/** A tool call; its `tool` is the one its `name` stands for, as the server says, unless given. */
 export function execution(overrides: Partial<Execution> = {}): Execution {
+  const name = overrides.name ?? "query_database";
   return {
     __typename: "AssistantToolExecution",
     id: "exec-1",
     toolUseId: "toolu_1",
-    name: "query_database",
+    name,
+    tool: toolNameOf(name),
     input: { query: "SELECT 1" },
     output: null,
     success: true,

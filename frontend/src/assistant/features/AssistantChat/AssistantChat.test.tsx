@@ -158,13 +158,20 @@ describe("AssistantChat", () => {
 
     await act(async () => {
       stream.send("text_delta", { message_id: "a1", text: "the most cases." });
-      stream.send("usage", { input_tokens: 3000, output_tokens: 100, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cost: "0.0400" });
+      stream.send("usage", {
+        input_tokens: 3000,
+        output_tokens: 100,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        cost: "0.0400",
+        conversation_cost: "0.0400",
+      });
     });
     await screen.findByText("Bo has the most cases.");
     expect(screen.getByLabelText("Conversation total")).toHaveTextContent("$0.04");
 
     await act(async () => {
-      stream.send("done", { message_id: "a1", status: "complete" });
+      stream.send("done", { message_id: "a1", status: "COMPLETE" });
       stream.close();
     });
     await waitFor(() => expect(loads).toBe(2));
@@ -238,7 +245,7 @@ describe("AssistantChat", () => {
     expect(screen.getAllByRole("article")).toHaveLength(2);
     await act(async () => {
       stream.send("text_delta", { message_id: "a1", text: " complete." });
-      stream.send("done", { message_id: "a1", status: "complete" });
+      stream.send("done", { message_id: "a1", status: "COMPLETE" });
       stream.close();
     });
     await screen.findByText("Partial and complete.");
@@ -265,7 +272,7 @@ describe("AssistantChat", () => {
     await waitFor(() => expect(calls.some((call) => call.name === "CancelAssistantRun")).toBe(true));
     expect(calls.find((call) => call.name === "CancelAssistantRun")!.variables).toEqual({ conversationId: ID });
     await act(async () => {
-      stream.send("done", { message_id: "a1", status: "cancelled" });
+      stream.send("done", { message_id: "a1", status: "CANCELLED" });
       stream.close();
     });
     await waitFor(() => expect(screen.queryByRole("button", { name: "Stop the assistant" })).not.toBeInTheDocument());
@@ -303,5 +310,84 @@ describe("AssistantChat", () => {
     expect(texts[0]).toContain("First question");
     expect(texts[3]).toContain("Second answer");
     expect(screen.queryByRole("button", { name: "Load older messages" })).not.toBeInTheDocument();
+  });
+
+  it("shows the conversation's cost as the server counts it, never a sum made in the browser", async () => {
+    const stream = controllableStream();
+    globalThis.fetch = jest.fn(async () => stream.response) as any;
+    setup({ AssistantConversation: () => ({ assistantConversation: conversation({ cost: "0.0100" }) }) });
+    await userEvent.type(await screen.findByLabelText("Message the assistant"), "Which districts?{Enter}");
+    const total = screen.getByLabelText("Conversation total");
+    expect(total).toHaveTextContent("$0.01");
+    const usage = { input_tokens: 3000, output_tokens: 100, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    await act(async () => {
+      stream.send("user_message", { message_id: "u1", assistant_message_id: "a1", text: "Which districts?" });
+      stream.send("usage", { ...usage, cost: "0.0400" }); // an older server: no conversation_cost
+    });
+    expect(await screen.findByLabelText("Usage of this answer")).toHaveTextContent("$0.04");
+    expect(total).toHaveTextContent("$0.01"); // what the query returned, not 0.01 + 0.04
+    await act(async () => {
+      stream.send("usage", { ...usage, cost: "0.0400", conversation_cost: "0.0900" });
+    });
+    await waitFor(() => expect(total).toHaveTextContent("$0.09"));
+    await act(async () => {
+      stream.send("done", { message_id: "a1", status: "COMPLETE" });
+      stream.close();
+    });
+  });
+
+  it("approves a write proposed in the live turn, and shows it written", async () => {
+    const stream = controllableStream();
+    globalThis.fetch = jest.fn(async () => stream.response) as any;
+    const proposal = {
+      __typename: "AssistantWriteProposal",
+      path: "notes/n.md",
+      action: "CREATE",
+      size: 2,
+      diff: "+x\n",
+      rejectionReason: null,
+      resolvedAt: null,
+    };
+    const calls = setup({
+      AssistantConversation: () => ({ assistantConversation: conversation() }),
+      ApproveAssistantToolExecution: ({ id }) => ({
+        approveAssistantToolExecution: {
+          __typename: "ResolveAssistantToolExecutionResult",
+          success: true,
+          errors: [],
+          toolExecution: {
+            __typename: "AssistantToolExecution",
+            id,
+            toolUseId: "tw",
+            name: "write_file",
+            tool: "write_file",
+            input: { path: "notes/n.md", content: "x\n" },
+            output: { proposal: {}, write: { path: "notes/n.md" } },
+            success: true,
+            status: "APPROVED",
+            durationMs: 3,
+            createdAt: "2025-01-01T10:01:02Z",
+            proposal: { ...proposal, resolvedAt: "2025-01-01T10:02:00Z" },
+          },
+        },
+      }),
+    });
+    await userEvent.type(await screen.findByLabelText("Message the assistant"), "Write a note{Enter}");
+    await act(async () => {
+      stream.send("user_message", { message_id: "u1", assistant_message_id: "a1", text: "Write a note" });
+      stream.send("tool_call", { id: "w1", tool_use_id: "tw", name: "write_file", input: { path: "notes/n.md", content: "x\n" } });
+      stream.send("approval_required", { id: "w1", tool_use_id: "tw", path: "notes/n.md", action: "CREATE", size: 2, diff: "+x\n" });
+      stream.send("tool_result", { id: "w1", tool_use_id: "tw", name: "write_file", success: null, status: "PENDING_APPROVAL", output: {} });
+    });
+    const card = await screen.findByRole("region", { name: "Proposed write to notes/n.md" });
+    expect(within(card).getByText("CREATE")).toBeInTheDocument();
+    expect(within(card).getByText("Awaiting your decision")).toBeInTheDocument();
+    await userEvent.click(within(card).getByRole("button", { name: "Approve writing notes/n.md" }));
+    await within(card).findByText("Approved — written");
+    expect(calls.find((call) => call.name === "ApproveAssistantToolExecution")!.variables).toEqual({ id: "w1" });
+    await act(async () => {
+      stream.send("done", { message_id: "a1", status: "COMPLETE" });
+      stream.close();
+    });
   });
 });

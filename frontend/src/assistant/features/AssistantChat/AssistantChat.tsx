@@ -9,7 +9,7 @@ import MessageComposer from "assistant/features/MessageComposer";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { useAssistantChat } from "assistant/hooks/useAssistantChat";
 import { describeError, describeResolveError } from "assistant/helpers/errors";
-import { addCosts, formatCost, formatTokens } from "assistant/helpers/format";
+import { formatCost, formatTokens } from "assistant/helpers/format";
 
 const NEAR_BOTTOM_PX = 160;
 
@@ -70,7 +70,9 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     [...messages, ...liveMessages].flatMap((message) => message.toolExecutions.map((execution) => execution.id)),
   );
   const otherPending = conversation.pendingApprovals.filter((execution) => !shownIds.has(execution.id));
-  const totalCost = live && !chat.liveIsResumed ? addCosts(conversation.cost, live.cost) : conversation.cost;
+  // During a turn, the server's running total from the stream; otherwise (or from an older
+  // server that does not send it) what the query returned.
+  const totalCost = live?.conversationCost ?? conversation.cost;
   const liveTokens =
     live && !chat.liveIsResumed
       ? live.inputTokens + live.outputTokens + live.cacheReadInputTokens + live.cacheCreationInputTokens

@@ -2,6 +2,7 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { execution } from "assistant/helpers/testFixtures";
 import ToolExecutionCard from "./ToolExecutionCard";
+import { GENERIC_TOOL, TOOLS, toolConfig, toolNameOf } from "./toolConfig";
 
 async function expand(name: RegExp) {
   await userEvent.click(screen.getByRole("button", { name }));
@@ -153,5 +154,40 @@ describe("ToolExecutionCard", () => {
     expect(screen.getByRole("status")).toHaveTextContent("Running");
     await expand(/Queried the database/);
     expect(screen.getByText("Running…")).toBeInTheDocument();
+  });
+
+  it("shows a tool that does not exist the generic way: its name, input and output as JSON", async () => {
+    render(
+      <ToolExecutionCard
+        execution={execution({
+          name: "launch_rockets",
+          input: { query: "SELECT 1", path: "x" },
+          output: { columns: [{ name: "n" }], rows: [[1]] },
+        })}
+      />,
+    );
+    const toggle = screen.getByRole("button", { name: /launch_rockets/ });
+    expect(toggle).not.toHaveTextContent("Queried the database");
+    expect(toggle).not.toHaveTextContent("SELECT 1"); // no summary of an unknown input
+    await expand(/launch_rockets/);
+    expect(document.querySelector("code.language-sql")).not.toBeInTheDocument();
+    expect(screen.queryByRole("table")).not.toBeInTheDocument();
+    expect(screen.getByText(/"path": "x"/)).toBeInTheDocument();
+    expect(screen.getByText(/"columns": \[/)).toBeInTheDocument();
+  });
+
+  it("shows an output that does not have its tool's shape as JSON", () => {
+    render(<ToolExecutionCard defaultOpen execution={execution({ output: { status: "odd" } })} />);
+    expect(screen.queryByRole("table")).not.toBeInTheDocument();
+    expect(screen.getByText(/"status": "odd"/)).toBeInTheDocument();
+  });
+
+  it("knows a tool by its name, and nothing else", () => {
+    // (that every AssistantToolName has an entry in TOOLS, the type of TOOLS says)
+    expect(toolNameOf("search_files")).toBe("search_files");
+    expect(toolConfig("search_files")).toBe(TOOLS.search_files);
+    expect(toolNameOf("launch_rockets")).toBeNull();
+    expect(toolNameOf("toString")).toBeNull();
+    expect(toolConfig(null)).toBe(GENERIC_TOOL);
   });
 });

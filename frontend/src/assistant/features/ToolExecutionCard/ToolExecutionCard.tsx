@@ -2,13 +2,13 @@ import { gql } from "@apollo/client";
 import clsx from "clsx";
 import Badge from "core/components/Badge";
 import Spinner from "core/components/Spinner";
-import { TFunction, useTranslation } from "core/helpers/i18n";
+import { useTranslation } from "core/helpers/i18n";
 import { useId, useState } from "react";
 import ApprovalCard, { ResolveOutcome } from "assistant/features/ApprovalCard";
-import HighlightedCode from "assistant/features/HighlightedCode";
 import { formatDuration } from "assistant/helpers/format";
 import { ToolExecutionCard_ExecutionFragment } from "./ToolExecutionCard.generated";
-import ToolOutput, { JsonView, toolError } from "./ToolOutput";
+import { ToolInput, ToolOutput, toolConfig, toolSummary } from "./toolConfig";
+import { toolError } from "./ToolViews";
 
 type ToolExecutionCardProps = {
   execution: ToolExecutionCard_ExecutionFragment;
@@ -16,57 +16,6 @@ type ToolExecutionCardProps = {
   onReject?: (id: string, reason: string) => Promise<ResolveOutcome | void> | void;
   describeResolveError?: (code: string) => string;
   defaultOpen?: boolean;
-};
-
-function title(t: TFunction, name: string): string {
-  switch (name) {
-    case "query_database":
-      return t("Queried the database");
-    case "describe_tables":
-      return t("Described tables");
-    case "list_files":
-      return t("Listed files");
-    case "read_file":
-      return t("Read a file");
-    case "search_files":
-      return t("Searched files");
-    case "write_file":
-      return t("Proposed a file write");
-    default:
-      return name;
-  }
-}
-
-function summary(name: string, input: any): string {
-  if (!input || typeof input !== "object") return "";
-  switch (name) {
-    case "query_database":
-      return String(input.query ?? "").replace(/\s+/g, " ").slice(0, 120);
-    case "describe_tables":
-      return input.table_name ? String(input.table_name) : "";
-    case "list_files":
-      return `/${input.path ?? ""}`;
-    case "read_file":
-    case "write_file":
-      return String(input.path ?? "");
-    case "search_files":
-      return [input.path ? `${input.path}/` : "", input.pattern ?? ""].join("") + (input.contains ? ` “${input.contains}”` : "");
-    default:
-      return "";
-  }
-}
-
-const ToolInput = ({ name, input }: { name: string; input: any }) => {
-  if (name === "query_database" && typeof input?.query === "string") {
-    return (
-      <pre className="code-light max-h-60 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs break-words whitespace-pre-wrap text-gray-800">
-        <code className="language-sql" data-language="sql">
-          <HighlightedCode code={input.query} language="sql" />
-        </code>
-      </pre>
-    );
-  }
-  return <JsonView value={input} />;
 };
 
 /** One tool call: a compact line that expands to its input and output. */
@@ -80,9 +29,10 @@ const ToolExecutionCard = ({
   const { t } = useTranslation();
   const [open, setOpen] = useState(defaultOpen);
   const panelId = useId();
-  const { name, status, input, output } = execution;
+  const { name, tool, status, input, output } = execution;
+  const config = toolConfig(tool);
 
-  if (name === "write_file" && execution.proposal && onApprove && onReject) {
+  if (config.needsApproval && execution.proposal && onApprove && onReject) {
     return (
       <ApprovalCard
         execution={execution}
@@ -121,8 +71,8 @@ const ToolExecutionCard = ({
         ) : (
           <span aria-hidden="true" className={clsx("h-2 w-2 rounded-full", failed ? "bg-red-500" : "bg-green-500")} />
         )}
-        <span className="font-medium text-gray-800">{title(t, name)}</span>
-        <span className="min-w-0 flex-1 truncate font-mono text-xs text-gray-500">{summary(name, input)}</span>
+        <span className="font-medium text-gray-800">{config.label(t, name)}</span>
+        <span className="min-w-0 flex-1 truncate font-mono text-xs text-gray-500">{toolSummary(config, input)}</span>
         {error ? (
           <span className="font-mono text-xs font-semibold text-red-700">{error.code}</span>
         ) : failed ? (
@@ -140,14 +90,14 @@ const ToolExecutionCard = ({
           <>
             <div>
               <h4 className="mb-1 text-xs font-semibold tracking-wide text-gray-500 uppercase">{t("Input")}</h4>
-              <ToolInput name={name} input={input} />
+              <ToolInput tool={tool} input={input} />
             </div>
             <div>
               <h4 className="mb-1 text-xs font-semibold tracking-wide text-gray-500 uppercase">{t("Output")}</h4>
               {running ? (
                 <p className="text-xs text-gray-500">{t("Running…")}</p>
               ) : (
-                <ToolOutput name={name} output={output} />
+                <ToolOutput tool={tool} output={output} />
               )}
             </div>
           </>
@@ -163,6 +113,7 @@ ToolExecutionCard.fragments = {
       id
       toolUseId
       name
+      tool
       input
       output
       success

@@ -1,2 +1,3 @@
 export { default } from "./ToolExecutionCard";
-export { default as ToolOutput, toolError } from "./ToolOutput";
+export { GENERIC_TOOL, TOOLS, ToolInput, ToolOutput, toolConfig, toolNameOf, type ToolConfig } from "./toolConfig";
+export { toolError } from "./ToolViews";

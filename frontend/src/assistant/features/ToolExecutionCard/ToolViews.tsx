@@ -1,3 +1,7 @@
+/**
+ * The ways a tool call's input and output are shown. Which tool uses which is said once, in
+ * `toolConfig.tsx`.
+ */
 import clsx from "clsx";
 import Badge from "core/components/Badge";
 import { useTranslation } from "core/helpers/i18n";
@@ -6,7 +10,7 @@ import HighlightedCode from "assistant/features/HighlightedCode";
 import { languageOf } from "assistant/helpers/language";
 
 /** Tool outputs are data written by the backend's executors; read them defensively. */
-type Json = any;
+export type Json = any;
 
 export function toolError(output: Json): { code: string; message: string } | null {
   const error = output && typeof output === "object" ? output.error : null;
@@ -202,23 +206,16 @@ export const SearchResults = ({ output }: { output: Json }) => {
   );
 };
 
+export const SqlCode = ({ query }: { query: string }) => (
+  <pre className="code-light max-h-60 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs break-words whitespace-pre-wrap text-gray-800">
+    <code className="language-sql" data-language="sql">
+      <HighlightedCode code={query} language="sql" />
+    </code>
+  </pre>
+);
+
 export const JsonView = ({ value }: { value: Json }) => (
   <pre className="max-h-80 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs text-gray-800">
     {JSON.stringify(value, null, 2)}
   </pre>
 );
-
-/** The output of one tool call, shown the way that suits the tool. */
-const ToolOutput = ({ name, output }: { name: string; output: Json }) => {
-  const error = toolError(output);
-  if (error) return <ToolErrorBox error={error} />;
-  if (!output || typeof output !== "object") return <JsonView value={output} />;
-  if (name === "query_database" && Array.isArray(output.columns)) return <QueryResultTable output={output} />;
-  if (name === "list_files" && Array.isArray(output.entries)) return <FileList output={output} />;
-  if (name === "read_file" && typeof output.content === "string") return <FileContent output={output} />;
-  if (name === "describe_tables" && (Array.isArray(output.tables) || output.table)) return <TableList output={output} />;
-  if (name === "search_files" && Array.isArray(output.matches)) return <SearchResults output={output} />;
-  return <JsonView value={output} />;
-};
-
-export default ToolOutput;

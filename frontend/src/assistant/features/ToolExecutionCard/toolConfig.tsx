@@ -1,0 +1,103 @@
+/**
+ * Everything the page knows about each of the assistant's tools, in one record: adding a
+ * tool to the SDL's `AssistantToolName` means adding its entry here (the type asks for it).
+ * A tool the page does not know (the model called one that does not exist) is shown the
+ * generic way: its name, its input and output as JSON.
+ */
+import type { TFunction } from "core/helpers/i18n";
+import type { AssistantToolName } from "graphql/types";
+import type { ReactNode } from "react";
+import {
+  FileContent,
+  FileList,
+  type Json,
+  JsonView,
+  QueryResultTable,
+  SearchResults,
+  SqlCode,
+  TableList,
+  ToolErrorBox,
+  toolError,
+} from "./ToolViews";
+
+export type ToolConfig = {
+  /** What the assistant did, on the card's compact line. */
+  label: (t: TFunction, name: string) => string;
+  /** One line about the input, after the label ("" for nothing). Only called with an object. */
+  summary: (input: Record<string, Json>) => string;
+  /** The input once the card is open; null shows it as JSON. */
+  input?: (input: Json) => ReactNode;
+  /** The output when it has this tool's shape (an object, not an error); null shows it as JSON. */
+  output?: (output: Record<string, Json>) => ReactNode;
+  /** Its calls wait for the user's decision: shown as an approval card while they carry a proposal. */
+  needsApproval?: boolean;
+};
+
+export const TOOLS: Record<AssistantToolName, ToolConfig> = {
+  list_files: {
+    label: (t) => t("Listed files"),
+    summary: (input) => `/${input.path ?? ""}`,
+    output: (output) => (Array.isArray(output.entries) ? <FileList output={output} /> : null),
+  },
+  read_file: {
+    label: (t) => t("Read a file"),
+    summary: (input) => String(input.path ?? ""),
+    output: (output) => (typeof output.content === "string" ? <FileContent output={output} /> : null),
+  },
+  search_files: {
+    label: (t) => t("Searched files"),
+    summary: (input) =>
+      [input.path ? `${input.path}/` : "", input.pattern ?? ""].join("") + (input.contains ? ` “${input.contains}”` : ""),
+    output: (output) => (Array.isArray(output.matches) ? <SearchResults output={output} /> : null),
+  },
+  write_file: {
+    label: (t) => t("Proposed a file write"),
+    summary: (input) => String(input.path ?? ""),
+    needsApproval: true,
+  },
+  query_database: {
+    label: (t) => t("Queried the database"),
+    summary: (input) => String(input.query ?? "").replace(/\s+/g, " ").slice(0, 120),
+    input: (input) => (typeof input?.query === "string" ? <SqlCode query={input.query} /> : null),
+    output: (output) => (Array.isArray(output.columns) ? <QueryResultTable output={output} /> : null),
+  },
+  describe_tables: {
+    label: (t) => t("Described tables"),
+    summary: (input) => (input.table_name ? String(input.table_name) : ""),
+    output: (output) => (Array.isArray(output.tables) || output.table ? <TableList output={output} /> : null),
+  },
+};
+
+/** A tool the page does not know. */
+export const GENERIC_TOOL: ToolConfig = {
+  label: (_t, name) => name,
+  summary: () => "",
+};
+
+/** The tool's configuration; the generic one for a tool that does not exist (`tool` is null). */
+export function toolConfig(tool: AssistantToolName | null | undefined): ToolConfig {
+  return tool && Object.prototype.hasOwnProperty.call(TOOLS, tool) ? TOOLS[tool] : GENERIC_TOOL;
+}
+
+/** The tool a name the model called stands for, or null if there is no such tool (as the server's `tool` field). */
+export function toolNameOf(name: string): AssistantToolName | null {
+  return Object.prototype.hasOwnProperty.call(TOOLS, name) ? (name as AssistantToolName) : null;
+}
+
+/** The line about a call's input shown next to its label. */
+export function toolSummary(config: ToolConfig, input: Json): string {
+  return input && typeof input === "object" ? config.summary(input) : "";
+}
+
+/** A call's input, as its tool shows it. */
+export const ToolInput = ({ tool, input }: { tool: AssistantToolName | null | undefined; input: Json }) => (
+  <>{toolConfig(tool).input?.(input) ?? <JsonView value={input} />}</>
+);
+
+/** A call's output, as its tool shows it; an error the same way for every tool. */
+export const ToolOutput = ({ tool, output }: { tool: AssistantToolName | null | undefined; output: Json }) => {
+  const error = toolError(output);
+  if (error) return <ToolErrorBox error={error} />;
+  const shown = output && typeof output === "object" ? toolConfig(tool).output?.(output) : null;
+  return <>{shown ?? <JsonView value={output} />}</>;
+};
