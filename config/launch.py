@@ -1,6 +1,6 @@
 """`make run`'s last step: start the servers, print where to go, stop them all on Ctrl-C.
 
-The backend (uvicorn) and the assistant page (the production build of frontend/, served by
+The backend (uvicorn), the assistant workers that run agent turns, and the assistant page (the production build of frontend/, served by
 `next start`, which proxies /graphql/ and /assistant/ to the backend so that the session
 cookie is same-origin). With no ANTHROPIC_API_KEY, the offline stand-in model is started
 too and the backend is pointed at it, so the whole flow works on a machine with no network.
@@ -35,6 +35,18 @@ def backend_command(host: str, port: int, workers: int | None = None) -> list[st
         PYTHON, "-m", "uvicorn", "config.asgi:application", "--host", host, "--port", str(port),
         "--workers", str(workers or server_processes()), "--no-access-log",
     ]
+
+
+def worker_processes() -> int:
+    """Assistant worker processes `make run` starts: ASSISTANT_WORKERS, else 1 (one runs
+    ASSISTANT_WORKER_CONCURRENCY turns at once; more processes use more cores)."""
+    return int(os.environ.get("ASSISTANT_WORKERS") or 1)
+
+
+def worker_command(concurrency: int | None = None) -> list[str]:
+    """A worker for assistant turns, as `make run` starts it."""
+    command = [PYTHON, str(Path(__file__).resolve().parent.parent / "manage.py"), "assistant_worker"]
+    return command + (["--concurrency", str(concurrency)] if concurrency else [])
 
 
 def wait_for(url, process, seconds=60):
@@ -81,6 +93,7 @@ def main():
         wait_for(f"http://127.0.0.1:{MODEL_PORT}/", model)
     backend = subprocess.Popen(backend_command(HOST, PORT), env=env)
     processes.append(backend)
+    processes += [subprocess.Popen(worker_command(), env=env) for _ in range(worker_processes())]
 
     def stop(*_):
         for process in processes:
@@ -112,6 +125,7 @@ def main():
         + f"  GraphQL API and explorer: http://{HOST}:{PORT}/graphql/\n"
         f"  Django admin:             http://{HOST}:{PORT}/admin/\n"
         f"  Model:                    {model_line}\n"
+        f"  Assistant workers:        {worker_processes()} process(es)\n"
         "  Log in as demo@openhexa.org / openhexa-demo (superuser: admin@openhexa.org / openhexa-demo)\n"
         "  Ctrl-C stops everything.\n",
         flush=True,

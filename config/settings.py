@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "hexa.databases",
     "hexa.files",
     "hexa.assistant",
+    # the task engine that runs agent turns (its tables live in the app database)
+    "procrastinate.contrib.django",
 ]
 
 # Every middleware here is async-capable: a sync one would route each request through
@@ -103,6 +105,9 @@ else:
 # Persistent connections: opening one (a server process fork and a password exchange)
 # costs more than most requests' own queries.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+# A kept connection is checked before a request reuses it: after a database restart, the
+# first request reconnects instead of failing.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # The server that holds the workspaces' databases; the role in this URL must be allowed
 # to create roles and databases.
@@ -160,9 +165,24 @@ ASSISTANT_STREAM_KEEPALIVE_S = float(os.environ.get("ASSISTANT_STREAM_KEEPALIVE_
 # API key): answers are labelled and cost nothing.
 ASSISTANT_OFFLINE_MODEL = env_bool("ASSISTANT_OFFLINE_MODEL", False)
 
-# Threads per server process for GraphQL resolvers and agent turns (see hexa/core/workers.py);
-# also the most turns one process runs at once.
+# A running turn holds a lease renewed while it works; when its worker dies, another
+# worker resumes it once the lease has expired (see hexa/assistant/leases.py).
+ASSISTANT_TURN_LEASE_S = float(os.environ.get("ASSISTANT_TURN_LEASE_S", "30"))
+# Turns one worker process runs at once (`assistant_worker --concurrency` overrides it).
+ASSISTANT_WORKER_CONCURRENCY = env_int("ASSISTANT_WORKER_CONCURRENCY", 32)
+# On SIGTERM, a worker takes no new turn and lets running ones go on this long, then hands
+# them over to other workers at their next step.
+ASSISTANT_WORKER_DRAIN_S = float(os.environ.get("ASSISTANT_WORKER_DRAIN_S", "20"))
+# Tests of the agent loop run a turn in the calling thread instead of on a worker; never
+# set in production.
+ASSISTANT_TURNS_INLINE = False
+
+# Threads per web server process for GraphQL resolvers and other synchronous work (see
+# hexa/core/workers.py).
 WORKER_THREADS = env_int("WORKER_THREADS", 64)
+
+# Procrastinate (the task engine): workers are started by `manage.py assistant_worker`.
+PROCRASTINATE_READONLY_MODELS = True
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,9 @@ def test_settings(tmp_path_factory):
     hashing is made cheap because tests create many users."""
     settings.WORKSPACE_BUCKETS_ROOT = tmp_path_factory.mktemp("buckets")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests of the agent loop run turns in the test's thread; the streaming, crash and
+    # browser tests run real worker processes.
+    settings.ASSISTANT_TURNS_INLINE = True
     # Pool threads must not keep connections to the test database: it is dropped at the end.
     connections.settings["default"]["CONN_MAX_AGE"] = 0
     get_hashers.cache_clear()

@@ -7,6 +7,7 @@ import pytest
 from hexa.assistant import approvals
 from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import ToolExecution
+from hexa.assistant.events import events_after
 from hexa.assistant.service import send_message
 from hexa.files.api import bucket_path
 from hexa.workspaces.models import WorkspaceMembershipRole
@@ -22,9 +23,9 @@ def bucket(roles):
 
 def propose(model, conversation, path="notes/summary.md", content="# Summary\nBo had the most cases.\n"):
     model.script(tool_reply([("write_file", {"path": path, "content": content})]), text_reply("I proposed a note."))
-    events = []
-    result = send_message(conversation.user, conversation.id, "Write a note", emit=lambda t, d: events.append((t, d)))
+    result = send_message(conversation.user, conversation.id, "Write a note")
     assert result.error_code is None
+    events = events_after(conversation.id, 0)
     return ToolExecution.objects.get(message=result.message, name="write_file"), events
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from hexa.assistant.local_model import LocalModelServer, ScriptedResponder, text_reply, tool_reply
-from hexa.assistant.models import Conversation, Event, Message
+from hexa.assistant.models import Conversation, Event, Message, UsageRecord
 
 from .support.live_server import LiveServer, read_events, session_for
 
@@ -131,29 +131,41 @@ def test_replay_of_a_finished_turn_ends_by_itself(chat, board):
         assert read_events(response) == []
 
 
-def test_cancel_stops_after_the_current_step(chat, board):
+def test_cancel_cuts_the_model_call_in_flight_and_bills_what_it_reported(chat, board):
     conversation, (client, other) = chat
+    words = "Looking again at the numbers, district by district, to be sure of the total."
     board.script(
         tool_reply([("query_database", {"query": "SELECT 1"})], delay=0.3),
-        tool_reply([("query_database", {"query": "SELECT 2"})], delay=1.5),
+        # streamed slowly: about 6 s to the end, were it not stopped
+        tool_reply([("query_database", {"query": "SELECT 2"})], text=words, chunk_delay=0.4),
         text_reply("never sent"),
     )
     events = []
     reader = threading.Thread(target=lambda: events.extend(stream(client, conversation)))
     reader.start()
     deadline = time.monotonic() + 10
-    while not Event.objects.filter(conversation=conversation, type="tool_result").exists() and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        kinds = list(Event.objects.filter(conversation=conversation).order_by("seq").values_list("type", flat=True))
+        if "tool_result" in kinds and "text_delta" in kinds[kinds.index("tool_result"):]:
+            break  # the second call is streaming
         time.sleep(0.05)
+    cancelled_at = time.monotonic()
     result = other.post(
         "/graphql/",
         json={"query": "mutation($id: UUID!) { cancelAssistantRun(conversationId: $id) { success errors } }", "variables": {"id": str(conversation.id)}},
     ).json()
     assert result["data"]["cancelAssistantRun"] == {"success": True, "errors": []}
     reader.join(15)
+    stopped_after = time.monotonic() - cancelled_at
     assert types(events)[-1] == "done" and events[-1][1]["status"] == "CANCELLED"
+    assert stopped_after < 3, stopped_after  # the call was cut, not run to its end (about 6 s)
     message = Message.objects.get(role="assistant", conversation=conversation)
-    assert message.status == "CANCELLED" and message.model_calls == 2  # the call in flight finished, no third
-    assert board.responder.remaining == 1
+    # the cut call is billed with what the API had reported, and the text the user saw is kept
+    assert message.status == "CANCELLED" and message.model_calls == 2
+    assert message.text.startswith("Looking") and not message.text.endswith("total.")
+    ledger = UsageRecord.objects.filter(message_uuid=message.pk, kind="MODEL_CALL")
+    assert ledger.count() == 2 and all(row.input_tokens > 0 for row in ledger)
+    assert board.responder.remaining == 1  # no third call
     again = other.post(
         "/graphql/",
         json={"query": "mutation($id: UUID!) { cancelAssistantRun(conversationId: $id) { success errors } }", "variables": {"id": str(conversation.id)}},

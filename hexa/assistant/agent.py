@@ -1,8 +1,9 @@
 """The Claude tool-use loop for one turn of a conversation.
 
-Nothing is lost: the user message is stored before the first API call, each model
-response and each tool execution is stored as it happens, and a failure keeps what was
-done so far (tokens and cost included) and marks the turn failed with a typed code.
+Nothing is lost: the user message is stored before the turn runs, each model response
+and each tool execution is stored as it happens (and billed as soon as the API reports
+usage, cut calls included), and a failure keeps what was done so far and marks the turn
+failed with a typed code. A turn runs from what is stored, so it can be resumed.
 """
 
 import json
@@ -13,20 +14,22 @@ from functools import lru_cache
 
 import anthropic
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max
 
-from .history import history_messages, with_cache_breakpoints
-from .models import Conversation, Message, MessageRole, MessageStatus, ToolExecution, ToolExecutionStatus
-from .prompts import system_prompt
-from .approvals import outcomes_note
+from hexa.core.db import retry_db
+
+from . import leases
+from .leases import TurnCancelled, TurnInterrupted
 from .context import workspace_context
+from .history import history_messages, with_cache_breakpoints
+from .logs import log_event
+from .models import Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
+from .prompts import system_prompt
 from .events import EventType
 from .errors import AssistantError, ErrorCode, ToolErrorCode, is_error
 from .pricing import TokenUsage
 from .tool_executors import run_tool
 from .tools import TOOLS, tool_definitions
-from .recording import create_turn_messages, record_model_call, record_tool_call, record_tool_start, save_message
+from .recording import record_model_call, record_tool_call, record_tool_start, save_message
 from .usage import BudgetExceeded, check_budgets
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,9 @@ MAX_OUTPUT_TOKENS = 8192
 # Tool output sent back to the model within a turn is capped too: executors already bound
 # their results, this is the last guard.
 TOOL_RESULT_MAX_CHARS = 150_000
+# A tool input longer than this (e.g. a 5 MB write_file) is kept once, on its tool
+# execution, and replaced by a note in what is sent back to the model.
+TOOL_INPUT_MAX_CHARS_IN_HISTORY = 20_000
 
 CUT_OFF_TOOL_CALL = (
     "Your response reached the output token limit before this tool call was complete, so it was "
@@ -42,8 +48,14 @@ CUT_OFF_TOOL_CALL = (
 )
 
 
-class TurnCancelled(Exception):
-    pass
+class ModelCallCut(Exception):
+    """A model call that ended before its final message (cut stream, overload mid-stream,
+    malformed tool JSON, Stop): what the API reported so far, to bill and keep."""
+
+    def __init__(self, error: BaseException, snapshot):
+        super().__init__(str(error))
+        self.error = error
+        self.snapshot = snapshot
 
 
 @dataclass
@@ -106,60 +118,55 @@ def _dump_block(block) -> dict:
     return data
 
 
-class Turn:
-    """One turn: the user's message and the assistant's answer, possibly many model calls."""
+def _snapshot(stream):
+    """What a cut stream had received: its message so far (usage included), or None."""
+    try:
+        return stream.current_message_snapshot
+    except Exception:  # no message_start yet: nothing was billed
+        return None
 
-    def __init__(self, conversation: Conversation, user, text: str, emit=None, client=None):
-        self.conversation = conversation
-        self.user = user
-        self.workspace = conversation.workspace
-        self.text = text
+
+def _normalised_input(raw) -> dict:
+    """A tool_use input as it may be sent back to the API: always an object, and bounded.
+
+    Model output is untrusted: an input that is not an object would make every later
+    request of the conversation fail, and a huge one would be re-sent on every call. The
+    tool execution keeps the whole input once (see _run_tools)."""
+    if not isinstance(raw, dict):
+        return {}
+    size = len(json.dumps(raw, ensure_ascii=False, default=str))
+    if size > TOOL_INPUT_MAX_CHARS_IN_HISTORY:
+        return {"_omitted": f"An input of {size:,} characters, kept by the server and not repeated here."}
+    return raw
+
+
+class Turn:
+    """One turn: the answer to a stored user message, possibly many model calls.
+
+    The turn's two messages are stored before it runs (service.start_turn); it runs from
+    what is stored, so a turn whose worker died is resumed by another from its last
+    completed step: no completed model call or tool call is made again."""
+
+    def __init__(self, message: Message, emit=None, client=None, handle=None):
+        self.message = message
+        self.conversation = message.conversation
+        self.user = self.conversation.user
+        self.workspace = self.conversation.workspace
+        self.user_message = self.conversation.messages.get(index=message.index - 1)
         self.emit = emit or (lambda event_type, data: None)
         self.client = client
+        self.handle = handle or leases.TurnHandle(self.conversation.pk)
         self.free = settings.ASSISTANT_OFFLINE_MODEL  # the offline stand-in costs nothing
-        self.model = settings.ASSISTANT_MODEL
+        self.model = message.model or settings.ASSISTANT_MODEL
         self.prefix = None
+        self.raw_inputs = {}  # tool inputs of the last response, as the model gave them
 
     # -- storage ---------------------------------------------------------------------
-
-    def _store_messages(self):
-        with transaction.atomic():
-            last = self.conversation.messages.aggregate(last=Max("index"))["last"]
-            index = -1 if last is None else last
-            blocks = [{"type": "text", "text": self.text}]
-            note = outcomes_note(self.conversation)
-            if note:  # the model learns what became of the writes it proposed
-                blocks.insert(0, {"type": "text", "text": note})
-            self.user_message = Message(
-                conversation=self.conversation,
-                index=index + 1,
-                role=MessageRole.USER,
-                content=[{"role": "user", "content": blocks}],
-                text=self.text,
-                status=MessageStatus.COMPLETE,
-            )
-            self.message = Message(
-                conversation=self.conversation,
-                index=index + 2,
-                role=MessageRole.ASSISTANT,
-                status=MessageStatus.RUNNING,
-                model=self.model,
-                # the user_message event below is this turn's first
-                first_event_seq=getattr(self.emit, "next_seq", None),
-            )
-            create_turn_messages(self.user_message, self.message)
-            if not self.conversation.title:
-                self.conversation.title = self.text.strip().splitlines()[0][:80]
-                Conversation.objects.filter(pk=self.conversation.pk).update(title=self.conversation.title)
-        self.emit(
-            EventType.USER_MESSAGE,
-            {"message_id": str(self.user_message.id), "assistant_message_id": str(self.message.id), "text": self.text},
-        )
 
     def _save(self, **fields):
         for name, value in fields.items():
             setattr(self.message, name, value)
-        save_message(self.message, *fields)
+        retry_db(save_message, self.message, *fields)
 
     def _add_usage(self, response_usage, model) -> TokenUsage:
         """The call's tokens and cost, added to the message's running totals (stored with
@@ -170,13 +177,24 @@ class Turn:
         self.message.model_calls += 1
         return usage
 
+    def _record_call(self, response_usage, model) -> TokenUsage:
+        """Bill a model call: the message, the conversation's totals and the ledger, together."""
+        usage = self._add_usage(response_usage, model)
+        conversation_cost = retry_db(record_model_call, self.message, self.user, self.workspace, usage, model)
+        self.emit(EventType.USAGE, {**usage.as_dict(), "cost": str(usage.cost), "conversation_cost": str(conversation_cost)})
+        log_event("model_call", conversation=self.conversation.pk, message=self.message.pk, model=model,
+                  input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, cost=str(usage.cost))
+        return usage
+
     # -- the loop --------------------------------------------------------------------
 
-    def run(self) -> TurnResult:
-        self._store_messages()
+    def run(self) -> TurnResult | None:
+        """Run the turn to its end; None if it was interrupted (see TurnInterrupted)."""
         try:
             self.client = self.client or make_client()
             self._loop()
+        except TurnInterrupted:
+            return None
         except TurnCancelled:
             self._save(status=MessageStatus.CANCELLED)
             return self._done()
@@ -231,89 +249,151 @@ class Turn:
         }
 
     def _call_model(self, request):
+        """One streamed model call; its text is emitted as it comes. The turn's handle
+        may close the stream from another thread (Stop, hand-over): ModelCallCut."""
         with self.client.messages.stream(**request) as stream:
-            for event in stream:
-                if event.type == "text":
-                    self.emit(EventType.TEXT_DELTA, {"message_id": str(self.message.id), "text": event.text})
-            return stream.get_final_message()
+            self.handle.stream = stream
+            try:
+                self.handle.raise_if_stopping()
+                for event in stream:
+                    if event.type == "text":
+                        self.emit(EventType.TEXT_DELTA, {"message_id": str(self.message.id), "text": event.text})
+                return stream.get_final_message()
+            except Exception as error:
+                raise ModelCallCut(error, _snapshot(stream)) from error
+            finally:
+                self.handle.stream = None
+
+    def _cut_call(self, cut: ModelCallCut, turn_messages, texts):
+        """A call that did not finish: bill what the API reported, keep the text the user
+        saw (unless the turn will be resumed, which makes the call again), then stop."""
+        snapshot = cut.snapshot
+        resumed_elsewhere = self.handle.interrupted
+        if snapshot is not None:
+            partial = "".join(b.text for b in snapshot.content if getattr(b, "type", None) == "text")
+            if partial.strip() and not resumed_elsewhere:
+                turn_messages.append({"role": "assistant", "content": [{"type": "text", "text": partial}]})
+                texts.append(partial)
+                self.message.content, self.message.text = turn_messages, "\n\n".join(texts)
+            self._record_call(snapshot.usage, snapshot.model or self.model)
+        if resumed_elsewhere:
+            raise TurnInterrupted() from None
+        if self.handle.cancelled.is_set():
+            raise TurnCancelled() from None
+        error = cut.error
+        if isinstance(error, (anthropic.APIError, AssistantError)):
+            raise error
+        if isinstance(error, ValueError):  # e.g. tool input that is not valid JSON
+            raise AssistantError(ErrorCode.API_ERROR, "The model's response could not be read (malformed output).") from None
+        raise error
 
     def _loop(self):
-        turn_messages: list[dict] = []  # this turn's API messages, after the user's text
-        texts: list[str] = []
-        for _ in range(settings.ASSISTANT_MAX_TOOL_ROUNDS):
+        # this turn's API messages after the user's text: what is stored, when resumed
+        turn_messages: list[dict] = list(self.message.content or [])
+        texts: list[str] = [self.message.text] if self.message.text else []
+        if self.message.status == MessageStatus.COMPLETE:
+            return  # its last call was stored; only its end was not
+        if turn_messages and turn_messages[-1]["role"] == "assistant":
+            # resumed after a model call whose tool calls had not all been run
+            self._after_response(turn_messages, self.message.stop_reason)
+        calls = sum(1 for m in turn_messages if m["role"] == "assistant")
+        for _ in range(max(settings.ASSISTANT_MAX_TOOL_ROUNDS - calls, 0)):
             self.before_model_call()
-            response = self._call_model(self._request(turn_messages))
+            try:
+                response = self._call_model(self._request(turn_messages))
+            except ModelCallCut as cut:
+                self._cut_call(cut, turn_messages, texts)
             model = response.model or self.model
             blocks = [_dump_block(b) for b in response.content]
+            self.raw_inputs = {b["id"]: b.get("input") for b in blocks if b["type"] == "tool_use"}
+            for block in blocks:
+                if block["type"] == "tool_use":
+                    block["input"] = _normalised_input(block.get("input"))
             turn_messages.append({"role": "assistant", "content": blocks})
             texts += [b["text"] for b in blocks if b["type"] == "text" and b["text"].strip()]
             stop_reason = response.stop_reason or ""
-            tool_uses = [b for b in blocks if b["type"] == "tool_use"]
-            runs_tools = bool(tool_uses) and stop_reason in ("tool_use", "max_tokens")
-            # pause_turn: the API paused a long turn; it is sent back as is to let it go on
-            finished = not runs_tools and stop_reason != "pause_turn"
+            finished = self._finished(blocks, stop_reason)
             if finished and stop_reason == "refusal" and not texts:
                 texts.append("The model declined to answer this request.")
             self.message.content, self.message.text = turn_messages, "\n\n".join(texts)
             self.message.stop_reason, self.message.model = stop_reason, model
             if finished:
                 self.message.status = MessageStatus.COMPLETE
-            # the call's usage, the message and the ledger are stored together
-            usage = self._add_usage(response.usage, model)
-            conversation_cost = record_model_call(self.message, self.user, self.workspace, usage, model)
-            self.emit(EventType.USAGE, {**usage.as_dict(), "cost": str(usage.cost), "conversation_cost": str(conversation_cost)})
+            self._record_call(response.usage, model)
             if finished:
                 return
-            if runs_tools:
-                cut_off = tool_uses[-1]["id"] if stop_reason == "max_tokens" else None
-                turn_messages.append({"role": "user", "content": self._run_tools(turn_messages, tool_uses, cut_off)})
-                self._save(content=turn_messages)
+            self._after_response(turn_messages, stop_reason)
         raise AssistantError(
             ErrorCode.MAX_TOOL_ROUNDS,
             f"The assistant stopped after {settings.ASSISTANT_MAX_TOOL_ROUNDS} model calls in one turn "
             "without finishing. Ask a narrower question, or ask it to continue.",
         )
 
+    @staticmethod
+    def _finished(blocks, stop_reason) -> bool:
+        runs_tools = any(b["type"] == "tool_use" for b in blocks) and stop_reason in ("tool_use", "max_tokens")
+        # pause_turn: the API paused a long turn; it is sent back as is to let it go on
+        return not runs_tools and stop_reason != "pause_turn"
+
+    def _after_response(self, turn_messages, stop_reason):
+        """Run the tool calls of the last response, if it asked for any."""
+        tool_uses = [b for b in turn_messages[-1]["content"] if b["type"] == "tool_use"]
+        if tool_uses and stop_reason in ("tool_use", "max_tokens"):
+            cut_off = tool_uses[-1]["id"] if stop_reason == "max_tokens" else None
+            turn_messages.append({"role": "user", "content": self._run_tools(turn_messages, tool_uses, cut_off)})
+            self._save(content=turn_messages)
+
     def _flush_events(self):
         flush = getattr(self.emit, "flush", None)
         if flush:
-            flush()
+            retry_db(flush)
 
     def before_model_call(self):
         """Checks made before every model call, so that a turn stops cleanly between steps."""
         self._flush_events()
-        self._check_cancel()
+        self.handle.poll()
+        self.handle.raise_if_stopping()
         try:
-            check_budgets(self.user, self.workspace)
+            retry_db(check_budgets, self.user, self.workspace)
         except BudgetExceeded as exceeded:
             raise AssistantError(ErrorCode.BUDGET_EXCEEDED, exceeded.message, budget=exceeded.as_dict()) from None
-
-    def _check_cancel(self):
-        if self.conversation.cancel_is_requested():
-            raise TurnCancelled()
 
     # -- tools -----------------------------------------------------------------------
 
     def _run_tools(self, turn_messages, tool_uses, cut_off_id=None) -> list[dict]:
-        """Run every tool call of one response; their results go back in one user message."""
+        """Run every tool call of one response; their results go back in one user message.
+
+        A resumed turn finds the calls that were done already: their stored results are
+        used, not made again. A call that was running when its worker died runs again."""
+        resumed = self.message.runs > 1
+        stored = {e.tool_use_id: e for e in self.message.tool_executions.all()} if resumed else {}
         results = []
         for position, call in enumerate(tool_uses):
-            if self.conversation.cancel_is_requested():
+            execution = stored.get(call["id"])
+            if execution is not None and execution.status != ToolExecutionStatus.RUNNING:
+                results.append(self._tool_result_block(call["id"], execution.output))
+                continue
+            self.handle.poll()
+            if self.handle.stopping:
+                if not self.handle.cancelled.is_set():
+                    raise TurnInterrupted()
                 # keep the history valid: every tool_use gets its result
                 cancelled = AssistantError(ToolErrorCode.CANCELLED, "The user stopped the turn before this tool ran.")
                 results += [self._tool_result_block(c["id"], cancelled.as_dict()) for c in tool_uses[position:]]
                 self._save(content=turn_messages + [{"role": "user", "content": results}])
                 raise TurnCancelled()
-            self._flush_events()
-            execution = ToolExecution(
-                conversation=self.conversation,
-                message=self.message,
-                tool_use_id=call["id"],
-                name=str(call.get("name", ""))[:100],
-                input=call.get("input") if isinstance(call.get("input"), dict) else {"_raw": call.get("input")},
-            )
-            record_tool_start(execution)
-            self.emit(EventType.TOOL_CALL, {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "input": execution.input})
+            if execution is None:
+                raw = self.raw_inputs.get(call["id"], call.get("input"))
+                execution = ToolExecution(
+                    conversation=self.conversation,
+                    message=self.message,
+                    tool_use_id=call["id"],
+                    name=str(call.get("name", ""))[:100],
+                    input=raw if isinstance(raw, dict) else {"_raw": str(raw)[:TOOL_INPUT_MAX_CHARS_IN_HISTORY]},
+                )
+                retry_db(record_tool_start, execution)  # a crash mid-call leaves its trace
+                self.emit(EventType.TOOL_CALL, {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "input": _normalised_input(execution.input)})
+                self._flush_events()  # the page shows the call while it runs
             started = time.monotonic()
             if call["id"] == cut_off_id:
                 output = AssistantError(ToolErrorCode.CUT_OFF, CUT_OFF_TOOL_CALL).as_dict()
@@ -324,11 +404,13 @@ class Turn:
             execution.success = None if execution.status == ToolExecutionStatus.PENDING_APPROVAL else not is_error(output)
             if execution.status == ToolExecutionStatus.RUNNING:
                 execution.status = ToolExecutionStatus.COMPLETED if execution.success else ToolExecutionStatus.FAILED
-            record_tool_call(execution, self.user, self.workspace)
+            retry_db(record_tool_call, execution, self.user, self.workspace)
             self.emit(
                 EventType.TOOL_RESULT,
                 {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "success": execution.success, "status": execution.status, "output": output},
             )
+            log_event("tool_call", conversation=self.conversation.pk, message=self.message.pk, tool_execution=execution.pk,
+                      tool=execution.name, status=execution.status, duration_ms=execution.duration_ms)
             results.append(self._tool_result_block(call["id"], output))
         return results
 

@@ -1,9 +1,4 @@
-"""Events of a turn: stored with a per-conversation sequence number, then handed on.
-
-Only the process running a turn writes its events (one turn at a time per conversation),
-so the sequence is kept in memory from the last stored number; the unique constraint on
-(conversation, seq) would refuse a second writer rather than interleave.
-"""
+"""Events of a turn: stored with a per-conversation sequence number, then announced."""
 
 import json
 import time
@@ -11,8 +6,6 @@ from enum import StrEnum
 
 from django.db import connection
 from django.db.models import Max
-from django.utils import timezone
-from psycopg2.extras import execute_values
 
 from .models import Event
 
@@ -29,60 +22,82 @@ class EventType(StrEnum):
     DONE = "done"
     ERROR = "error"
     KEEPALIVE = "keepalive"
+    # a worker took over a turn whose worker died: `text` is the answer as stored, which
+    # replaces what a page showed of the interrupted model call
+    RESUMED = "resumed"
+
+
+# Workers announce stored events on this channel; web processes LISTEN (see follow.py).
+CHANNEL = "assistant_events"
+# PostgreSQL refuses NOTIFY payloads of 8000 bytes or more: bigger batches announce only
+# their last sequence number, and listeners read them from the table.
+NOTIFY_MAX_BYTES = 7000
+
 
 class EventRecorder:
-    """Passes each event to `listener(event_type, data)` (a live stream) at once, and
-    stores it.
+    """Numbers a turn's events, stores them and announces them (NOTIFY, sent when the
+    storing transaction commits), so that a page following the turn on any web process
+    gets them within milliseconds, and never an event that was not stored: a turn resumed
+    after a crash goes on from the last stored number.
 
-    Events are stored in batches, in order: when FLUSH_SECONDS have passed since the last
-    batch, on the turn's last event, and whenever the turn is about to wait (the agent calls
-    flush() before each model call and each tool run). A replay on another process lags the
-    live stream by a fraction of a second at most and never sees events out of order.
-    """
+    Events are written in batches, in order: the first text delta of a response at once
+    (the user sees the answer start), later ones at most DELTA_BATCH_S apart, and every
+    other event when the turn is about to wait (the agent calls flush() before each model
+    call and as each tool starts) or ends.
 
-    FLUSH_SECONDS = 0.1
+    Only the worker holding the turn's lease writes its events; the unique constraint on
+    (conversation, seq) would refuse a second writer rather than interleave."""
 
-    def __init__(self, conversation, listener=None):
-        self.conversation = conversation
-        self.listener = listener
-        self.seq = last_seq(conversation)
-        self.pending: list[Event] = []
-        self.flushed_at = time.monotonic()
+    DELTA_BATCH_S = 0.025
 
-    def __call__(self, event_type: str, data: dict):
+    def __init__(self, conversation_id):
+        self.conversation_id = conversation_id
+        self.seq = last_seq(conversation_id)
+        self.pending: list[tuple] = []
+        self.flushed_at = 0.0
+        self.streaming = False  # a text delta was flushed since the last other event
+
+    def __call__(self, event_type: str, data: dict) -> dict:
         data = self.store(event_type, data)
-        self.deliver(event_type, data)
-        if time.monotonic() - self.flushed_at >= self.FLUSH_SECONDS:
-            self.flush()
+        if event_type == EventType.TEXT_DELTA:
+            if not self.streaming or time.monotonic() - self.flushed_at >= self.DELTA_BATCH_S:
+                self.flush()
+                self.streaming = True
+        else:
+            self.streaming = False
         return data
 
     def store(self, event_type: str, data: dict) -> dict:
-        """Number the event and queue it for storage (flush() writes it)."""
+        """Number the event and queue it (flush() writes it)."""
         self.seq += 1
         data = {**data, "seq": self.seq}
-        self.pending.append((self.conversation.pk, self.seq, event_type, json.dumps(data, default=str), timezone.now()))
+        self.pending.append((str(event_type), data))
         return data
 
-    def deliver(self, event_type: str, data: dict):
-        if self.listener:
-            self.listener(event_type, data)
-
-    @property
-    def next_seq(self) -> int:
-        return self.seq + 1
-
     def flush(self):
-        if self.pending:
-            # one multi-row INSERT: this runs several times per turn, for every turn
-            table = Event._meta.db_table
-            with connection.cursor() as cursor:
-                execute_values(
-                    cursor.cursor,
-                    f'INSERT INTO "{table}" (conversation_id, seq, type, data, created_at) VALUES %s',
-                    self.pending,
-                )
-            self.pending = []
+        """Store the queued events and announce them: one statement."""
+        if not self.pending:
+            return
+        rows = ", ".join(["(%s, %s, %s, %s::jsonb, now())"] * len(self.pending))
+        params = []
+        for event_type, data in self.pending:
+            params += [self.conversation_id, data["seq"], event_type, json.dumps(data, default=str)]
+        table = Event._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'WITH stored AS (INSERT INTO "{table}" (conversation_id, seq, type, data, created_at) VALUES {rows}) '
+                "SELECT pg_notify(%s, %s)",
+                params + [CHANNEL, self._announcement()],
+            )
+        self.pending = []
         self.flushed_at = time.monotonic()
+
+    def _announcement(self) -> str:
+        events = [[data["seq"], event_type, data] for event_type, data in self.pending]
+        payload = json.dumps({"c": str(self.conversation_id), "e": events}, default=str, ensure_ascii=False)
+        if len(payload.encode()) < NOTIFY_MAX_BYTES:
+            return payload
+        return json.dumps({"c": str(self.conversation_id), "s": self.pending[-1][1]["seq"]})
 
 
 def events_after(conversation_id, after: int, limit: int = 500) -> list[tuple[str, dict]]:
@@ -90,5 +105,5 @@ def events_after(conversation_id, after: int, limit: int = 500) -> list[tuple[st
     return [(row.type, row.data) for row in rows]
 
 
-def last_seq(conversation) -> int:
-    return conversation.events.aggregate(last=Max("seq"))["last"] or 0
+def last_seq(conversation_id) -> int:
+    return Event.objects.filter(conversation_id=conversation_id).aggregate(last=Max("seq"))["last"] or 0

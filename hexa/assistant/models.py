@@ -10,9 +10,6 @@ from hexa.core.models import Base, BaseQuerySet
 
 from .pricing import TOKEN_FIELDS
 
-# A turn whose worker died keeps its conversation busy at most this long.
-STALE_TURN_AFTER = timedelta(minutes=15)
-
 MONEY = {"max_digits": 18, "decimal_places": 8, "default": Decimal("0")}
 
 
@@ -49,9 +46,14 @@ class Conversation(Base, Usage):
     model = models.CharField(max_length=100)
     # The workspace snapshot given to the model (see context.py), taken at the first turn.
     context = models.TextField(blank=True)
-    # Set while a turn runs: one turn at a time per conversation, across processes.
+    # Set while a turn runs: one turn at a time per conversation, across processes. The
+    # turn ends (or is resumed elsewhere) only through its lease, never because it is long.
     turn_started_at = models.DateTimeField(null=True, blank=True)
-    # Set by cancelAssistantRun; the running turn stops after its current step.
+    # The lease of the worker running the turn (see leases.py): renewed while it works; once
+    # expired, another worker resumes the turn. No owner: waiting for a worker.
+    lease_owner = models.UUIDField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Set by cancelAssistantRun; the running turn stops within a second, its model call cut.
     cancel_requested = models.BooleanField(default=False)
 
     objects = ConversationQuerySet.as_manager()
@@ -65,15 +67,14 @@ class Conversation(Base, Usage):
 
     @property
     def is_running(self):
-        return self.turn_started_at is not None and timezone.now() - self.turn_started_at < STALE_TURN_AFTER
+        return self.turn_started_at is not None
 
-    def try_start_turn(self) -> bool:
-        """Mark a turn as running, atomically; False if another one already runs."""
+    def try_start_turn(self, pickup_s: float) -> bool:
+        """Mark a turn as running, atomically; False if another one already runs. A worker
+        must take it within `pickup_s` seconds, or the recovery hands it to another."""
         now = timezone.now()
-        claimed = (
-            Conversation.objects.filter(pk=self.pk)
-            .filter(Q(turn_started_at__isnull=True) | Q(turn_started_at__lt=now - STALE_TURN_AFTER))
-            .update(turn_started_at=now, cancel_requested=False)
+        claimed = Conversation.objects.filter(pk=self.pk, turn_started_at__isnull=True).update(
+            turn_started_at=now, cancel_requested=False, lease_owner=None, lease_expires_at=now + timedelta(seconds=pickup_s)
         )
         if claimed:
             self.turn_started_at = now
@@ -81,7 +82,7 @@ class Conversation(Base, Usage):
 
     def end_turn(self):
         Conversation.objects.filter(pk=self.pk).update(
-            turn_started_at=None, cancel_requested=False, updated_at=timezone.now()
+            turn_started_at=None, cancel_requested=False, lease_owner=None, lease_expires_at=None, updated_at=timezone.now()
         )
         self.turn_started_at = None
 
@@ -140,6 +141,8 @@ class Message(Base, Usage):
     model = models.CharField(max_length=100, blank=True)
     stop_reason = models.CharField(max_length=32, blank=True)
     model_calls = models.PositiveIntegerField(default=0)
+    # How many times a worker took this turn: 1, then one more per resumption after a crash.
+    runs = models.PositiveSmallIntegerField(default=0)
     # Sequence number of the turn's first event (see Event): where a page that reloads
     # mid-turn resumes the stream from.
     first_event_seq = models.PositiveIntegerField(null=True, blank=True)

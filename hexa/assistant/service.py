@@ -1,16 +1,38 @@
-"""The one way into a turn, for the GraphQL mutation and the streaming view alike:
-start_turn (every check, then the claim), then run_claimed_turn."""
+"""The one way into a turn, for the GraphQL mutation and the streaming view alike.
+
+start_turn makes every check, then stores the turn and queues it for a worker; a worker
+runs it with execute_turn (tasks.run_turn); the stream follows its stored events, the
+mutation waits for its end.
+"""
+
+import sys
+import time
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
+from hexa.core.db import retry_db
+
+from . import leases
 from .agent import Turn, TurnResult
+from .approvals import outcomes_note
 from .errors import AssistantError, ErrorCode
 from .events import EventRecorder, EventType
-from .models import Conversation
+from .logs import log_event
+from .models import Conversation, Event, Message, MessageRole, MessageStatus
+from .recording import create_turn_messages
+from .tasks import enqueue_turn
 from .usage import BudgetExceeded, RateLimited, check_budgets, check_rate_limit
 
 MAX_MESSAGE_CHARS = 32_000
+# A turn whose workers died this many times is not resumed again (it may be what kills them).
+MAX_RUNS = 3
+INTERRUPTED_MESSAGE = (
+    "The assistant was interrupted (its server stopped) and could not go on. What was done so far is kept; "
+    "send your message again to continue."
+)
 
 
 def get_conversation(user, conversation_id) -> Conversation | None:
@@ -18,9 +40,9 @@ def get_conversation(user, conversation_id) -> Conversation | None:
     return Conversation.objects.filter_for_user(user).select_related("workspace").filter(pk=conversation_id).first()
 
 
-def start_turn(user, conversation_id, text) -> tuple[Conversation, str]:
-    """Every check made before a turn, then the claim of the conversation; raises
-    AssistantError with a typed code. Returns the conversation and the cleaned text."""
+def start_turn(user, conversation_id, text) -> Message:
+    """Every check made before a turn, then the turn stored and queued; raises
+    AssistantError with a typed code. Returns the turn's (running) assistant message."""
     # filter_for_user is the send_message permission (the owner, while a member), in the
     # same query as the conversation; superusers get no way into others' conversations.
     conversation = get_conversation(user, conversation_id)
@@ -42,30 +64,168 @@ def start_turn(user, conversation_id, text) -> tuple[Conversation, str]:
         raise AssistantError(
             ErrorCode.RATE_LIMITED, f"Too many messages: retry in {limited.retry_after} s.", retry_after=limited.retry_after
         ) from None
-    if not conversation.try_start_turn():  # a turn already runs here, in any process
-        raise AssistantError(ErrorCode.CONVERSATION_BUSY)
-    return conversation, text
+    return _store_turn(conversation, text)
 
 
-def run_claimed_turn(user, conversation: Conversation, text: str, listener=None) -> TurnResult:
-    """Run a turn started with start_turn; its events are stored and passed to `listener`."""
-    recorder = EventRecorder(conversation, listener)
-    terminal = (EventType.ERROR, {"code": ErrorCode.INTERNAL_ERROR, "message": "The assistant failed unexpectedly."})
+def _store_turn(conversation: Conversation, text: str) -> Message:
+    """Claim the conversation, store the user's message, the turn's running answer and its
+    first event, and queue the turn: one transaction, so that a send either is all there
+    (and will be answered, whatever happens to the processes) or was refused as a whole."""
+    with transaction.atomic():
+        if not conversation.try_start_turn(pickup_s=settings.ASSISTANT_TURN_LEASE_S):
+            raise AssistantError(ErrorCode.CONVERSATION_BUSY)  # a turn already runs here, in any process
+        last = conversation.messages.aggregate(last=Max("index"))["last"]
+        index = -1 if last is None else last
+        blocks = [{"type": "text", "text": text}]
+        note = outcomes_note(conversation)
+        if note:  # the model learns what became of the writes it proposed
+            blocks.insert(0, {"type": "text", "text": note})
+        recorder = EventRecorder(conversation.pk)
+        user_message = Message(
+            conversation=conversation, index=index + 1, role=MessageRole.USER,
+            content=[{"role": "user", "content": blocks}], text=text, status=MessageStatus.COMPLETE,
+        )
+        message = Message(
+            conversation=conversation, index=index + 2, role=MessageRole.ASSISTANT, status=MessageStatus.RUNNING,
+            model=settings.ASSISTANT_MODEL, first_event_seq=recorder.seq + 1,
+        )
+        create_turn_messages(user_message, message)
+        if not conversation.title:
+            conversation.title = text.strip().splitlines()[0][:80]
+            Conversation.objects.filter(pk=conversation.pk).update(title=conversation.title)
+        recorder(
+            EventType.USER_MESSAGE,
+            {"message_id": str(user_message.id), "assistant_message_id": str(message.id), "text": text},
+        )
+        recorder.flush()
+        if not settings.ASSISTANT_TURNS_INLINE:
+            enqueue_turn(message.pk)
+    return message
+
+
+def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
+    """Run a stored turn on this process, or resume it from its last completed step: take
+    its lease, run it, end it (its last event and the conversation's release together).
+    None when there was nothing to do here, or the turn was handed over or taken."""
+    message = (
+        Message.objects.select_related("conversation__workspace", "conversation__user").filter(pk=message_id).first()
+    )
+    if message is None or message.status != MessageStatus.RUNNING:
+        return None
+    conversation = message.conversation
+    handle = leases.acquire(message, should_hand_over)
+    if handle is None:
+        return None  # another worker has it
+    if message.runs > MAX_RUNS:
+        interrupt_turn(message)
+        return None
+    inline = settings.ASSISTANT_TURNS_INLINE
+    if not inline:
+        leases.monitor.watch(handle)
+    recorder = EventRecorder(conversation.pk)
+    started = time.monotonic()
+    terminal = (EventType.ERROR, {"message_id": str(message.pk), "code": ErrorCode.INTERNAL_ERROR, "message": "The assistant failed unexpectedly."})
+    result = None
     try:
-        result = Turn(conversation, user, text, emit=recorder).run()
+        if message.runs > 1:  # what the page showed of an interrupted call is not kept
+            recorder(EventType.RESUMED, {"message_id": str(message.pk), "text": message.text})
+        result = Turn(message, emit=recorder, handle=handle).run()
+        if result is None:  # interrupted
+            if handle.handed_over.is_set():
+                retry_db(leases.release, handle)
+                retry_db(enqueue_turn, message.pk)
+            return None
         terminal = result.terminal_event
         return result
     finally:
-        # The last event and the end of the turn are written together: a page that sees
-        # `done` may send its next message at once.
+        if not inline:
+            leases.monitor.unwatch(handle)
+        crashed = sys.exc_info()[0] is not None
+        if result is not None or crashed:
+            _end_turn(conversation, recorder, terminal, failed_message=message if crashed else None)
+            log_event(
+                "turn", conversation=conversation.pk, message=message.pk, status=message.status,
+                error_code=message.error_code or None, model_calls=message.model_calls, runs=message.runs,
+                cost=str(message.cost), duration_ms=int((time.monotonic() - started) * 1000),
+            )
+
+
+def _end_turn(conversation, recorder, terminal, failed_message=None):
+    """The last event and the end of the turn are written together: a page that sees `done`
+    may send its next message at once."""
+    recorder.store(*terminal)
+    pending = list(recorder.pending)
+
+    def write():
+        recorder.pending = list(pending)
         with transaction.atomic():
-            terminal_data = recorder.store(*terminal)
+            if failed_message is not None:  # the turn crashed past its own error handling
+                Message.objects.filter(pk=failed_message.pk, status=MessageStatus.RUNNING).update(
+                    status=MessageStatus.FAILED, error_code=terminal[1]["code"], error_message=terminal[1]["message"]
+                )
             recorder.flush()
             conversation.end_turn()
-        recorder.deliver(terminal[0], terminal_data)
+
+    retry_db(write)
 
 
-def send_message(user, conversation_id, text, emit=None) -> TurnResult:
+def interrupt_turn(message: Message) -> bool:
+    """End a turn that cannot be resumed: FAILED with INTERRUPTED, what was done kept, the
+    conversation free. False if it is no longer running."""
+    with transaction.atomic():
+        updated = Message.objects.filter(pk=message.pk, status=MessageStatus.RUNNING).update(
+            status=MessageStatus.FAILED, error_code=ErrorCode.INTERRUPTED, error_message=INTERRUPTED_MESSAGE,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            return False
+        recorder = EventRecorder(message.conversation_id)
+        recorder(EventType.ERROR, {"message_id": str(message.pk), "code": ErrorCode.INTERRUPTED, "message": INTERRUPTED_MESSAGE})
+        recorder.flush()
+        Conversation.objects.get(pk=message.conversation_id).end_turn()
+    log_event("turn", conversation=message.conversation_id, message=message.pk, status=MessageStatus.FAILED, error_code=ErrorCode.INTERRUPTED)
+    return True
+
+
+def wait_for_turn(message: Message, poll_s: float = 0.1) -> TurnResult:
+    """Wait for a queued turn to end (the mutation answers with the whole turn)."""
+    while True:
+        current = Message.objects.select_related("conversation").filter(pk=message.pk).first()
+        if current is None:
+            raise AssistantError(ErrorCode.NOT_FOUND)  # the conversation was deleted meanwhile
+        if current.status != MessageStatus.RUNNING and not current.conversation.is_running:
+            break
+        time.sleep(poll_s)
+    terminal = (
+        Event.objects.filter(conversation_id=current.conversation_id, type__in=[EventType.DONE, EventType.ERROR], data__message_id=str(current.pk))
+        .order_by("-seq")
+        .first()
+    )
+    user_message = Message.objects.get(conversation_id=current.conversation_id, index=current.index - 1)
+    return TurnResult(
+        user_message,
+        current,
+        error_code=current.error_code or None,
+        terminal_event=(terminal.type, terminal.data) if terminal else None,
+    )
+
+
+def stop_turn(conversation: Conversation, wait_s: float = 5.0):
+    """Cancel the conversation's running turn and wait (a little) for it to end: its open
+    model call is cut within a second and billed. A turn whose worker is gone does not
+    answer; then the wait ends at `wait_s`."""
+    if not conversation.request_cancel():
+        return
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        if not Conversation.objects.filter(pk=conversation.pk, turn_started_at__isnull=False).exists():
+            return
+        time.sleep(0.1)
+
+
+def send_message(user, conversation_id, text) -> TurnResult:
     """A whole turn, start to end (the mutation); raises AssistantError if it cannot start."""
-    conversation, text = start_turn(user, conversation_id, text)
-    return run_claimed_turn(user, conversation, text, listener=emit)
+    message = start_turn(user, conversation_id, text)
+    if settings.ASSISTANT_TURNS_INLINE:
+        execute_turn(message.pk)
+    return wait_for_turn(message)

@@ -1,5 +1,6 @@
-"""Real server processes (uvicorn) on the test database, for what only HTTP shows:
-streaming, disconnects, several processes serving one conversation."""
+"""Real server processes (uvicorn) and assistant workers on the test database, for what
+only real processes show: streaming, disconnects, several processes serving one
+conversation, workers killed mid-turn."""
 
 import os
 import socket
@@ -11,7 +12,7 @@ import httpx
 from django.conf import settings
 from django.db import connection
 
-from config.launch import backend_command
+from config.launch import backend_command, worker_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,22 +28,63 @@ def database_url() -> str:
     return f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
+def server_env(model_url: str, **extra_env) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url(),
+        WORKSPACES_DATABASE_URL=settings.WORKSPACES_DATABASE_URL,
+        WORKSPACE_BUCKETS_ROOT=str(settings.WORKSPACE_BUCKETS_ROOT),
+        SECRET_KEY=settings.SECRET_KEY,
+        ENCRYPTION_KEY=settings.ENCRYPTION_KEY,
+        ANTHROPIC_API_KEY="test-key",
+        ANTHROPIC_BASE_URL=model_url,
+        ASSISTANT_API_MAX_RETRIES="0",
+        **{k: str(v) for k, v in extra_env.items()},
+    )
+    return env
+
+
+class LiveWorker:
+    """An `assistant_worker` process."""
+
+    def __init__(self, model_url: str, log_dir: Path, concurrency: int = 8, **extra_env):
+        self.log = open(log_dir / f"worker-{_free_port()}.log", "w")
+        self.process = subprocess.Popen(
+            worker_command(concurrency), cwd=ROOT, env=server_env(model_url, **extra_env),
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        # ready once the task engine says so (it then takes jobs within milliseconds)
+        deadline = time.monotonic() + 60
+        while "Starting worker" not in Path(self.log.name).read_text():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the worker did not start; see {self.log.name}")
+            time.sleep(0.1)
+
+    def stop(self, timeout=30):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
+
 class LiveServer:
-    def __init__(self, model_url: str, log_dir: Path, workers: int = 1, **extra_env):
+    """uvicorn serving the backend, with one assistant worker unless `worker=False`."""
+
+    def __init__(self, model_url: str, log_dir: Path, workers: int = 1, worker: bool = True, **extra_env):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ)
-        env.update(
-            DATABASE_URL=database_url(),
-            WORKSPACES_DATABASE_URL=settings.WORKSPACES_DATABASE_URL,
-            WORKSPACE_BUCKETS_ROOT=str(settings.WORKSPACE_BUCKETS_ROOT),
-            SECRET_KEY=settings.SECRET_KEY,
-            ENCRYPTION_KEY=settings.ENCRYPTION_KEY,
-            ANTHROPIC_API_KEY="test-key",
-            ANTHROPIC_BASE_URL=model_url,
-            ASSISTANT_API_MAX_RETRIES="0",
-            **{k: str(v) for k, v in extra_env.items()},
-        )
+        env = server_env(model_url, **extra_env)
+        self.worker = LiveWorker(model_url, log_dir, **extra_env) if worker else None
         self.log = open(log_dir / f"server-{self.port}.log", "w")
         self.process = subprocess.Popen(
             backend_command("127.0.0.1", self.port, workers),
@@ -71,6 +113,8 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.log.close()
+        if self.worker is not None:
+            self.worker.stop()
 
 
 def session_for(user) -> str:

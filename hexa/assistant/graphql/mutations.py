@@ -8,7 +8,7 @@ from hexa.workspaces.models import Workspace
 from .. import approvals
 from ..models import Conversation, WorkspaceBudget
 from ..errors import AssistantError, ErrorCode
-from ..service import get_conversation, send_message
+from ..service import get_conversation, send_message, stop_turn
 
 assistant_mutations = MutationType()
 
@@ -75,6 +75,7 @@ def resolve_delete_conversation(_, info, input):
     conversation = get_conversation(user, input["id"])
     if conversation is None or not user.has_perm("assistant.delete_conversation", conversation):
         return {"success": False, "errors": ["NOT_FOUND"]}
+    stop_turn(conversation)  # its model call is cut and billed before the rows go
     conversation.delete()
     return {"success": True, "errors": []}
 

@@ -44,7 +44,7 @@ def resolve_is_running(conversation, _):
 
 @conversation_object.field("lastEventSeq")
 def resolve_last_event_seq(conversation, _):
-    return last_seq(conversation)
+    return last_seq(conversation.pk)
 
 
 @conversation_object.field("messages")

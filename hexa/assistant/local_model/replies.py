@@ -68,6 +68,9 @@ class Reply:
     "id", "name", "input"}`, `{"type": "thinking", "thinking", "signature"}`).
     `usage`: keys given here replace the computed ones (e.g. `{"output_tokens": 5}`).
     `delay`: seconds added to the server's latency for this reply only (timeouts tests).
+    `chunk_delay`: seconds between this reply's streamed deltas (the server's by default).
+    `cut_after`: the connection is closed after this many stream events, as when a
+    network or proxy cuts a stream (streaming requests only).
     """
 
     content: list[dict] = field(default_factory=list)
@@ -75,6 +78,8 @@ class Reply:
     usage: dict | None = None
     stop_sequence: str | None = None
     delay: float = 0.0
+    chunk_delay: float | None = None
+    cut_after: int | None = None
 
     def __post_init__(self):
         if self.stop_reason not in STOP_REASONS:

@@ -129,7 +129,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         usage = owner._usage(body, reply)
         if streaming:
-            return self._send_stream(stream_events(reply, body["model"], usage), body)
+            return self._send_stream(stream_events(reply, body["model"], usage), body, reply)
         self._send_json(200, message_json(reply, body["model"], usage))
 
     # -- writing --
@@ -157,11 +157,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_error(self, reply: ErrorReply):
         self._send_json(reply.status, reply.body(), reply.headers)
 
-    def _send_stream(self, events, body):
+    def _send_stream(self, events, body, reply=None):
         delay, on_sent = self.server.owner.chunk_delay, self.server.owner.on_sent
+        if reply is not None and reply.chunk_delay is not None:
+            delay = reply.chunk_delay
+        cut_after = reply.cut_after if reply is not None else None
         try:
             self._start(200, "text/event-stream; charset=utf-8")
-            for name, data in events:
+            for count, (name, data) in enumerate(events):
+                if cut_after is not None and count >= cut_after:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)  # cut: no end of the chunked body
+                    return
                 if delay and name == "content_block_delta":
                     time.sleep(delay)
                 frame = sse_frame(name, data)

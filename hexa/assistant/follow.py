@@ -1,0 +1,153 @@
+"""Following a turn from a web process: its stored events, then the new ones as the worker
+announces them.
+
+One LISTEN connection per web process (EventHub) receives every announcement
+(events.CHANNEL) and hands it to the streams following that conversation. An announcement
+carries the events themselves when they are small, so a text delta reaches the page
+without a query; otherwise, after a gap, or when the connection was lost, the stream reads
+the table from its last sequence number. Events are stored before they are announced, so
+reading the table never misses one that was announced.
+"""
+
+import asyncio
+import json
+import logging
+from collections import defaultdict
+
+import psycopg
+from django.conf import settings
+from procrastinate.contrib.django.utils import connector_params
+
+from hexa.core.sse import KEEPALIVE, frame
+from hexa.core.workers import run_sync
+
+from .events import CHANNEL, EventType, events_after
+from .models import Conversation
+
+logger = logging.getLogger(__name__)
+
+# Without any announcement for this long, a stream reads the table anyway (and learns
+# whether the turn still runs): the safety net under LISTEN/NOTIFY.
+FALLBACK_POLL_S = 1.0
+TERMINAL = (EventType.DONE, EventType.ERROR)
+WAKE = object()  # "read the table": something may have been missed
+
+
+class EventHub:
+    def __init__(self):
+        self.queues: dict[str, set[asyncio.Queue]] = defaultdict(set)
+        self.task = None
+
+    def subscribe(self, conversation_id) -> asyncio.Queue:
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._listen(), name="assistant-event-hub")
+        queue = asyncio.Queue()
+        self.queues[str(conversation_id)].add(queue)
+        return queue
+
+    def unsubscribe(self, conversation_id, queue):
+        queues = self.queues.get(str(conversation_id))
+        if queues is not None:
+            queues.discard(queue)
+            if not queues:
+                del self.queues[str(conversation_id)]
+
+    def _wake_all(self):
+        for queues in self.queues.values():
+            for queue in queues:
+                queue.put_nowait(WAKE)
+
+    async def _listen(self):
+        params = connector_params("default")
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(**params, autocommit=True) as connection:
+                    await connection.execute(f"LISTEN {CHANNEL}")
+                    self._wake_all()  # what was announced while nobody listened is in the table
+                    while True:
+                        async for notification in connection.notifies(timeout=10):
+                            self._dispatch(notification.payload)
+                        await connection.execute("SELECT 1")  # a silent connection may be a dead one
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the database restarted: listen again, streams read the table
+                logger.warning("Event listener lost its connection (%s); reconnecting", error)
+                self._wake_all()
+                await asyncio.sleep(1)
+
+    def _dispatch(self, payload: str):
+        try:
+            announcement = json.loads(payload)
+            queues = self.queues.get(announcement["c"])
+        except (ValueError, KeyError, TypeError):
+            return
+        for queue in queues or ():
+            queue.put_nowait(announcement)
+
+
+hub = EventHub()
+
+
+def _poll(conversation_id, after: int) -> tuple[list, bool]:
+    """Stored events after `after`, and whether a turn still runs (read first: a turn that
+    ends meanwhile stored its last event before it ended, so this batch or the next has it)."""
+    conversation = Conversation.objects.filter(pk=conversation_id).only("turn_started_at").first()
+    running = conversation is not None and conversation.is_running
+    return events_after(conversation_id, after), running
+
+
+async def follow(conversation_id, after: int, until_message_id: str | None = None):
+    """SSE frames of the conversation's events after `after`: until the terminal event of
+    the turn whose message is `until_message_id`, or, without it, until no turn runs and
+    nothing is left to send."""
+    queue = hub.subscribe(conversation_id)
+    cursor, must_read, quiet = after, True, 0.0
+    try:
+        while True:
+            batch = []
+            if must_read:
+                stored, running = await run_sync(_poll, conversation_id, cursor)
+                batch = [(data["seq"], event_type, data) for event_type, data in stored]
+                if not stored and not running:
+                    return
+                must_read = len(stored) >= 500  # a long replay comes in pages
+            else:
+                try:
+                    async with asyncio.timeout(FALLBACK_POLL_S):
+                        items = [await queue.get()]
+                except TimeoutError:
+                    must_read = True
+                    quiet += FALLBACK_POLL_S
+                    if quiet >= settings.ASSISTANT_STREAM_KEEPALIVE_S:
+                        quiet = 0.0
+                        yield KEEPALIVE
+                    continue
+                while not queue.empty():
+                    items.append(queue.get_nowait())
+                for item in items:
+                    if item is WAKE or "e" not in item:
+                        must_read = True
+                    else:
+                        batch += [tuple(event) for event in item["e"]]
+            frames = []
+            ended = False
+            for seq, event_type, data in batch:
+                if seq <= cursor:
+                    continue  # read from the table and announced: sent once
+                if seq > cursor + 1:
+                    must_read = True  # a gap (a big announcement, or one missed): read the table
+                    break
+                frames.append(frame(event_type, data))
+                cursor = seq
+                if event_type in TERMINAL:
+                    if until_message_id is not None and data.get("message_id") == until_message_id:
+                        ended = True
+                        break
+                    must_read = True  # a turn ended: stop as soon as the table says none runs
+            if frames:
+                quiet = 0.0
+                yield b"".join(frames)
+            if ended:
+                return
+    finally:
+        hub.unsubscribe(conversation_id, queue)

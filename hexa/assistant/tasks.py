@@ -1,0 +1,81 @@
+"""Agent turns as jobs of the task engine (procrastinate: a PostgreSQL queue, woken by
+LISTEN/NOTIFY), run by `manage.py assistant_worker` processes on any number of machines.
+
+A job only names the turn's running message: everything else is read from the database,
+so the same job resumes a turn whose worker died (see service.execute_turn). The
+recovery (`recover_turns`, run by every worker every few seconds and by
+`manage.py assistant_recover`) finds turns whose lease expired and queues them again.
+"""
+
+import logging
+
+from django.db import close_old_connections, transaction
+from procrastinate import exceptions as procrastinate_exceptions
+from procrastinate.contrib.django import app
+
+from .models import Conversation, Message, MessageRole, MessageStatus
+
+logger = logging.getLogger(__name__)
+
+QUEUE = "assistant_turns"
+
+
+@app.task(name="assistant.run_turn", queue=QUEUE, pass_context=True)
+def run_turn(context, message_id: str):
+    from .service import execute_turn
+
+    close_old_connections()
+    try:
+        # the task engine asks a job to stop when its worker shuts down: the turn is then
+        # handed over to another worker at once
+        execute_turn(message_id, should_hand_over=context.should_abort)
+    finally:
+        close_old_connections()
+
+
+def enqueue_turn(message_id):
+    """Queue a turn (new or to resume). Queued twice, it runs once: a job waiting for a
+    worker is not queued again."""
+    try:
+        with transaction.atomic():  # a refused duplicate must not break an outer transaction
+            run_turn.configure(queueing_lock=f"turn:{message_id}").defer(message_id=str(message_id))
+    except procrastinate_exceptions.AlreadyEnqueued:
+        pass
+
+
+def expired_turns():
+    """(conversation, its running message or None) for every turn whose lease expired."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    stale = Conversation.objects.filter(turn_started_at__isnull=False).filter(
+        Q(lease_expires_at__lt=timezone.now()) | Q(lease_expires_at__isnull=True)
+    )
+    for conversation in stale:
+        message = (
+            Message.objects.filter(conversation=conversation, role=MessageRole.ASSISTANT, status=MessageStatus.RUNNING)
+            .order_by("-index")
+            .first()
+        )
+        yield conversation, message
+
+
+def recover_turns(mode: str = "resume") -> list[tuple[str, str]]:
+    """Resume (or, with mode "fail", end as INTERRUPTED) every turn whose worker is gone.
+    Returns (message id, what was done) pairs."""
+    from .service import MAX_RUNS, interrupt_turn
+
+    done = []
+    for conversation, message in expired_turns():
+        if message is None:  # a claim with no turn behind it: free the conversation
+            conversation.end_turn()
+            done.append((str(conversation.pk), "freed"))
+        elif mode == "fail" or message.runs >= MAX_RUNS:
+            if interrupt_turn(message):
+                done.append((str(message.pk), "interrupted"))
+        else:
+            enqueue_turn(message.pk)
+            done.append((str(message.pk), "queued"))
+    for item in done:
+        logger.info("Recovered turn %s: %s", *item)
+    return done

@@ -1,0 +1,151 @@
+"""The worker process: procrastinate's worker running turn jobs, plus the recovery of
+turns whose worker died. Started by `manage.py assistant_worker`.
+
+Turns mostly wait on the model, so one process runs many at once (each on a thread of its
+own: the SDK and the ORM are synchronous). On SIGTERM the worker takes no new turn, lets
+running ones go on for ASSISTANT_WORKER_DRAIN_S, then hands the rest over to other
+workers at their next step; a second signal stops it at once (the leases then expire and
+other workers resume its turns).
+"""
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import psycopg_pool
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections
+from procrastinate import exceptions as procrastinate_exceptions
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.utils import connector_params
+from procrastinate.psycopg_connector import PsycopgConnector
+
+from .tasks import QUEUE, recover_turns
+
+logger = logging.getLogger(__name__)
+
+RETRY_FOR_S = 30.0
+RECOVER_EVERY_S = 5.0
+
+
+def _lost_connection(error: BaseException) -> bool:
+    return isinstance(error, procrastinate_exceptions.ConnectorException) and isinstance(
+        error.__cause__, (psycopg.OperationalError, psycopg_pool.PoolTimeout)
+    )
+
+
+class ResilientConnector(PsycopgConnector):
+    """The task engine's connection, riding out database restarts: a lost connection is
+    retried for up to RETRY_FOR_S instead of stopping the worker (and its turns)."""
+
+    async def _retrying(self, method, *args, **kwargs):
+        deadline, delay = time.monotonic() + RETRY_FOR_S, 0.1
+        while True:
+            try:
+                return await method(*args, **kwargs)
+            except Exception as error:
+                if not _lost_connection(error) or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning("Task engine: database connection lost; retrying in %.1f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
+    async def execute_query_async(self, query, **arguments):
+        return await self._retrying(super().execute_query_async, query, **arguments)
+
+    async def execute_query_one_async(self, query, **arguments):
+        return await self._retrying(super().execute_query_one_async, query, **arguments)
+
+    async def execute_query_all_async(self, query, **arguments):
+        return await self._retrying(super().execute_query_all_async, query, **arguments)
+
+    async def listen_notify(self, on_notification, channels):
+        while True:
+            try:
+                return await super().listen_notify(on_notification=on_notification, channels=channels)
+            except Exception as error:
+                if not _lost_connection(error):
+                    raise
+                logger.warning("Task engine: listener lost its connection; reconnecting")
+                await asyncio.sleep(1)
+
+
+def connector() -> ResilientConnector:
+    return ResilientConnector(
+        kwargs=connector_params("default"),
+        min_size=1,
+        max_size=4,
+    )
+
+
+def _recover():
+    close_old_connections()
+    try:
+        return recover_turns("resume")
+    finally:
+        close_old_connections()
+
+
+async def _recovery_loop():
+    while True:
+        await asyncio.sleep(RECOVER_EVERY_S)
+        try:
+            await sync_to_async(_recover, thread_sensitive=False)()
+        except Exception as error:  # the database is down: next time
+            logger.warning("Turn recovery failed: %s", error)
+
+
+async def serve(concurrency: int):
+    loop = asyncio.get_running_loop()
+    # the task engine runs each synchronous job on the loop's default executor
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=concurrency + 4, thread_name_prefix="turn"))
+    name = f"{socket.gethostname()}-{os.getpid()}"
+    stopping = asyncio.Event()
+    with app.replace_connector(connector()):
+        async with app.open_async():
+            worker = asyncio.create_task(_run_worker(name, concurrency, stopping))
+            recovery = asyncio.create_task(_recovery_loop())
+
+            def on_signal():
+                if stopping.is_set():
+                    logger.warning("Worker %s: second signal, stopping now", name)
+                    os._exit(1)
+                logger.info("Worker %s: stopping (draining for %s s)", name, settings.ASSISTANT_WORKER_DRAIN_S)
+                stopping.set()
+                worker.cancel()  # procrastinate stops taking jobs and drains the running ones
+
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, on_signal)
+            try:
+                await worker
+            except asyncio.CancelledError:
+                pass
+            recovery.cancel()
+
+
+async def _run_worker(name, concurrency, stopping):
+    while True:
+        try:
+            await app.run_worker_async(
+                name=name,
+                queues=[QUEUE],
+                concurrency=concurrency,
+                install_signal_handlers=False,
+                shutdown_graceful_timeout=settings.ASSISTANT_WORKER_DRAIN_S,
+                delete_jobs="successful",
+                update_heartbeat_interval=max(settings.ASSISTANT_TURN_LEASE_S / 3, 1),
+                stalled_worker_timeout=settings.ASSISTANT_TURN_LEASE_S,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("Worker %s stopped on an error; starting again", name)
+        if stopping.is_set():
+            return
+        await asyncio.sleep(1)
