@@ -156,6 +156,16 @@ def stop():
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=_run_as_user(), timeout=60)
 
 
+def restart(down_s: float = 0.0):
+    """Stop the server (every connection is cut), wait `down_s`, start it again: what a
+    failover or a restart does to the processes using it (the durability tests)."""
+    import time
+
+    stop()
+    time.sleep(down_s)
+    ensure_running()
+
+
 if __name__ == "__main__":
     import sys
 

@@ -7,23 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from hexa.assistant.local_model import LocalModelServer, ScriptedResponder, text_reply, tool_reply
+from hexa.assistant.local_model import LocalModelServer, text_reply, tool_reply
 from hexa.assistant.models import Conversation, Event, Message, UsageRecord
 
 from .support.live_server import LiveServer, read_events, session_for
-
-
-class Switchboard:
-    """One model server for the module; each test scripts its own replies."""
-
-    def __init__(self):
-        self.responder = ScriptedResponder([])
-
-    def __call__(self, body):
-        return self.responder(body)
-
-    def script(self, *replies):
-        self.responder = ScriptedResponder(list(replies))
+from .support.switchboard import Switchboard
 
 
 @pytest.fixture(scope="module")

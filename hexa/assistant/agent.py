@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import anthropic
 from django.conf import settings
+from django.db import DatabaseError
 
 from hexa.core.db import retry_db
 
@@ -256,6 +257,9 @@ class Turn:
             try:
                 self.handle.raise_if_stopping()
                 for event in stream:
+                    # Stop and hand-over are seen here, event by event; between events (a
+                    # model that thinks in silence) the monitor closes the stream instead
+                    self.handle.raise_if_stopping()
                     if event.type == "text":
                         self.emit(EventType.TEXT_DELTA, {"message_id": str(self.message.id), "text": event.text})
                 return stream.get_final_message()
@@ -281,11 +285,13 @@ class Turn:
         if self.handle.cancelled.is_set():
             raise TurnCancelled() from None
         error = cut.error
-        if isinstance(error, (anthropic.APIError, AssistantError)):
+        if isinstance(error, (anthropic.APIError, AssistantError, DatabaseError)):
             raise error
         if isinstance(error, ValueError):  # e.g. tool input that is not valid JSON
             raise AssistantError(ErrorCode.API_ERROR, "The model's response could not be read (malformed output).") from None
-        raise error
+        # the HTTP client's own errors: the stream was cut (network, proxy, the API)
+        logger.warning("Model stream cut in conversation %s: %r", self.conversation.pk, error)
+        raise AssistantError(ErrorCode.API_ERROR, "The connection to the Anthropic API broke during the answer.") from None
 
     def _loop(self):
         # this turn's API messages after the user's text: what is stored, when resumed

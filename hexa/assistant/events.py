@@ -7,6 +7,8 @@ from enum import StrEnum
 from django.db import connection
 from django.db.models import Max
 
+from hexa.core.db import retry_db
+
 from .models import Event
 
 
@@ -61,7 +63,7 @@ class EventRecorder:
         data = self.store(event_type, data)
         if event_type == EventType.TEXT_DELTA:
             if not self.streaming or time.monotonic() - self.flushed_at >= self.DELTA_BATCH_S:
-                self.flush()
+                retry_db(self.flush)  # a database restart delays the stream, never ends it
                 self.streaming = True
         else:
             self.streaming = False

@@ -18,6 +18,7 @@ import psycopg
 from django.conf import settings
 from procrastinate.contrib.django.utils import connector_params
 
+from hexa.core.db import retry_db
 from hexa.core.sse import KEEPALIVE, frame
 from hexa.core.workers import run_sync
 
@@ -106,7 +107,7 @@ async def follow(conversation_id, after: int, until_message_id: str | None = Non
         while True:
             batch = []
             if must_read:
-                stored, running = await run_sync(_poll, conversation_id, cursor)
+                stored, running = await run_sync(retry_db, _poll, conversation_id, cursor)
                 batch = [(data["seq"], event_type, data) for event_type, data in stored]
                 if not stored and not running:
                     return

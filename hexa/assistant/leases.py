@@ -14,6 +14,7 @@ open model stream is closed and the turn stops at once.
 """
 
 import logging
+import socket
 import threading
 import time
 import uuid
@@ -39,6 +40,21 @@ class TurnInterrupted(Exception):
 
 def _table() -> str:
     return connection.ops.quote_name(Conversation._meta.db_table)
+
+
+def _cut(stream):
+    """End a model stream that another thread is reading. Closing it would release its
+    socket under a blocked read (which then waits for data that never comes); shutting the
+    socket down wakes the reader with an end of stream, which it reports as a cut."""
+    try:
+        network = stream.response.extensions.get("network_stream")
+        sock = network.get_extra_info("socket") if network is not None else None
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+        else:
+            stream.close()
+    except Exception:  # already ended or closed: the reader stops either way
+        pass
 
 
 class TurnHandle:
@@ -77,10 +93,7 @@ class TurnHandle:
         reason.set()
         stream = self.stream
         if stream is not None:
-            try:
-                stream.close()
-            except Exception:  # already closed, or closing mid-read: the reader fails either way
-                pass
+            _cut(stream)
 
     def _cancel_flag(self) -> bool:
         with connection.cursor() as cursor:
@@ -169,10 +182,12 @@ class Monitor:
             cursor.execute(f"SELECT lease_owner, cancel_requested FROM {_table()} WHERE lease_owner = ANY(%s)", [owners])
             rows = dict(cursor.fetchall())
         for handle in handles:
-            if handle.owner not in rows:
+            if handle.owner not in rows and not handle.lost.is_set():
                 # taken by another worker, or the conversation was deleted: stop writing
+                logger.warning("Turn in conversation %s lost its lease: stopping it", handle.conversation_id)
                 handle.stop(handle.lost)
-            elif rows[handle.owner] and not handle.cancelled.is_set():
+            elif rows.get(handle.owner) and not handle.cancelled.is_set():
+                logger.info("Turn in conversation %s cancelled", handle.conversation_id)
                 handle.stop(handle.cancelled)
 
 

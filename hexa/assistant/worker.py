@@ -31,7 +31,8 @@ from .tasks import QUEUE, recover_turns
 logger = logging.getLogger(__name__)
 
 RETRY_FOR_S = 30.0
-RECOVER_EVERY_S = 5.0
+# how often each worker looks for turns whose lease expired
+RECOVER_EVERY_S = min(5.0, max(settings.ASSISTANT_TURN_LEASE_S / 3, 0.5))
 
 
 def _lost_connection(error: BaseException) -> bool:
