@@ -1,12 +1,16 @@
 """Read-only sessions on workspace databases, with connections kept between calls.
 
-    with read_only_session(workspace, timeout_ms, connect) as connection:
+    with read_only_session(workspace, timeout_ms, application_name) as connection:
         ...  # a READ ONLY transaction, always rolled back, limited in time on the server and here
 
 Sessions run as the workspace's read-only role (`<db_name>_ro`, see api.py). A connection is
 kept for the next session only after one that ended cleanly, and then rolled back and reset
-(DISCARD ALL). Raises Unavailable when no connection can be had; psycopg2 errors from inside
-the block pass through, for the caller to translate.
+(DISCARD ALL); kept connections are closed once idle longer than settings.DATABASE_CONN_MAX_AGE
+seconds (see IdleConnections). Raises Unavailable when no connection can be had; psycopg2
+errors from inside the block pass through, for the caller to translate.
+
+The role comes from _connect and the read-only, time-limited transaction from
+_start_transaction; tests take one defence away at a time by replacing them here.
 """
 
 import logging
@@ -16,6 +20,7 @@ from contextlib import contextmanager
 
 import psycopg2
 import psycopg2.extensions as ext
+from django.conf import settings
 
 from . import api as databases
 from .values import register
@@ -39,7 +44,7 @@ def time_limits(timeout_ms: int) -> dict[str, int]:
     }
 
 
-def connect(workspace, timeout_ms: int, application_name: str):
+def _connect(workspace, timeout_ms: int, application_name: str):
     """A fresh connection as the workspace's read-only role. The time limits are also session
     options, so they hold for every statement, even one that escaped our transaction."""
     options = " ".join(f"-c {name}={value}" for name, value in time_limits(timeout_ms).items())
@@ -49,7 +54,7 @@ def connect(workspace, timeout_ms: int, application_name: str):
     )
 
 
-def start_transaction(connection, timeout_ms: int) -> None:
+def _start_transaction(connection, timeout_ms: int) -> None:
     """BEGIN READ ONLY, with this call's settings SET LOCAL so that none outlives the transaction."""
     connection.set_session(readonly=True, autocommit=False)
     local = {name: str(value) for name, value in time_limits(timeout_ms).items()}
@@ -78,54 +83,129 @@ def close(connection) -> None:
 
 
 class IdleConnections:
-    """Read-only connections kept between calls of this process, per workspace database.
+    """Read-only connections kept between calls of this process, per workspace database key.
 
     Opening one costs a server process and a password exchange, more than most queries.
     A connection is kept only after a call that ended cleanly: rolled back, then DISCARD ALL
     (nothing of a session — locks, prepared statements, settings — reaches the next call).
+
+    A connection idle longer than settings.DATABASE_CONN_MAX_AGE seconds is closed, as the
+    main database's are (None: no age limit; 0: none is kept). There is no background
+    thread: whatever has expired is closed whenever a connection is taken or given back,
+    or when close_idle() is called. At most `max_per_key` connections are kept per key and
+    `max_total` in all; beyond that, the oldest idle ones are closed first.
     """
 
-    MAX_PER_DATABASE = 8
-    MAX_IDLE_SECONDS = 60
-
-    def __init__(self):
-        self._idle: dict[tuple, list[tuple[float, object]]] = {}
+    def __init__(self, max_per_key: int = 4, max_total: int = 32):
+        self.max_per_key = max_per_key
+        self.max_total = max_total
+        self._idle: dict[tuple, list[tuple[float, object]]] = {}  # per key: (idle since, connection), oldest first
         self._lock = threading.Lock()
 
     def take(self, key):
-        now = time.monotonic()
+        """The most recently kept open connection for `key`, or None."""
         with self._lock:
+            done = self._expired(time.monotonic())
             stack = self._idle.get(key, [])
-            while stack:
-                since, connection = stack.pop()
-                if now - since < self.MAX_IDLE_SECONDS and not connection.closed:
-                    return connection
-                connection.close()
-        return None
+            connection = None
+            while stack and connection is None:
+                _, kept = stack.pop()
+                if kept.closed:  # closed while kept: nothing to hand out
+                    done.append(kept)
+                else:
+                    connection = kept
+            if not stack:
+                self._idle.pop(key, None)
+        _close_all(done)
+        return connection
 
     def give(self, key, connection):
+        """Keep `connection` (clean, not in a transaction) for the next take(key)."""
         with self._lock:
-            stack = self._idle.setdefault(key, [])
-            if len(stack) < self.MAX_PER_DATABASE:
-                stack.append((time.monotonic(), connection))
-                return
-        connection.close()
+            now = time.monotonic()  # under the lock: each key's list stays in time order
+            done = self._expired(now)
+            max_age = _max_age()
+            if max_age is not None and max_age <= 0:
+                done.append(connection)
+            else:
+                stack = self._idle.setdefault(key, [])
+                stack.append((now, connection))
+                while len(stack) > self.max_per_key:
+                    done.append(stack.pop(0)[1])
+                done.extend(self._over_total())
+        _close_all(done)
+
+    def close_idle(self) -> int:
+        """Close the connections idle longer than the maximum age; how many were closed."""
+        with self._lock:
+            done = self._expired(time.monotonic())
+        _close_all(done)
+        return len(done)
 
     def close_all(self):
         with self._lock:
             stacks, self._idle = list(self._idle.values()), {}
-        for stack in stacks:
-            for _, connection in stack:
-                connection.close()
+        _close_all([connection for stack in stacks for _, connection in stack])
+
+    def count(self, key=None) -> int:
+        """How many connections are kept, for `key` or in all."""
+        with self._lock:
+            return len(self._idle.get(key, ())) if key is not None else sum(map(len, self._idle.values()))
+
+    def _expired(self, now: float) -> list:
+        """Removes the connections idle too long and returns them, to be closed outside the lock."""
+        max_age = _max_age()
+        if max_age is None:
+            return []
+        done = []
+        for key, stack in list(self._idle.items()):
+            while stack and now - stack[0][0] > max_age:
+                done.append(stack.pop(0)[1])
+            if not stack:
+                del self._idle[key]
+        return done
+
+    def _over_total(self) -> list:
+        done, total = [], sum(map(len, self._idle.values()))
+        while total > self.max_total:
+            key = min(self._idle, key=lambda k: self._idle[k][0][0])  # the stack whose oldest is oldest
+            done.append(self._idle[key].pop(0)[1])
+            if not self._idle[key]:
+                del self._idle[key]
+            total -= 1
+        return done
+
+
+def _max_age() -> float | None:
+    """settings.DATABASE_CONN_MAX_AGE, read per call (settings may change); 60, the README's
+    default, where the setting is not defined."""
+    return getattr(settings, "DATABASE_CONN_MAX_AGE", 60)
+
+
+def _close_all(connections) -> None:
+    for connection in connections:
+        try:
+            connection.close()
+        except Exception:  # closing is best effort: the server ends the session anyway
+            logger.debug("Closing an idle workspace connection failed", exc_info=True)
 
 
 IDLE = IdleConnections()
 
 
-def pool_key(workspace, timeout_ms: int) -> tuple:
+def close_idle() -> int:
+    """Close this process's workspace connections idle longer than settings.DATABASE_CONN_MAX_AGE
+    (how many were closed). Taking or giving back a connection does this too."""
+    return IDLE.close_idle()
+
+
+def pool_key(workspace, timeout_ms: int, application_name: str) -> tuple:
     params = databases.connection_params(workspace, read_only=True)
     # the password is part of the key: a changed one must not reuse an old session
-    return (params["host"], params["port"], params["dbname"], params["user"], params["password"], timeout_ms)
+    return (
+        params["host"], params["port"], params["dbname"], params["user"], params["password"],
+        timeout_ms, application_name,
+    )
 
 
 def reusable(connection) -> bool:
@@ -142,26 +222,24 @@ def reusable(connection) -> bool:
 
 
 @contextmanager
-def read_only_session(
-    workspace, timeout_ms: int, connect, start_transaction=start_transaction, grace_s: float = WATCHDOG_GRACE_S
-):
-    """A connection in a read-only transaction limited to `timeout_ms`: a kept one, or a new one
-    from `connect(workspace, timeout_ms)` (e.g. connect() above, with the caller's application
-    name). Given back to IDLE after a clean exit, closed otherwise. If the block still runs
-    `grace_s` after the time limit, a watchdog cancels what the connection is doing."""
-    key = pool_key(workspace, timeout_ms)
+def read_only_session(workspace, timeout_ms: int, application_name: str):
+    """A connection in a read-only transaction limited to `timeout_ms`, shown in pg_stat_activity
+    as `application_name`: a kept one, or a new one. Given back to IDLE after a clean exit,
+    closed otherwise. If the block still runs WATCHDOG_GRACE_S after the time limit, a
+    watchdog cancels what the connection is doing."""
+    key = pool_key(workspace, timeout_ms, application_name)
     connection = IDLE.take(key)
     if connection is not None:
         try:
-            start_transaction(connection, timeout_ms)
+            _start_transaction(connection, timeout_ms)
         except psycopg2.Error:  # the server closed it meanwhile (restart, idle timeout): open anew
             close(connection)
             connection = None
     if connection is None:
         try:
-            connection = connect(workspace, timeout_ms)
+            connection = _connect(workspace, timeout_ms, application_name)
             register(connection)
-            start_transaction(connection, timeout_ms)
+            _start_transaction(connection, timeout_ms)
         except psycopg2.Error as error:
             logger.warning("Workspace database %s unreachable: %s", workspace.db_name, error)
             if connection is not None:
@@ -175,7 +253,7 @@ def read_only_session(
         fired.set()
         cancel(connection)
 
-    watchdog = threading.Timer(timeout_ms / 1000 + grace_s, stop_the_call)
+    watchdog = threading.Timer(timeout_ms / 1000 + WATCHDOG_GRACE_S, stop_the_call)
     watchdog.daemon = True
     watchdog.start()
     clean = False

@@ -43,11 +43,6 @@ from psycopg2 import sql
 from hexa.databases import pool
 from hexa.databases.values import Cells, cut, raw_size
 
-# Also reachable here, as before the split (tests use them): the connections kept between
-# calls, and the type OIDs whose values are read as text or numbers.
-from hexa.databases.pool import IDLE  # noqa: F401
-from hexa.databases.values import NUMBER_TYPES as _NUMBER_TYPES, TEXT_TYPES as _TEXT_TYPES  # noqa: F401
-
 from ..errors import AssistantError
 from .errors import requires, tool_method
 from .sql_guard import check_read_only
@@ -65,7 +60,6 @@ DESCRIBE_MAX_CHARS = 80_000  # the detailed part of describe_tables()
 DESCRIBE_MAX_DETAILED = 500  # relations whose columns describe_tables() reads at most
 DESCRIBE_MAX_LISTED = 2_000  # relations listed by name only beyond those
 TABLE_NAME_MAX_CHARS = 300  # 63-byte identifiers, a schema, quotes: anything longer is not a name
-WATCHDOG_GRACE_S = pool.WATCHDOG_GRACE_S  # the watchdog fires this long after the server's timeout should have
 # What the model's text runs inside. DECLARE only accepts a query, and the LIMIT lets the
 # planner stop early (a top-N sort instead of a full one under ORDER BY).
 DECLARE_PREFIX = "DECLARE hexa_query_cursor NO SCROLL CURSOR FOR SELECT * FROM (\n"
@@ -86,24 +80,12 @@ def _timeout_ms() -> int:
     return max(1, int(settings.ASSISTANT_QUERY_TIMEOUT_MS))  # read per call: settings may change
 
 
-# Layers 4 (the role) and 3 and 5 (the transaction, the time limits) are set up by these two;
-# tests take one away at a time by replacing them here.
-
-
-def _connect(workspace, timeout_ms: int):
-    return pool.connect(workspace, timeout_ms, application_name=APPLICATION_NAME)
-
-
-_start_transaction = pool.start_transaction
-
-
 @contextmanager
 def _read_only_session(workspace):
-    """A connection in a read-only, time-limited transaction; psycopg2 errors become AssistantErrors."""
+    """A connection in a read-only, time-limited transaction; psycopg2 errors become AssistantErrors.
+    Layers 3, 4 and 5 (the transaction, the role, the time limits) are set up by the pool."""
     try:
-        with pool.read_only_session(
-            workspace, _timeout_ms(), _connect, _start_transaction, grace_s=WATCHDOG_GRACE_S
-        ) as connection:
+        with pool.read_only_session(workspace, _timeout_ms(), APPLICATION_NAME) as connection:
             yield connection
     except pool.Unavailable:
         raise AssistantError(

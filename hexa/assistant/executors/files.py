@@ -25,10 +25,7 @@ Permissions are OpenHEXA's (hexa/files/permissions.py), checked at each call: wr
 membership; the assistant only runs for members, this is defence in depth).
 """
 
-import os  # noqa: F401  (tests patch files.os.*, i.e. the os module every part uses)
 import re
-import sys
-import types
 
 from django.conf import settings
 
@@ -86,7 +83,7 @@ class UserFileSystemTools:
         page = _int_argument("page", page, default=1, low=1)
         per_page = _int_argument("per_page", per_page, default=100, low=1, high=MAX_PER_PAGE)
         rel = clean_path(path)
-        with _Bucket(self.workspace) as bucket:
+        with Bucket(self.workspace) as bucket:
             return listing.list_folder(bucket, rel, page, per_page)
 
     # ------------------------------------------------------------------ read_file
@@ -113,7 +110,7 @@ class UserFileSystemTools:
             )
         rel = clean_path(path)
         cap = int(settings.ASSISTANT_READ_MAX_BYTES)
-        with _Bucket(self.workspace) as bucket:
+        with Bucket(self.workspace) as bucket:
             return reading.read_file(bucket, rel, start_line, end_line, cap)
 
     # ------------------------------------------------------------------ writing
@@ -129,7 +126,7 @@ class UserFileSystemTools:
         file changed in between is not overwritten blindly ("absent" when it did not exist).
         """
         rel, data = writing.check_write(path, content)
-        with _Bucket(self.workspace) as bucket:
+        with Bucket(self.workspace) as bucket:
             return writing.preview_write(bucket, rel, data)
 
     @_tool
@@ -146,7 +143,7 @@ class UserFileSystemTools:
         ):
             raise AssistantError("INVALID_INPUT", 'expected_sha256 must be a 64-character hex SHA-256 or "absent".')
         rel, data = writing.check_write(path, content)
-        with _Bucket(self.workspace) as bucket:
+        with Bucket(self.workspace) as bucket:
             return writing.write_file(bucket, rel, data, expected_sha256)
 
     # ------------------------------------------------------------------ search_files
@@ -176,7 +173,7 @@ class UserFileSystemTools:
             raise AssistantError("INVALID_INPUT", "contains must be non-empty text of at most 1000 characters; omit it to match by name only.")
         regex, on_name, max_depth = search.compile_glob(pattern)
         rel = clean_path(path)
-        with _Bucket(self.workspace) as bucket:
+        with Bucket(self.workspace) as bucket:
             fd = bucket.open_dir(bucket.resolve(rel), rel, listable=True)
             found = search.search_folder(fd, rel, regex, on_name, max_depth, contains.casefold() if contains else None)
         result = {"pattern": pattern, "path": rel, **found}
@@ -195,29 +192,3 @@ def _int_argument(name, value, *, default, low, high=None):
         raise AssistantError("INVALID_INPUT", f"{name} must be {bounds} (got {value}).")
     return value
 
-
-# ---------------------------------------------------------------------- before the split
-# Everything above lived in this one module, and tests still reach some of it through here:
-# the bucket class as `_Bucket`, and the limits, which they lower (`files.SEARCH_MAX_RESULTS = 3`).
-# A limit read or set here is read or set in the module that applies it.
-
-_Bucket = Bucket
-
-
-def _forwarded(module, name):
-    return property(lambda _: getattr(module, name), lambda _, value: setattr(module, name, value))
-
-
-class _Facade(types.ModuleType):
-    SNIFF_BYTES = _forwarded(reading, "SNIFF_BYTES")
-    READ_CHUNK = _forwarded(reading, "READ_CHUNK")
-    SKIP_CHUNK = _forwarded(reading, "SKIP_CHUNK")
-    SEARCH_MAX_RESULTS = _forwarded(search, "SEARCH_MAX_RESULTS")
-    SEARCH_MAX_SCANNED = _forwarded(search, "SEARCH_MAX_SCANNED")
-    SEARCH_MAX_CONTAINS_BYTES = _forwarded(search, "SEARCH_MAX_CONTAINS_BYTES")
-    SEARCH_CONTAINS_MAX_FILE_BYTES = _forwarded(search, "SEARCH_CONTAINS_MAX_FILE_BYTES")
-    SEARCH_TIME_LIMIT_S = _forwarded(search, "SEARCH_TIME_LIMIT_S")
-    SEARCH_MAX_DEPTH = _forwarded(search, "SEARCH_MAX_DEPTH")
-
-
-sys.modules[__name__].__class__ = _Facade
