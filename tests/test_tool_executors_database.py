@@ -21,6 +21,8 @@ import pytest
 from hexa.assistant.executors import database
 from hexa.assistant.executors.database import UserDatabaseTools
 from hexa.databases import api as databases
+from hexa.databases import pool
+from hexa.databases.values import NUMBER_TYPES, TEXT_TYPES
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
 
@@ -115,13 +117,13 @@ def bypass_guard(monkeypatch):
 @pytest.fixture
 def as_owner(monkeypatch):
     """Layer 4 removed: the query runs as the database owner, who may write anything."""
-    monkeypatch.setattr(database, "_connect", lambda workspace, _: databases.connect(workspace, read_only=False))
+    monkeypatch.setattr(pool, "_connect", lambda workspace, *_: databases.connect(workspace, read_only=False))
 
 
 @pytest.fixture
 def read_write_transaction(monkeypatch):
     """Layer 3 removed: a READ WRITE transaction (overriding the role's read-only default)."""
-    monkeypatch.setattr(database, "_start_transaction", lambda connection, _: connection.set_session(readonly=False))
+    monkeypatch.setattr(pool, "_start_transaction", lambda connection, _: connection.set_session(readonly=False))
 
 
 def nothing_was_created_or_dropped(shared):
@@ -352,9 +354,9 @@ def test_statement_timeout_stops_a_legitimate_heavy_query(tools, settings):
 
 def test_watchdog_cancels_when_the_server_timeouts_are_missing(tools, bypass_guard, monkeypatch, settings):
     settings.ASSISTANT_QUERY_TIMEOUT_MS = 200
-    monkeypatch.setattr(database, "WATCHDOG_GRACE_S", 0.3)
-    monkeypatch.setattr(database, "_connect", lambda workspace, timeout_ms: databases.connect(workspace))
-    monkeypatch.setattr(database, "_start_transaction", lambda connection, _: connection.set_session(readonly=True))
+    monkeypatch.setattr(pool, "WATCHDOG_GRACE_S", 0.3)
+    monkeypatch.setattr(pool, "_connect", lambda workspace, timeout_ms, application_name: databases.connect(workspace))
+    monkeypatch.setattr(pool, "_start_transaction", lambda connection, _: connection.set_session(readonly=True))
     started = time.monotonic()
     assert error_code(tools.query_database("SELECT pg_sleep(5)")) == "QUERY_TIMEOUT"
     assert 0.4 < time.monotonic() - started < 2
@@ -376,7 +378,7 @@ def test_a_locked_table_gives_a_timeout_not_a_hang(shared, tools, settings):
 
 
 def test_connections_are_closed_after_errors_and_timeouts(shared, tools, bypass_guard, settings):
-    database.IDLE.close_all()
+    pool.IDLE.close_all()
     settings.ASSISTANT_QUERY_TIMEOUT_MS = 200
     tools.query_database("SELECT 1 / 0")
     tools.query_database("SELECT pg_sleep(2)")
@@ -384,19 +386,19 @@ def test_connections_are_closed_after_errors_and_timeouts(shared, tools, bypass_
 
 
 def test_clean_connections_are_reused_and_reset(shared, tools, bypass_guard):
-    database.IDLE.close_all()
+    pool.IDLE.close_all()
     first = ok(tools.query_database("SELECT pg_backend_pid() AS pid"))["rows"][0][0]
     # with the guard bypassed: a session-level lock and a prepared statement, then rolled back
     ok(tools.query_database("SELECT pg_advisory_lock(42) IS NULL AS locked"))
     assert ok(tools.query_database("SELECT pg_backend_pid() AS pid"))["rows"][0][0] == first  # the same session
     assert ok(tools.query_database("SELECT count(*) AS locks FROM pg_locks WHERE locktype = 'advisory'"))["rows"] == [[0]]
     assert assistant_sessions(shared) == 1
-    database.IDLE.close_all()
+    pool.IDLE.close_all()
     assert assistant_sessions(shared) == 0
 
 
 def test_a_pooled_connection_closed_by_the_server_is_replaced(shared, tools):
-    database.IDLE.close_all()
+    pool.IDLE.close_all()
     ok(tools.query_database("SELECT 1"))
     with databases._admin_cursor(dbname=shared.workspace.db_name) as cursor:  # as a server restart would
         cursor.execute(
@@ -529,8 +531,8 @@ def test_values_are_json_safe_and_lose_nothing(tools):
 
 
 def test_casters_cover_the_oids_the_server_uses(shared):
-    """The type OIDs in database.py are PostgreSQL's fixed ones; check them, arrays included."""
-    expected = {**database._TEXT_TYPES, **database._NUMBER_TYPES}
+    """The type OIDs in hexa/databases/values.py are PostgreSQL's fixed ones; check them, arrays included."""
+    expected = {**TEXT_TYPES, **NUMBER_TYPES}
     oids = ",".join(map(str, expected))
     found = dict(owner_run(shared.workspace, f"SELECT oid::int, typarray::int FROM pg_type WHERE oid IN ({oids})"))
     assert found == expected

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from hexa.assistant.executors import files as files_module
+from hexa.assistant.executors import bucket as bucket_module
+from hexa.assistant.executors import reading as reading_module
+from hexa.assistant.executors import search as search_module
 from hexa.assistant.executors.files import UserFileSystemTools
 from hexa.files.api import bucket_path, generate_bucket_name
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
@@ -230,13 +232,13 @@ class TestHostilePaths:
                 os.mkfifo(bucket.root / "data.csv")
             return result
 
-        monkeypatch.setattr(files_module.os, "stat", stat_then_swap)
+        monkeypatch.setattr(os, "stat", stat_then_swap)
         error(run_with_timeout(lambda: bucket.fs.read_file("data.csv")), "INVALID_PATH")
 
     def test_folder_swapped_for_outside_link_after_resolving(self, bucket, outside, monkeypatch):
         """Between resolve() and the open, "d" becomes a link to outside: the O_NOFOLLOW walk refuses."""
         bucket.put("d/secret.txt", "inside")
-        real_resolve = files_module._Bucket.resolve
+        real_resolve = bucket_module.Bucket.resolve
 
         def resolve_then_swap(self, rel):
             parts = real_resolve(self, rel)
@@ -245,7 +247,7 @@ class TestHostilePaths:
                 os.symlink(outside, bucket.root / "d")
             return parts
 
-        monkeypatch.setattr(files_module._Bucket, "resolve", resolve_then_swap)
+        monkeypatch.setattr(bucket_module.Bucket, "resolve", resolve_then_swap)
         result = bucket.fs.read_file("d/secret.txt")
         error(result, "INVALID_PATH")
         assert "TOP SECRET" not in json.dumps(result)
@@ -302,7 +304,7 @@ class TestHostilePaths:
                 raise OSError(errno.EIO, "Input/output error")
             return real_open(path, *args, **kwargs)
 
-        monkeypatch.setattr(files_module.os, "open", refuse)
+        monkeypatch.setattr(os, "open", refuse)
         error(bucket.fs.read_file("locked.csv"), "PERMISSION_DENIED")
         bucket.put("broken.csv", "a\n")
         assert "Input/output error" in error(bucket.fs.read_file("broken.csv"), "IO_ERROR")["message"]
@@ -391,7 +393,7 @@ class TestListFiles:
             bucket.put(f"f{i:03}.txt")
         calls = []
         real_stat = os.stat
-        monkeypatch.setattr(files_module.os, "stat", lambda *a, **k: calls.append(a[0]) or real_stat(*a, **k))
+        monkeypatch.setattr(os, "stat", lambda *a, **k: calls.append(a[0]) or real_stat(*a, **k))
         assert len(ok(bucket.fs.list_files(per_page=10))["entries"]) == 10
         assert len(calls) == 10
 
@@ -432,7 +434,7 @@ class TestReadFile:
         assert error(bucket.fs.read_file("latin1.csv"), "BINARY_FILE")["kind"] == "not UTF-8 text"
 
     def test_multibyte_character_cut_by_sniff_window_is_text(self, bucket):
-        data = b"a" * (files_module.SNIFF_BYTES - 1) + "é".encode() + b"\n"
+        data = b"a" * (reading_module.SNIFF_BYTES - 1) + "é".encode() + b"\n"
         bucket.put("edge.txt", data)
         assert ok(bucket.fs.read_file("edge.txt"))["content"] == data.decode()
 
@@ -473,8 +475,8 @@ class TestReadFile:
         error(read("l.txt", end_line=True), "INVALID_INPUT")
 
     def test_line_ranges_across_chunk_boundaries(self, bucket, monkeypatch):
-        monkeypatch.setattr(files_module, "SKIP_CHUNK", 7)
-        monkeypatch.setattr(files_module, "READ_CHUNK", 5)
+        monkeypatch.setattr(reading_module, "SKIP_CHUNK", 7)
+        monkeypatch.setattr(reading_module, "READ_CHUNK", 5)
         rng = random.Random(3)
         lines = ["x" * rng.randint(0, 12) + "\n" for _ in range(60)]
         bucket.put("r.txt", "".join(lines))
@@ -491,12 +493,12 @@ class TestReadFile:
             f.truncate(200 * 1024 * 1024)  # sparse: 200 MB that are never written
         read = []
         real_read, real_pread = os.read, os.pread
-        monkeypatch.setattr(files_module.os, "read", lambda fd, n: read.append(n) or real_read(fd, n))
-        monkeypatch.setattr(files_module.os, "pread", lambda fd, n, o: read.append(n) or real_pread(fd, n, o))
+        monkeypatch.setattr(os, "read", lambda fd, n: read.append(n) or real_read(fd, n))
+        monkeypatch.setattr(os, "pread", lambda fd, n, o: read.append(n) or real_pread(fd, n, o))
         result = ok(bucket.fs.read_file("huge.csv"))
         assert result["truncated"] is True and result["size"] == 200 * 1024 * 1024
         assert len(result["content"]) <= 1000 and result["content"].endswith("a,b,c\n")
-        assert sum(read) <= 1000 + files_module.READ_CHUNK + files_module.SNIFF_BYTES
+        assert sum(read) <= 1000 + reading_module.READ_CHUNK + reading_module.SNIFF_BYTES
 
     def test_folder_and_missing(self, bucket):
         bucket.put("data/a.csv", "x")
@@ -542,7 +544,7 @@ class TestWriteFile:
         def full_disk(*args, **kwargs):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(files_module.os, "replace", full_disk)
+        monkeypatch.setattr(os, "replace", full_disk)
         assert "full" in error(bucket.fs.write_file("data.csv", "new"), "IO_ERROR")["message"]
         assert (bucket.root / "data.csv").read_text() == "original"
         assert temporaries(bucket.root) == []
@@ -657,30 +659,30 @@ class TestSearchFiles:
         assert result["bytes_read"] > 0
 
     def test_contains_skips_large_files(self, tree, monkeypatch):
-        monkeypatch.setattr(files_module, "SEARCH_CONTAINS_MAX_FILE_BYTES", 10)
+        monkeypatch.setattr(search_module, "SEARCH_CONTAINS_MAX_FILE_BYTES", 10)
         tree.put("small.txt", "kenema")
         tree.put("large.txt", "kenema" * 10)
         result = ok(tree.fs.search_files("*.txt", contains="kenema"))
         assert paths(result) == ["small.txt"] and result["skipped"]["too_large"] >= 1
 
     def test_stops_at_max_results(self, tree, monkeypatch):
-        monkeypatch.setattr(files_module, "SEARCH_MAX_RESULTS", 3)
+        monkeypatch.setattr(search_module, "SEARCH_MAX_RESULTS", 3)
         result = ok(tree.fs.search_files("*"))
         assert result["match_count"] == 3 and result["truncated"] is True and result["reason"] == "max_results"
         assert "more specific" in result["note"]
 
     def test_stops_at_max_scanned(self, tree, monkeypatch):
-        monkeypatch.setattr(files_module, "SEARCH_MAX_SCANNED", 4)
+        monkeypatch.setattr(search_module, "SEARCH_MAX_SCANNED", 4)
         result = ok(tree.fs.search_files("*.csv"))
         assert (result["truncated"], result["reason"], result["scanned"]) == (True, "max_scanned", 4)
 
     def test_stops_at_max_bytes_read(self, tree, monkeypatch):
-        monkeypatch.setattr(files_module, "SEARCH_MAX_CONTAINS_BYTES", 40)
+        monkeypatch.setattr(search_module, "SEARCH_MAX_CONTAINS_BYTES", 40)
         result = ok(tree.fs.search_files("*", contains="content"))
         assert result["reason"] == "max_bytes_read" and result["bytes_read"] <= 40 and result["match_count"] == 2
 
     def test_stops_at_time_limit(self, tree, monkeypatch):
-        monkeypatch.setattr(files_module, "SEARCH_TIME_LIMIT_S", -1)
+        monkeypatch.setattr(search_module, "SEARCH_TIME_LIMIT_S", -1)
         result = ok(tree.fs.search_files("*"))
         assert (result["truncated"], result["reason"], result["matches"]) == (True, "time_limit", [])
 

@@ -1,8 +1,8 @@
 """A workspace's bucket: the directory WORKSPACE_BUCKETS_ROOT/<bucket_name>.
 
 In production that directory is a FUSE mount of the object-storage bucket; everywhere
-else it is a plain directory. Access rules for the assistant live in
-hexa.assistant.tool_executors, not here.
+else it is a plain directory. Who may read or write it: hexa/files/permissions.py; how the
+assistant's tools use it: hexa/assistant/executors/files.py.
 """
 
 import re

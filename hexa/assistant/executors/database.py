@@ -31,24 +31,20 @@ sized by a byte budget, and long values and large results are cut, with a note s
 import difflib
 import json
 import logging
-import math
 import re
-import threading
 import time
 from contextlib import contextmanager
-from datetime import date, datetime, time as clock_time
-from decimal import Decimal
 
 import psycopg2
 import psycopg2.errors
-import psycopg2.extensions as ext
 from django.conf import settings
 from psycopg2 import sql
 
-from hexa.databases import api as databases
+from hexa.databases import pool
+from hexa.databases.values import Cells, cut, raw_size
 
 from ..errors import AssistantError
-from .errors import tool_method
+from .errors import requires, tool_method
 from .sql_guard import check_read_only
 
 logger = logging.getLogger(__name__)
@@ -64,7 +60,6 @@ DESCRIBE_MAX_CHARS = 80_000  # the detailed part of describe_tables()
 DESCRIBE_MAX_DETAILED = 500  # relations whose columns describe_tables() reads at most
 DESCRIBE_MAX_LISTED = 2_000  # relations listed by name only beyond those
 TABLE_NAME_MAX_CHARS = 300  # 63-byte identifiers, a schema, quotes: anything longer is not a name
-WATCHDOG_GRACE_S = 1.0  # the watchdog fires this long after the server's own timeout should have
 # What the model's text runs inside. DECLARE only accepts a query, and the LIMIT lets the
 # planner stop early (a top-N sort instead of a full one under ORDER BY).
 DECLARE_PREFIX = "DECLARE hexa_query_cursor NO SCROLL CURSOR FOR SELECT * FROM (\n"
@@ -73,277 +68,33 @@ FETCH = "FETCH FORWARD {} FROM hexa_query_cursor"
 KINDS = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "f": "foreign table"}
 
 
-# --- Values --------------------------------------------------------------------------
-# psycopg2's default conversions lose information or crash: 'infinity'::date becomes
-# 9999-12-31, a BC date raises ValueError, interval '1 mon' becomes 30 days, numeric becomes
-# Decimal (not JSON). Per connection, these types are therefore read from PostgreSQL's own
-# text output (ISO dates, ISO-8601 intervals, exact numerics), which is already what the
-# model should see.
-
-
-def _as_text(value, cursor):
-    return value
-
-
-def _as_number(value, cursor=None):
-    """numeric/float text -> int; float when nothing is lost; else the exact text ("NaN", 40 digits…)."""
-    if value is None or value in ("NaN", "Infinity", "-Infinity"):
-        return value
-    if value.lstrip("-").isdigit():
-        return int(value) if len(value) <= 40 else value
-    number = float(value)
-    return number if math.isfinite(number) and Decimal(repr(number)) == Decimal(value) else value
-
-
-_TEXT_TYPES = {  # oid: array oid
-    1082: 1182, 1083: 1183, 1266: 1270, 1114: 1115, 1184: 1185, 1186: 1187,  # date, time(tz), timestamp(tz), interval
-    17: 1001, 2950: 2951, 790: 791,  # bytea, uuid, money
-    869: 1041, 650: 651, 829: 1040, 774: 775,  # inet, cidr, macaddr, macaddr8
-    3904: 3905, 3906: 3907, 3908: 3909, 3910: 3911, 3912: 3913, 3926: 3927,  # ranges
-    4451: 6150, 4532: 6151, 4533: 6152, 4534: 6153, 4535: 6155, 4536: 6157,  # multiranges
-}
-_NUMBER_TYPES = {1700: 1231, 700: 1021, 701: 1022}  # numeric, float4, float8
-_TEXT = ext.new_type(tuple(_TEXT_TYPES), "HEXA_TEXT", _as_text)
-_NUMBER = ext.new_type(tuple(_NUMBER_TYPES), "HEXA_NUMBER", _as_number)
-CASTERS = (
-    _TEXT,
-    ext.new_array_type(tuple(_TEXT_TYPES.values()), "HEXA_TEXT_ARRAY", _TEXT),
-    _NUMBER,
-    ext.new_array_type(tuple(_NUMBER_TYPES.values()), "HEXA_NUMBER_ARRAY", _NUMBER),
-)
-
-
-def _scalar(value):
-    """A JSON-safe scalar. Most types already arrive as text (CASTERS); the rest covers values
-    from json/jsonb (floats: 1e400 parses as inf) and from typecasters registered globally."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, Decimal):
-        return _as_number(str(value))
-    if isinstance(value, (datetime, date, clock_time)):
-        return value.isoformat()
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return "\\x" + bytes(value).hex()
-    return str(value)  # timedelta, Range, UUID, ipaddress…
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return _scalar(value)
-
-
-def _cut(text: str, cap: int) -> str:
-    return text if len(text) <= cap else f"{text[:cap]}… [truncated, {len(text)} chars]"
-
-
-def _raw_size(value) -> int:
-    """Roughly how many bytes a fetched value took, to bound what one call pulls in."""
-    if isinstance(value, (str, bytes)):
-        return len(value)
-    if isinstance(value, (list, tuple)):
-        return 8 + sum(_raw_size(item) for item in value)
-    if isinstance(value, dict):
-        return 8 + sum(len(key) + _raw_size(item) for key, item in value.items())
-    return 8
-
-
-class _Cells:
-    """Turns fetched values into JSON-safe ones no longer than `cap` characters, counting cuts."""
-
-    def __init__(self, cap: int):
-        self.cap = cap
-        self.cut = 0
-
-    def __call__(self, value):
-        if isinstance(value, (list, tuple, dict)):  # arrays, json, jsonb: cut as a whole, as JSON text
-            value = _plain(value)
-            text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-            if len(text) <= self.cap:
-                return value
-            value = text
-        value = _scalar(value)
-        if isinstance(value, str) and len(value) > self.cap:
-            self.cut += 1
-            return _cut(value, self.cap)
-        return value
-
-
 # --- Sessions ------------------------------------------------------------------------
+# Connections, read-only transactions and the watchdog are hexa.databases.pool's; the
+# assistant names its connections, reads its time limit from settings and turns psycopg2's
+# errors into its own codes.
+
+APPLICATION_NAME = "openhexa-assistant"  # how the assistant's sessions show in pg_stat_activity
 
 
 def _timeout_ms() -> int:
     return max(1, int(settings.ASSISTANT_QUERY_TIMEOUT_MS))  # read per call: settings may change
 
 
-def _time_limits(timeout_ms: int) -> dict[str, int]:
-    return {
-        "statement_timeout": timeout_ms,
-        # A lock wait (say, behind a pipeline's ALTER TABLE) fails early, with its own message.
-        "lock_timeout": max(1, timeout_ms // 2),
-        # Frees the server if this process stalls between FETCHes with the transaction open.
-        "idle_in_transaction_session_timeout": timeout_ms + 10_000,
-    }
-
-
-def _connect(workspace, timeout_ms: int):
-    """A fresh connection as the workspace's read-only role. The time limits are also session
-    options, so they hold for every statement, even one that escaped our transaction."""
-    options = " ".join(f"-c {name}={value}" for name, value in _time_limits(timeout_ms).items())
-    return databases.connect(
-        workspace, read_only=True, options=options, application_name="openhexa-assistant",
-        keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
-    )
-
-
-def _start_transaction(connection, timeout_ms: int) -> None:
-    """BEGIN READ ONLY, with this call's settings SET LOCAL so that none outlives the transaction."""
-    connection.set_session(readonly=True, autocommit=False)
-    local = {name: str(value) for name, value in _time_limits(timeout_ms).items()}
-    # The guard's tokenizer reads 'a\' as a complete string, as PostgreSQL does only with this on.
-    local["standard_conforming_strings"] = "on"
-    local.update(DateStyle="ISO", IntervalStyle="iso_8601")  # output only: ISO dates, ISO-8601 intervals
-    calls = ", ".join(["set_config(%s, %s, true)"] * len(local))  # is_local = true: SET LOCAL
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {calls}", [item for pair in local.items() for item in pair])
-
-
-def _cancel(connection) -> None:
-    try:
-        connection.cancel()
-    except Exception:  # already closed: nothing left to stop
-        pass
-
-
-def _close(connection) -> None:
-    try:
-        connection.rollback()  # nothing this call did may persist, not even a setting
-    except Exception:
-        pass
-    connection.close()
-
-
-class _IdleConnections:
-    """Read-only connections kept between calls of this process, per workspace database.
-
-    Opening one costs a server process and a password exchange, more than most queries.
-    A connection is kept only after a call that ended cleanly: rolled back, then DISCARD ALL
-    (nothing of a session — locks, prepared statements, settings — reaches the next call).
-    """
-
-    MAX_PER_DATABASE = 8
-    MAX_IDLE_SECONDS = 60
-
-    def __init__(self):
-        self._idle: dict[tuple, list[tuple[float, object]]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, key):
-        now = time.monotonic()
-        with self._lock:
-            stack = self._idle.get(key, [])
-            while stack:
-                since, connection = stack.pop()
-                if now - since < self.MAX_IDLE_SECONDS and not connection.closed:
-                    return connection
-                connection.close()
-        return None
-
-    def give(self, key, connection):
-        with self._lock:
-            stack = self._idle.setdefault(key, [])
-            if len(stack) < self.MAX_PER_DATABASE:
-                stack.append((time.monotonic(), connection))
-                return
-        connection.close()
-
-    def close_all(self):
-        with self._lock:
-            stacks, self._idle = list(self._idle.values()), {}
-        for stack in stacks:
-            for _, connection in stack:
-                connection.close()
-
-
-IDLE = _IdleConnections()
-
-
-def _pool_key(workspace, timeout_ms: int) -> tuple:
-    params = databases.connection_params(workspace, read_only=True)
-    # the password is part of the key: a changed one must not reuse an old session
-    return (params["host"], params["port"], params["dbname"], params["user"], params["password"], timeout_ms)
-
-
-def _reusable(connection) -> bool:
-    """Rolled back and cleaned, ready for the next call; False if anything is off."""
-    try:
-        connection.rollback()  # nothing this call did may persist, not even a setting
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("DISCARD ALL")
-        connection.autocommit = False
-        return connection.get_transaction_status() == ext.TRANSACTION_STATUS_IDLE
-    except Exception:
-        return False
-
-
 @contextmanager
 def _read_only_session(workspace):
-    """A connection in a read-only, time-limited transaction; psycopg2 errors become AssistantErrors."""
-    timeout_ms = _timeout_ms()
-    key = _pool_key(workspace, timeout_ms)
-    connection = IDLE.take(key)
-    if connection is not None:
-        try:
-            _start_transaction(connection, timeout_ms)
-        except psycopg2.Error:  # the server closed it meanwhile (restart, idle timeout): open anew
-            _close(connection)
-            connection = None
-    if connection is None:
-        try:
-            connection = _connect(workspace, timeout_ms)
-            for caster in CASTERS:
-                ext.register_type(caster, connection)
-            _start_transaction(connection, timeout_ms)
-        except psycopg2.Error as error:
-            logger.warning("Workspace database %s unreachable: %s", workspace.db_name, error)
-            if connection is not None:
-                _close(connection)
-            raise AssistantError(
-                "DATABASE_UNAVAILABLE",
-                "Could not connect to the workspace database; it may be temporarily unavailable. Try again in a "
-                "moment, or tell the user.",
-            ) from None
-    # Bounds the whole call, not each statement: several FETCHes could otherwise each take
-    # almost the statement timeout, and a server that ignores it must not hang the worker.
-    fired = threading.Event()
-
-    def stop_the_call():
-        fired.set()
-        _cancel(connection)
-
-    watchdog = threading.Timer(timeout_ms / 1000 + WATCHDOG_GRACE_S, stop_the_call)
-    watchdog.daemon = True
-    watchdog.start()
-    clean = False
+    """A connection in a read-only, time-limited transaction; psycopg2 errors become AssistantErrors.
+    Layers 3, 4 and 5 (the transaction, the role, the time limits) are set up by the pool."""
     try:
-        yield connection
-        clean = True
+        with pool.read_only_session(workspace, _timeout_ms(), APPLICATION_NAME) as connection:
+            yield connection
+    except pool.Unavailable:
+        raise AssistantError(
+            "DATABASE_UNAVAILABLE",
+            "Could not connect to the workspace database; it may be temporarily unavailable. Try again in a "
+            "moment, or tell the user.",
+        ) from None
     except psycopg2.Error as error:
         raise _query_failure(error) from None
-    finally:
-        watchdog.cancel()
-        # a cancel sent by the watchdog could still land on the next call's query
-        if clean and not fired.is_set() and _reusable(connection):
-            IDLE.give(key, connection)
-        else:
-            _close(connection)
 
 
 def _query_failure(error: psycopg2.Error, query: str | None = None) -> AssistantError:
@@ -459,12 +210,12 @@ def _fetch_rows(cursor, limit: int, cell_max: int):
         cursor.execute(FETCH.format(batch))
         chunk = cursor.fetchall()
         if cells is None:  # the column count is known after the first FETCH: wide rows get shorter cells
-            cells = _Cells(max(100, min(cell_max, RESULT_MAX_CHARS // (2 * max(1, len(cursor.description))))))
+            cells = Cells(max(100, min(cell_max, RESULT_MAX_CHARS // (2 * max(1, len(cursor.description))))))
         for raw in chunk:
             if len(rows) == limit:
                 stopped = "limit"
                 break
-            size = _raw_size(raw)
+            size = raw_size(raw)
             fetched_bytes += size
             widest_row = max(widest_row, size)
             row = [cells(value) for value in raw]
@@ -622,7 +373,7 @@ def _detail(connection, cursor, relation) -> dict:
     if indexes:
         entry["indexes"] = indexes
     if definition:
-        entry["definition"] = _cut(definition.strip(), DEFINITION_MAX_CHARS)
+        entry["definition"] = cut(definition.strip(), DEFINITION_MAX_CHARS)
     sample = sql.SQL("SELECT * FROM {}.{}").format(sql.Identifier(schema), sql.Identifier(name)).as_string(connection)
     try:
         entry["sample_rows"] = _run_select(connection, sample, SAMPLE_ROWS, SAMPLE_CELL_MAX_CHARS)["rows"]
@@ -708,18 +459,24 @@ def _checked_table_name(table_name) -> str | None:
 
 _tool = tool_method(hint="Try a simpler query.")
 
+_NOT_A_MEMBER = (
+    "The user is not (or no longer) a member of this workspace, so its database cannot be read. "
+    "Tell the user; retrying will not help."
+)
+
 
 class UserDatabaseTools:
-    """The workspace database, read-only, on behalf of one of its members (any role may read)."""
+    """The workspace database, read-only, on behalf of one of its members (any role may read:
+    `databases.query_database`, hexa/databases/permissions.py)."""
 
     def __init__(self, user, workspace):
         self.user = user
         self.workspace = workspace
 
     @_tool
+    @requires("databases.query_database", _NOT_A_MEMBER)
     def query_database(self, query, limit=DEFAULT_LIMIT) -> dict:
         started = time.monotonic()
-        self._check_access()
         limit, limit_note = _checked_limit(limit)
         text = check_read_only(query)
         with _read_only_session(self.workspace) as connection:
@@ -730,20 +487,11 @@ class UserDatabaseTools:
         return result
 
     @_tool
+    @requires("databases.query_database", _NOT_A_MEMBER)
     def describe_tables(self, table_name=None) -> dict:
-        self._check_access()
         name = _checked_table_name(table_name)
         with _read_only_session(self.workspace) as connection, connection.cursor() as cursor:
             relations = _catalog_query(cursor, RELATIONS_SQL)
             if name is None:
                 return _overview(cursor, relations)
             return _detail(connection, cursor, _resolve(relations, name))
-
-    def _check_access(self) -> None:
-        # Checked on every call: a membership may be revoked in the middle of a conversation.
-        if not (getattr(self.user, "is_active", False) and self.workspace.role_of(self.user)):
-            raise AssistantError(
-                "PERMISSION_DENIED",
-                "The user is not (or no longer) a member of this workspace, so its database cannot be read. "
-                "Tell the user; retrying will not help.",
-            )
