@@ -104,7 +104,10 @@ else:
     DATABASES = {"default": dj_database_url.parse(ensure_database(_superuser_url, "hexa"))}
 # Persistent connections: opening one (a server process fork and a password exchange)
 # costs more than most requests' own queries.
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
+# A server that does not answer fails a request in seconds (a typed 503), not minutes.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 # A kept connection is checked before a request reuses it: after a database restart, the
 # first request reconnects instead of failing.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hexa.core.views import graphql_view
+from hexa.core.views import graphql_view, healthz_view
+
+handler500 = "hexa.core.views.server_error"
 
 urlpatterns = [
     path("graphql/", graphql_view, name="graphql"),
+    path("healthz", healthz_view, name="healthz"),
     path("assistant/", include("hexa.assistant.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,10 +2,13 @@
 SIGTERM, PostgreSQL restarted mid-turn, a conversation deleted mid-turn. A web server
 process serves the stream; workers come and go beside it."""
 
+import json
 import os
+import tempfile
 import threading
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -20,6 +23,7 @@ from .support.switchboard import Switchboard
 # short leases: a dead worker's turn is taken over within seconds
 ENV = {"ASSISTANT_TURN_LEASE_S": 2, "ASSISTANT_WORKER_DRAIN_S": 1, "ASSISTANT_RATE_LIMIT": ""}
 SLOW_SQL = "SELECT count(*) AS n FROM generate_series(1, 40000000)"
+ROOT_DATA_FOR_PROBE = Path(tempfile.mkdtemp(prefix="worker-probe-"))
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +54,8 @@ def web(django_db_setup, django_db_blocker, model_url, logs):
 def workers(model_url, logs):
     started = []
 
-    def start():
-        worker = LiveWorker(model_url, logs, concurrency=4, **ENV)
+    def start(**env):
+        worker = LiveWorker(model_url, logs, concurrency=4, **{**ENV, **env})
         started.append(worker)
         return worker
 
@@ -215,3 +219,48 @@ def test_deleting_a_running_conversation_stops_its_turn_and_keeps_the_bill(chat,
     assert not Conversation.objects.filter(pk=conversation.pk).exists()
     billed = UsageRecord.objects.filter(conversation_uuid=conversation.pk, kind="MODEL_CALL")
     assert billed.count() == 1 and billed.get().input_tokens > 0  # the cut call, billed before the rows went
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="stops the embedded PostgreSQL server")
+def test_requests_while_the_database_is_down_get_a_typed_503(chat, workers):
+    from config.local_postgres import ensure_running, stop
+
+    conversation, client = chat
+    workers()
+    healthy = client.get("/healthz").json()
+    assert healthy["status"] == "ok" and healthy["database"] == "ok" and healthy["workers"] >= 1
+    stop()
+    try:
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["database"] == "unreachable"
+        sent = client.post(f"/assistant/conversations/{conversation.id}/stream/", json={"message": "Hello?"})
+        assert sent.status_code == 503 and sent.json()["errors"] == ["DATABASE_UNAVAILABLE"]
+        query = client.post("/graphql/", json={"query": "{ me { user { email } } }"})
+        assert query.headers["content-type"].startswith("application/json")
+        body = query.json()
+        assert "DATABASE_UNAVAILABLE" in json.dumps(body) and "psycopg" not in json.dumps(body).lower()
+    finally:
+        ensure_running()
+        connection.close()
+    deadline = time.monotonic() + 30
+    while client.get("/healthz").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_a_worker_answers_its_liveness_probe_while_it_runs(workers, model_url):
+    import subprocess
+
+    from config.launch import worker_command
+
+    from .support.live_server import server_env
+
+    probe = [*worker_command(), "--healthcheck"]
+    env = server_env(model_url, HEXA_DATA_DIR=str(ROOT_DATA_FOR_PROBE))
+    worker = workers(HEXA_DATA_DIR=str(ROOT_DATA_FOR_PROBE))
+    time.sleep(0.5)
+    assert subprocess.run(probe, env=env, capture_output=True).returncode == 0
+    worker.kill()
+    for beat in (ROOT_DATA_FOR_PROBE / "workers").glob("*.alive"):
+        os.utime(beat, (time.time() - 60, time.time() - 60))  # as if its last beat were a minute ago
+    assert subprocess.run(probe, env=env, capture_output=True).returncode == 1

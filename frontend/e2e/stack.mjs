@@ -1,7 +1,9 @@
 /**
  * An isolated stack for the browser tests: its own data directory (embedded PostgreSQL,
- * bucket, secrets), its own ports, the offline model, the backend (uvicorn) and the
- * production build of the page (`next start` on the build made for this backend).
+ * bucket, secrets), its own ports, the offline model, the backend (uvicorn), one worker
+ * for assistant turns (`manage.py assistant_worker`: the backend only stores turns and
+ * streams their events) and the production build of the page (`next start` on the build
+ * made for this backend).
  *
  * Every process is started in its own process group and killed with it, on success, on
  * failure and on Ctrl-C; every wait has a deadline.
@@ -123,6 +125,21 @@ export async function waitForHttp(url, child, timeoutMs = 120_000) {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
+/** Waits until the log of `child` says `pattern` (the process must stay up meanwhile). */
+export async function waitForLog(child, pattern, timeoutMs = 120_000) {
+  const file = logFile(child.label);
+  const readLog = () => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (pattern.test(readLog())) return;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${child.label} exited (${child.exitCode ?? child.signalCode}) before logging ${pattern}:\n${readLog().slice(-3000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${child.label} did not log ${pattern} within ${timeoutMs / 1000} s:\n${readLog().slice(-3000)}`);
+}
+
 /** Fails if something already listens on `port`: the tests must not talk to a stale server. */
 function assertPortFree(port) {
   return new Promise((resolve, reject) => {
@@ -185,6 +202,8 @@ export async function startStack() {
     ["config.asgi:application", "--host", "127.0.0.1", "--port", String(E2E.backendPort), "--no-access-log"],
     { env },
   );
+  // Turns run on workers, not in the backend: without one, every turn would wait forever.
+  const worker = start("worker", PYTHON, ["manage.py", "assistant_worker"], { env });
   const web = start("web", process.execPath, [path.join(FRONTEND_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(E2E.webPort), "-H", "127.0.0.1"], {
     cwd: FRONTEND_DIR,
     env: {
@@ -197,15 +216,18 @@ export async function startStack() {
   });
   await waitForHttp(`http://127.0.0.1:${E2E.modelPort}/`, model);
   await waitForHttp(`${backendUrl()}/graphql/`, backend);
+  await waitForLog(worker, /Starting worker/);
   await waitForHttp(`${webUrl()}/login`, web);
+  const children = [web, worker, backend, model];
   return {
     async stop() {
-      for (const child of [web, backend, model]) killGroup(child, "SIGTERM");
+      for (const child of children) killGroup(child, "SIGTERM");
+      // a worker drains its running turns on SIGTERM: none should be left when the tests end
       const deadline = Date.now() + 10_000;
-      while ([web, backend, model].some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) {
+      while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      for (const child of [web, backend, model]) killGroup(child, "SIGKILL");
+      for (const child of children) killGroup(child, "SIGKILL");
       stopPostgres();
     },
   };

@@ -15,6 +15,7 @@ import signal
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import psycopg
 import psycopg_pool
@@ -31,6 +32,8 @@ from .tasks import QUEUE, recover_turns
 logger = logging.getLogger(__name__)
 
 RETRY_FOR_S = 30.0
+# a worker whose heartbeat file is older than this is not alive (its loop is stuck or gone)
+HEARTBEAT_FRESH_S = 30.0
 # how often each worker looks for turns whose lease expired
 RECOVER_EVERY_S = min(5.0, max(settings.ASSISTANT_TURN_LEASE_S / 3, 0.5))
 
@@ -93,8 +96,24 @@ def _recover():
         close_old_connections()
 
 
+def heartbeat_path() -> Path:
+    return Path(settings.DATA_DIR) / "workers" / f"{socket.gethostname()}-{os.getpid()}.alive"
+
+
+def heartbeat_ages() -> list[tuple[str, float]]:
+    """(file, seconds since its last beat) for this machine's workers."""
+    folder = Path(settings.DATA_DIR) / "workers"
+    now = time.time()
+    return [(p.name, now - p.stat().st_mtime) for p in folder.glob(f"{socket.gethostname()}-*.alive")]
+
+
 async def _recovery_loop():
+    """Every few seconds: a heartbeat for liveness probes (`assistant_worker --healthcheck`,
+    beside procrastinate's own heartbeats in the database), then the recovery."""
+    beat = heartbeat_path()
+    beat.parent.mkdir(parents=True, exist_ok=True)
     while True:
+        beat.touch()
         await asyncio.sleep(RECOVER_EVERY_S)
         try:
             await sync_to_async(_recover, thread_sensitive=False)()
@@ -128,6 +147,7 @@ async def serve(concurrency: int):
             except asyncio.CancelledError:
                 pass
             recovery.cancel()
+            heartbeat_path().unlink(missing_ok=True)
 
 
 async def _run_worker(name, concurrency, stopping):

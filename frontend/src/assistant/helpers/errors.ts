@@ -32,6 +32,14 @@ const ERRORS: Record<string, { text: string; retryable: boolean }> = {
     text: t("The assistant stopped after too many steps without finishing. Ask a narrower question, or ask it to continue."),
     retryable: true,
   },
+  INTERRUPTED: {
+    text: t("The assistant was interrupted and could not finish; what it did is kept. Send your message again to continue."),
+    retryable: true,
+  },
+  DATABASE_UNAVAILABLE: {
+    text: t("The service is briefly unavailable; your message was not lost. Try again in a moment."),
+    retryable: true,
+  },
   INTERNAL_ERROR: { text: t("Something went wrong on the server. What was done so far is kept."), retryable: true },
   UNAUTHENTICATED: { text: t("Your session has ended. Log in again."), retryable: false },
   NETWORK_ERROR: { text: t("The server could not be reached. Check your connection and retry."), retryable: true },

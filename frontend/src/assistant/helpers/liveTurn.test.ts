@@ -114,6 +114,111 @@ describe("parts of a streamed answer", () => {
   });
 });
 
+describe("a turn resumed by another worker", () => {
+  const usage = { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cost: "0.001" };
+  const shape = (turn: LiveTurn) => turn.parts.map((part) => part.text ?? `tool:${part.toolExecution?.id}`);
+
+  it("drops the text of the interrupted model call, keeps the tool calls and goes on", () => {
+    const turn = play([
+      { type: "user_message", seq: 1, message_id: "u", assistant_message_id: "a", text: "How many?" },
+      { type: "text_delta", seq: 2, message_id: "a", text: "Let me check." },
+      { type: "usage", seq: 3, ...usage },
+      { type: "tool_call", seq: 4, id: "t1", tool_use_id: "tu1", name: "query_database", input: { query: "SELECT 1" } },
+      { type: "tool_result", seq: 5, id: "t1", tool_use_id: "tu1", name: "query_database", success: true, status: "COMPLETED", output: { rows: [] } },
+      { type: "text_delta", seq: 6, message_id: "a", text: "There are" }, // the worker dies here
+      { type: "resumed", seq: 7, message_id: "a", text: "Let me check." },
+    ]);
+    expect(turn.text).toBe("Let me check.");
+    expect(shape(turn)).toEqual(["Let me check.", "tool:t1"]);
+    expect(turn.toolExecutions).toHaveLength(1);
+    expect(turn.toolExecutions[0]).toMatchObject({ id: "t1", status: "COMPLETED", success: true });
+    expect(turn.status).toBe("streaming");
+    expect(turn.cost).toBe("0.001");
+    expect(turn.lastSeq).toBe(7);
+
+    const finished = [
+      { type: "text_delta", seq: 8, message_id: "a", text: "There are " },
+      { type: "text_delta", seq: 9, message_id: "a", text: "16." },
+      { type: "usage", seq: 10, ...usage },
+      { type: "done", seq: 11, message_id: "a", status: "COMPLETE" },
+    ].reduce((state, event) => applyEvent(state, event as AssistantEvent), turn);
+    expect(finished.text).toBe("Let me check.\n\nThere are 16.");
+    expect(shape(finished)).toEqual(["Let me check.", "tool:t1", "There are 16."]);
+    expect(turnMessages(finished).pop()).toMatchObject({ status: "COMPLETE", text: "Let me check.\n\nThere are 16.", modelCalls: 2 });
+  });
+
+  it("starts the answer again when nothing of it was stored", () => {
+    const turn = play([
+      { type: "text_delta", seq: 2, message_id: "a", text: "Bo has the mo" },
+      { type: "resumed", seq: 3, message_id: "a", text: "" },
+      { type: "text_delta", seq: 4, message_id: "a", text: "Bo has the most cases." },
+    ]);
+    expect(turn.text).toBe("Bo has the most cases.");
+    expect(shape(turn)).toEqual(["Bo has the most cases."]);
+  });
+
+  it("keeps the stored part of a text that the interrupted call went on", () => {
+    // two model calls without a tool call between them (the API paused a long turn)
+    const turn = play([
+      { type: "text_delta", seq: 2, message_id: "a", text: "First part." },
+      { type: "usage", seq: 3, ...usage },
+      { type: "text_delta", seq: 4, message_id: "a", text: "Second pa" },
+      { type: "resumed", seq: 5, message_id: "a", text: "First part." },
+      { type: "text_delta", seq: 6, message_id: "a", text: "Second part." },
+    ]);
+    expect(turn.text).toBe("First part.\n\nSecond part.");
+    expect(shape(turn)).toEqual(["First part.\n\nSecond part."]);
+  });
+
+  it("lets a tool call that was running when the worker died finish", () => {
+    const turn = play([
+      { type: "text_delta", seq: 2, message_id: "a", text: "Let me read it." },
+      { type: "usage", seq: 3, ...usage },
+      { type: "tool_call", seq: 4, id: "t1", tool_use_id: "tu1", name: "read_file", input: { path: "a.md" } },
+      { type: "resumed", seq: 5, message_id: "a", text: "Let me read it." },
+      { type: "tool_result", seq: 6, id: "t1", tool_use_id: "tu1", name: "read_file", success: true, status: "COMPLETED", output: { content: "x" } },
+    ]);
+    expect(turn.text).toBe("Let me read it.");
+    expect(shape(turn)).toEqual(["Let me read it.", "tool:t1"]);
+    expect(turn.toolExecutions[0]).toMatchObject({ status: "COMPLETED", success: true });
+  });
+
+  it("shows the stored text first, then the tool calls, when the texts do not match what is stored", () => {
+    const turn = play([
+      { type: "text_delta", seq: 2, message_id: "a", text: "Something the page saw" },
+      { type: "tool_call", seq: 3, id: "t1", tool_use_id: "tu1", name: "list_files", input: {} },
+      { type: "resumed", seq: 4, message_id: "a", text: "What the server stored" },
+    ]);
+    expect(turn.text).toBe("What the server stored");
+    expect(shape(turn)).toEqual(["What the server stored", "tool:t1"]);
+  });
+
+  it("adds stored text the page had not seen", () => {
+    const turn = play([{ type: "resumed", seq: 9, message_id: "a", text: "Stored before the page joined." }]);
+    expect(turn.text).toBe("Stored before the page joined.");
+    expect(shape(turn)).toEqual(["Stored before the page joined."]);
+  });
+
+  it("ignores a resumed event of another answer", () => {
+    const turn = play([
+      { type: "user_message", seq: 1, message_id: "u", assistant_message_id: "a", text: "Hi" },
+      { type: "text_delta", seq: 2, message_id: "a", text: "Hello." },
+      { type: "resumed", seq: 3, message_id: "other", text: "" },
+    ]);
+    expect(turn.text).toBe("Hello.");
+    expect(turn.lastSeq).toBe(3);
+  });
+
+  it("keeps an INTERRUPTED failure with what was done", () => {
+    const turn = play([
+      { type: "text_delta", seq: 2, message_id: "a", text: "Let me check." },
+      { type: "usage", seq: 3, ...usage },
+      { type: "error", seq: 4, message_id: "a", code: "INTERRUPTED", message: "The turn was interrupted." },
+    ]);
+    expect(turnMessages(turn).pop()).toMatchObject({ status: "FAILED", errorCode: "INTERRUPTED", text: "Let me check." });
+  });
+});
+
 describe("typed events", () => {
   it("takes statuses and write actions as the server spells them", () => {
     const turn = play([

@@ -22,6 +22,40 @@ function withText(parts: Part[], text: string, separator: string): Part[] {
   return [...parts, textPart(text)];
 }
 
+/**
+ * The parts once a turn was resumed by another worker: the tool calls stay where they are, and the
+ * texts keep only what the server stored (`stored`, the model calls that completed, joined by blank
+ * lines); the text streamed by the interrupted call goes, since that call is made again. When the
+ * texts cannot be matched with what is stored, the stored text comes first, then the tool calls.
+ */
+function resumedParts(parts: Part[], stored: string): Part[] {
+  const kept: Part[] = [];
+  let rest = stored;
+  for (const part of parts) {
+    if (part.toolExecution) {
+      kept.push(part);
+      continue;
+    }
+    const text = (part.text ?? "").trim();
+    if (!text) continue;
+    rest = rest.replace(/^\s+/, "");
+    if (rest.startsWith(text)) {
+      kept.push(textPart(text));
+      rest = rest.slice(text.length);
+    } else if (text.startsWith(rest)) {
+      // the stored text ends in this part; what follows it was the interrupted call's
+      if (rest.trim()) kept.push(textPart(rest.trimEnd()));
+      rest = "";
+    } else {
+      const tools = parts.filter((other) => other.toolExecution);
+      return stored.trim() ? [textPart(stored), ...tools] : tools;
+    }
+  }
+  // stored text the page had not seen (it joined the turn late)
+  if (rest.trim()) return withText(kept, rest.trim(), "\n\n");
+  return kept;
+}
+
 export type LiveTurn = {
   userText: string;
   userMessageId: string | null;
@@ -154,6 +188,12 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
         modelCalls: next.modelCalls + 1,
         newParagraph: true,
       };
+    case "resumed": {
+      if (next.assistantMessageId && event.message_id && event.message_id !== next.assistantMessageId) return next;
+      const text = event.text ?? "";
+      // the model call that was cut is made again: its text streams again, as a new paragraph
+      return { ...next, text, parts: resumedParts(next.parts, text), newParagraph: true };
+    }
     case "done":
       return { ...next, status: "done", messageStatus: event.status };
     case "error":

@@ -92,12 +92,39 @@ describe("consumeEventStream", () => {
     expect(outcome).toEqual({ kind: "done", status: "COMPLETE", lastSeq: 4 });
   });
 
+  it("hands on a resumed event and goes on with the turn", async () => {
+    const seen: AssistantEvent[] = [];
+    const outcome = await consumeEventStream(
+      response([
+        frame("text_delta", { message_id: "a", text: "Half an ans" }, 1),
+        frame("resumed", { message_id: "a", text: "" }, 2),
+        frame("text_delta", { message_id: "a", text: "A whole answer." }, 3),
+        frame("done", { message_id: "a", status: "COMPLETE" }, 4),
+      ]),
+      { onEvent: (event) => seen.push(event) },
+    );
+    expect(seen.map((event) => event.type)).toEqual(["text_delta", "resumed", "text_delta", "done"]);
+    expect(seen[1]).toEqual({ type: "resumed", message_id: "a", text: "", seq: 2 });
+    expect(outcome).toEqual({ kind: "done", status: "COMPLETE", lastSeq: 4 });
+  });
+
   it("surfaces an error event as the outcome", async () => {
     const outcome = await consumeEventStream(
       response([frame("error", { message_id: "a", code: "OVERLOADED", message: "busy" }, 5)]),
       { onEvent: () => undefined },
     );
     expect(outcome).toEqual({ kind: "error", code: "OVERLOADED", message: "busy", lastSeq: 5 });
+  });
+
+  it("ends on an INTERRUPTED error (a turn that could not be resumed)", async () => {
+    const outcome = await consumeEventStream(
+      response([
+        frame("text_delta", { message_id: "a", text: "Let me check." }, 1),
+        frame("error", { message_id: "a", code: "INTERRUPTED", message: "The turn was interrupted." }, 2),
+      ]),
+      { onEvent: () => undefined },
+    );
+    expect(outcome).toEqual({ kind: "error", code: "INTERRUPTED", message: "The turn was interrupted.", lastSeq: 2 });
   });
 
   it("reports a stream cut before the end of the turn, with the last sequence number", async () => {
@@ -141,6 +168,7 @@ describe("streamMessage and followTurn", () => {
     [402, "BUDGET_EXCEEDED"],
     [404, "NOT_FOUND"],
     [503, "ASSISTANT_NOT_CONFIGURED"],
+    [503, "DATABASE_UNAVAILABLE"],
   ])("turns a %i {errors: [%s]} answer into a refusal", async (status, code) => {
     const fetchImpl = async () =>
       new Response(JSON.stringify({ errors: [code] }), { status, headers: { "content-type": "application/json" } });

@@ -6,7 +6,7 @@
  *
  * Frames are `id: <seq>\nevent: <type>\ndata: <json>\n\n`; every data object has `seq`.
  * Unknown event types and keepalives are ignored; before a stream starts, errors come as
- * JSON `{"errors": [CODE]}` with a 4xx status.
+ * JSON `{"errors": [CODE]}` with a 4xx or 5xx status (503 DATABASE_UNAVAILABLE: nothing was stored).
  */
 import type {
   AssistantErrorCode,
@@ -62,6 +62,9 @@ export type UsageEvent = StreamEvent<
     conversation_cost?: string;
   }
 >;
+/** A worker died mid-turn and another took the turn over: `text` is the answer as stored so far (the
+ * text streamed by the interrupted model call is not kept; that call is made again). */
+export type ResumedEvent = StreamEvent<"resumed", { message_id: string; text: string }>;
 export type DoneEvent = StreamEvent<"done", { message_id: string; status: AssistantMessageStatus }>;
 export type ErrorEvent = { type: "error"; seq?: number; message_id?: string; code: AssistantErrorCode; message: string };
 
@@ -72,6 +75,7 @@ export type AssistantEvent =
   | ToolResultEvent
   | ApprovalRequiredEvent
   | UsageEvent
+  | ResumedEvent
   | DoneEvent
   | ErrorEvent;
 
@@ -83,6 +87,7 @@ const HANDLED: Record<AssistantEventType, boolean> = {
   tool_result: true,
   approval_required: true,
   usage: true,
+  resumed: true,
   done: true,
   error: true,
   keepalive: false,

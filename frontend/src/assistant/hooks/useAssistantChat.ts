@@ -30,6 +30,8 @@ export function useAssistantChat(conversationId: string) {
     mode: turn.mode,
     error: turn.error,
     setError: turn.setError,
+    draft: turn.draft,
+    setDraft: turn.setDraft,
     send: turn.send,
     retry: turn.retry,
     stop: turn.stop,

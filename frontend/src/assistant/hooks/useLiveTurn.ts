@@ -17,6 +17,13 @@ export type ChatError = {
 };
 type Mode = "idle" | "streaming" | "resuming" | "waiting";
 
+/** The typed code a GraphQL error carries in its extensions (e.g. DATABASE_UNAVAILABLE), if any. */
+function graphQLErrorCode(failure: unknown): string | undefined {
+  const errors = (failure as { graphQLErrors?: { extensions?: { code?: unknown } }[] } | null)?.graphQLErrors;
+  const code = Array.isArray(errors) ? errors[0]?.extensions?.code : undefined;
+  return typeof code === "string" ? code : undefined;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type LiveTurnOptions = {
@@ -36,6 +43,8 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
   const [live, setLive] = useState<LiveTurn | null>(null);
   const [mode, setMode] = useState<Mode>("idle");
   const [error, setError] = useState<ChatError | null>(null);
+  /** The composer's text: a message the server refused (nothing of it was stored) comes back to it. */
+  const [draft, setDraft] = useState("");
   const [streamAvailable, setStreamAvailable] = useState(true);
   const abort = useRef<AbortController | null>(null);
   const resumeChecked = useRef(false);
@@ -48,6 +57,9 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
 
   const onEvent = useCallback((event: AssistantEvent) => setLive((turn) => applyEvent(turn, event)), []);
 
+  /** Puts a message that was not taken back in the composer, unless something new was typed there. */
+  const giveBack = useCallback((text: string) => setDraft((current) => (current.trim() ? current : text)), []);
+
   const finish = useCallback(
     async (outcome: StreamOutcome | null, retryText?: string) => {
       try {
@@ -58,9 +70,12 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
       setLive(null);
       setMode("idle");
       liveIsResumed.current = false;
-      if (outcome?.kind === "refused") setError({ code: outcome.code, message: outcome.message, retryText });
+      if (outcome?.kind === "refused") {
+        setError({ code: outcome.code, message: outcome.message, retryText });
+        if (retryText) giveBack(retryText);
+      }
     },
-    [refetch],
+    [refetch, giveBack],
   );
 
   /** Follows a running turn from `after`, retrying a lost connection a few times. */
@@ -118,13 +133,20 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
         await finish(null);
         if (payload && !payload.success && payload.errors.length && !payload.message) {
           setError({ code: payload.errors[0], retryText: text });
+          giveBack(text); // refused: nothing was stored
         }
-      } catch {
+      } catch (failure) {
         await finish(null);
-        setError({ code: "NETWORK_ERROR", retryText: text });
+        const code = graphQLErrorCode(failure);
+        if (code === "DATABASE_UNAVAILABLE") {
+          setError({ code, retryText: text });
+          giveBack(text);
+        } else {
+          setError({ code: "NETWORK_ERROR", retryText: text });
+        }
       }
     },
-    [conversationId, finish, sendMutation],
+    [conversationId, finish, giveBack, sendMutation],
   );
 
   const send = useCallback(
@@ -162,6 +184,7 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
   const retry = useCallback(
     (text: string) => {
       setError(null);
+      setDraft((current) => (current === text ? "" : current)); // it is sent again from here
       send(text);
     },
     [send],
@@ -203,6 +226,8 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
     mode,
     error,
     setError,
+    draft,
+    setDraft,
     send,
     retry,
     stop,

@@ -59,7 +59,8 @@ function setup(handlers: Record<string, Handler>) {
           return;
         }
         Promise.resolve(handler(operation.variables)).then((data) => {
-          observer.next({ data });
+          // a handler answers GraphQL errors with { graphQLErrors: [...] }
+          observer.next(data?.graphQLErrors ? { errors: data.graphQLErrors } : { data });
           observer.complete();
         });
       }),
@@ -196,6 +197,119 @@ describe("AssistantChat", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("Too many messages in a short time.");
   });
 
+  it("gives a message refused because the database is unavailable back to the text box", async () => {
+    const fetchMock = jest.fn().mockResolvedValueOnce(
+      jsonResponse(503, {
+        errors: ["DATABASE_UNAVAILABLE"],
+        message: "The database cannot be reached right now. Nothing was lost; try again in a moment.",
+      }),
+    );
+    globalThis.fetch = fetchMock as any;
+    setup({ AssistantConversation: () => ({ assistantConversation: conversation() }) });
+    const box = await screen.findByLabelText("Message the assistant");
+    await userEvent.type(box, "How many cases?{Enter}");
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("The service is briefly unavailable; your message was not lost. Try again in a moment.");
+    expect(box).toHaveValue("How many cases?");
+    expect(screen.queryByRole("article", { name: "Your message" })).not.toBeInTheDocument();
+
+    // Retry sends it from the banner: the box does not keep a second copy
+    const stream = controllableStream();
+    fetchMock.mockResolvedValueOnce(stream.response);
+    await userEvent.click(within(alert).getByRole("button", { name: "Retry" }));
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(JSON.parse(String((fetchMock.mock.calls[1] as any)[1].body))).toEqual({ message: "How many cases?" });
+    expect(box).toHaveValue("");
+    await act(async () => {
+      stream.send("done", { message_id: "a1", status: "COMPLETE" });
+      stream.close();
+    });
+  });
+
+  it("does not replace what was typed since a refused send", async () => {
+    let answerRefusal!: (response: any) => void;
+    globalThis.fetch = jest.fn(() => new Promise((resolve) => (answerRefusal = resolve))) as any;
+    setup({ AssistantConversation: () => ({ assistantConversation: conversation() }) });
+    const box = await screen.findByLabelText("Message the assistant");
+    await userEvent.type(box, "First{Enter}");
+    await userEvent.type(box, "Second");
+    await act(async () => answerRefusal(jsonResponse(503, { errors: ["DATABASE_UNAVAILABLE"] })));
+    await screen.findByRole("alert");
+    expect(box).toHaveValue("Second");
+  });
+
+  it("replaces the live answer's text when another worker resumes the turn, keeping its tool calls", async () => {
+    const stream = controllableStream();
+    globalThis.fetch = jest.fn(async () => stream.response) as any;
+    setup({ AssistantConversation: () => ({ assistantConversation: conversation() }) });
+    await userEvent.type(await screen.findByLabelText("Message the assistant"), "How many cases?{Enter}");
+    const usage = { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cost: "0" };
+    await act(async () => {
+      stream.send("user_message", { message_id: "u1", assistant_message_id: "a1", text: "How many cases?" });
+      stream.send("text_delta", { message_id: "a1", text: "Let me count them." });
+      stream.send("usage", usage);
+      stream.send("tool_call", { id: "t1", tool_use_id: "tu1", name: "query_database", input: { query: "SELECT count(*) FROM cases" } });
+      stream.send("tool_result", { id: "t1", tool_use_id: "tu1", name: "query_database", success: true, status: "COMPLETED", output: { columns: ["count"], rows: [[16]] } });
+      stream.send("text_delta", { message_id: "a1", text: "There are sixt" });
+    });
+    await screen.findByText("There are sixt");
+    await act(async () => {
+      stream.send("resumed", { message_id: "a1", text: "Let me count them." });
+    });
+    await waitFor(() => expect(screen.queryByText("There are sixt")).not.toBeInTheDocument());
+    const live = screen.getByRole("article", { name: "Assistant's answer" });
+    expect(live).toHaveTextContent("Let me count them.");
+    expect(within(live).getByText("Queried the database")).toBeInTheDocument();
+    await act(async () => {
+      stream.send("text_delta", { message_id: "a1", text: "There are 16 cases." });
+    });
+    expect(await screen.findByText("There are 16 cases.")).toBeInTheDocument();
+    expect(screen.getByRole("article", { name: "Assistant's answer" })).toHaveTextContent("Let me count them.");
+    await act(async () => {
+      stream.send("done", { message_id: "a1", status: "COMPLETE" });
+      stream.close();
+    });
+  });
+
+  it("says in plain words that a turn was interrupted, and offers to send the message again", async () => {
+    const stream = controllableStream();
+    globalThis.fetch = jest.fn(async () => stream.response) as any;
+    let loads = 0;
+    const interrupted = "The turn's server stopped and it could not be resumed.";
+    setup({
+      AssistantConversation: () => {
+        loads += 1;
+        return {
+          assistantConversation:
+            loads === 1
+              ? conversation()
+              : conversation({}, [
+                  userMessage("u1", "How many cases?", "2025-01-01T10:01:00Z"),
+                  answer("a1", "Let me count them.", "2025-01-01T10:01:01Z", {
+                    status: "FAILED",
+                    errorCode: "INTERRUPTED",
+                    errorMessage: interrupted,
+                  }),
+                ]),
+        };
+      },
+    });
+    await userEvent.type(await screen.findByLabelText("Message the assistant"), "How many cases?{Enter}");
+    await act(async () => {
+      stream.send("user_message", { message_id: "u1", assistant_message_id: "a1", text: "How many cases?" });
+      stream.send("text_delta", { message_id: "a1", text: "Let me count them." });
+      stream.send("error", { message_id: "a1", code: "INTERRUPTED", message: interrupted });
+      stream.close();
+    });
+    await waitFor(() => expect(loads).toBe(2));
+    const alert = await within(screen.getByRole("article", { name: "Assistant's answer" })).findByRole("alert");
+    expect(alert).toHaveTextContent(
+      "The assistant was interrupted and could not finish; what it did is kept. Send your message again to continue.",
+    );
+    expect(screen.getByText("Let me count them.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Retry" })).toBeInTheDocument();
+  });
+
   it("falls back to the sendAssistantMessage mutation when there is no stream endpoint", async () => {
     globalThis.fetch = jest.fn(async () => ({ ...jsonResponse(404, null), json: async () => { throw new Error("html"); } })) as any;
     const calls = setup({
@@ -215,6 +329,22 @@ describe("AssistantChat", () => {
     expect(calls.find((call) => call.name === "SendAssistantMessage")!.variables).toEqual({
       input: { conversationId: ID, message: "Hi" },
     });
+  });
+
+  it("without the stream endpoint, gives back a message the database could not take", async () => {
+    globalThis.fetch = jest.fn(async () => ({ ...jsonResponse(404, null), json: async () => { throw new Error("html"); } })) as any;
+    setup({
+      AssistantConversation: () => ({ assistantConversation: conversation() }),
+      SendAssistantMessage: () => ({
+        graphQLErrors: [
+          { message: "The database cannot be reached right now; try again in a moment.", extensions: { code: "DATABASE_UNAVAILABLE" } },
+        ],
+      }),
+    });
+    const box = await screen.findByLabelText("Message the assistant");
+    await userEvent.type(box, "Hi{Enter}");
+    expect(await screen.findByRole("alert")).toHaveTextContent("The service is briefly unavailable; your message was not lost.");
+    expect(box).toHaveValue("Hi");
   });
 
   it("resumes a turn that was running when the page was loaded", async () => {

@@ -182,7 +182,13 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
               onDismiss={() => chat.setError(null)}
             />
           )}
-          <MessageComposer onSend={chat.send} onStop={chat.stop} running={chat.running} />
+          <MessageComposer
+            onSend={chat.send}
+            onStop={chat.stop}
+            running={chat.running}
+            value={chat.draft}
+            onChange={chat.setDraft}
+          />
         </div>
       </div>
     </div>

@@ -1,4 +1,5 @@
-import { render, screen } from "@testing-library/react";
+import { act, render, screen } from "@testing-library/react";
+import { useState } from "react";
 import userEvent from "@testing-library/user-event";
 import MessageComposer from "./MessageComposer";
 
@@ -51,5 +52,24 @@ describe("MessageComposer", () => {
     expect(screen.getByRole("button", { name: "Send message" })).toHaveFocus();
     await userEvent.keyboard("{Enter}");
     expect(onSend).toHaveBeenCalledWith("hello");
+  });
+
+  it("shows the text the page holds, and gives it back when it changes", async () => {
+    const onSend = jest.fn();
+    let setDraft!: (text: string) => void;
+    const Holder = () => {
+      const [draft, set] = useState("");
+      setDraft = set;
+      return <MessageComposer onSend={onSend} value={draft} onChange={set} />;
+    };
+    render(<Holder />);
+    const box = screen.getByLabelText("Message the assistant");
+    await userEvent.type(box, "Hello{Enter}");
+    expect(onSend).toHaveBeenCalledWith("Hello");
+    expect(box).toHaveValue("");
+    act(() => setDraft("Hello"));
+    expect(box).toHaveValue("Hello");
+    await userEvent.type(box, " again{Enter}");
+    expect(onSend).toHaveBeenLastCalledWith("Hello again");
   });
 });

@@ -9,12 +9,22 @@ type MessageComposerProps = {
   running?: boolean;
   disabled?: boolean;
   maxLength?: number;
+  /** The text, when the page holds it (e.g. to give back a message the server refused); the box keeps
+   * its own otherwise. */
+  value?: string;
+  onChange?: (text: string) => void;
 };
 
 /** Enter sends, Shift+Enter starts a new line. */
-const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000 }: MessageComposerProps) => {
+const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000, value, onChange }: MessageComposerProps) => {
   const { t } = useTranslation();
-  const [text, setText] = useState("");
+  const [ownText, setOwnText] = useState("");
+  const controlled = value !== undefined;
+  const text = controlled ? value : ownText;
+  const setText = (next: string) => {
+    if (!controlled) setOwnText(next);
+    onChange?.(next);
+  };
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
   const canSend = !running && !disabled && text.trim().length > 0;
