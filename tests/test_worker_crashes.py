@@ -45,7 +45,7 @@ def logs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def web(django_db_setup, django_db_blocker, model_url, logs):
-    server = LiveServer(model_url, logs, worker=False, **ENV)
+    server = LiveServer(model_url, logs, turn_workers=0, **ENV)
     yield server
     server.stop()
 

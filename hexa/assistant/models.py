@@ -69,15 +69,17 @@ class Conversation(Base, Usage):
     def is_running(self):
         return self.turn_started_at is not None
 
-    def try_start_turn(self, pickup_s: float) -> bool:
-        """Mark a turn as running, atomically; False if another one already runs. A worker
-        must take it within `pickup_s` seconds, or the recovery hands it to another."""
+    def try_start_turn(self, pickup_s: float, title: str) -> bool:
+        """Mark a turn as running (and set the title), atomically; False if another one
+        already runs. A worker must take it within `pickup_s` seconds, or the recovery
+        hands it to another."""
         now = timezone.now()
         claimed = Conversation.objects.filter(pk=self.pk, turn_started_at__isnull=True).update(
-            turn_started_at=now, cancel_requested=False, lease_owner=None, lease_expires_at=now + timedelta(seconds=pickup_s)
+            turn_started_at=now, cancel_requested=False, lease_owner=None, lease_expires_at=now + timedelta(seconds=pickup_s),
+            title=title,
         )
         if claimed:
-            self.turn_started_at = now
+            self.turn_started_at, self.title = now, title
         return bool(claimed)
 
     def end_turn(self):

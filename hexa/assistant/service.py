@@ -72,7 +72,8 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
     first event, and queue the turn: one transaction, so that a send either is all there
     (and will be answered, whatever happens to the processes) or was refused as a whole."""
     with transaction.atomic():
-        if not conversation.try_start_turn(pickup_s=settings.ASSISTANT_TURN_LEASE_S):
+        title = conversation.title or text.strip().splitlines()[0][:80]
+        if not conversation.try_start_turn(pickup_s=settings.ASSISTANT_TURN_LEASE_S, title=title):
             raise AssistantError(ErrorCode.CONVERSATION_BUSY)  # a turn already runs here, in any process
         last = conversation.messages.aggregate(last=Max("index"))["last"]
         index = -1 if last is None else last
@@ -92,14 +93,13 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
         create_turn_messages(user_message, message)
         if not conversation.title:
             conversation.title = text.strip().splitlines()[0][:80]
-            Conversation.objects.filter(pk=conversation.pk).update(title=conversation.title)
-        recorder(
+        message.first_event = recorder(
             EventType.USER_MESSAGE,
             {"message_id": str(user_message.id), "assistant_message_id": str(message.id), "text": text},
         )
         recorder.flush()
         if not settings.ASSISTANT_TURNS_INLINE:
-            enqueue_turn(message.pk)
+            enqueue_turn(message.pk, new=True)
     return message
 
 

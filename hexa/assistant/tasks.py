@@ -33,12 +33,16 @@ def run_turn(context, message_id: str):
         close_old_connections()
 
 
-def enqueue_turn(message_id):
-    """Queue a turn (new or to resume). Queued twice, it runs once: a job waiting for a
+def enqueue_turn(message_id, new=False):
+    """Queue a turn (new, or to resume). Queued twice, it runs once: a job waiting for a
     worker is not queued again."""
+    job = run_turn.configure(queueing_lock=f"turn:{message_id}")
+    if new:  # no job can exist yet for a new message: in the caller's transaction
+        job.defer(message_id=str(message_id))
+        return
     try:
         with transaction.atomic():  # a refused duplicate must not break an outer transaction
-            run_turn.configure(queueing_lock=f"turn:{message_id}").defer(message_id=str(message_id))
+            job.defer(message_id=str(message_id))
     except procrastinate_exceptions.AlreadyEnqueued:
         pass
 

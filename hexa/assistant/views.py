@@ -17,10 +17,11 @@ from django.contrib import auth
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from hexa.core.sse import event_stream_response
+from hexa.core.sse import event_stream_response, frame
 from hexa.core.workers import run_sync
 
 from .errors import AssistantError, ErrorCode
+from .events import EventType
 from .follow import follow
 from .service import get_conversation, start_turn
 
@@ -82,8 +83,15 @@ async def stream_view(request, conversation_id):
     except AssistantError as error:
         return _refused(error)
     # The turn is stored and queued: a worker runs it, and it goes on if this client leaves.
-    after = message.first_event_seq - 1
-    return event_stream_response(follow(message.conversation_id, after, until_message_id=str(message.pk)))
+    # Its first event (the user's message, stored with it) is sent at once.
+    first = frame(EventType.USER_MESSAGE, message.first_event)
+
+    async def frames():
+        yield first
+        async for chunk in follow(message.conversation_id, message.first_event_seq, until_message_id=str(message.pk)):
+            yield chunk
+
+    return event_stream_response(frames())
 
 
 def _user_and_conversation(request, conversation_id):

@@ -78,13 +78,14 @@ class LiveWorker:
 
 
 class LiveServer:
-    """uvicorn serving the backend, with one assistant worker unless `worker=False`."""
+    """uvicorn serving the backend (`workers` processes), with `turn_workers` assistant
+    worker processes running `concurrency` turns each."""
 
-    def __init__(self, model_url: str, log_dir: Path, workers: int = 1, worker: bool = True, **extra_env):
+    def __init__(self, model_url: str, log_dir: Path, workers: int = 1, turn_workers: int = 1, concurrency: int = 8, **extra_env):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = server_env(model_url, **extra_env)
-        self.worker = LiveWorker(model_url, log_dir, **extra_env) if worker else None
+        self.turn_workers = [LiveWorker(model_url, log_dir, concurrency, **extra_env) for _ in range(turn_workers)]
         self.log = open(log_dir / f"server-{self.port}.log", "w")
         self.process = subprocess.Popen(
             backend_command("127.0.0.1", self.port, workers),
@@ -113,8 +114,8 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.log.close()
-        if self.worker is not None:
-            self.worker.stop()
+        for worker in self.turn_workers:
+            worker.stop()
 
 
 def session_for(user) -> str:
