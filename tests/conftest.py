@@ -126,3 +126,21 @@ def conversation(roles):
     from hexa.assistant.models import Conversation
 
     return Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+
+
+@pytest.fixture(scope="module")
+def board():
+    """For tests with server processes: one local model server per module (model_url), each
+    test scripting its own replies on the board."""
+    from .support.switchboard import Switchboard
+
+    return Switchboard()
+
+
+@pytest.fixture(scope="module")
+def model_url(board):
+    from hexa.assistant.local_model import LocalModelServer
+
+    server = LocalModelServer(board, chunk_delay=0.01).start()
+    yield server.url
+    server.stop()

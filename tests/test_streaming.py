@@ -7,23 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from hexa.assistant.local_model import LocalModelServer, text_reply, tool_reply
+from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Event, Message, UsageRecord
 
 from .support.live_server import LiveServer, read_events, session_for
-from .support.switchboard import Switchboard
-
-
-@pytest.fixture(scope="module")
-def board():
-    return Switchboard()
-
-
-@pytest.fixture(scope="module")
-def model_url(board):
-    server = LocalModelServer(board, chunk_delay=0.01).start()
-    yield server.url
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -4,38 +4,22 @@ process serves the stream; workers come and go beside it."""
 
 import json
 import os
-import tempfile
 import threading
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.db.models import Sum
 
-from hexa.assistant.local_model import LocalModelServer, text_reply, tool_reply
+from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Event, Message, ToolExecution, UsageRecord
 
 from .support.live_server import LiveServer, LiveWorker, read_events, session_for
-from .support.switchboard import Switchboard
 
 # short leases: a dead worker's turn is taken over within seconds
 ENV = {"ASSISTANT_TURN_LEASE_S": 2, "ASSISTANT_WORKER_DRAIN_S": 1, "ASSISTANT_RATE_LIMIT": ""}
 SLOW_SQL = "SELECT count(*) AS n FROM generate_series(1, 40000000)"
-ROOT_DATA_FOR_PROBE = Path(tempfile.mkdtemp(prefix="worker-probe-"))
-
-
-@pytest.fixture(scope="module")
-def board():
-    return Switchboard()
-
-
-@pytest.fixture(scope="module")
-def model_url(board):
-    server = LocalModelServer(board, chunk_delay=0.01).start()
-    yield server.url
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -248,7 +232,7 @@ def test_requests_while_the_database_is_down_get_a_typed_503(chat, workers):
     assert client.get("/healthz").json()["status"] == "ok"
 
 
-def test_a_worker_answers_its_liveness_probe_while_it_runs(workers, model_url):
+def test_a_worker_answers_its_liveness_probe_while_it_runs(workers, model_url, tmp_path):
     import subprocess
 
     from config.launch import worker_command
@@ -256,11 +240,11 @@ def test_a_worker_answers_its_liveness_probe_while_it_runs(workers, model_url):
     from .support.live_server import server_env
 
     probe = [*worker_command(), "--healthcheck"]
-    env = server_env(model_url, HEXA_DATA_DIR=str(ROOT_DATA_FOR_PROBE))
-    worker = workers(HEXA_DATA_DIR=str(ROOT_DATA_FOR_PROBE))
+    env = server_env(model_url, HEXA_DATA_DIR=str(tmp_path))
+    worker = workers(HEXA_DATA_DIR=str(tmp_path))
     time.sleep(0.5)
     assert subprocess.run(probe, env=env, capture_output=True).returncode == 0
     worker.kill()
-    for beat in (ROOT_DATA_FOR_PROBE / "workers").glob("*.alive"):
+    for beat in (tmp_path / "workers").glob("*.alive"):
         os.utime(beat, (time.time() - 60, time.time() - 60))  # as if its last beat were a minute ago
     assert subprocess.run(probe, env=env, capture_output=True).returncode == 1
