@@ -2,7 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -93,14 +93,6 @@ class Conversation(Base, Usage):
         return bool(
             Conversation.objects.filter(pk=self.pk, turn_started_at__isnull=False).update(cancel_requested=True)
         )
-
-    def cancel_is_requested(self) -> bool:
-        # Asked before every step of every running turn: a plain query, not worth the ORM's
-        # query building (several times the cost of the answer).
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT cancel_requested FROM {connection.ops.quote_name(self._meta.db_table)} WHERE id = %s", [self.pk])
-            row = cursor.fetchone()
-        return bool(row and row[0])
 
 
 class MessageRole(models.TextChoices):
