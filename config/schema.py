@@ -11,6 +11,7 @@ import hexa.assistant.graphql.usage
 import hexa.core.schema
 import hexa.user_management.schema
 import hexa.workspaces.schema
+from hexa.core.graphql_limits import GraphQLLimits
 
 HEXA = Path(__file__).resolve().parent.parent / "hexa"
 APPS = [
@@ -37,3 +38,17 @@ schema = make_executable_schema(
     directives=hexa.core.schema.directives,
     convert_names_case=True,
 )
+
+# Mutations that authenticate or create, at most this many per request (aliases count; see
+# hexa/core/graphql_limits.py), and at most MAX_MUTATIONS mutation fields in all.
+MUTATION_LIMITS = {
+    "login": 1,
+    "sendAssistantMessage": 1,
+    "setAssistantWorkspaceBudget": 1,
+    "createAssistantConversation": 3,
+    "approveAssistantToolExecution": 5,
+    "rejectAssistantToolExecution": 5,
+}
+MAX_MUTATIONS = 10
+
+limits = GraphQLLimits(schema, mutation_limits=MUTATION_LIMITS, max_mutations=MAX_MUTATIONS)

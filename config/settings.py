@@ -142,6 +142,25 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [("explorer", BASE_DIR / "explorer" / "node_modules")]
 SERVESTATIC_USE_FINDERS = True
 
+# --- GraphQL limits and login throttling ----------------------------------------------
+
+# What one GraphQL request may ask for (hexa/core/graphql_limits.py): lexical tokens of the
+# document, nesting of fields, aliased fields, and cost (1 per field, times the page size of
+# the paginated fields at or above it).
+GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 3000)
+GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)
+GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 30)
+GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 10_000)
+
+# Failed logins allowed per account (email) and per client address within the window;
+# 0 for no limit (hexa/user_management/throttle.py).
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURE_WINDOW_S = env_int("LOGIN_FAILURE_WINDOW_S", 900)
+# Proxies in front of the server that append the client's address to X-Forwarded-For; 0:
+# the header is ignored and the client address is REMOTE_ADDR.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 # --- Workspaces -----------------------------------------------------------------------
 
 # Each workspace's bucket is WORKSPACE_BUCKETS_ROOT/<bucket_name> (a FUSE mount of the

@@ -162,6 +162,44 @@ class TestBudgets:
         model.script(text_reply("ok"))
         assert send_message(conversation.user, conversation.id, "hi").error_code is None
 
+    def test_a_superuser_who_is_not_a_member_cannot_see_usage_set_a_budget_or_create_a_conversation(self, gql, roles, make_user):
+        """Django grants a superuser every permission; budgets and conversations are for
+        the workspace's members by role, asked without that shortcut."""
+        from hexa.assistant.models import WorkspaceBudget
+        from hexa.user_management.backends import has_member_perm
+        from hexa.workspaces.models import WorkspaceMembership, WorkspaceMembershipRole
+
+        mutation = "mutation($slug: String!, $amount: String) { setAssistantWorkspaceBudget(input: {workspaceSlug: $slug, monthlyLimitUsd: $amount}) { success errors } }"
+        create = "mutation($slug: String!) { createAssistantConversation(input: {workspaceSlug: $slug}) { success errors } }"
+        workspace, superuser = roles["workspace"], make_user("root@example.org", is_staff=True, is_superuser=True)
+        assert superuser.has_perm("assistant.manage_budget", workspace)  # what the mutation no longer asks
+        assert not has_member_perm(superuser, "assistant.manage_budget", workspace)
+        gql.login(superuser)
+        usage = gql("query($slug: String!) { workspace(slug: $slug) { assistantUsage { totals { cost } } } }", {"slug": workspace.slug})
+        assert usage["data"]["workspace"]["assistantUsage"] is None and usage["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+        assert gql(mutation, {"slug": workspace.slug, "amount": "5"})["data"]["setAssistantWorkspaceBudget"] == {"success": False, "errors": ["PERMISSION_DENIED"]}
+        assert gql(mutation, {"slug": workspace.slug, "amount": None})["data"]["setAssistantWorkspaceBudget"]["errors"] == ["PERMISSION_DENIED"]
+        assert gql(create, {"slug": workspace.slug})["data"]["createAssistantConversation"] == {"success": False, "errors": ["PERMISSION_DENIED"]}
+        assert not WorkspaceBudget.objects.exists() and not Conversation.objects.exists()
+        # as an EDITOR member, still no budget; as an ADMIN member, yes
+        membership = WorkspaceMembership.objects.create(workspace=workspace, user=superuser, role=WorkspaceMembershipRole.EDITOR)
+        assert gql(mutation, {"slug": workspace.slug, "amount": "5"})["data"]["setAssistantWorkspaceBudget"]["errors"] == ["PERMISSION_DENIED"]
+        assert gql(create, {"slug": workspace.slug})["data"]["createAssistantConversation"]["success"] is True
+        membership.role = WorkspaceMembershipRole.ADMIN
+        membership.save()
+        assert gql(mutation, {"slug": workspace.slug, "amount": "5"})["data"]["setAssistantWorkspaceBudget"] == {"success": True, "errors": []}
+        assert WorkspaceBudget.objects.get(workspace=workspace).monthly_limit_usd == Decimal("5")
+
+    def test_has_member_perm(self, roles):
+        from hexa.user_management.backends import has_member_perm
+
+        workspace, admin = roles["workspace"], roles["admin"]
+        assert has_member_perm(admin, "assistant.manage_budget", workspace)
+        assert not has_member_perm(roles["editor"], "assistant.manage_budget", workspace)
+        assert not has_member_perm(roles["outsider"], "assistant.create_conversation", workspace)
+        admin.is_active = False
+        assert not has_member_perm(admin, "assistant.manage_budget", workspace)
+
 
 class TestRateLimit:
     @pytest.mark.parametrize("text,expected", [("20/m", (20, 60)), ("100/5m", (100, 300)), (" 3 / h ", (3, 3600)), ("", None), ("0/m", None), ("lots", None)])

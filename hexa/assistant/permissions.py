@@ -1,4 +1,10 @@
-"""Assistant permissions, answered through `user.has_perm("assistant.<name>", obj)`."""
+"""Assistant permissions, answered through `user.has_perm("assistant.<name>", obj)`.
+
+Django answers `has_perm` True for an active superuser before asking these functions.
+What is reserved to members by role (creating a conversation, setting a workspace's
+budget) is asked with `hexa.user_management.backends.has_member_perm`, which has no such
+shortcut: a superuser who is not a member of the workspace is refused.
+"""
 
 from hexa.workspaces.models import WorkspaceMembershipRole, membership_role
 
@@ -35,4 +41,5 @@ def view_usage(user, workspace):
 
 
 def manage_budget(user, workspace):
+    """Workspace ADMINs only (not superusers who are not members: see has_member_perm)."""
     return _is_member(user, workspace, [WorkspaceMembershipRole.ADMIN])

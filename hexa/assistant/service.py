@@ -48,11 +48,16 @@ def start_turn(user, conversation_id, text) -> Message:
     conversation = get_conversation(user, conversation_id)
     if conversation is None:
         raise AssistantError(ErrorCode.NOT_FOUND)
+    from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
+
     text = (text or "").strip()
     if not text:
         raise AssistantError(ErrorCode.EMPTY_MESSAGE)
     if len(text) > MAX_MESSAGE_CHARS:
         raise AssistantError(ErrorCode.MESSAGE_TOO_LONG)
+    if not is_storable_text(text):
+        # a NUL character or a lone surrogate: PostgreSQL would refuse the turn's rows
+        raise AssistantError(ErrorCode.INVALID_MESSAGE, STORABLE_TEXT_MESSAGE)
     if not settings.ANTHROPIC_API_KEY:
         raise AssistantError(ErrorCode.ASSISTANT_NOT_CONFIGURED)
     try:

@@ -8,7 +8,6 @@ worker process (tasks.py) and goes on if the client disconnects; both endpoints 
 its stored events (follow.py), so any web process can serve them.
 """
 
-import json
 import logging
 from importlib import import_module
 
@@ -17,6 +16,7 @@ from django.contrib import auth
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from hexa.core.json_body import BadBody, read_json_body
 from hexa.core.sse import event_stream_response, frame
 from hexa.core.workers import run_sync
 
@@ -31,6 +31,7 @@ STATUS = {
     "BAD_REQUEST": 400,
     "EMPTY_MESSAGE": 400,
     "MESSAGE_TOO_LONG": 400,
+    "INVALID_MESSAGE": 400,
     "UNAUTHENTICATED": 401,
     "BUDGET_EXCEEDED": 402,
     "NOT_FOUND": 404,
@@ -73,9 +74,9 @@ async def stream_view(request, conversation_id):
     if request.content_type != "application/json":
         return _error("BAD_REQUEST", message="Send {\"message\": ...} as JSON (Content-Type: application/json).")
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return _error("BAD_REQUEST", message="The request body is not valid JSON.")
+        body = read_json_body(request)
+    except BadBody as bad:  # too large (413), not JSON, nested too deeply
+        return JsonResponse({"errors": ["BAD_REQUEST"], "message": bad.message}, status=bad.status)
     if not isinstance(body, dict) or not isinstance(body.get("message"), str):
         return _error("BAD_REQUEST", message="The request body must be a JSON object with a `message` string.")
     try:

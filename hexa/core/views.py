@@ -1,4 +1,3 @@
-import json
 import logging
 import sys
 
@@ -11,20 +10,48 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 from .db import is_connection_error
+from .json_body import BadBody, read_json_body
+from .text import STORABLE_TEXT_MESSAGE, is_unstorable_text_error
 from .workers import run_sync
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1_000_000
+
+class _GraphQLErrorLog(logging.LoggerAdapter):
+    """Ariadne logs every GraphQL error at ERROR with its traceback. A document refused
+    before anything ran (syntax, validation, the limits) or text the database cannot store
+    is the caller's doing: one short WARNING line, without the document or the text (a
+    hostile document can be a megabyte on one line)."""
+
+    def error(self, msg, *args, **kwargs):
+        if isinstance(msg, GraphQLError) and msg.original_error is None:
+            code = (msg.extensions or {}).get("code", "")
+            self.logger.warning("GraphQL document refused: %s %s", code, msg.message[:200])
+            return
+        if isinstance(msg, GraphQLError) and is_unstorable_text_error(msg.original_error):
+            self.logger.warning("GraphQL argument refused: %s", STORABLE_TEXT_MESSAGE)
+            return
+        self.logger.error(msg, *args, **kwargs)
+
+
+error_log = _GraphQLErrorLog(logger, {})
 
 
 def _error(message, status=400):
     return JsonResponse({"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}, status=status)
 
 
-def _execute(schema, data, request):
+def _execute(schema, limits, data, request):
+    # the limits (hexa/core/graphql_limits.py) are checked before anything runs
     return graphql_sync(
-        schema, data, context_value={"request": request}, debug=settings.DEBUG, logger=logger, error_formatter=format_graphql_error
+        schema,
+        data,
+        context_value={"request": request},
+        query_parser=limits.parse_query,
+        query_validator=limits.validator(request, data.get("variables")),
+        debug=settings.DEBUG,
+        logger=error_log,
+        error_formatter=format_graphql_error,
     )
 
 
@@ -32,7 +59,7 @@ def _execute(schema, data, request):
 # send without a CORS preflight, and the session cookie is SameSite=Lax.
 @csrf_exempt
 async def graphql_view(request):
-    from config.schema import schema
+    from config.schema import limits, schema
 
     if request.method == "GET":
         return render(request, "core/explorer.html", {"endpoint": request.path})
@@ -40,19 +67,19 @@ async def graphql_view(request):
         return HttpResponseNotAllowed(["GET", "POST"])
     if request.content_type != "application/json":
         return _error("Send the query as JSON (Content-Type: application/json).", status=415)
-    if len(request.body) > MAX_BODY_BYTES:
-        return _error("The request body is too large.", status=413)
     try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return _error("The request body is not valid JSON.")
+        data = read_json_body(request)
+    except BadBody as bad:
+        return _error(bad.message, status=bad.status)
     if not isinstance(data, dict) or not isinstance(data.get("query"), str):
         return _error("The request body must be a JSON object with a `query` string.")
     if data.get("variables") is not None and not isinstance(data["variables"], dict):
         return _error("`variables` must be a JSON object.")
+    if data.get("operationName") is not None and not isinstance(data["operationName"], str):
+        return _error("`operationName` must be a string.")
     # Resolvers use the ORM, which is synchronous. They run on the worker pool, not on
     # Django's one thread for sync code, so that a long mutation never blocks other users.
-    _, result = await run_sync(_execute, schema, data, request)
+    _, result = await run_sync(_execute, schema, limits, data, request)
     return JsonResponse(result, status=200)
 
 
@@ -96,6 +123,11 @@ def format_graphql_error(error: GraphQLError, debug: bool = False) -> dict:
     """GraphQL errors as Ariadne formats them, except that database failures are typed and
     worded for people, not passed on with the driver's text."""
     original = getattr(error, "original_error", None)
+    if is_unstorable_text_error(original):
+        # a NUL character or a lone surrogate in an argument, refused by the driver: the
+        # caller's input, not a failure (mutations check their own text and answer with
+        # their own error codes)
+        return {"message": STORABLE_TEXT_MESSAGE, "locations": error.formatted.get("locations"), "path": error.path, "extensions": {"code": "BAD_REQUEST"}}
     if isinstance(original, DatabaseError):
         code = "DATABASE_UNAVAILABLE" if is_connection_error(original) else "INTERNAL_ERROR"
         message = "The database cannot be reached right now; try again in a moment." if code == "DATABASE_UNAVAILABLE" else "The server failed unexpectedly."

@@ -22,3 +22,13 @@ class PermissionsBackend(BaseBackend):
         if check is None or not callable(check):
             return False
         return bool(check(user_obj, obj) if obj is not None else check(user_obj))
+
+
+_BACKEND = PermissionsBackend()
+
+
+def has_member_perm(user, perm, obj=None) -> bool:
+    """`user.has_perm(perm, obj)` without Django's rule that an active superuser has every
+    permission: for what OpenHEXA reserves to a workspace's members by role (the assistant's
+    conversations, budgets), a superuser who is not a member is refused like anyone else."""
+    return bool(getattr(user, "is_active", False)) and _BACKEND.has_perm(user, perm, obj)

@@ -47,3 +47,27 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name
+
+
+class LoginFailure(models.Model):
+    """One login attempt that has not succeeded, counted against its account and against its
+    client address (two rows, `scope` telling which). An attempt counts from the moment it
+    starts (so that attempts made at the same time cannot all pass the limit); a login that
+    succeeds removes its own rows and every failure of its account. See throttle.py."""
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "ACCOUNT"
+        ADDRESS = "ADDRESS"
+
+    scope = models.CharField(max_length=8, choices=Scope.choices)
+    # ACCOUNT: the SHA-256 of the lower-cased email (whatever was typed is not kept);
+    # ADDRESS: the client's IP address (an IPv6 client's /64 network).
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "user_management_loginfailure"
+        indexes = [models.Index(fields=["scope", "key", "created_at"], name="loginfailure_scope_key_time")]
+
+    def __str__(self):
+        return f"{self.scope} {self.key} {self.created_at:%Y-%m-%d %H:%M:%S}"

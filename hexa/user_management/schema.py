@@ -1,6 +1,10 @@
 from ariadne import MutationType, ObjectType, QueryType
 from django.contrib.auth import authenticate, login, logout
 
+from hexa.core.text import is_storable_text
+
+from . import throttle
+
 me_query = QueryType()
 me_object = ObjectType("Me")
 user_object = ObjectType("User")
@@ -23,13 +27,33 @@ def resolve_display_name(user, _):
     return user.display_name
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @identity_mutations.field("login")
 def resolve_login(_, info, input):
+    """Throttled per account and per client address (throttle.py): a throttled attempt gets
+    TOO_MANY_ATTEMPTS and `retryAfter` without its password being checked. An email that no
+    account can have (a NUL character, an unpaired surrogate) or a password that is not
+    UTF-8 is a failed attempt like a wrong password, not a driver's error."""
     request = info.context["request"]
     email = (input.get("email") or "").strip().lower()
-    user = authenticate(request, email=email, password=input.get("password") or "")
+    password = input.get("password") or ""
+    try:
+        attempt = throttle.start_attempt(email, throttle.client_address(request))
+    except throttle.Throttled as throttled:
+        return {"success": False, "errors": ["TOO_MANY_ATTEMPTS"], "me": None, "retry_after": throttled.retry_after}
+    user = None
+    if is_storable_text(email) and _is_utf8(password):  # a password is hashed, never stored: NUL is fine
+        user = authenticate(request, email=email, password=password)
     if user is None:
         return {"success": False, "errors": ["INVALID_CREDENTIALS"], "me": None}
+    throttle.succeeded(attempt)
     login(request, user)
     return {"success": True, "errors": [], "me": {"request": request}}
 

@@ -88,6 +88,8 @@ export type AssistantErrorCode =
   | 'INTERNAL_ERROR'
   /** The turn's server stopped and it could not be resumed; what was done is kept. */
   | 'INTERRUPTED'
+  /** A NUL character or a lone surrogate: text that cannot be stored. */
+  | 'INVALID_MESSAGE'
   | 'MAX_TOOL_ROUNDS'
   | 'MESSAGE_TOO_LONG'
   | 'NOT_FOUND'
@@ -345,7 +347,9 @@ export type DeleteAssistantConversationResult = {
 };
 
 export type LoginError =
-  | 'INVALID_CREDENTIALS';
+  | 'INVALID_CREDENTIALS'
+  /** Too many failed logins for this account or from this address: wait `retryAfter` seconds. The password was not checked. */
+  | 'TOO_MANY_ATTEMPTS';
 
 export type LoginInput = {
   email: Scalars['String']['input'];
@@ -356,6 +360,8 @@ export type LoginResult = {
   __typename?: 'LoginResult';
   errors: Array<LoginError>;
   me?: Maybe<Me>;
+  /** With TOO_MANY_ATTEMPTS: seconds to wait before trying again. */
+  retryAfter?: Maybe<Scalars['Int']['output']>;
   success: Scalars['Boolean']['output'];
 };
 
@@ -494,6 +500,8 @@ export type ResolveAssistantToolExecutionError =
   | 'FILE_CHANGED'
   | 'FILE_TOO_LARGE'
   | 'INVALID_PATH'
+  /** The rejection's reason has a character that cannot be stored (a NUL character or an unpaired surrogate). */
+  | 'INVALID_REASON'
   | 'NOT_FOUND'
   | 'PERMISSION_DENIED'
   | 'WRITE_FAILED';
@@ -516,6 +524,8 @@ export type SendAssistantMessageError =
   | 'EMPTY_MESSAGE'
   | 'INTERNAL_ERROR'
   | 'INTERRUPTED'
+  /** The message has a character that cannot be stored (a NUL character or an unpaired surrogate); nothing was sent. */
+  | 'INVALID_MESSAGE'
   | 'MAX_TOOL_ROUNDS'
   | 'MESSAGE_TOO_LONG'
   | 'NOT_FOUND'

@@ -7,6 +7,7 @@ import Spinner from "core/components/Spinner";
 import { landingPath, safeNext } from "core/helpers/auth";
 import { useTranslation } from "core/helpers/i18n";
 import { useLoginMutation } from "identity/graphql/queries.generated";
+import { describeLoginError } from "identity/helpers/loginErrors";
 
 export default function LoginPage() {
   const { t } = useTranslation();
@@ -22,8 +23,9 @@ export default function LoginPage() {
     setError(null);
     try {
       const result = await login({ variables: { input: { email, password } } });
-      if (!result.data?.login.success) {
-        setError(t("Wrong email or password."));
+      const outcome = result.data?.login;
+      if (!outcome?.success) {
+        setError(describeLoginError(outcome?.errors ?? [], outcome?.retryAfter));
         return;
       }
       await client.resetStore().catch(() => undefined);

@@ -3,6 +3,8 @@ from decimal import Decimal, InvalidOperation
 from ariadne import MutationType
 from django.conf import settings
 
+from hexa.core.text import is_storable_text
+from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import Workspace
 
 from .. import approvals
@@ -15,13 +17,26 @@ assistant_mutations = MutationType()
 MAX_TITLE_CHARS = 200
 
 
+def _workspace(user, slug):
+    """The workspace if the user may see it (superusers see every one); None for a slug that
+    no workspace could have (a NUL character or an unpaired surrogate)."""
+    if not is_storable_text(slug):
+        return None
+    return Workspace.objects.filter_for_user(user).filter(slug=slug).first()
+
+
+# Conversations and budgets are for members by role: these checks ask the permissions
+# backend without Django's superuser shortcut (has_member_perm), so a superuser who is not
+# a member of the workspace is refused like anyone else.
+
+
 @assistant_mutations.field("createAssistantConversation")
 def resolve_create_conversation(_, info, input):
     user = info.context["request"].user
-    workspace = Workspace.objects.filter_for_user(user).filter(slug=input["workspace_slug"]).first()
+    workspace = _workspace(user, input["workspace_slug"])
     if workspace is None:
         return {"success": False, "errors": ["WORKSPACE_NOT_FOUND"], "conversation": None}
-    if not user.has_perm("assistant.create_conversation", workspace):
+    if not has_member_perm(user, "assistant.create_conversation", workspace):
         return {"success": False, "errors": ["PERMISSION_DENIED"], "conversation": None}
     conversation = Conversation.objects.create(user=user, workspace=workspace, model=settings.ASSISTANT_MODEL)
     return {"success": True, "errors": [], "conversation": conversation}
@@ -62,7 +77,7 @@ def resolve_rename_conversation(_, info, input):
     if conversation is None or not user.has_perm("assistant.update_conversation", conversation):
         return {"success": False, "errors": ["NOT_FOUND"], "conversation": None}
     title = " ".join(input["title"].split())
-    if not title or len(title) > MAX_TITLE_CHARS:
+    if not title or len(title) > MAX_TITLE_CHARS or not is_storable_text(title):
         return {"success": False, "errors": ["INVALID_TITLE"], "conversation": conversation}
     conversation.title = title
     conversation.save(update_fields=["title", "updated_at"])
@@ -83,10 +98,10 @@ def resolve_delete_conversation(_, info, input):
 @assistant_mutations.field("setAssistantWorkspaceBudget")
 def resolve_set_workspace_budget(_, info, input):
     user = info.context["request"].user
-    workspace = Workspace.objects.filter_for_user(user).filter(slug=input["workspace_slug"]).first()
+    workspace = _workspace(user, input["workspace_slug"])
     if workspace is None:
         return {"success": False, "errors": ["WORKSPACE_NOT_FOUND"], "workspace": None}
-    if not user.has_perm("assistant.manage_budget", workspace):
+    if not has_member_perm(user, "assistant.manage_budget", workspace):
         return {"success": False, "errors": ["PERMISSION_DENIED"], "workspace": workspace}
     amount = input.get("monthly_limit_usd")
     if amount is not None:
@@ -128,6 +143,8 @@ def resolve_approve(_, info, id):
 
 @assistant_mutations.field("rejectAssistantToolExecution")
 def resolve_reject(_, info, id, reason=None):
+    if reason is not None and not is_storable_text(reason):
+        return {"success": False, "errors": ["INVALID_REASON"], "tool_execution": None}
     return _resolution(*approvals.reject(info.context["request"].user, id, reason))
 
 

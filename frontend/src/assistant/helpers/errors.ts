@@ -8,6 +8,10 @@ const ERRORS: Record<string, { text: string; retryable: boolean }> = {
   NOT_FOUND: { text: t("This conversation does not exist or is not yours."), retryable: false },
   EMPTY_MESSAGE: { text: t("Write a message first."), retryable: false },
   MESSAGE_TOO_LONG: { text: t("This message is too long. Shorten it and send it again."), retryable: false },
+  INVALID_MESSAGE: {
+    text: t("This message contains a character that cannot be sent (an invisible control character or a broken emoji). Remove it and send again."),
+    retryable: false,
+  },
   CONVERSATION_BUSY: {
     text: t("The assistant is still answering in this conversation. Wait for it to finish, or stop it."),
     retryable: true,
@@ -68,6 +72,8 @@ export function describeResolveError(code: string): string {
       return t("The file could not be written.");
     case "NOT_FOUND":
       return t("This write no longer exists.");
+    case "INVALID_REASON":
+      return t("The reason contains a character that cannot be saved (an invisible control character or a broken emoji).");
     default:
       return t("The write failed ({{code}}).", { code });
   }

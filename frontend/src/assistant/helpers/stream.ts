@@ -15,6 +15,7 @@ import type {
   AssistantToolExecutionStatus,
   AssistantToolName,
   AssistantWriteAction,
+  SendAssistantMessageError,
 } from "graphql/types";
 import { readServerSentEvents } from "./sse";
 
@@ -106,7 +107,7 @@ export type StreamOutcome =
   /** The turn failed (`error` event): what was done so far is kept by the server. */
   | { kind: "error"; code: AssistantErrorCode; message: string; lastSeq: number }
   /** Refused before the stream started (e.g. CONVERSATION_BUSY): nothing was sent. */
-  | { kind: "refused"; status: number; code: AssistantErrorCode | ClientErrorCode; message?: string }
+  | { kind: "refused"; status: number; code: AssistantErrorCode | SendAssistantMessageError | ClientErrorCode; message?: string }
   /** The server has no such endpoint: use the GraphQL mutation instead. */
   | { kind: "unavailable" }
   /** The connection ended before the turn did: follow it with `followTurn(after=lastSeq)`. */

@@ -5,13 +5,14 @@ import { useCancelAssistantRunMutation, useSendAssistantMessageMutation } from "
 import type { AssistantConversationQuery } from "assistant/graphql/queries.generated";
 import { LiveTurn, applyEvent, startTurn, turnMessages } from "assistant/helpers/liveTurn";
 import { AssistantEvent, ClientErrorCode, StreamOutcome, followTurn, streamMessage } from "assistant/helpers/stream";
-import type { AssistantErrorCode } from "graphql/types";
+import type { AssistantErrorCode, SendAssistantMessageError } from "graphql/types";
 
 const RESUME_ATTEMPTS = 5;
 
 type Execution = ChatMessage_MessageFragment["toolExecutions"][number];
 export type ChatError = {
-  code: AssistantErrorCode | ClientErrorCode;
+  // a send's refusals (e.g. INVALID_MESSAGE) and a turn's failures
+  code: AssistantErrorCode | SendAssistantMessageError | ClientErrorCode;
   message?: string | null;
   retryText?: string;
 };

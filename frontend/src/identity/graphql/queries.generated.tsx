@@ -13,7 +13,7 @@ export type LoginMutationVariables = Types.Exact<{
 }>;
 
 
-export type LoginMutation = { __typename?: 'Mutation', login: { __typename?: 'LoginResult', success: boolean, errors: Array<Types.LoginError>, me?: { __typename?: 'Me', user?: { __typename?: 'User', id: string, email: string, displayName: string } | null } | null } };
+export type LoginMutation = { __typename?: 'Mutation', login: { __typename?: 'LoginResult', success: boolean, errors: Array<Types.LoginError>, retryAfter?: number | null, me?: { __typename?: 'Me', user?: { __typename?: 'User', id: string, email: string, displayName: string } | null } | null } };
 
 export type LogoutMutationVariables = Types.Exact<{ [key: string]: never; }>;
 
@@ -72,6 +72,7 @@ export const LoginDocument = gql`
   login(input: $input) {
     success
     errors
+    retryAfter
     me {
       user {
         id

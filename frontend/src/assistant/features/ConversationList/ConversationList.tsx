@@ -85,7 +85,7 @@ const Row = ({
         ) : null}
         {errors.length > 0 && (
           <p role="alert" className="mt-1 text-xs text-red-700">
-            {errors.includes("INVALID_TITLE") ? t("Give a title of 1 to 200 characters.") : errors.join(", ")}
+            {errors.includes("INVALID_TITLE") ? t("Give a title of 1 to 200 characters, without invisible control characters.") : errors.join(", ")}
           </p>
         )}
       </td>
