@@ -211,11 +211,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # one line per model call is noise; errors still show
+    # the HTTP clients' line per request is noise (hexa.assistant.activity logs each model
+    # call, tool call and turn as one JSON line); errors still show
     "loggers": {
         **{name: {"level": "WARNING"} for name in ("httpx", "httpx2", "anthropic")},
-        # sqlglot warns, with the query text, each time it falls back to a raw command; the
-        # SQL guard refuses those anyway
-        "sqlglot": {"level": "ERROR"},
     },
 }
