@@ -4,11 +4,24 @@
   and fast (rows are fetched through a server-side cursor, at most limit + 1 of them), shown
   beside what a naive cursor.fetchall() of the same query costs;
 - describe_tables() on a database of 500 tables must take a constant number of catalog
-  queries, whatever the number of tables.
+  queries, whatever the number of tables;
+- the two hostile queries of the attack suite, SELECT repeat('x', 6e8) and SELECT
+  array_agg(x) FROM generate_series(1, 2e7) x, must keep the process within 64 MB of its
+  baseline and end within the time limit + 1 s. Each runs in a fresh process, whose peak
+  resident set (VmHWM: Python and libpq alike, reset before the query) minus its resident set
+  before the query is the memory figure. Beside them, their floors: the same process for
+  `SELECT 1`, and the time the server takes to compute the value alone (octet_length /
+  cardinality of it). Before values were cut on the server, they took 8.7 s and +1,800 MB,
+  and 22.4 s (past the 10 s limit) and +1,680 MB.
 """
 
+import json
+import os
 import resource
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from hexa.assistant.executors.database import UserDatabaseTools
 from hexa.assistant.executors.sql_guard import check_read_only
@@ -63,6 +76,80 @@ def _naive_fetchall(workspace):
         connection.close()
 
 
+HOSTILE = [
+    ("SELECT repeat('x', 6e8)", "SELECT repeat('x', 6e8::int)", "SELECT octet_length(repeat('x', 6e8::int))"),
+    ("SELECT array_agg(x) FROM generate_series(1, 2e7) x", "SELECT array_agg(x) FROM generate_series(1, 2e7) x",
+     "SELECT cardinality(array_agg(x)) FROM generate_series(1, 2e7) x"),
+]
+MEMORY_BUDGET_MB = 64
+
+# A fresh process: reads [query, …] on stdin, prints {"elapsed", "growth", "result"} per query.
+CHILD = r"""
+import json, os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import django
+django.setup()
+from types import SimpleNamespace
+from hexa.assistant.executors import errors
+from hexa.assistant.executors.database import UserDatabaseTools
+
+errors._PERMISSIONS = SimpleNamespace(has_perm=lambda *args: True)  # the app's database is not used here
+workspace = SimpleNamespace(db_name=os.environ["BENCH_DB"], db_ro_password=os.environ["BENCH_RO"], db_password="")
+tools = UserDatabaseTools(SimpleNamespace(is_active=True), workspace)
+
+
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith(key))
+
+
+tools.query_database("SELECT 1 AS warm_up, 'x'::text, ARRAY[1], '{}'::jsonb")
+for query in json.load(sys.stdin):
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # the peak resident set starts again from here
+    before = status("VmRSS")
+    started = time.monotonic()
+    result = tools.query_database(query)
+    elapsed = time.monotonic() - started
+    print(json.dumps({"elapsed": elapsed, "growth": status("VmHWM") - before, "result": result}), flush=True)
+"""
+
+
+def _in_fresh_process(workspace, queries) -> list[dict]:
+    completed = subprocess.run(
+        [sys.executable, "-c", CHILD], input=json.dumps(queries), capture_output=True, text=True, timeout=600,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "BENCH_DB": workspace.db_name, "BENCH_RO": workspace.db_ro_password},
+    )
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+    if len(lines) != len(queries):
+        raise RuntimeError(completed.stderr[-3000:])
+    return [json.loads(line) for line in lines]
+
+
+def _hostile(workspace) -> list[dict]:
+    from django.conf import settings
+
+    limit_s = settings.ASSISTANT_QUERY_TIMEOUT_MS / 1000 + 1
+    queries = ["SELECT 1"] + [query for _, query, _ in HOSTILE] + [floor for _, _, floor in HOSTILE]
+    floor, *measured = _in_fresh_process(workspace, queries)
+    hostile, floors = measured[: len(HOSTILE)], measured[len(HOSTILE):]
+    results = []
+    for (label, _, floor_query), m, f in zip(HOSTILE, hostile, floors):
+        assert "error" not in m["result"] and "truncated" in m["result"]["rows"][0][0], m["result"]
+        cut = m["result"]["rows"][0][0].rsplit("… ", 1)[1]
+        results.append(result(
+            f"hostile {label}: time", m["elapsed"], "s", f"< {limit_s:g} s", m["elapsed"] < limit_s,
+            f"floor {f['elapsed']:.2f} s (the server computing it: {floor_query.split(' FROM')[0][7:]}); value {cut}",
+        ))
+        growth = m["growth"] / 1e6
+        results.append(result(
+            f"hostile {label}: memory", growth, "MB", f"< {MEMORY_BUDGET_MB} MB", growth < MEMORY_BUDGET_MB,
+            f"process peak above its baseline; floor (SELECT 1) {floor['growth'] / 1e6:.2f} MB",
+        ))
+    return results
+
+
 def _max_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
 
@@ -94,7 +181,9 @@ def run() -> list[dict]:
             "FROM cases GROUP BY 1, 2) SELECT d.name, m.month, m.cases, rank() OVER (PARTITION BY m.month "
             "ORDER BY m.cases DESC) FROM m JOIN districts d ON d.id = m.district_id ORDER BY m.month, 4"
         ), repeat=20)
-        results.append(result("sqlglot guard, typical query", seconds * 1000, "ms", "-", None))
+        results.append(result("SQL guard, typical query", seconds * 1000, "ms", "-", None))
+
+        results += _hostile(workspace)
 
         # Last, once: the naive fetchall raises the process's memory high-water mark.
         rss_before = _max_rss_bytes()

@@ -132,7 +132,11 @@ def ensure_running() -> str:
 
 
 def ensure_database(superuser_url: str, name: str) -> str:
-    """Create database `name` on the embedded server if missing; return its URL."""
+    """Create database `name` on the embedded server if missing; return its URL.
+
+    Workspace databases and their roles live on the same server: the app's database is
+    closed to PUBLIC, so a workspace role cannot even connect to it (the app connects as
+    the superuser). A database made before this is closed by the migration databases.0001."""
     import psycopg2
     from psycopg2 import sql
 
@@ -146,6 +150,7 @@ def ensure_database(superuser_url: str, name: str) -> str:
                     cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
                 except psycopg2.errors.DuplicateDatabase:
                     pass  # another process created it meanwhile
+                cursor.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name)))
     finally:
         connection.close()
     return superuser_url.rsplit("/", 1)[0] + "/" + name

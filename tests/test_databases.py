@@ -92,3 +92,35 @@ def test_delete_database_removes_database_and_roles(make_user, make_workspace):
 def test_database_names_are_checked(name):
     with pytest.raises(ValueError):
         databases.create_database(name, "p", "p")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT datname FROM pg_database",
+        "SELECT rolname FROM pg_roles",
+        "SELECT usename FROM pg_stat_activity",
+        "SELECT datname FROM pg_stat_database",
+        "SELECT pg_database_size('postgres')",
+    ],
+)
+def test_read_only_role_cannot_list_the_servers_other_databases_roles_or_sessions(workspace, statement):
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        run(workspace, statement)
+    assert databases.is_isolated(workspace.db_name)
+
+
+def test_owner_still_sees_the_server_catalogs(workspace):
+    assert run(workspace, "SELECT datname FROM pg_database WHERE datname = current_database()", read_only=False) == [
+        (workspace.db_name,)
+    ]
+
+
+def test_workspace_roles_cannot_connect_to_the_app_database(workspace):
+    from django.db import connection
+
+    for read_only in (True, False):
+        params = databases.connection_params(workspace, read_only=read_only)
+        params["dbname"] = connection.settings_dict["NAME"]
+        with pytest.raises(psycopg2.OperationalError, match="permission denied for database"):
+            psycopg2.connect(**params).close()

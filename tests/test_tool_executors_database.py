@@ -783,3 +783,116 @@ def test_a_lost_connection_is_database_unavailable(shared, tools, bypass_guard):
     finally:
         timer.join()
     assert error_code(result) == "DATABASE_UNAVAILABLE"
+
+
+# --- EXPLAIN ------------------------------------------------------------------------------
+# sql_guard.split_explain vets the EXPLAIN (tests/test_sql_guard.py); the executor runs it
+# outside the SELECT wrapper, in the same read-only, time-limited, bounded way.
+
+
+def test_plain_explain_of_a_select_returns_the_plan(tools):
+    result = ok(tools.query_database(
+        "EXPLAIN SELECT d.name, sum(c.confirmed) FROM cases c JOIN districts d ON d.id = c.district_id GROUP BY d.name"
+    ))
+    assert result["columns"] == [{"name": "QUERY PLAN", "type": "text"}]
+    plan = "\n".join(row[0] for row in result["rows"])
+    assert "Scan on cases c" in plan and "cost=" in plan and "Join" in plan
+    assert result["row_count"] == len(result["rows"]) > 2 and result["truncated"] is False
+
+
+def test_explain_analyze_in_json_runs_the_query_and_returns_a_structured_plan(tools):
+    result = ok(tools.query_database("EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM cases"))
+    assert result["columns"] == [{"name": "QUERY PLAN", "type": "json"}] and result["row_count"] == 1
+    [[[plan]]] = result["rows"]
+    assert plan["Plan"]["Node Type"] == "Aggregate" and plan["Plan"]["Actual Rows"] == 1
+    assert "Execution Time" in plan
+
+
+@pytest.mark.parametrize("sql", ["EXPLAIN (FORMAT YAML) SELECT 1", "EXPLAIN (FORMAT XML) (SELECT 1)", "EXPLAIN TABLE notes"])
+def test_explain_in_other_formats(tools, sql):
+    result = ok(tools.query_database(sql))
+    assert result["row_count"] >= 1 and result["columns"][0]["name"] == "QUERY PLAN"
+
+
+def test_explain_lines_are_rows_under_the_limit(tools):
+    result = ok(tools.query_database(
+        "EXPLAIN SELECT * FROM cases WHERE district_id IN (SELECT id FROM districts WHERE region = 'Eastern')", limit=1
+    ))
+    assert result["row_count"] == 1 and result["truncated"] is True and "more than 1 rows" in result["note"]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["EXPLAIN DELETE FROM notes", "EXPLAIN ANALYZE DELETE FROM notes", "EXPLAIN ANALYZE INSERT INTO notes VALUES ('x')",
+     "EXPLAIN ANALYZE WITH d AS (DELETE FROM notes RETURNING *) SELECT * FROM d", "EXPLAIN ANALYZE SELECT pg_sleep(5)"],
+)
+def test_explain_of_a_write_is_refused(shared, tools, sql):
+    assert error_code(tools.query_database(sql)) == "NOT_READ_ONLY"
+    assert notes_count(shared) == 0
+
+
+def test_explain_analyze_of_a_select_that_writes_is_stopped_by_the_database(shared, tools):
+    result = tools.query_database("EXPLAIN ANALYZE SELECT add_note()")  # the guard cannot see inside add_note
+    assert error_code(result) == "QUERY_ERROR" and "read-only transaction" in result["error"]["message"]
+    assert notes_count(shared) == 0
+
+
+@pytest.mark.parametrize("inner", ["DELETE FROM notes", "SELECT 1) q; DELETE FROM notes; SELECT (1"])
+def test_without_the_guard_an_explained_write_is_still_refused(shared, tools, bypass_guard, as_owner, monkeypatch,
+                                                                inner):
+    """Layers 2 and 3 alone: split_explain lets a write through, the query runs as the owner;
+    the PREPARE check refuses anything but a query, and the READ ONLY transaction any write."""
+    monkeypatch.setattr(database.sql_guard, "split_explain", lambda sql: ("EXPLAIN (ANALYZE, FORMAT TEXT)", inner))
+    result = tools.query_database("EXPLAIN ANALYZE " + inner)
+    assert error_code(result) == "QUERY_ERROR"
+    message = result["error"]["message"]
+    assert "syntax error" in message or "read-only transaction" in message
+    assert notes_count(shared) == 0
+
+
+def test_explain_errors_carry_the_position_in_the_query(tools):
+    result = tools.query_database("EXPLAIN SELECT nme FROM districts")
+    assert error_code(result) == "QUERY_ERROR"
+    assert 'column "nme" does not exist' in result["error"]["message"]
+    assert "Near character 8 of the query: 'SELECT nme FROM districts'" in result["error"]["message"]
+
+
+def test_explain_analyze_is_stopped_by_the_time_limit(tools, settings):
+    settings.ASSISTANT_QUERY_TIMEOUT_MS = 200
+    started = time.monotonic()
+    result = tools.query_database(
+        "EXPLAIN ANALYZE SELECT count(*) FROM generate_series(1, 100000) a, generate_series(1, 100000) b"
+    )
+    assert error_code(result) == "QUERY_TIMEOUT" and time.monotonic() - started < 1.5
+
+
+def test_the_guards_refusals_still_hold_next_to_explain(tools):
+    assert error_code(tools.query_database("EXPLAIN SELECT 1; DROP TABLE notes")) == "MULTIPLE_STATEMENTS"
+    assert error_code(tools.query_database("EXPLAIN (FORMAT HTML) SELECT 1")) == "INVALID_SQL"
+    assert error_code(tools.query_database("SHOW search_path")) == "NOT_READ_ONLY"
+    assert error_code(tools.query_database("SELECT 1; DROP TABLE notes")) == "MULTIPLE_STATEMENTS"
+
+
+# --- Values are cut on the server ------------------------------------------------------
+
+
+def test_long_values_of_every_kind_are_cut_on_the_server(tools):
+    result = ok(tools.query_database(
+        "SELECT repeat('a', 3000) AS text, decode(repeat('ff', 3000), 'hex') AS bytea, "
+        "array_fill(7, ARRAY[5000]) AS array, (SELECT jsonb_agg(n) FROM generate_series(1, 2000) n) AS jsonb, "
+        "repeat('b', 3000)::char(3000) AS bpchar, (10::numeric ^ 3000) AS numeric"
+    ))
+    text, bytea, array, jsonb, bpchar, numeric = result["rows"][0]
+    assert text == "a" * 2000 + "… [truncated, 3000 chars]"
+    assert bytea == "\\x" + "f" * 1998 + "… [truncated, 6002 chars]"
+    assert array == "{" + "7," * 999 + "7" + "… [truncated, array of 5000 elements]"
+    assert jsonb.startswith("[1, 2, 3") and jsonb.endswith("… [truncated, 10893 chars]")
+    assert bpchar == "b" * 2000 + "… [truncated, 3000 chars]" and numeric.endswith("… [truncated, 3001 chars]")
+    assert "6 value(s) longer than 2000 characters were cut" in result["note"]
+
+
+def test_an_error_quoting_a_huge_value_is_cut(tools):
+    result = tools.query_database("SELECT repeat('x', 5000000)::int")
+    assert error_code(result) == "QUERY_ERROR" and len(result["error"]["message"]) < 1_500
+    assert "invalid input syntax for type integer" in result["error"]["message"]
+    assert "… [truncated, 5000041 chars]" in result["error"]["message"]

@@ -14,6 +14,8 @@ _start_transaction; tests take one defence away at a time by replacing them here
 """
 
 import logging
+import os
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -27,7 +29,12 @@ from .values import register
 
 logger = logging.getLogger(__name__)
 
-WATCHDOG_GRACE_S = 1.0  # the watchdog fires this long after the server's own timeout should have
+# The watchdog cancels the call this long after the server's own timeout should have fired,
+# then, if the server has not answered the cancel WATCHDOG_CUT_S later (it is deep in work
+# that does not check for interrupts, or unreachable), shuts the connection's socket down, so
+# that the call ends within timeout + 0.8 s whatever the server does.
+WATCHDOG_GRACE_S = 0.5
+WATCHDOG_CUT_S = 0.3
 
 
 class Unavailable(Exception):
@@ -72,6 +79,30 @@ def cancel(connection) -> None:
         connection.cancel()
     except Exception:  # already closed: nothing left to stop
         pass
+
+
+def cut(connection) -> None:
+    """Shut the connection's socket down (not close: libpq still owns the descriptor): a call
+    blocked reading from it returns at once with an error."""
+    try:
+        sock = socket.socket(fileno=os.dup(connection.fileno()))
+    except Exception:  # already closed
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        sock.close()  # the duplicate only
+
+
+_STOPPED: dict[int, threading.Event] = {}  # id(connection) -> set once the watchdog fired, while in a session
+
+
+def stopped(connection) -> bool:
+    """Whether the watchdog stopped what `connection` was doing in the current session."""
+    fired = _STOPPED.get(id(connection))
+    return fired is not None and fired.is_set()
 
 
 def close(connection) -> None:
@@ -226,7 +257,8 @@ def read_only_session(workspace, timeout_ms: int, application_name: str):
     """A connection in a read-only transaction limited to `timeout_ms`, shown in pg_stat_activity
     as `application_name`: a kept one, or a new one. Given back to IDLE after a clean exit,
     closed otherwise. If the block still runs WATCHDOG_GRACE_S after the time limit, a
-    watchdog cancels what the connection is doing."""
+    watchdog cancels what the connection is doing, and cuts the connection WATCHDOG_CUT_S
+    later if that did not end the call (`stopped(connection)` then says so)."""
     key = pool_key(workspace, timeout_ms, application_name)
     connection = IDLE.take(key)
     if connection is not None:
@@ -247,12 +279,17 @@ def read_only_session(workspace, timeout_ms: int, application_name: str):
             raise Unavailable(workspace.db_name) from None
     # Bounds the whole call, not each statement: several FETCHes could otherwise each take
     # almost the statement timeout, and a server that ignores it must not hang the worker.
-    fired = threading.Event()
+    fired, done, lock = threading.Event(), threading.Event(), threading.Lock()
 
     def stop_the_call():
         fired.set()
         cancel(connection)
+        if not done.wait(WATCHDOG_CUT_S):
+            with lock:  # never after the block ended: the descriptor could then be another socket's
+                if not done.is_set():
+                    cut(connection)
 
+    _STOPPED[id(connection)] = fired
     watchdog = threading.Timer(timeout_ms / 1000 + WATCHDOG_GRACE_S, stop_the_call)
     watchdog.daemon = True
     watchdog.start()
@@ -261,7 +298,10 @@ def read_only_session(workspace, timeout_ms: int, application_name: str):
         yield connection
         clean = True
     finally:
+        with lock:
+            done.set()
         watchdog.cancel()
+        _STOPPED.pop(id(connection), None)
         # a cancel sent by the watchdog could still land on the next call's query
         if clean and not fired.is_set() and reusable(connection):
             IDLE.give(key, connection)

@@ -1,7 +1,8 @@
 """Values read from a workspace database, as JSON-safe data.
 
     register(connection)          # once per connection: the types below arrive as text
-    cells = Cells(cap)            # then cells(value) for each fetched value
+    cells = Cells(cap)            # then cells(value) for each fetched value,
+    cells.server_cut(text, size)  # or for a value the server cut ('5000 chars')
 """
 
 import json
@@ -80,23 +81,18 @@ def cut(text: str, cap: int) -> str:
     return text if len(text) <= cap else f"{text[:cap]}… [truncated, {len(text)} chars]"
 
 
-def raw_size(value) -> int:
-    """Roughly how many bytes a fetched value took, to bound what one call pulls in."""
-    if isinstance(value, (str, bytes)):
-        return len(value)
-    if isinstance(value, (list, tuple)):
-        return 8 + sum(raw_size(item) for item in value)
-    if isinstance(value, dict):
-        return 8 + sum(len(key) + raw_size(item) for key, item in value.items())
-    return 8
-
-
 class Cells:
     """Turns fetched values into JSON-safe ones no longer than `cap` characters, counting cuts."""
 
     def __init__(self, cap: int):
         self.cap = cap
         self.cut = 0
+
+    def server_cut(self, text: str, size: str) -> str:
+        """A value the server already cut to its first characters; `size` says how long it was
+        ('5000 chars', '600000000 bytes', 'array of 20000000 elements')."""
+        self.cut += 1
+        return f"{text[: self.cap]}… [truncated, {size}]"
 
     def __call__(self, value):
         if isinstance(value, (list, tuple, dict)):  # arrays, json, jsonb: cut as a whole, as JSON text
