@@ -1,6 +1,6 @@
 """UserDatabaseTools against a real workspace database.
 
-Each defence layer is shown to hold on its own: the sqlglot guard is bypassed (monkeypatched
+Each defence layer is shown to hold on its own: the SQL guard is bypassed (monkeypatched
 to accept anything) and then, one at a time, the read-only role is swapped for the owner or
 the read-only transaction for a read-write one. test_sql_guard.py covers the guard alone.
 
@@ -278,7 +278,7 @@ def test_the_owner_could_write_so_the_next_tests_mean_something(shared):
     [
         "SELECT add_note()",
         "SELECT nextval('counter')",
-        # sqlglot refuses this; unguarded, PostgreSQL reads three statements behind DECLARE
+        # the guard refuses this; unguarded, PostgreSQL reads three statements behind DECLARE
         "SELECT 1) q; DROP TABLE notes; SELECT (1",
     ],
 )
