@@ -7,7 +7,7 @@ import json
 from hexa.assistant.events import events_after
 from hexa.assistant.local_model import Reply, StreamErrorReply, text_block, text_reply, tool_reply, tool_use_block
 from hexa.assistant.models import Message, ToolExecution, UsageRecord
-from hexa.assistant.service import send_message
+from hexa.assistant.service import MAX_RUNS, execute_turn, send_message, start_turn
 
 
 def send(conversation, text="How many districts?"):
@@ -81,3 +81,15 @@ def test_a_huge_tool_input_is_kept_once_and_not_sent_again(model, conversation):
     assert len(json.dumps(tool_call_event)) < 50_000
     second_request = json.dumps(model.server.requests[1]["body"])
     assert len(second_request) < 100_000  # not re-sent to the model
+
+
+def test_a_turn_whose_workers_died_too_often_ends_interrupted_when_taken_again(model, conversation):
+    message = start_turn(conversation.user, conversation.id, "How many districts?")
+    Message.objects.filter(pk=message.pk).update(runs=MAX_RUNS)  # as if MAX_RUNS workers had died with it
+    assert execute_turn(message.pk) is None
+    message.refresh_from_db()
+    conversation.refresh_from_db()
+    assert (message.status, message.error_code) == ("FAILED", "INTERRUPTED") and not conversation.is_running
+    kind, data = events_after(conversation.id, 0)[-1]
+    assert kind == "error" and data["code"] == "INTERRUPTED" and data["message_id"] == str(message.pk)
+    assert not model.server.requests  # not run a fourth time

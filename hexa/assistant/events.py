@@ -80,26 +80,30 @@ class EventRecorder:
         """Store the queued events and announce them: one statement."""
         if not self.pending:
             return
-        rows = ", ".join(["(%s, %s, %s, %s::jsonb, now())"] * len(self.pending))
+        # each event is serialised once: the stored row and the announcement share the text
+        serialised = [(event_type, data["seq"], json.dumps(data, default=str)) for event_type, data in self.pending]
+        rows = ", ".join(["(%s, %s, %s, %s::jsonb, now())"] * len(serialised))
         params = []
-        for event_type, data in self.pending:
-            params += [self.conversation_id, data["seq"], event_type, json.dumps(data, default=str)]
+        for event_type, seq, text in serialised:
+            params += [self.conversation_id, seq, event_type, text]
         table = Event._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f'WITH stored AS (INSERT INTO "{table}" (conversation_id, seq, type, data, created_at) VALUES {rows}) '
                 "SELECT pg_notify(%s, %s)",
-                params + [CHANNEL, self._announcement()],
+                params + [CHANNEL, self._announcement(serialised)],
             )
         self.pending = []
         self.flushed_at = time.monotonic()
 
-    def _announcement(self) -> str:
-        events = [[data["seq"], event_type, data] for event_type, data in self.pending]
-        payload = json.dumps({"c": str(self.conversation_id), "e": events}, default=str, ensure_ascii=False)
+    def _announcement(self, serialised) -> str:
+        """`{"c": conversation, "e": [[seq, type, data], …]}`, built from the events' JSON
+        texts; `{"c", "s": last seq}` when that would be too big for a NOTIFY."""
+        events = ", ".join(f"[{seq}, {json.dumps(event_type)}, {text}]" for event_type, seq, text in serialised)
+        payload = f'{{"c": "{self.conversation_id}", "e": [{events}]}}'
         if len(payload.encode()) < NOTIFY_MAX_BYTES:
             return payload
-        return json.dumps({"c": str(self.conversation_id), "s": self.pending[-1][1]["seq"]})
+        return json.dumps({"c": str(self.conversation_id), "s": serialised[-1][1]})
 
 
 def events_after(conversation_id, after: int, limit: int = 500) -> list[tuple[str, dict]]:

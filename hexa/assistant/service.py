@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from hexa.core.db import retry_db
+from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 
 from . import leases
 from .agent import Turn, TurnResult
@@ -48,8 +49,6 @@ def start_turn(user, conversation_id, text) -> Message:
     conversation = get_conversation(user, conversation_id)
     if conversation is None:
         raise AssistantError(ErrorCode.NOT_FOUND)
-    from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
-
     text = (text or "").strip()
     if not text:
         raise AssistantError(ErrorCode.EMPTY_MESSAGE)
@@ -96,8 +95,6 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
             model=settings.ASSISTANT_MODEL, first_event_seq=recorder.seq + 1,
         )
         create_turn_messages(user_message, message)
-        if not conversation.title:
-            conversation.title = text.strip().splitlines()[0][:80]
         message.first_event = recorder(
             EventType.USER_MESSAGE,
             {"message_id": str(user_message.id), "assistant_message_id": str(message.id), "text": text},

@@ -10,6 +10,8 @@ recovery (`recover_turns`, run by every worker every few seconds and by
 import logging
 
 from django.db import close_old_connections, transaction
+from django.db.models import Q
+from django.utils import timezone
 from procrastinate import exceptions as procrastinate_exceptions
 from procrastinate.contrib.django import app
 
@@ -49,9 +51,6 @@ def enqueue_turn(message_id, new=False):
 
 def expired_turns():
     """(conversation, its running message or None) for every turn whose lease expired."""
-    from django.db.models import Q
-    from django.utils import timezone
-
     stale = Conversation.objects.filter(turn_started_at__isnull=False).filter(
         Q(lease_expires_at__lt=timezone.now()) | Q(lease_expires_at__isnull=True)
     )
@@ -66,15 +65,16 @@ def expired_turns():
 
 def recover_turns(mode: str = "resume") -> list[tuple[str, str]]:
     """Resume (or, with mode "fail", end as INTERRUPTED) every turn whose worker is gone.
-    Returns (message id, what was done) pairs."""
-    from .service import MAX_RUNS, interrupt_turn
+    Returns (message id, what was done) pairs. A turn whose workers died MAX_RUNS times is
+    ended by the worker that takes it (service.execute_turn), the one place of that rule."""
+    from .service import interrupt_turn
 
     done = []
     for conversation, message in expired_turns():
         if message is None:  # a claim with no turn behind it: free the conversation
             conversation.end_turn()
             done.append((str(conversation.pk), "freed"))
-        elif mode == "fail" or message.runs >= MAX_RUNS:
+        elif mode == "fail":
             if interrupt_turn(message):
                 done.append((str(message.pk), "interrupted"))
         else:

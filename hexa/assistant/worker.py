@@ -27,11 +27,12 @@ from procrastinate.contrib.django import app
 from procrastinate.contrib.django.utils import connector_params
 from procrastinate.psycopg_connector import PsycopgConnector
 
+from hexa.core.db import RETRY_FOR_S
+
 from .tasks import QUEUE, recover_turns
 
 logger = logging.getLogger(__name__)
 
-RETRY_FOR_S = 30.0
 # a worker whose heartbeat file is older than this is not alive (its loop is stuck or gone)
 HEARTBEAT_FRESH_S = 30.0
 # how often each worker looks for turns whose lease expired
