@@ -3,7 +3,7 @@ import sys
 
 from ariadne import format_error, graphql_sync
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from graphql import GraphQLError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
@@ -84,8 +84,6 @@ async def graphql_view(request):
 
 
 def _database_status() -> dict:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - make_interval(secs => %s)",
