@@ -21,7 +21,8 @@ from hexa.core.db import retry_db
 from . import leases
 from .leases import TurnCancelled, TurnInterrupted
 from .context import workspace_context
-from .history import history_messages, with_cache_breakpoints
+from .compaction import ContextManager
+from .history import with_cache_breakpoints
 from .logs import log_event
 from .models import Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
 from .prompts import system_prompt
@@ -102,7 +103,9 @@ def api_error_code(error: Exception) -> tuple[str, str]:
         error.status_code == 529 or getattr(error, "type", None) == "overloaded_error"
     ):
         return ErrorCode.OVERLOADED, "The model is overloaded right now. Retry in a moment."
-    if isinstance(error, anthropic.BadRequestError) and "too long" in str(error).lower():
+    if isinstance(error, anthropic.BadRequestError) and any(
+        words in str(error).lower() for words in ("too long", "exceed context limit")
+    ):
         return ErrorCode.CONTEXT_TOO_LONG, "This conversation is too long for the model. Start a new conversation."
     if isinstance(error, anthropic.APITimeoutError):
         return ErrorCode.API_ERROR, "The Anthropic API did not answer in time."
@@ -159,7 +162,9 @@ class Turn:
         self.handle = handle or leases.TurnHandle(self.conversation.pk)
         self.free = settings.ASSISTANT_OFFLINE_MODEL  # the offline stand-in costs nothing
         self.model = message.model or settings.ASSISTANT_MODEL
+        self.max_tokens = MAX_OUTPUT_TOKENS
         self.prefix = None
+        self.context = None  # what of the conversation the model is sent (compaction.py)
         self.raw_inputs = {}  # tool inputs of the last response, as the model gave them
 
     # -- storage ---------------------------------------------------------------------
@@ -178,7 +183,7 @@ class Turn:
         self.message.model_calls += 1
         return usage
 
-    def _record_call(self, response_usage, model) -> TokenUsage:
+    def record_call(self, response_usage, model) -> TokenUsage:
         """Bill a model call: the message, the conversation's totals and the ledger, together."""
         usage = self._add_usage(response_usage, model)
         conversation_cost = retry_db(record_model_call, self.message, self.user, self.workspace, usage, model)
@@ -218,7 +223,7 @@ class Turn:
         return TurnResult(self.user_message, self.message, error_code=code, terminal_event=error)
 
     def _prefix(self) -> dict:
-        """What every request of this turn starts with: tools, system prompt, history.
+        """What every request of this turn starts with: tools and system prompt.
 
         Built once per turn: it does not change within a turn, and it must not, since it is
         the prompt prefix the cache is keyed on."""
@@ -227,7 +232,6 @@ class Turn:
             Conversation.objects.filter(pk=self.conversation.pk).update(context=self.conversation.context)
         tools = tool_definitions()
         tools[-1] = {**tools[-1], "cache_control": {"type": "ephemeral"}}
-        earlier = self.conversation.messages.filter(index__lt=self.user_message.index).order_by("index")
         role = self.workspace.role_of(self.user)
         return {
             "system": [
@@ -235,18 +239,20 @@ class Turn:
                 {"type": "text", "text": self.conversation.context, "cache_control": {"type": "ephemeral"}},
             ],
             "tools": tools,
-            "history": history_messages(list(earlier) + [self.user_message]),
         }
 
     def _request(self, turn_messages):
         if self.prefix is None:
             self.prefix = self._prefix()
+            self.context = ContextManager(self)
+        system, tools = self.prefix["system"], self.prefix["tools"]
+        messages = self.context.fit(system, tools, turn_messages)
         return {
             "model": self.model,
-            "max_tokens": MAX_OUTPUT_TOKENS,
-            "system": self.prefix["system"],
-            "tools": self.prefix["tools"],
-            "messages": with_cache_breakpoints(self.prefix["history"] + turn_messages),
+            "max_tokens": self.max_tokens,
+            "system": system,
+            "tools": tools,
+            "messages": with_cache_breakpoints(messages),
         }
 
     def _call_model(self, request):
@@ -279,7 +285,7 @@ class Turn:
                 turn_messages.append({"role": "assistant", "content": [{"type": "text", "text": partial}]})
                 texts.append(partial)
                 self.message.content, self.message.text = turn_messages, "\n\n".join(texts)
-            self._record_call(snapshot.usage, snapshot.model or self.model)
+            self.record_call(snapshot.usage, snapshot.model or self.model)
         if resumed_elsewhere:
             raise TurnInterrupted() from None
         if self.handle.cancelled.is_set():
@@ -325,7 +331,8 @@ class Turn:
             self.message.stop_reason, self.message.model = stop_reason, model
             if finished:
                 self.message.status = MessageStatus.COMPLETE
-            self._record_call(response.usage, model)
+            self.record_call(response.usage, model)
+            self.context.after_call(response.usage)
             if finished:
                 return
             self._after_response(turn_messages, stop_reason)

@@ -27,6 +27,8 @@ class EventType(StrEnum):
     # a worker took over a turn whose worker died: `text` is the answer as stored, which
     # replaces what a page showed of the interrupted model call
     RESUMED = "resumed"
+    # earlier turns were summarised to keep the conversation within the model's context
+    COMPACTED = "compacted"
 
 
 # Workers announce stored events on this channel; web processes LISTEN (see follow.py).

@@ -15,7 +15,8 @@ HISTORY_TOOL_RESULT_MAX_CHARS = 12_000
 INTERRUPTED = "This tool call was not run: the turn was interrupted before it could run."
 
 
-def _shorten(block: dict) -> dict:
+def shortened(block: dict) -> dict:
+    """A tool_result block of an earlier turn, cut to HISTORY_TOOL_RESULT_MAX_CHARS."""
     content = block.get("content")
     text = content if isinstance(content, str) else json.dumps(content)
     if len(text) <= HISTORY_TOOL_RESULT_MAX_CHARS:
@@ -76,12 +77,17 @@ def _repair_dangling_tool_uses(messages: list[dict]) -> list[dict]:
 
 def history_messages(stored_messages, shorten=True) -> list[dict]:
     """API messages for `stored_messages` (Message rows, in order)."""
+    return api_messages([stored.content or [] for stored in stored_messages], shorten)
+
+
+def api_messages(contents, shorten=True) -> list[dict]:
+    """API messages for stored contents (each a list of API messages), in order."""
     messages = []
-    for stored in stored_messages:
-        for api_message in copy.deepcopy(stored.content or []):
+    for content in contents:
+        for api_message in copy.deepcopy(content):
             if shorten and api_message["role"] == "user" and isinstance(api_message["content"], list):
                 api_message["content"] = [
-                    _shorten(b) if b.get("type") == "tool_result" else b for b in api_message["content"]
+                    shortened(b) if b.get("type") == "tool_result" else b for b in api_message["content"]
                 ]
             messages.append(api_message)
     return _merge_same_roles(_repair_dangling_tool_uses(_merge_same_roles(messages)))

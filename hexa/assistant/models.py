@@ -55,6 +55,11 @@ class Conversation(Base, Usage):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     # Set by cancelAssistantRun; the running turn stops within a second, its model call cut.
     cancel_requested = models.BooleanField(default=False)
+    # Context management (see compaction.py): the first `stubbed_tool_results` tool results
+    # of the conversation are sent to the model as short stubs; `chars_per_token` is the
+    # request size in characters per token, as measured on this conversation's calls.
+    stubbed_tool_results = models.PositiveIntegerField(default=0)
+    chars_per_token = models.FloatField(default=0)
 
     objects = ConversationQuerySet.as_manager()
 
@@ -260,3 +265,26 @@ class WorkspaceBudget(models.Model):
 
     def __str__(self):
         return f"{self.workspace}: {self.monthly_limit_usd or 'no limit'}"
+
+
+class ConversationSummary(Base, Usage):
+    """Earlier turns of a conversation, summarised by the model to keep its requests within
+    the context window (see compaction.py). The messages it covers stay stored and shown;
+    the model is sent this summary instead of them. Usage: the summarising call."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="summaries")
+    # The last message it covers: messages up to this index are replaced by `text`.
+    through_index = models.PositiveIntegerField()
+    # Tool results in the messages it covers, since the start of the conversation (the
+    # numbering of stubbed_tool_results goes on from there).
+    tool_results_through = models.PositiveIntegerField()
+    text = models.TextField()
+    model = models.CharField(max_length=100)
+
+    objects = InConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["conversation", "through_index"]
+
+    def __str__(self):
+        return f"Summary of messages up to #{self.through_index}"

@@ -21,8 +21,20 @@ def _money(obj, _):
     return format(obj.cost.normalize(), "f") if obj.cost else "0"
 
 
-for _object in (conversation_object, message_object):
+summary_object = ObjectType("AssistantConversationSummary")
+
+for _object in (conversation_object, message_object, summary_object):
     _object.set_field("cost", _money)
+
+
+@conversation_object.field("summaries")
+def resolve_conversation_summaries(conversation, _):
+    return conversation.summaries.order_by("through_index")
+
+
+@summary_object.field("lastMessageId")
+def resolve_summary_last_message(summary, _):
+    return summary.conversation.messages.get(index=summary.through_index).id
 
 
 @workspace_object.field("assistantConversations")
@@ -139,6 +151,7 @@ def resolve_proposal(execution, _):
 bindables = [
     conversation_object,
     message_object,
+    summary_object,
     tool_execution_object,
     workspace_object,
     message_role_enum,

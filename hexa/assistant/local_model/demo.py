@@ -132,6 +132,8 @@ class OfflineDemoResponder:
     """responder(body) -> Reply; deterministic for a given request."""
 
     def __call__(self, body: dict) -> Reply:
+        if summary_requested(body):
+            return Reply([text_block(summary_of(body))])
         tools = {tool.get("name") for tool in body.get("tools") or []}
         messages = body["messages"]
         last = messages[-1]
@@ -151,6 +153,26 @@ class OfflineDemoResponder:
         names = ", ".join(f"`{name}`" for name, _ in calls)
         intro = text_block(f"{LABEL}\n\nI will use {names} to answer.")
         return Reply([intro] + [tool_use_block(name, tool_input) for name, tool_input in calls], stop_reason="tool_use")
+
+
+# -- summaries of earlier turns (context compaction) -------------------------------------
+
+SUMMARY_MARKER = "compact record of earlier turns"
+
+
+def summary_requested(body: dict) -> bool:
+    system = body.get("system") or ""
+    text = system if isinstance(system, str) else " ".join(b.get("text", "") for b in system if isinstance(b, dict))
+    return SUMMARY_MARKER in text
+
+
+def summary_of(body: dict) -> str:
+    """The user's questions from the transcript, and the summary so far, kept as they are."""
+    transcript = _user_text(body["messages"][-1])
+    so_far = re.search(r"Summary so far:\n(.*?)\n\nTranscript of the turns to add:", transcript, re.DOTALL)
+    questions = [line[len("USER: ") :][:200] for line in transcript.splitlines() if line.startswith("USER: ")]
+    earlier = so_far.group(1).strip() if so_far else LABEL + "\n\nEarlier in this conversation the user asked:"
+    return earlier + "".join(f"\n- {question}" for question in questions)
 
 
 # -- picking tools -----------------------------------------------------------------------

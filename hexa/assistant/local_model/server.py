@@ -99,7 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
             if invalid:
                 return self._send_error(invalid)
             return self._send_json(200, {"input_tokens": owner.billing.count_input_tokens(body)})
-        invalid = validate_request(body)
+        invalid = validate_request(body) or owner.beyond_window(body)
         if invalid:
             return self._send_error(invalid)
         self._answer(body)
@@ -191,6 +191,7 @@ class LocalModelServer:
     `record_requests`: keep every request in `.requests` (off for the long-running demo).
     `on_sent(event_name, event_data, body)`: called right after each streamed event is
     flushed to the client (benchmarks time the first token with it).
+    `context_window`: the model's window in tokens; larger requests get the API's 400.
     """
 
     def __init__(
@@ -203,6 +204,7 @@ class LocalModelServer:
         billing: Billing | None = None,
         record_requests: bool = True,
         on_sent=None,
+        context_window: int | None = None,
     ):
         self.responder = responder
         self.host, self.port = host, port
@@ -210,6 +212,7 @@ class LocalModelServer:
         self.billing = billing if billing is not None else Billing()
         self.record_requests = record_requests
         self.on_sent = on_sent
+        self.context_window = context_window
         self._requests: list[dict] = []
         self._lock = threading.Lock()
         self._httpd: _HTTPServer | None = None
@@ -273,6 +276,22 @@ class LocalModelServer:
             return
         with self._lock:
             self._requests.append(request)
+
+    def beyond_window(self, body: dict) -> ErrorReply | None:
+        """The API's 400 for a request that does not fit in the model's context window."""
+        if not self.context_window:
+            return None
+        prompt, limit = self.billing.count_input_tokens(body), self.context_window
+        if prompt > limit:
+            return ErrorReply(400, "invalid_request_error", f"prompt is too long: {prompt} tokens > {limit} maximum")
+        if prompt + body["max_tokens"] > limit:
+            return ErrorReply(
+                400,
+                "invalid_request_error",
+                f"input length and `max_tokens` exceed context limit: {prompt} + {body['max_tokens']} > {limit}, "
+                "decrease input length or `max_tokens` and try again",
+            )
+        return None
 
     def _usage(self, body: dict, reply: Reply) -> dict:
         usage = self.billing.usage(body, estimate_output_tokens(reply.content))
