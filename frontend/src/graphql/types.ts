@@ -50,6 +50,8 @@ export type AssistantConversation = {
   outputTokens: Scalars['Float']['output'];
   /** Writes in this conversation still waiting for the user's decision, oldest first. */
   pendingApprovals: Array<AssistantToolExecution>;
+  /** Earlier turns summarised to keep the conversation within the model's context, oldest first. */
+  summaries: Array<AssistantConversationSummary>;
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
   workspace: Workspace;
@@ -71,6 +73,25 @@ export type AssistantConversationPage = {
   pageNumber: Scalars['Int']['output'];
   totalItems: Scalars['Int']['output'];
   totalPages: Scalars['Int']['output'];
+};
+
+/**
+ * Earlier turns of a conversation summarised by the model when the conversation outgrew its
+ * context. The model is sent the summary instead of the turns it covers (a newer summary
+ * includes the older ones); the messages themselves stay stored and shown.
+ */
+export type AssistantConversationSummary = {
+  __typename?: 'AssistantConversationSummary';
+  cost: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['UUID']['output'];
+  /** Tokens and cost of the call that wrote it (counted in the conversation's totals). */
+  inputTokens: Scalars['Float']['output'];
+  /** The last message it covers. */
+  lastMessageId: Scalars['UUID']['output'];
+  outputTokens: Scalars['Float']['output'];
+  /** The summary, as the model wrote it. */
+  text: Scalars['String']['output'];
 };
 
 /** Why a message could not be sent, or why a turn ended without an answer. */
@@ -100,6 +121,7 @@ export type AssistantErrorCode =
 /** Types of stream events: the SSE `event:` field of /assistant/conversations/<id>/stream/ and /events/. */
 export type AssistantEventType =
   | 'approval_required'
+  | 'compacted'
   | 'done'
   | 'error'
   | 'keepalive'

@@ -89,6 +89,8 @@ const HANDLED: Record<AssistantEventType, boolean> = {
   approval_required: true,
   usage: true,
   resumed: true,
+  // earlier turns were summarised for the model: the page shows it once the turn is stored
+  compacted: false,
   done: true,
   error: true,
   keepalive: false,

@@ -35,6 +35,7 @@ function conversation(overrides: Record<string, any> = {}, items: any[] = [], pa
     updatedAt: "2025-01-01T10:00:00Z",
     workspace: { __typename: "Workspace", slug: "malaria", name: "Malaria" },
     pendingApprovals: [],
+    summaries: [],
     messages: {
       __typename: "AssistantMessagePage",
       pageNumber: 1,
@@ -179,6 +180,35 @@ describe("AssistantChat", () => {
     await waitFor(() => expect(screen.queryByRole("button", { name: "Stop the assistant" })).not.toBeInTheDocument());
     expect(screen.getAllByRole("article")).toHaveLength(2);
     expect(screen.getByRole("article", { name: "Assistant's answer" })).toHaveAttribute("data-message-id", "a1");
+  });
+
+  it("shows where earlier turns were summarised for the model, keeping every message", async () => {
+    setup({
+      AssistantConversation: () => ({
+        assistantConversation: conversation(
+          {
+            summaries: [
+              { __typename: "AssistantConversationSummary", id: "s1", text: "The user asked about **Bo**.", lastMessageId: "a1" },
+            ],
+          },
+          [
+            userMessage("u1", "Which districts?", "2025-01-01T10:01:00Z"),
+            answer("a1", "Bo has the most cases.", "2025-01-01T10:01:01Z"),
+            userMessage("u2", "And in 2024?", "2025-01-01T10:02:00Z"),
+            answer("a2", "Kenema.", "2025-01-01T10:02:01Z"),
+          ],
+        ),
+      }),
+    });
+    const note = await screen.findByText("Earlier turns summarised for the assistant");
+    expect(screen.getAllByRole("article")).toHaveLength(4);
+    const details = note.closest("details")!;
+    // placed right after the last message it covers
+    const articles = screen.getAllByRole("article");
+    expect(articles[1].compareDocumentPosition(details) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(articles[2].compareDocumentPosition(details) & Node.DOCUMENT_POSITION_PRECEDING).toBeTruthy();
+    await userEvent.click(note);
+    expect(within(details).getByText("Bo").tagName).toBe("STRONG");
   });
 
   it("says in plain words why a message was refused, and retries", async () => {

@@ -2,8 +2,9 @@ import Badge from "core/components/Badge";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
-import { useEffect, useLayoutEffect, useRef } from "react";
+import { Fragment, useEffect, useLayoutEffect, useRef } from "react";
 import ChatMessage from "assistant/features/ChatMessage";
+import ContextSummary from "assistant/features/ContextSummary";
 import ErrorBanner from "assistant/features/ErrorBanner";
 import MessageComposer from "assistant/features/MessageComposer";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
@@ -93,6 +94,8 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     describeError(lastMessage.errorCode).retryable &&
     Boolean(lastUserText);
 
+  const summaryAfter = new Map(conversation.summaries.map((summary) => [summary.lastMessageId, summary]));
+
   const renderMessage = (message: (typeof messages)[number], streaming = false) => (
     <ChatMessage
       key={message.id}
@@ -147,7 +150,17 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
               </p>
             </div>
           )}
-          {messages.map((message) => renderMessage(message))}
+          {messages.map((message) => {
+            const summary = summaryAfter.get(message.id);
+            return summary ? (
+              <Fragment key={message.id}>
+                {renderMessage(message)}
+                <ContextSummary text={summary.text} />
+              </Fragment>
+            ) : (
+              renderMessage(message)
+            );
+          })}
           {liveMessages.map((message) => renderMessage(message, message.role === "ASSISTANT" && live?.status === "streaming"))}
           {canRetryLast && lastUserText ? (
             <div className="flex justify-end">
