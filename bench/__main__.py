@@ -19,6 +19,12 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+# Benchmarks of the agent in this process run turns in its own thread (no worker needed);
+# the streaming benchmark starts real web and worker processes of its own.
+settings.ASSISTANT_TURNS_INLINE = True
+
 RESULTS = Path(__file__).parent / "results"
 
 
