@@ -92,7 +92,7 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
         )
         message = Message(
             conversation=conversation, index=index + 2, role=MessageRole.ASSISTANT, status=MessageStatus.RUNNING,
-            model=settings.ASSISTANT_MODEL, first_event_seq=recorder.seq + 1,
+            model=conversation.model or settings.ASSISTANT_MODEL, first_event_seq=recorder.seq + 1,
         )
         create_turn_messages(user_message, message)
         message.first_event = recorder(
