@@ -38,7 +38,7 @@ def enabled_tools(workspace_settings: AssistantSettings) -> list[str]:
     return [name for name in TOOL_NAMES if chosen is None or name in chosen]
 
 
-def _validate(changes: dict) -> list[str]:
+def validation_errors(changes: dict) -> list[str]:
     errors = []
     if "instructions" in changes:
         text = changes["instructions"]
@@ -68,7 +68,7 @@ def update_settings(user, workspace, changes: dict) -> tuple[AssistantSettings, 
         changes["enabled_tools"] = [name for name in TOOL_NAMES if name in changes["enabled_tools"]] + [
             name for name in changes["enabled_tools"] if name not in TOOL_NAMES
         ]
-    errors = _validate(changes)
+    errors = validation_errors(changes)
     with transaction.atomic():
         current, _ = AssistantSettings.objects.select_for_update().get_or_create(workspace=workspace)
         if errors:
