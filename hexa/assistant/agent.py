@@ -252,13 +252,15 @@ class Turn:
     def _request(self, turn_messages):
         if self.prefix is None:
             self.prefix = self._prefix()
-        return {
+        request = {
             "model": self.model,
             "max_tokens": MAX_OUTPUT_TOKENS,
             "system": self.prefix["system"],
-            "tools": self.prefix["tools"],
             "messages": with_cache_breakpoints(self.prefix["history"] + turn_messages),
         }
+        if self.prefix["tools"]:  # a workspace may turn every tool off
+            request["tools"] = self.prefix["tools"]
+        return request
 
     def _call_model(self, request):
         """One streamed model call; its text is emitted as it comes. The turn's handle
