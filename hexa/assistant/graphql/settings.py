@@ -11,6 +11,7 @@ from hexa.workspaces.models import Workspace
 from .. import workspace_settings as ws
 from ..models import AssistantPromptTemplate, AssistantSettingsChange
 from ..pricing import available_models
+from ..tools import TOOL_NAMES
 from .mutations import _workspace
 
 settings_workspace_object = ObjectType("Workspace")
@@ -40,6 +41,11 @@ def resolve_model(settings, _):
 @settings_object.field("enabledTools")
 def resolve_enabled_tools(settings, _):
     return ws.enabled_tools(settings)
+
+
+@settings_object.field("availableTools")
+def resolve_available_tools(settings, _):
+    return list(TOOL_NAMES)
 
 
 @settings_object.field("maxInstructionsLength")
