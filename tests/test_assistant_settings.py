@@ -299,3 +299,38 @@ def test_the_offline_model_answers_title_requests_with_a_short_title():
     reply = OfflineDemoResponder()(body)
     assert reply.content[0]["text"] == "Which districts had the most malaria"
     assert json.dumps(reply.content).count("offline demo model") == 0  # a title, not a chat answer
+
+
+# -- the Django admin ----------------------------------------------------------------------
+
+
+def test_superusers_change_settings_in_the_django_admin_and_it_is_recorded(client, roles, make_user):
+    root = make_user("root@example.org", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    workspace = roles["workspace"]
+    form = {"workspace": workspace.pk, "instructions": "Codes: BO=01", "model": SONNET, "enabled_tools": '["read_file"]', "send_rows_to_model": ""}
+    refused = client.post("/admin/assistant/assistantsettings/add/", {**form, "model": "gpt-4o"})
+    assert refused.status_code == 200 and b"Invalid model" in refused.content
+    assert not AssistantSettingsChange.objects.exists()
+    response = client.post("/admin/assistant/assistantsettings/add/", form)
+    assert response.status_code == 302, response.content[:2000]
+    saved = ws.settings_for(workspace)
+    assert (saved.instructions, saved.model, saved.enabled_tools, saved.send_rows_to_model) == ("Codes: BO=01", SONNET, ["read_file"], False)
+    change = AssistantSettingsChange.objects.get(workspace=workspace)
+    assert change.user == root and change.changes["model"]["after"] == SONNET
+    added = client.post("/admin/assistant/assistantprompttemplate/add/", {"workspace": workspace.pk, "title": "Weekly", "text": "Cases?"})
+    assert added.status_code == 302
+    assert AssistantSettingsChange.objects.filter(workspace=workspace, changes__has_key="prompt_template").count() == 1
+    assert client.get("/admin/assistant/assistantsettingschange/").status_code == 200
+
+
+def test_staff_who_are_not_superusers_cannot_reach_settings_in_the_admin(client, make_user):
+    client.force_login(make_user(is_staff=True))
+    assert client.get("/admin/assistant/assistantsettings/").status_code == 403
+    assert client.get("/admin/assistant/assistantsettingschange/").status_code == 403
+
+
+def test_the_system_checks_pass():
+    from django.core.management import call_command
+
+    call_command("check", fail_level="ERROR")  # admin registrations included

@@ -173,12 +173,6 @@ class AssistantSettingsForm(forms.ModelForm):
         return data
 
 
-class PromptTemplateInline(SuperuserEdits, admin.TabularInline):
-    model = AssistantPromptTemplate
-    fields = ["title", "text"]
-    extra = 0
-
-
 @admin.register(AssistantSettings)
 class AssistantSettingsAdmin(SuperuserEdits, admin.ModelAdmin):
     """Workspace ADMINs change settings on the page; superusers can here too. A change made
@@ -187,12 +181,37 @@ class AssistantSettingsAdmin(SuperuserEdits, admin.ModelAdmin):
     form = AssistantSettingsForm
     list_display = ["workspace", "model", "send_rows_to_model", "updated_at"]
     autocomplete_fields = ["workspace"]
-    inlines = [PromptTemplateInline]
 
     def save_model(self, request, obj, form, change):
         changes = {k: form.cleaned_data.get(k) for k in ws.SETTINGS_FIELDS}
         saved, _ = ws.update_settings(request.user, obj.workspace, changes)  # validated by the form
         obj.pk, obj.updated_at = saved.pk, saved.updated_at
+
+
+@admin.register(AssistantPromptTemplate)
+class AssistantPromptTemplateAdmin(SuperuserEdits, admin.ModelAdmin):
+    """Saved questions; changes made here are in the settings' history like any other."""
+
+    list_display = ["title", "workspace", "created_by", "updated_at"]
+    list_filter = ["workspace"]
+    search_fields = ["title", "text", "workspace__slug"]
+    autocomplete_fields = ["workspace"]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        title, text = form.cleaned_data["title"], form.cleaned_data["text"]
+        if change:
+            ws.update_template(request.user, AssistantPromptTemplate.objects.get(pk=obj.pk), title, text)
+        else:
+            created, _ = ws.create_template(request.user, obj.workspace, title, text)
+            obj.pk = created.pk if created else obj.pk
+
+    def delete_model(self, request, obj):
+        ws.delete_template(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for template in queryset:
+            ws.delete_template(request.user, template)
 
 
 @admin.register(AssistantSettingsChange)
