@@ -128,7 +128,8 @@ def _redacted_error(tool_input: dict, output: dict) -> dict:
         return match.group(0) if quoted and (quoted in own or json.dumps(quoted)[1:-1] in own) else '"…"'
 
     error["message"] = _QUOTED.sub(keep_own, message)
-    return {**{k: v for k, v in output.items() if k == "error"}, "error": error}
+    rest = {k: v for k, v in output.items() if k != "error"}  # e.g. line_count beside the error
+    return {**_walk(rest, tool_input, None), "error": error}
 
 
 # -- allowed aggregates --------------------------------------------------------------

@@ -69,10 +69,10 @@ def update_settings(user, workspace, changes: dict) -> tuple[AssistantSettings, 
             name for name in changes["enabled_tools"] if name not in TOOL_NAMES
         ]
     errors = validation_errors(changes)
+    if errors:
+        return settings_for(workspace), errors
     with transaction.atomic():
         current, _ = AssistantSettings.objects.select_for_update().get_or_create(workspace=workspace)
-        if errors:
-            return current, errors
         before = {"model": model_of(current), "enabled_tools": enabled_tools(current)}
         diff = {}
         for field, value in changes.items():
