@@ -6,6 +6,7 @@ from ariadne import load_schema_from_path, make_executable_schema
 
 import hexa.assistant.graphql.mutations
 import hexa.assistant.graphql.queries
+import hexa.assistant.graphql.settings
 import hexa.assistant.graphql.types
 import hexa.assistant.graphql.usage
 import hexa.core.schema
@@ -22,6 +23,7 @@ APPS = [
     hexa.assistant.graphql.queries,
     hexa.assistant.graphql.mutations,
     hexa.assistant.graphql.usage,
+    hexa.assistant.graphql.settings,
 ]
 SDL_FILES = [
     HEXA / "core" / "graphql" / "schema.graphql",

@@ -27,6 +27,9 @@ def test_settings(tmp_path_factory):
     # Tests of the agent loop run turns in the test's thread; the streaming, crash and
     # browser tests run real worker processes.
     settings.ASSISTANT_TURNS_INLINE = True
+    # Titles cost a model call after a first answer: on only in the tests about them, so
+    # that other tests script exactly the calls of their turns.
+    settings.ASSISTANT_TITLE_MODEL = ""
     # Pool threads must not keep connections to the test database: it is dropped at the end.
     connections.settings["default"]["CONN_MAX_AGE"] = 0
     get_hashers.cache_clear()

@@ -26,6 +26,8 @@ class DataTalk:
     """A model that reads a large file for every question, then answers in a sentence;
     asked to summarise, it lists the questions. `write` turns make a write_file call."""
 
+    path = "data/big_{}.txt"
+
     def __init__(self):
         self.turn = 0
 
@@ -40,7 +42,7 @@ class DataTalk:
         question = blocks[-1].get("text", "")
         if question.startswith("write"):
             return tool_reply([("write_file", {"path": f"notes/n{self.turn}.md", "content": "note"})])
-        return tool_reply([("read_file", {"path": f"data/big_{self.turn % 3}.txt"})], text="Reading.")
+        return tool_reply([("read_file", {"path": self.path.format(self.turn % 3)})], text="Reading.")
 
 
 @pytest.fixture
@@ -222,3 +224,25 @@ def test_conversation_model_fields_start_clean(conversation):
     assert (conversation.stubbed_tool_results, conversation.chars_per_token) == (0, 0)
     assert Conversation.objects.get(pk=conversation.pk).summaries.count() == 0
 
+
+
+def test_with_the_data_policy_on_neither_history_nor_summaries_carry_rows(windowed, conversation):
+    """What compaction sends and summarises is what the data policy lets the model see."""
+    from hexa.assistant.models import AssistantSettings
+
+    root = bucket_path(conversation.workspace.bucket_name)
+    for n in range(3):
+        (root / "data" / f"big_{n}.txt").rename(root / "data" / f"big_{n}.csv")
+    DataTalk.path = "data/big_{}.csv"
+    try:
+        talk(conversation, 3)
+    finally:
+        DataTalk.path = "data/big_{}.txt"
+    AssistantSettings.objects.create(workspace=conversation.workspace, send_rows_to_model=False)
+    message = Message.objects.filter(conversation=conversation, role="assistant").order_by("-index").first()
+    turn = Turn(message)
+    context = ContextManager(turn)
+    seen = str(context.contents) + str(context.messages([]))
+    assert "row 1 xxxx" not in seen and "row 0 xxxx" not in seen
+    # the rows are still stored, and shown on the page
+    assert "row 1 xxxx" in str(ToolExecution.objects.filter(conversation=conversation).values_list("output", flat=True))

@@ -3,7 +3,20 @@
 from django.contrib import admin
 from django.db.models import Count, F, Sum
 
-from .models import Conversation, Message, ToolExecution, Usage, UsageRecord, WorkspaceBudget
+from django import forms
+
+from . import workspace_settings as ws
+from .models import (
+    AssistantPromptTemplate,
+    AssistantSettings,
+    AssistantSettingsChange,
+    Conversation,
+    Message,
+    ToolExecution,
+    Usage,
+    UsageRecord,
+    WorkspaceBudget,
+)
 
 USAGE_COLUMNS = Usage.USAGE_FIELDS
 
@@ -132,3 +145,83 @@ class WorkspaceBudgetAdmin(admin.ModelAdmin):
     has_add_permission = _superuser
     has_change_permission = _superuser
     has_delete_permission = _superuser
+
+
+class SuperuserEdits:
+    def _superuser(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_module_permission = _superuser
+    has_view_permission = _superuser
+    has_add_permission = _superuser
+    has_change_permission = _superuser
+    has_delete_permission = _superuser
+
+
+class AssistantSettingsForm(forms.ModelForm):
+    class Meta:
+        model = AssistantSettings
+        fields = ["workspace", "instructions", "model", "enabled_tools", "send_rows_to_model"]
+
+    def clean(self):
+        data = super().clean()
+        changes = {k: data.get(k) for k in ws.SETTINGS_FIELDS if k in self.changed_data}
+        if changes.get("model") == "":
+            changes.pop("model")  # blank: the server's default
+        for code in ws.validation_errors(changes):
+            raise forms.ValidationError(code.replace("_", " ").capitalize() + ".", code=code)
+        return data
+
+
+@admin.register(AssistantSettings)
+class AssistantSettingsAdmin(SuperuserEdits, admin.ModelAdmin):
+    """Workspace ADMINs change settings on the page; superusers can here too. A change made
+    here is recorded in the settings' history like any other."""
+
+    form = AssistantSettingsForm
+    list_display = ["workspace", "model", "send_rows_to_model", "updated_at"]
+    autocomplete_fields = ["workspace"]
+
+    def save_model(self, request, obj, form, change):
+        changes = {k: form.cleaned_data.get(k) for k in ws.SETTINGS_FIELDS}
+        saved, _ = ws.update_settings(request.user, obj.workspace, changes)  # validated by the form
+        obj.pk, obj.updated_at = saved.pk, saved.updated_at
+
+
+@admin.register(AssistantPromptTemplate)
+class AssistantPromptTemplateAdmin(SuperuserEdits, admin.ModelAdmin):
+    """Saved questions; changes made here are in the settings' history like any other."""
+
+    list_display = ["title", "workspace", "created_by", "updated_at"]
+    list_filter = ["workspace"]
+    search_fields = ["title", "text", "workspace__slug"]
+    autocomplete_fields = ["workspace"]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        title, text = form.cleaned_data["title"], form.cleaned_data["text"]
+        if change:
+            ws.update_template(request.user, AssistantPromptTemplate.objects.get(pk=obj.pk), title, text)
+        else:
+            created, _ = ws.create_template(request.user, obj.workspace, title, text)
+            obj.pk = created.pk if created else obj.pk
+
+    def delete_model(self, request, obj):
+        ws.delete_template(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for template in queryset:
+            ws.delete_template(request.user, template)
+
+
+@admin.register(AssistantSettingsChange)
+class AssistantSettingsChangeAdmin(SuperuserOnly, admin.ModelAdmin):
+    """The settings' audit trail: read-only, kept."""
+
+    list_display = ["created_at", "workspace", "user", "changes"]
+    list_filter = ["workspace", "created_at"]
+    list_select_related = ["user", "workspace"]
+    readonly_fields = ["workspace", "user", "changes", "created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

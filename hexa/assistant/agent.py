@@ -25,7 +25,9 @@ from .compaction import ContextManager
 from .history import with_cache_breakpoints
 from .logs import log_event
 from .models import Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
-from .prompts import system_prompt
+from .prompts import instructions_block, system_prompt
+from .data_policy import for_model
+from .workspace_settings import enabled_tools, settings_for
 from .events import EventType
 from .errors import AssistantError, ErrorCode, ToolErrorCode, is_error
 from .pricing import TokenUsage
@@ -161,8 +163,12 @@ class Turn:
         self.client = client
         self.handle = handle or leases.TurnHandle(self.conversation.pk)
         self.free = settings.ASSISTANT_OFFLINE_MODEL  # the offline stand-in costs nothing
-        self.model = message.model or settings.ASSISTANT_MODEL
+        # a conversation keeps the model it started with
+        self.model = message.model or self.conversation.model or settings.ASSISTANT_MODEL
         self.max_tokens = MAX_OUTPUT_TOKENS
+        self.workspace_settings = settings_for(self.workspace)
+        self.enabled_tools = set(enabled_tools(self.workspace_settings))
+        self.send_rows = self.workspace_settings.send_rows_to_model
         self.prefix = None
         self.context = None  # what of the conversation the model is sent (compaction.py)
         self.raw_inputs = {}  # tool inputs of the last response, as the model gave them
@@ -230,16 +236,19 @@ class Turn:
         if not self.conversation.context:
             self.conversation.context = workspace_context(self.user, self.workspace)
             Conversation.objects.filter(pk=self.conversation.pk).update(context=self.conversation.context)
-        tools = tool_definitions()
-        tools[-1] = {**tools[-1], "cache_control": {"type": "ephemeral"}}
+        # a disabled tool is not offered at all (and refused if called anyway: execute_tool)
+        tools = [t for t in tool_definitions() if t["name"] in self.enabled_tools]
+        if tools:
+            tools[-1] = {**tools[-1], "cache_control": {"type": "ephemeral"}}
         role = self.workspace.role_of(self.user)
-        return {
-            "system": [
-                {"type": "text", "text": system_prompt(self.workspace, self.user, role)},
-                {"type": "text", "text": self.conversation.context, "cache_control": {"type": "ephemeral"}},
-            ],
-            "tools": tools,
-        }
+        # The workspace's instructions sit below the rules and above the workspace data, all
+        # inside the cached prefix (the breakpoint is on the last system block).
+        system = [{"type": "text", "text": system_prompt(self.workspace, self.user, role, send_rows=self.send_rows)}]
+        instructions = instructions_block(self.workspace_settings.instructions)
+        if instructions:
+            system.append({"type": "text", "text": instructions})
+        system.append({"type": "text", "text": self.conversation.context, "cache_control": {"type": "ephemeral"}})
+        return {"system": system, "tools": tools}
 
     def _request(self, turn_messages):
         if self.prefix is None:
@@ -247,13 +256,15 @@ class Turn:
             self.context = ContextManager(self)
         system, tools = self.prefix["system"], self.prefix["tools"]
         messages = self.context.fit(system, tools, turn_messages)
-        return {
+        request = {
             "model": self.model,
             "max_tokens": self.max_tokens,
             "system": system,
-            "tools": tools,
             "messages": with_cache_breakpoints(messages),
         }
+        if self.prefix["tools"]:  # a workspace may turn every tool off
+            request["tools"] = self.prefix["tools"]
+        return request
 
     def _call_model(self, request):
         """One streamed model call; its text is emitted as it comes. The turn's handle
@@ -384,7 +395,7 @@ class Turn:
         for position, call in enumerate(tool_uses):
             execution = stored.get(call["id"])
             if execution is not None and execution.status != ToolExecutionStatus.RUNNING:
-                results.append(self._tool_result_block(call["id"], execution.output))
+                results.append(self._tool_result_block(call["id"], execution.output, execution.name, execution.input))
                 continue
             self.handle.poll()
             if self.handle.stopping:
@@ -424,11 +435,15 @@ class Turn:
             )
             log_event("tool_call", conversation=self.conversation.pk, message=self.message.pk, tool_execution=execution.pk,
                       tool=execution.name, status=execution.status, duration_ms=execution.duration_ms)
-            results.append(self._tool_result_block(call["id"], output))
+            results.append(self._tool_result_block(call["id"], output, execution.name, execution.input))
         return results
 
     def execute_tool(self, execution: ToolExecution) -> dict:
         tool = TOOLS.get(execution.name)
+        if tool is not None and execution.name not in self.enabled_tools:
+            return AssistantError(
+                ToolErrorCode.TOOL_DISABLED, f"The {execution.name} tool is turned off in this workspace."
+            ).as_dict()
         if tool is None or not tool.needs_approval:
             return run_tool(self.user, self.workspace, execution.name, execution.input)
         output = tool.validate(execution.input) or tool.propose(execution, self.user, self.workspace)
@@ -436,8 +451,10 @@ class Turn:
             self.emit(EventType.APPROVAL_REQUIRED, {"id": str(execution.id), "tool_use_id": execution.tool_use_id, **execution.proposal})
         return output
 
-    @staticmethod
-    def _tool_result_block(tool_use_id, output) -> dict:
+    def _tool_result_block(self, tool_use_id, output, name=None, tool_input=None) -> dict:
+        """The result as the model gets it: through the workspace's data policy (the stored
+        execution keeps the whole output for the page), and bounded."""
+        output = for_model(TOOLS.get(name), tool_input, output, self.send_rows)
         text = json.dumps(output, ensure_ascii=False, default=str)
         if len(text) > TOOL_RESULT_MAX_CHARS:
             text = text[:TOOL_RESULT_MAX_CHARS] + f"\n[Result cut at {TOOL_RESULT_MAX_CHARS:,} characters.]"

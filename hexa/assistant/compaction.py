@@ -19,6 +19,7 @@ count), so a resumed turn, or the next one, sends the same prefix.
 Only what the model is sent changes: every original message stays stored and shown.
 """
 
+import copy
 import json
 import logging
 import math
@@ -29,8 +30,10 @@ from hexa.core.db import retry_db
 
 from .errors import AssistantError, ErrorCode
 from .events import EventType
+from .data_policy import history_for_model
 from .history import api_messages, shortened
 from .models import Conversation, ConversationSummary
+from .tools import TOOLS
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +142,13 @@ class ContextManager:
         user_message = self.turn.user_message
         self.stored = list(self.conversation.messages.filter(index__gt=after, index__lt=user_message.index).order_by("index"))
         self.stored.append(user_message)
+        # what of each stored message the model may see: with the workspace's data policy on,
+        # tool results are rebuilt without row values (summaries are written from these too)
+        executions = None if self.turn.send_rows else list(self.conversation.tool_executions.all())
+        self.contents = [
+            history_for_model(copy.deepcopy(m.content or []), executions, TOOLS) if executions is not None else m.content or []
+            for m in self.stored
+        ]
 
     @property
     def offset(self) -> int:
@@ -154,7 +164,7 @@ class ContextManager:
             protected = {b.get("tool_use_id") for b in turn_messages[-1]["content"] if b.get("type") == "tool_result"}
         stubber = Stubber(self.conversation.stubbed_tool_results if stubbed is None else stubbed, protected)
         stubber.ordinal = self.offset
-        parts = [stubber.content(stored.content or []) for stored in self.stored]
+        parts = [stubber.content(content) for content in self.contents]
         return parts, stubber.content(turn_messages)
 
     def messages(self, turn_messages, parts=None) -> list[dict]:
@@ -184,7 +194,7 @@ class ContextManager:
             return estimate
         try:
             counted = self.turn.client.messages.count_tokens(
-                model=self.turn.model, system=system, tools=tools, messages=messages
+                model=self.turn.model, system=system, messages=messages, **({"tools": tools} if tools else {})
             ).input_tokens
         except Exception as error:  # the count is a check: without it, the estimate decides
             logger.warning("Token count failed in conversation %s: %r", self.conversation.pk, error)
@@ -270,7 +280,7 @@ class ContextManager:
         limit_chars = int(self.budget * LOW_WATER * self.ratio / ESTIMATE_MARGIN)
         # whole turns: a user message and the answer after it; the current turn stays
         while covered + 2 < len(self.stored) and (excess > 0 or covered == 0):
-            piece = sum(len(_transcript(stored)) for stored in self.stored[covered : covered + 2])
+            piece = sum(len(_transcript(*pair)) for pair in zip(self.stored[covered : covered + 2], self.contents[covered : covered + 2]))
             if covered and transcript_chars + piece > limit_chars:
                 break
             transcript_chars += piece
@@ -280,7 +290,9 @@ class ContextManager:
             return False
         chosen = self.stored[:covered]
         previous = f"Summary so far:\n{self.summary.text}\n\n" if self.summary else ""
-        transcript = previous + "Transcript of the turns to add:\n\n" + "\n\n".join(_transcript(m) for m in chosen)
+        transcript = previous + "Transcript of the turns to add:\n\n" + "\n\n".join(
+            _transcript(m, content) for m, content in zip(chosen, self.contents)
+        )
         response = self.turn.client.messages.create(
             model=self.turn.model,
             max_tokens=SUMMARY_MAX_TOKENS,
@@ -304,7 +316,7 @@ class ContextManager:
             **usage.as_dict(),
         )
         retry_db(summary.save)
-        self.summary, self.stored = summary, self.stored[covered:]
+        self.summary, self.stored, self.contents = summary, self.stored[covered:], self.contents[covered:]
         self.turn.emit(
             EventType.COMPACTED,
             {"summary_id": str(summary.id), "last_message_id": str(chosen[-1].id), "text": text},
@@ -353,12 +365,13 @@ def _results(parts) -> list[dict]:
     return [b for part in [*stored_parts, turn_part] for b in _blocks(part) if b.get("type") == "tool_result"]
 
 
-def _transcript(message) -> str:
-    """A stored message as plain text for the summariser, each part cut short."""
+def _transcript(message, content) -> str:
+    """A stored message (and what of it the model may see) as plain text for the summariser,
+    each part cut short."""
     if message.role == "user":
         return f"USER: {_cut(message.text, TRANSCRIPT_PART_CHARS * 2)}"
     lines = []
-    for block in _blocks(message.content):
+    for block in _blocks(content):
         kind = block.get("type")
         if kind == "text" and block.get("text", "").strip():
             lines.append(f"ASSISTANT: {_cut(block['text'], TRANSCRIPT_PART_CHARS)}")

@@ -288,3 +288,56 @@ class ConversationSummary(Base, Usage):
 
     def __str__(self):
         return f"Summary of messages up to #{self.through_index}"
+
+
+class AssistantSettings(models.Model):
+    """How the assistant works in one workspace, set by its ADMINs. Created on the first
+    change; until then every workspace has the defaults of `defaults()`."""
+
+    workspace = models.OneToOneField("workspaces.Workspace", on_delete=models.CASCADE, related_name="assistant_settings")
+    # The workspace's own words for the model (district codes, reporting calendar, …):
+    # placed in the system prompt, below the rules, labelled as the workspace's.
+    instructions = models.TextField(blank=True)
+    # Empty: the server's default model (ASSISTANT_MODEL).
+    model = models.CharField(max_length=100, blank=True)
+    # Null: every tool, including tools added later; a list: only those.
+    enabled_tools = models.JSONField(null=True, blank=True)
+    # False: the model gets shapes and allowed aggregates, never row values (data_policy.py).
+    send_rows_to_model = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "assistant settings"
+
+    def __str__(self):
+        return f"Assistant settings of {self.workspace}"
+
+
+class AssistantPromptTemplate(Base):
+    """A saved question of a workspace, offered on the start screen of a conversation."""
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="assistant_prompt_templates")
+    title = models.CharField(max_length=100)
+    text = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["workspace", "title", "created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class AssistantSettingsChange(models.Model):
+    """The audit trail of a workspace's assistant settings: who changed what, when.
+
+    `changes` is `{field: {"before": …, "after": …}}`; templates appear as
+    `prompt_template` with their id, title and text before and after."""
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="assistant_settings_changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changes = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -43,3 +43,13 @@ def view_usage(user, workspace):
 def manage_budget(user, workspace):
     """Workspace ADMINs only (not superusers who are not members: see has_member_perm)."""
     return _is_member(user, workspace, [WorkspaceMembershipRole.ADMIN])
+
+
+def view_settings(user, workspace):
+    """Every member reads the workspace's assistant settings and saved questions."""
+    return _is_member(user, workspace)
+
+
+def manage_settings(user, workspace):
+    """Workspace ADMINs change them and see their history (superusers: the Django admin)."""
+    return _is_member(user, workspace, [WorkspaceMembershipRole.ADMIN])

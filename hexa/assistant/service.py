@@ -25,6 +25,7 @@ from .logs import log_event
 from .models import Conversation, Event, Message, MessageRole, MessageStatus
 from .recording import create_turn_messages
 from .tasks import enqueue_turn
+from .titles import should_write_title, write_title
 from .usage import BudgetExceeded, RateLimited, check_budgets, check_rate_limit
 
 MAX_MESSAGE_CHARS = 32_000
@@ -92,7 +93,7 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
         )
         message = Message(
             conversation=conversation, index=index + 2, role=MessageRole.ASSISTANT, status=MessageStatus.RUNNING,
-            model=settings.ASSISTANT_MODEL, first_event_seq=recorder.seq + 1,
+            model=conversation.model or settings.ASSISTANT_MODEL, first_event_seq=recorder.seq + 1,
         )
         create_turn_messages(user_message, message)
         message.first_event = recorder(
@@ -150,6 +151,8 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
                 error_code=message.error_code or None, model_calls=message.model_calls, runs=message.runs,
                 cost=str(message.cost), duration_ms=int((time.monotonic() - started) * 1000),
             )
+        if result is not None and should_write_title(result.message):
+            write_title(result.message)  # the conversation is free already: this delays nobody
 
 
 def _end_turn(conversation, recorder, terminal, failed_message=None):

@@ -190,6 +190,18 @@ export type AssistantMessageStatus =
   | 'PENDING'
   | 'RUNNING';
 
+/** A model workspaces may choose, with Anthropic's published prices in USD per million tokens (decimal strings). */
+export type AssistantModel = {
+  __typename?: 'AssistantModel';
+  cacheReadPrice: Scalars['String']['output'];
+  cacheWritePrice: Scalars['String']['output'];
+  contextWindow?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['String']['output'];
+  inputPrice: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  outputPrice: Scalars['String']['output'];
+};
+
 export type AssistantModelUsage = {
   __typename?: 'AssistantModelUsage';
   model: Scalars['String']['output'];
@@ -202,6 +214,77 @@ export type AssistantPeriodUsage = {
   period: Scalars['DateTime']['output'];
   totals: AssistantUsageTotals;
 };
+
+/** A saved question, shown on the start screen of a new conversation. */
+export type AssistantPromptTemplate = {
+  __typename?: 'AssistantPromptTemplate';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['UUID']['output'];
+  text: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type AssistantPromptTemplateResult = {
+  __typename?: 'AssistantPromptTemplateResult';
+  errors: Array<AssistantSettingsError>;
+  promptTemplate?: Maybe<AssistantPromptTemplate>;
+  success: Scalars['Boolean']['output'];
+};
+
+/** How the assistant works in a workspace: members read them, workspace ADMINs change them. */
+export type AssistantSettings = {
+  __typename?: 'AssistantSettings';
+  /** The models this server offers, with their prices. */
+  availableModels: Array<AssistantModel>;
+  /** Every tool of this server, to choose from. */
+  availableTools: Array<AssistantToolName>;
+  /** Whether the current user may change them (workspace ADMINs). */
+  canManage: Scalars['Boolean']['output'];
+  /** Who changed what, newest first: for workspace ADMINs (others get an empty list). */
+  changes: Array<AssistantSettingsChange>;
+  /** Tools offered to the model; the others are not offered, and refused if called. */
+  enabledTools: Array<AssistantToolName>;
+  /** The workspace's own instructions to the model (at most `maxInstructionsLength` characters). */
+  instructions: Scalars['String']['output'];
+  maxInstructionsLength: Scalars['Int']['output'];
+  /** The model new conversations start with; a conversation keeps the model it started with. */
+  model: Scalars['String']['output'];
+  promptTemplates: Array<AssistantPromptTemplate>;
+  /** False: the model gets schemas, types, counts and allowed aggregates, never row values. */
+  sendRowsToModel: Scalars['Boolean']['output'];
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/** How the assistant works in a workspace: members read them, workspace ADMINs change them. */
+export type AssistantSettingsChangesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One change of a workspace's assistant settings: `changes` is {field: {before, after}}. */
+export type AssistantSettingsChange = {
+  __typename?: 'AssistantSettingsChange';
+  changes: Scalars['JSON']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Null when the user was deleted. */
+  user?: Maybe<User>;
+};
+
+export type AssistantSettingsError =
+  | 'INSTRUCTIONS_TOO_LONG'
+  | 'INVALID_DATA_POLICY'
+  /** Instructions with a character that cannot be stored (a NUL character or an unpaired surrogate). */
+  | 'INVALID_INSTRUCTIONS'
+  | 'INVALID_MODEL'
+  | 'INVALID_TEXT'
+  | 'INVALID_TITLE'
+  | 'INVALID_TOOL'
+  | 'NOT_FOUND'
+  | 'PERMISSION_DENIED'
+  | 'TOO_MANY_TEMPLATES'
+  | 'WORKSPACE_NOT_FOUND';
 
 /** Why a tool call failed: the `error.code` of its output. */
 export type AssistantToolErrorCode =
@@ -224,6 +307,8 @@ export type AssistantToolErrorCode =
   | 'PERMISSION_DENIED'
   | 'QUERY_ERROR'
   | 'QUERY_TIMEOUT'
+  /** The workspace's admins turned this tool off. */
+  | 'TOOL_DISABLED'
   | 'UNKNOWN_TOOL';
 
 /** One tool call made by the model, with what it returned. */
@@ -358,6 +443,12 @@ export type CreateAssistantConversationResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type CreateAssistantPromptTemplateInput = {
+  text: Scalars['String']['input'];
+  title: Scalars['String']['input'];
+  workspaceSlug: Scalars['String']['input'];
+};
+
 export type DeleteAssistantConversationInput = {
   id: Scalars['UUID']['input'];
 };
@@ -365,6 +456,16 @@ export type DeleteAssistantConversationInput = {
 export type DeleteAssistantConversationResult = {
   __typename?: 'DeleteAssistantConversationResult';
   errors: Array<AssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type DeleteAssistantPromptTemplateInput = {
+  id: Scalars['UUID']['input'];
+};
+
+export type DeleteAssistantPromptTemplateResult = {
+  __typename?: 'DeleteAssistantPromptTemplateResult';
+  errors: Array<AssistantSettingsError>;
   success: Scalars['Boolean']['output'];
 };
 
@@ -407,7 +508,9 @@ export type Mutation = {
   /** Stop the running turn after its current step; what was produced is kept. */
   cancelAssistantRun: CancelAssistantRunResult;
   createAssistantConversation: CreateAssistantConversationResult;
+  createAssistantPromptTemplate: AssistantPromptTemplateResult;
   deleteAssistantConversation: DeleteAssistantConversationResult;
+  deleteAssistantPromptTemplate: DeleteAssistantPromptTemplateResult;
   login: LoginResult;
   logout: LogoutResult;
   rejectAssistantToolExecution: ResolveAssistantToolExecutionResult;
@@ -416,6 +519,9 @@ export type Mutation = {
   sendAssistantMessage: SendAssistantMessageResult;
   /** Set or remove the workspace's monthly assistant budget (workspace ADMINs). */
   setAssistantWorkspaceBudget: SetAssistantWorkspaceBudgetResult;
+  updateAssistantPromptTemplate: AssistantPromptTemplateResult;
+  /** Change the workspace's assistant settings (workspace ADMINs); every change is recorded. */
+  updateAssistantSettings: UpdateAssistantSettingsResult;
 };
 
 
@@ -434,8 +540,18 @@ export type MutationCreateAssistantConversationArgs = {
 };
 
 
+export type MutationCreateAssistantPromptTemplateArgs = {
+  input: CreateAssistantPromptTemplateInput;
+};
+
+
 export type MutationDeleteAssistantConversationArgs = {
   input: DeleteAssistantConversationInput;
+};
+
+
+export type MutationDeleteAssistantPromptTemplateArgs = {
+  input: DeleteAssistantPromptTemplateInput;
 };
 
 
@@ -462,6 +578,16 @@ export type MutationSendAssistantMessageArgs = {
 
 export type MutationSetAssistantWorkspaceBudgetArgs = {
   input: SetAssistantWorkspaceBudgetInput;
+};
+
+
+export type MutationUpdateAssistantPromptTemplateArgs = {
+  input: UpdateAssistantPromptTemplateInput;
+};
+
+
+export type MutationUpdateAssistantSettingsArgs = {
+  input: UpdateAssistantSettingsInput;
 };
 
 /** The current user's own usage this calendar month (UTC) and what is left of their budget. */
@@ -593,6 +719,28 @@ export type SetAssistantWorkspaceBudgetResult = {
   workspace?: Maybe<Workspace>;
 };
 
+export type UpdateAssistantPromptTemplateInput = {
+  id: Scalars['UUID']['input'];
+  text?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Fields left out (or null) are left as they are. */
+export type UpdateAssistantSettingsInput = {
+  enabledTools?: InputMaybe<Array<AssistantToolName>>;
+  instructions?: InputMaybe<Scalars['String']['input']>;
+  model?: InputMaybe<Scalars['String']['input']>;
+  sendRowsToModel?: InputMaybe<Scalars['Boolean']['input']>;
+  workspaceSlug: Scalars['String']['input'];
+};
+
+export type UpdateAssistantSettingsResult = {
+  __typename?: 'UpdateAssistantSettingsResult';
+  errors: Array<AssistantSettingsError>;
+  settings?: Maybe<AssistantSettings>;
+  success: Scalars['Boolean']['output'];
+};
+
 export type User = {
   __typename?: 'User';
   displayName: Scalars['String']['output'];
@@ -608,6 +756,8 @@ export type Workspace = {
   assistantConversations: AssistantConversationPage;
   /** The workspace's monthly assistant budget in USD (decimal string), null when there is none. */
   assistantMonthlyBudget?: Maybe<Scalars['String']['output']>;
+  /** The workspace's assistant settings, for its members (null for others). */
+  assistantSettings?: Maybe<AssistantSettings>;
   /**
    * The assistant's usage in this workspace between `from` (included) and `to` (excluded),
    * for workspace ADMINs; others get null and a PERMISSION_DENIED error.

@@ -1,7 +1,6 @@
 from decimal import Decimal, InvalidOperation
 
 from ariadne import MutationType
-from django.conf import settings
 
 from hexa.core.text import is_storable_text
 from hexa.user_management.backends import has_member_perm
@@ -11,6 +10,7 @@ from .. import approvals
 from ..models import Conversation, WorkspaceBudget
 from ..errors import AssistantError, ErrorCode
 from ..service import get_conversation, send_message, stop_turn
+from ..workspace_settings import model_of, settings_for
 
 assistant_mutations = MutationType()
 
@@ -38,7 +38,9 @@ def resolve_create_conversation(_, info, input):
         return {"success": False, "errors": ["WORKSPACE_NOT_FOUND"], "conversation": None}
     if not has_member_perm(user, "assistant.create_conversation", workspace):
         return {"success": False, "errors": ["PERMISSION_DENIED"], "conversation": None}
-    conversation = Conversation.objects.create(user=user, workspace=workspace, model=settings.ASSISTANT_MODEL)
+    # the workspace's model now; the conversation keeps it even if the workspace changes it
+    model = model_of(settings_for(workspace))
+    conversation = Conversation.objects.create(user=user, workspace=workspace, model=model)
     return {"success": True, "errors": [], "conversation": conversation}
 
 

@@ -20,6 +20,7 @@ import json
 import re
 
 from .replies import Reply, text_block, tool_use_block
+from .titles import title_reply
 
 LABEL = "*offline demo model — not Claude*"
 DEFAULT_NOTE_PATH = "notes/assistant_note.md"
@@ -134,6 +135,8 @@ class OfflineDemoResponder:
     def __call__(self, body: dict) -> Reply:
         if summary_requested(body):
             return Reply([text_block(summary_of(body))])
+        if titled := title_reply(body):
+            return titled
         tools = {tool.get("name") for tool in body.get("tools") or []}
         messages = body["messages"]
         last = messages[-1]

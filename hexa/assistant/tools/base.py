@@ -32,6 +32,9 @@ class Tool:
     executor: type
     # propose(execution, user, workspace) -> tool result: hold the call for the user's approval.
     propose: Callable | None = None
+    # for_model(tool_input, output) -> what the model may see of a result when the workspace
+    # sends no rows to the model; None: the generic rule of data_policy.py.
+    for_model: Callable | None = None
 
     @property
     def needs_approval(self) -> bool:

@@ -7,6 +7,7 @@ import ChatMessage from "assistant/features/ChatMessage";
 import ContextSummary from "assistant/features/ContextSummary";
 import ErrorBanner from "assistant/features/ErrorBanner";
 import MessageComposer from "assistant/features/MessageComposer";
+import SavedQuestions from "assistant/features/SavedQuestions";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { useAssistantChat } from "assistant/hooks/useAssistantChat";
 import { describeError, describeResolveError } from "assistant/helpers/errors";
@@ -148,6 +149,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
               <p className="mt-1">
                 {t("The assistant can query the workspace database and read its files. It asks before writing anything.")}
               </p>
+              <SavedQuestions workspaceSlug={conversation.workspace.slug} onAsk={chat.send} disabled={chat.running} />
             </div>
           )}
           {messages.map((message) => {

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { useRouter } from "next/router";
 import { useEffect, useState } from "react";
 import Button from "core/components/Button";
@@ -83,9 +84,17 @@ export default function AssistantConversationsPage() {
               {t("Ask questions about this workspace's database and files.")}
             </p>
           </div>
-          <Button onClick={onCreate} disabled={creating || !workspace} leadingIcon="+">
-            {t("New conversation")}
-          </Button>
+          <div className="flex items-center gap-2">
+            <Link
+              href={`/workspaces/${encodeURIComponent(slug)}/assistant/settings`}
+              className="rounded-md px-3 py-2 text-sm font-medium text-gray-700 hover:bg-gray-100"
+            >
+              {t("Settings")}
+            </Link>
+            <Button onClick={onCreate} disabled={creating || !workspace} leadingIcon="+">
+              {t("New conversation")}
+            </Button>
+          </div>
         </div>
         {usage ? (
           <div className="mt-4">

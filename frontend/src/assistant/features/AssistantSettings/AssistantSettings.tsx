@@ -1,0 +1,365 @@
+import { useEffect, useState } from "react";
+import Button from "core/components/Button";
+import Spinner from "core/components/Spinner";
+import { TFunction, useTranslation } from "core/helpers/i18n";
+import type { AssistantSettingsError, AssistantToolName } from "graphql/types";
+import {
+  AssistantSettings_SettingsFragment,
+  useAssistantSettingsQuery,
+  useCreateAssistantPromptTemplateMutation,
+  useDeleteAssistantPromptTemplateMutation,
+  useUpdateAssistantPromptTemplateMutation,
+  useUpdateAssistantSettingsMutation,
+} from "./AssistantSettings.generated";
+
+type Settings = AssistantSettings_SettingsFragment;
+type Template = Settings["promptTemplates"][number];
+
+export function describeSettingsError(t: TFunction, code: AssistantSettingsError): string {
+  const messages: Partial<Record<AssistantSettingsError, string>> = {
+    PERMISSION_DENIED: t("Only workspace admins can change the assistant's settings."),
+    INVALID_MODEL: t("This model is not offered by the server."),
+    INSTRUCTIONS_TOO_LONG: t("The instructions are too long."),
+    INVALID_INSTRUCTIONS: t("The instructions contain a character that cannot be stored."),
+    INVALID_TOOL: t("One of the tools does not exist."),
+    INVALID_TITLE: t("A saved question needs a title of at most 100 characters."),
+    INVALID_TEXT: t("A saved question needs a text of at most 4,000 characters."),
+    TOO_MANY_TEMPLATES: t("This workspace has the most saved questions it can have."),
+    NOT_FOUND: t("This saved question no longer exists."),
+    WORKSPACE_NOT_FOUND: t("This workspace does not exist or you are not a member of it."),
+  };
+  return messages[code] ?? code;
+}
+
+const price = (value: string) => `$${value}`;
+
+/** One line per changed field of a recorded change. */
+export function describeChange(t: TFunction, changes: Record<string, { before: any; after: any }>): string[] {
+  return Object.entries(changes ?? {}).map(([field, { before, after }]) => {
+    if (field === "instructions") return t("Instructions changed");
+    if (field === "send_rows_to_model") return after ? t("Rows are sent to the model") : t("Rows are no longer sent to the model");
+    if (field === "model") return t("Model: {{before}} → {{after}}", { before: String(before), after: String(after) });
+    if (field === "enabled_tools") return t("Tools: {{after}}", { after: (after as string[]).join(", ") || t("none") });
+    if (field === "prompt_template") {
+      if (!before) return t("Saved question added: {{title}}", { title: after.title });
+      if (!after) return t("Saved question removed: {{title}}", { title: before.title });
+      return t("Saved question edited: {{title}}", { title: after.title });
+    }
+    return field;
+  });
+}
+
+const TemplateEditor = ({
+  initial,
+  onSave,
+  onCancel,
+  saveLabel,
+}: {
+  initial?: Template;
+  onSave: (title: string, text: string) => Promise<boolean>;
+  onCancel?: () => void;
+  saveLabel: string;
+}) => {
+  const { t } = useTranslation();
+  const [title, setTitle] = useState(initial?.title ?? "");
+  const [text, setText] = useState(initial?.text ?? "");
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    const saved = await onSave(title, text);
+    setBusy(false);
+    if (saved && !initial) {
+      setTitle("");
+      setText("");
+    }
+  };
+  return (
+    <form onSubmit={submit} className="space-y-2" aria-label={initial ? t("Edit saved question") : t("New saved question")}>
+      <input
+        aria-label={t("Question title")}
+        placeholder={t("Title, e.g. Weekly cases")}
+        value={title}
+        maxLength={100}
+        onChange={(event) => setTitle(event.target.value)}
+        className="w-full rounded-md border border-gray-300 px-2 py-1.5 text-sm"
+      />
+      <textarea
+        aria-label={t("Question text")}
+        placeholder={t("The question, as the user would ask it")}
+        value={text}
+        maxLength={4000}
+        rows={2}
+        onChange={(event) => setText(event.target.value)}
+        className="w-full rounded-md border border-gray-300 px-2 py-1.5 text-sm"
+      />
+      <div className="flex gap-2">
+        <Button type="submit" size="sm" disabled={busy || !title.trim() || !text.trim()}>
+          {saveLabel}
+        </Button>
+        {onCancel ? (
+          <Button variant="white" size="sm" onClick={onCancel}>
+            {t("Cancel")}
+          </Button>
+        ) : null}
+      </div>
+    </form>
+  );
+};
+
+/** The workspace's assistant settings: editable by its admins, read-only for other members. */
+const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
+  const { t } = useTranslation();
+  const { data, loading, refetch } = useAssistantSettingsQuery({ variables: { slug: workspaceSlug }, skip: !workspaceSlug });
+  const [update, { loading: saving }] = useUpdateAssistantSettingsMutation();
+  const [createTemplate] = useCreateAssistantPromptTemplateMutation();
+  const [updateTemplate] = useUpdateAssistantPromptTemplateMutation();
+  const [deleteTemplate] = useDeleteAssistantPromptTemplateMutation();
+  const settings = data?.workspace?.assistantSettings ?? null;
+  const [instructions, setInstructions] = useState("");
+  const [model, setModel] = useState("");
+  const [tools, setTools] = useState<AssistantToolName[]>([]);
+  const [sendRows, setSendRows] = useState(true);
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!settings) return;
+    setInstructions(settings.instructions);
+    setModel(settings.model);
+    setTools(settings.enabledTools);
+    setSendRows(settings.sendRowsToModel);
+  }, [settings]);
+
+  if (loading && !data) {
+    return (
+      <div className="p-8 text-center text-gray-500">
+        <Spinner label={t("Loading")} />
+      </div>
+    );
+  }
+  if (!settings) {
+    return (
+      <p role="alert" className="p-8 text-center text-sm text-gray-600">
+        {t("This workspace does not exist or you are not a member of it.")}
+      </p>
+    );
+  }
+  const readOnly = !settings.canManage;
+  const tooLong = instructions.length > settings.maxInstructionsLength;
+
+  const save = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setStatus(null);
+    const result = await update({
+      variables: { input: { workspaceSlug, instructions, model, enabledTools: tools, sendRowsToModel: sendRows } },
+    });
+    const payload = result.data?.updateAssistantSettings;
+    if (payload?.success) {
+      setStatus({ ok: true, text: t("Settings saved.") });
+      await refetch();
+    } else {
+      setStatus({
+        ok: false,
+        text: (payload?.errors ?? []).map((code) => describeSettingsError(t, code)).join(" ") || t("The settings could not be saved."),
+      });
+    }
+  };
+
+  const templateResult = async (payload?: { success: boolean; errors: AssistantSettingsError[] } | null) => {
+    if (payload?.success) {
+      setStatus(null);
+      await refetch();
+      return true;
+    }
+    setStatus({ ok: false, text: (payload?.errors ?? []).map((code) => describeSettingsError(t, code)).join(" ") });
+    return false;
+  };
+
+  const toggleTool = (name: AssistantToolName) =>
+    setTools((current) => (current.includes(name) ? current.filter((tool) => tool !== name) : [...current, name]));
+
+  return (
+    <div className="space-y-8">
+      {readOnly ? (
+        <p className="rounded-md bg-gray-100 px-3 py-2 text-sm text-gray-700">
+          {t("Only workspace admins can change these settings.")}
+        </p>
+      ) : null}
+      <form onSubmit={save} className="space-y-6" aria-label={t("Assistant settings")}>
+        <fieldset disabled={readOnly} className="space-y-6">
+          <div>
+            <label htmlFor="assistant-instructions" className="block text-sm font-medium text-gray-800">
+              {t("Instructions for the assistant")}
+            </label>
+            <p className="mt-1 text-xs text-gray-500">
+              {t(
+                "Your workspace's own words, e.g. district codes or the reporting calendar. They are given to the model below OpenHEXA's rules, and cannot override them.",
+              )}
+            </p>
+            <textarea
+              id="assistant-instructions"
+              value={instructions}
+              rows={6}
+              onChange={(event) => setInstructions(event.target.value)}
+              className="mt-2 w-full rounded-md border border-gray-300 px-3 py-2 text-sm"
+            />
+            <p className={tooLong ? "text-xs text-red-700" : "text-xs text-gray-500"} aria-live="polite">
+              {t("{{count}} / {{max}} characters", {
+                count: instructions.length.toLocaleString("en-US"),
+                max: settings.maxInstructionsLength.toLocaleString("en-US"),
+              })}
+            </p>
+          </div>
+
+          <div>
+            <label htmlFor="assistant-model" className="block text-sm font-medium text-gray-800">
+              {t("Model")}
+            </label>
+            <p className="mt-1 text-xs text-gray-500">
+              {t("For new conversations; a conversation keeps the model it started with. Prices in USD per million tokens.")}
+            </p>
+            <select
+              id="assistant-model"
+              value={model}
+              onChange={(event) => setModel(event.target.value)}
+              className="mt-2 rounded-md border border-gray-300 px-2 py-1.5 text-sm"
+            >
+              {settings.availableModels.map((choice) => (
+                <option key={choice.id} value={choice.id}>
+                  {t("{{name}} — {{input}} input / {{output}} output", {
+                    name: choice.name,
+                    input: price(choice.inputPrice),
+                    output: price(choice.outputPrice),
+                  })}
+                </option>
+              ))}
+            </select>
+          </div>
+
+          <fieldset>
+            <legend className="text-sm font-medium text-gray-800">{t("Tools the assistant may use")}</legend>
+            <div className="mt-2 grid gap-1 sm:grid-cols-3">
+              {settings.availableTools.map((name) => (
+                <label key={name} className="flex items-center gap-2 text-sm text-gray-700">
+                  <input type="checkbox" checked={tools.includes(name)} onChange={() => toggleTool(name)} />
+                  <code>{name}</code>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+
+          <div>
+            <label className="flex items-center gap-2 text-sm font-medium text-gray-800">
+              <input type="checkbox" checked={sendRows} onChange={(event) => setSendRows(event.target.checked)} />
+              {t("Send row values to the model")}
+            </label>
+            <p className="mt-1 text-xs text-gray-500">
+              {sendRows
+                ? t("The model sees the rows your queries and files return, as you do.")
+                : t(
+                    "The model sees table and column names, types, row counts and file sizes, and the results of counts, sums and averages over groups of at least 5 rows. It never sees row values from the database or data files; you still see full results on this page.",
+                  )}
+            </p>
+          </div>
+        </fieldset>
+        {!readOnly ? (
+          <div className="flex items-center gap-3">
+            <Button type="submit" disabled={saving || tooLong}>
+              {t("Save settings")}
+            </Button>
+            {status ? (
+              <p role={status.ok ? "status" : "alert"} className={status.ok ? "text-sm text-green-700" : "text-sm text-red-700"}>
+                {status.text}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+      </form>
+
+      <section aria-label={t("Saved questions")}>
+        <h2 className="text-sm font-medium text-gray-800">{t("Saved questions")}</h2>
+        <p className="mt-1 text-xs text-gray-500">{t("Shown on the start screen of a new conversation, one click to ask.")}</p>
+        <ul className="mt-3 divide-y divide-gray-100 rounded-md border border-gray-200 bg-white">
+          {settings.promptTemplates.length === 0 ? (
+            <li className="px-3 py-2 text-sm text-gray-500">{t("No saved questions yet.")}</li>
+          ) : null}
+          {settings.promptTemplates.map((template) => (
+            <li key={template.id} className="px-3 py-2">
+              {editing === template.id ? (
+                <TemplateEditor
+                  initial={template}
+                  saveLabel={t("Save")}
+                  onCancel={() => setEditing(null)}
+                  onSave={async (title, text) => {
+                    const result = await updateTemplate({ variables: { input: { id: template.id, title, text } } });
+                    const saved = await templateResult(result.data?.updateAssistantPromptTemplate);
+                    if (saved) setEditing(null);
+                    return saved;
+                  }}
+                />
+              ) : (
+                <div className="flex items-start gap-3">
+                  <div className="min-w-0 flex-1">
+                    <p className="text-sm font-medium text-gray-800">{template.title}</p>
+                    <p className="text-xs text-gray-500 whitespace-pre-wrap">{template.text}</p>
+                  </div>
+                  {!readOnly ? (
+                    <span className="flex gap-1">
+                      <Button variant="white" size="sm" onClick={() => setEditing(template.id)} aria-label={t("Edit {{title}}", { title: template.title })}>
+                        {t("Edit")}
+                      </Button>
+                      <Button
+                        variant="white"
+                        size="sm"
+                        aria-label={t("Delete {{title}}", { title: template.title })}
+                        onClick={async () => {
+                          const result = await deleteTemplate({ variables: { input: { id: template.id } } });
+                          await templateResult(result.data?.deleteAssistantPromptTemplate);
+                        }}
+                      >
+                        {t("Delete")}
+                      </Button>
+                    </span>
+                  ) : null}
+                </div>
+              )}
+            </li>
+          ))}
+        </ul>
+        {!readOnly ? (
+          <div className="mt-3">
+            <TemplateEditor
+              saveLabel={t("Add question")}
+              onSave={async (title, text) => {
+                const result = await createTemplate({ variables: { input: { workspaceSlug, title, text } } });
+                return templateResult(result.data?.createAssistantPromptTemplate);
+              }}
+            />
+          </div>
+        ) : null}
+      </section>
+
+      {settings.canManage ? (
+        <section aria-label={t("Change history")}>
+          <h2 className="text-sm font-medium text-gray-800">{t("Change history")}</h2>
+          {settings.changes.length === 0 ? (
+            <p className="mt-1 text-sm text-gray-500">{t("No changes yet.")}</p>
+          ) : (
+            <ol className="mt-2 space-y-1 text-sm text-gray-700">
+              {settings.changes.map((change) => (
+                <li key={change.id}>
+                  <span className="text-gray-500">{new Date(change.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</span>{" "}
+                  <span className="font-medium">{change.user?.email ?? t("a deleted user")}</span>:{" "}
+                  {describeChange(t, change.changes).join("; ")}
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      ) : null}
+    </div>
+  );
+};
+
+export default AssistantSettings;

@@ -1,0 +1,1 @@
+export { default, describeChange, describeSettingsError } from "./AssistantSettings";

@@ -1,0 +1,142 @@
+"""A workspace's assistant settings: read with defaults, changed with validation and an
+audit record, for the GraphQL mutations, the agent and the Django admin alike.
+
+Validation returns error codes (errors as data); nothing here raises for bad input.
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from hexa.core.text import is_storable_text
+
+from .models import AssistantPromptTemplate, AssistantSettings, AssistantSettingsChange
+from .pricing import available_models
+from .tools import TOOL_NAMES
+
+MAX_INSTRUCTIONS_CHARS = 10_000
+MAX_TEMPLATE_TITLE_CHARS = 100
+MAX_TEMPLATE_TEXT_CHARS = 4_000
+MAX_TEMPLATES = 50
+SETTINGS_FIELDS = ("instructions", "model", "enabled_tools", "send_rows_to_model")
+
+
+def settings_for(workspace) -> AssistantSettings:
+    """The workspace's settings; an unsaved default row when it never changed them."""
+    found = AssistantSettings.objects.filter(workspace=workspace).first()
+    return found or AssistantSettings(workspace=workspace)
+
+
+def model_of(workspace_settings: AssistantSettings) -> str:
+    """The model new conversations of the workspace start with."""
+    return workspace_settings.model or settings.ASSISTANT_MODEL
+
+
+def enabled_tools(workspace_settings: AssistantSettings) -> list[str]:
+    """The tools offered to the model, in registry order. Null means every tool, so tools
+    added to the server later are on until an ADMIN turns them off."""
+    chosen = workspace_settings.enabled_tools
+    return [name for name in TOOL_NAMES if chosen is None or name in chosen]
+
+
+def validation_errors(changes: dict) -> list[str]:
+    errors = []
+    if "instructions" in changes:
+        text = changes["instructions"]
+        if not isinstance(text, str) or not is_storable_text(text):
+            errors.append("INVALID_INSTRUCTIONS")
+        elif len(text) > MAX_INSTRUCTIONS_CHARS:
+            errors.append("INSTRUCTIONS_TOO_LONG")
+    if "model" in changes and changes["model"] not in {m.id for m in available_models()}:
+        errors.append("INVALID_MODEL")
+    if "enabled_tools" in changes:
+        tools = changes["enabled_tools"]
+        if not isinstance(tools, list) or any(name not in TOOL_NAMES for name in tools):
+            errors.append("INVALID_TOOL")
+    if "send_rows_to_model" in changes and not isinstance(changes["send_rows_to_model"], bool):
+        errors.append("INVALID_DATA_POLICY")
+    return errors
+
+
+def update_settings(user, workspace, changes: dict) -> tuple[AssistantSettings, list[str]]:
+    """Apply `changes` (a subset of SETTINGS_FIELDS; None values are left out) and record
+    who changed what. Returns the settings and error codes (nothing applied if any)."""
+    changes = {k: v for k, v in changes.items() if k in SETTINGS_FIELDS and v is not None}
+    if "instructions" in changes and isinstance(changes["instructions"], str):
+        changes["instructions"] = changes["instructions"].strip()
+    if "enabled_tools" in changes and isinstance(changes["enabled_tools"], list):
+        # stored in registry order, without repeats: one spelling per choice
+        changes["enabled_tools"] = [name for name in TOOL_NAMES if name in changes["enabled_tools"]] + [
+            name for name in changes["enabled_tools"] if name not in TOOL_NAMES
+        ]
+    errors = validation_errors(changes)
+    if errors:
+        return settings_for(workspace), errors
+    with transaction.atomic():
+        current, _ = AssistantSettings.objects.select_for_update().get_or_create(workspace=workspace)
+        before = {"model": model_of(current), "enabled_tools": enabled_tools(current)}
+        diff = {}
+        for field, value in changes.items():
+            old = before.get(field, getattr(current, field))
+            if old != value:
+                diff[field] = {"before": old, "after": value}
+            setattr(current, field, value)
+        if diff:
+            current.save()
+            AssistantSettingsChange.objects.create(workspace=workspace, user=user, changes=diff)
+    return current, []
+
+
+def _template_errors(title, text) -> list[str]:
+    errors = []
+    if title is not None and (not title.strip() or len(title.strip()) > MAX_TEMPLATE_TITLE_CHARS or not is_storable_text(title)):
+        errors.append("INVALID_TITLE")
+    if text is not None and (not text.strip() or len(text.strip()) > MAX_TEMPLATE_TEXT_CHARS or not is_storable_text(text)):
+        errors.append("INVALID_TEXT")
+    return errors
+
+
+def _template_state(template) -> dict | None:
+    return None if template is None else {"id": str(template.pk), "title": template.title, "text": template.text}
+
+
+def create_template(user, workspace, title, text) -> tuple[AssistantPromptTemplate | None, list[str]]:
+    errors = _template_errors(title, text)
+    if errors:
+        return None, errors
+    with transaction.atomic():
+        if AssistantPromptTemplate.objects.filter(workspace=workspace).count() >= MAX_TEMPLATES:
+            return None, ["TOO_MANY_TEMPLATES"]
+        template = AssistantPromptTemplate.objects.create(
+            workspace=workspace, title=title.strip(), text=text.strip(), created_by=user
+        )
+        _record_template(user, workspace, None, template)
+    return template, []
+
+
+def update_template(user, template, title=None, text=None) -> list[str]:
+    errors = _template_errors(title, text)
+    if errors:
+        return errors
+    with transaction.atomic():
+        before = _template_state(template)
+        if title is not None:
+            template.title = title.strip()
+        if text is not None:
+            template.text = text.strip()
+        template.save()
+        if before != _template_state(template):
+            _record_template(user, template.workspace, before, template)
+    return []
+
+
+def delete_template(user, template) -> None:
+    with transaction.atomic():
+        _record_template(user, template.workspace, _template_state(template), None)
+        template.delete()
+
+
+def _record_template(user, workspace, before, after):
+    after = _template_state(after) if isinstance(after, AssistantPromptTemplate) else after
+    AssistantSettingsChange.objects.create(
+        workspace=workspace, user=user, changes={"prompt_template": {"before": before, "after": after}}
+    )
