@@ -151,3 +151,23 @@ def test_parts_keep_texts_and_tool_calls_in_order(gql, roles, model):
         {"text": None, "toolExecution": {"name": "query_database"}},
         {"text": "There is one.", "toolExecution": None},
     ]
+
+
+def test_no_empty_conversation_is_left_behind(gql, roles, model):
+    """Asking for a new conversation twice without writing opens the same one, and a
+    conversation with no message is not listed."""
+    gql.login(roles["editor"])
+    slug = roles["workspace"].slug
+    first, again = create(gql, slug), create(gql, slug)
+    assert first["id"] == again["id"]
+    assert Conversation.objects.filter(user=roles["editor"]).count() == 1
+    assert gql(LIST, {"slug": slug})["data"]["workspace"]["assistantConversations"]["totalItems"] == 0
+    model.script(text_reply("Hello."))
+    assert gql(SEND, {"id": first["id"], "text": "Hi"})["data"]["sendAssistantMessage"]["success"]
+    listed = gql(LIST, {"slug": slug})["data"]["workspace"]["assistantConversations"]
+    assert [item["id"] for item in listed["items"]] == [first["id"]]
+    # once it has messages, a new one is made
+    assert create(gql, slug)["id"] != first["id"]
+    # someone else's empty conversation is never handed out
+    gql.login(roles["viewer"])
+    assert create(gql, slug)["id"] not in {str(c.id) for c in Conversation.objects.filter(user=roles["editor"])}

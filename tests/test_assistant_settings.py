@@ -198,13 +198,13 @@ def test_the_data_policy_is_explained_in_the_system_prompt(model, conversation, 
 def test_new_conversations_take_the_workspace_model_and_keep_it(gql, roles, model):
     gql.login(roles["editor"])
     create = "mutation($s: String!) { createAssistantConversation(input: {workspaceSlug: $s}) { conversation { id model } } }"
+    usage = {"input_tokens": 100_000, "output_tokens": 100_000}
+    model.script(text_reply("a", usage=usage), text_reply("b", usage=usage))
     before = gql(create, {"s": roles["workspace"].slug})["data"]["createAssistantConversation"]["conversation"]
+    old = send_message(roles["editor"], before["id"], "Hi").message
     ws.update_settings(roles["admin"], roles["workspace"], {"model": SONNET})
     after = gql(create, {"s": roles["workspace"].slug})["data"]["createAssistantConversation"]["conversation"]
     assert (before["model"], after["model"]) == ("claude-opus-4-5-20251101", SONNET)
-    usage = {"input_tokens": 100_000, "output_tokens": 100_000}
-    model.script(text_reply("a", usage=usage), text_reply("b", usage=usage))
-    old = send_message(roles["editor"], before["id"], "Hi").message
     new = send_message(roles["editor"], after["id"], "Hi").message
     assert [b["model"] for b in bodies(model)] == ["claude-opus-4-5-20251101", SONNET]
     # each billed at its own model's prices (the fake API adds the prompt's cache writes)

@@ -40,7 +40,16 @@ def resolve_create_conversation(_, info, input):
         return {"success": False, "errors": ["PERMISSION_DENIED"], "conversation": None}
     # the workspace's model now; the conversation keeps it even if the workspace changes it
     model = model_of(settings_for(workspace))
-    conversation = Conversation.objects.create(user=user, workspace=workspace, model=model)
+    # One empty conversation per user and workspace: asking for a new one again opens it
+    # rather than leaving another empty conversation behind.
+    conversation = (
+        Conversation.objects.filter(user=user, workspace=workspace, messages__isnull=True).order_by("-created_at").first()
+    )
+    if conversation is None:
+        conversation = Conversation.objects.create(user=user, workspace=workspace, model=model)
+    elif conversation.model != model:
+        conversation.model = model
+        conversation.save(update_fields=["model", "updated_at"])
     return {"success": True, "errors": [], "conversation": conversation}
 
 

@@ -40,7 +40,13 @@ def resolve_summary_last_message(summary, _):
 @workspace_object.field("assistantConversations")
 def resolve_workspace_conversations(workspace, info, page=None, per_page=None):
     user = info.context["request"].user
-    conversations = Conversation.objects.filter_for_user(user).filter(workspace=workspace).select_related("workspace")
+    # a conversation with no message yet is not listed: nothing to go back to
+    conversations = (
+        Conversation.objects.filter_for_user(user)
+        .filter(workspace=workspace, messages__isnull=False)
+        .distinct()
+        .select_related("workspace")
+    )
     return result_page(conversations.order_by("-updated_at"), page, per_page)
 
 
