@@ -155,8 +155,9 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
           tabIndex={0}
           role="region"
           aria-label={t("Messages")}
+          aria-busy={chat.running || undefined}
         >
-          <div aria-busy={chat.running || undefined} className="mx-auto max-w-4xl space-y-5 px-4 py-6 sm:px-6">
+          <div className="mx-auto max-w-4xl space-y-5 px-4 py-6 sm:px-6">
             {chat.hasOlder && (
               <div className="flex justify-center">
                 <Button variant="white" size="sm" onClick={loadOlder} disabled={chat.loadingOlder}>
