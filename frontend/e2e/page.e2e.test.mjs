@@ -157,7 +157,7 @@ describe("the page at three widths, for keyboards and screen readers", { concurr
     await page.keyboard.type("Which districts had the most malaria cases?");
     await page.keyboard.press("Enter");
     await waitForAnswer(page);
-    await page.getByRole("article", { name: "Assistant's answer" }).last().getByText("offline demo model", { exact: false }).waitFor();
+    await page.getByRole("article", { name: "Assistant's answer" }).last().getByText("offline demo model", { exact: false }).first().waitFor();
     assert.equal(await page.getByTestId("chat-announcement").textContent(), "Answer ready.");
     await page.context().close();
   });
