@@ -176,14 +176,14 @@ describe("streamMessage and followTurn", () => {
     expect(outcome).toEqual({ kind: "refused", status, code });
   });
 
-  it("keeps the server's own words of a refusal", async () => {
+  it("keeps the server's own words of a refusal, and how long to wait", async () => {
     const fetchImpl = async () =>
       new Response(JSON.stringify({ errors: ["RATE_LIMITED"], retry_after: 12, message: "Too many messages: retry in 12 s." }), {
         status: 429,
         headers: { "content-type": "application/json" },
       });
     const outcome = await streamMessage("c", "x", { onEvent: () => undefined, fetchImpl: fetchImpl as any });
-    expect(outcome).toEqual({ kind: "refused", status: 429, code: "RATE_LIMITED", message: "Too many messages: retry in 12 s." });
+    expect(outcome).toEqual({ kind: "refused", status: 429, code: "RATE_LIMITED", message: "Too many messages: retry in 12 s.", retryAfter: 12 });
   });
 
   it("says the endpoint is unavailable on a plain 404 (an older backend)", async () => {

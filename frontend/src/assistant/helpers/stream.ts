@@ -109,7 +109,14 @@ export type StreamOutcome =
   /** The turn failed (`error` event): what was done so far is kept by the server. */
   | { kind: "error"; code: AssistantErrorCode; message: string; lastSeq: number }
   /** Refused before the stream started (e.g. CONVERSATION_BUSY): nothing was sent. */
-  | { kind: "refused"; status: number; code: AssistantErrorCode | SendAssistantMessageError | ClientErrorCode; message?: string }
+  | {
+      kind: "refused";
+      status: number;
+      code: AssistantErrorCode | SendAssistantMessageError | ClientErrorCode;
+      message?: string;
+      /** Seconds to wait before sending again (RATE_LIMITED). */
+      retryAfter?: number;
+    }
   /** The server has no such endpoint: use the GraphQL mutation instead. */
   | { kind: "unavailable" }
   /** The connection ended before the turn did: follow it with `followTurn(after=lastSeq)`. */
@@ -144,8 +151,11 @@ async function refusal(response: Response): Promise<StreamOutcome> {
     Array.isArray(body?.errors) && typeof body.errors[0] === "string" ? (body.errors[0] as AssistantErrorCode) : null;
   if (response.status === 404 && !code) return { kind: "unavailable" };
   if (code) {
-    const message = typeof body?.message === "string" ? body.message : undefined;
-    return message ? { kind: "refused", status: response.status, code, message } : { kind: "refused", status: response.status, code };
+    const refused: StreamOutcome = { kind: "refused", status: response.status, code };
+    if (typeof body?.message === "string") refused.message = body.message;
+    const retryAfter = Number(body?.retry_after ?? response.headers.get("retry-after"));
+    if (Number.isFinite(retryAfter) && retryAfter > 0) refused.retryAfter = Math.ceil(retryAfter);
+    return refused;
   }
   if (response.status === 401 || response.status === 403) {
     return { kind: "refused", status: response.status, code: "UNAUTHENTICATED" };

@@ -15,6 +15,8 @@ export type ChatError = {
   code: AssistantErrorCode | SendAssistantMessageError | ClientErrorCode;
   message?: string | null;
   retryText?: string;
+  /** Seconds before sending again makes sense (RATE_LIMITED). */
+  retryAfter?: number;
 };
 type Mode = "idle" | "streaming" | "resuming" | "waiting";
 
@@ -72,7 +74,7 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
       setMode("idle");
       liveIsResumed.current = false;
       if (outcome?.kind === "refused") {
-        setError({ code: outcome.code, message: outcome.message, retryText });
+        setError({ code: outcome.code, message: outcome.message, retryText, retryAfter: outcome.retryAfter });
         if (retryText) giveBack(retryText);
       }
     },

@@ -2,7 +2,7 @@ import clsx from "clsx";
 import Head from "next/head";
 import Link from "next/link";
 import { useRouter } from "next/router";
-import { ReactNode } from "react";
+import { ReactNode, useEffect, useRef, useState } from "react";
 import { useApolloClient } from "@apollo/client";
 import Spinner from "core/components/Spinner";
 import { useRequireUser } from "core/helpers/auth";
@@ -33,8 +33,26 @@ const AppLayout = ({ title, workspace, children, fullHeight }: AppLayoutProps) =
 
   const assistantHref = workspace ? `/workspaces/${encodeURIComponent(workspace.slug)}/assistant` : null;
 
+  // Under 768 px the navigation is a drawer, opened from the top bar.
+  const [navOpen, setNavOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const nav = useRef<HTMLElement>(null);
+  useEffect(() => setNavOpen(false), [router.asPath]);
+  useEffect(() => {
+    if (!navOpen) return;
+    nav.current?.querySelector<HTMLElement>("a, button")?.focus();
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key === "Escape") {
+        setNavOpen(false);
+        menuButton.current?.focus();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [navOpen]);
+
   return (
-    <div className="flex h-full">
+    <div className="flex h-full flex-col md:flex-row">
       <Head>
         <title>{`${title} · OpenHEXA`}</title>
       </Head>
@@ -44,7 +62,31 @@ const AppLayout = ({ title, workspace, children, fullHeight }: AppLayoutProps) =
       >
         {t("Skip to content")}
       </a>
-      <nav aria-label={t("Main")} className="flex w-60 shrink-0 flex-col bg-gray-800 text-gray-300">
+      <div className="flex items-center gap-3 bg-gray-800 px-3 py-2 text-white md:hidden">
+        <button
+          ref={menuButton}
+          type="button"
+          onClick={() => setNavOpen((open) => !open)}
+          aria-expanded={navOpen}
+          aria-controls="main-navigation"
+          className="rounded-md px-2 py-1 text-sm font-medium ring-1 ring-gray-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-white"
+        >
+          <span aria-hidden="true">☰</span> {t("Menu")}
+        </button>
+        <span className="truncate text-sm font-medium">{workspace?.name ?? "OpenHEXA"}</span>
+      </div>
+      {navOpen ? (
+        <div aria-hidden="true" className="fixed inset-0 z-30 bg-gray-900/50 md:hidden" onClick={() => setNavOpen(false)} />
+      ) : null}
+      <nav
+        ref={nav}
+        id="main-navigation"
+        aria-label={t("Main")}
+        className={clsx(
+          "w-60 shrink-0 flex-col bg-gray-800 text-gray-300 md:static md:flex",
+          navOpen ? "fixed inset-y-0 left-0 z-40 flex shadow-xl" : "hidden",
+        )}
+      >
         <div className="px-5 py-5">
           <Link href="/workspaces" className="text-lg font-bold tracking-tight text-white focus:outline-none focus-visible:ring-2 focus-visible:ring-white rounded-sm">
             OpenHEXA
@@ -52,7 +94,7 @@ const AppLayout = ({ title, workspace, children, fullHeight }: AppLayoutProps) =
         </div>
         {workspace && (
           <div className="px-3">
-            <p className="px-2 text-xs font-medium tracking-wide text-gray-400 uppercase">{t("Workspace")}</p>
+            <p className="px-2 text-xs font-medium tracking-wide text-gray-300 uppercase">{t("Workspace")}</p>
             <p className="mt-1 truncate px-2 text-sm font-medium text-white">{workspace.name}</p>
             <ul className="mt-4 space-y-1">
               <li>
@@ -82,7 +124,7 @@ const AppLayout = ({ title, workspace, children, fullHeight }: AppLayoutProps) =
               <button
                 type="button"
                 onClick={onLogout}
-                className="mt-1 text-xs text-gray-400 hover:text-white focus:outline-none focus-visible:ring-2 focus-visible:ring-white rounded-sm"
+                className="mt-1 text-xs text-gray-300 hover:text-white focus:outline-none focus-visible:ring-2 focus-visible:ring-white rounded-sm"
               >
                 {t("Log out")}
               </button>
@@ -90,7 +132,7 @@ const AppLayout = ({ title, workspace, children, fullHeight }: AppLayoutProps) =
           ) : null}
         </div>
       </nav>
-      <main id="main" className={clsx("flex min-w-0 flex-1 flex-col", fullHeight ? "h-full" : "overflow-y-auto")}>
+      <main id="main" className={clsx("flex min-h-0 min-w-0 flex-1 flex-col", fullHeight ? "md:h-full" : "overflow-y-auto")}>
         {loading || !user ? (
           <div className="flex flex-1 items-center justify-center text-gray-500">
             <Spinner label={t("Loading")} />

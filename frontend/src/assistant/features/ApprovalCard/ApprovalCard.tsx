@@ -46,6 +46,7 @@ const ApprovalCard = ({ execution, onApprove, onReject, describeError }: Approva
 
   return (
     <section
+      data-pending-approval={pending || undefined}
       aria-label={t("Proposed write to {{path}}", { path: proposal.path })}
       className="rounded-lg border border-amber-300 bg-amber-50/60 p-3"
     >

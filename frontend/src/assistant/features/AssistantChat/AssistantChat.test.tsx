@@ -1,10 +1,10 @@
 import { ApolloClient, ApolloLink, ApolloProvider, Observable } from "@apollo/client";
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from "node:util";
 import { createCache } from "core/helpers/apollo";
-import { message } from "assistant/helpers/testFixtures";
+import { execution, message } from "assistant/helpers/testFixtures";
 import AssistantChat from "./AssistantChat";
 
 // jsdom has no streams nor fetch: the page's code uses the platform's, so give it Node's.
@@ -180,6 +180,63 @@ describe("AssistantChat", () => {
     await waitFor(() => expect(screen.queryByRole("button", { name: "Stop the assistant" })).not.toBeInTheDocument());
     expect(screen.getAllByRole("article")).toHaveLength(2);
     expect(screen.getByRole("article", { name: "Assistant's answer" })).toHaveAttribute("data-message-id", "a1");
+    // screen readers hear that the answer is ready, not the whole history again
+    expect(screen.getByTestId("chat-announcement")).toHaveTextContent("Answer ready.");
+    expect(screen.queryByRole("log")).not.toBeInTheDocument();
+  });
+
+  it("keeps a notice of a write awaiting approval in view, and takes the reader to it", async () => {
+    const pending = execution({
+      id: "w1",
+      name: "write_file",
+      status: "PENDING_APPROVAL",
+      success: null,
+      input: { path: "notes/todo.md" },
+      proposal: {
+        __typename: "AssistantWriteProposal",
+        path: "notes/todo.md",
+        action: "CREATE",
+        size: 4,
+        diff: "--- /dev/null\n+++ notes/todo.md\n@@ -0,0 +1 @@\n+todo\n",
+        rejectionReason: null,
+        resolvedAt: null,
+      },
+    });
+    setup({
+      AssistantConversation: () => ({
+        assistantConversation: conversation({}, [
+          userMessage("u1", "Save a note", "2025-01-01T10:01:00Z"),
+          answer("a1", "I propose this note.", "2025-01-01T10:01:01Z", { toolExecutions: [pending] }),
+        ]),
+      }),
+    });
+    await screen.findByText("A change to a file awaits your approval.");
+    const scrollIntoView = jest.fn();
+    Element.prototype.scrollIntoView = scrollIntoView;
+    await userEvent.click(screen.getByRole("button", { name: "Show" }));
+    expect(scrollIntoView).toHaveBeenCalled();
+    expect(screen.getByRole("button", { name: "Approve writing notes/todo.md" })).toHaveFocus();
+  });
+
+  it("offers to jump back to the latest message when the reader scrolled up", async () => {
+    setup({
+      AssistantConversation: () => ({
+        assistantConversation: conversation({}, [
+          userMessage("u1", "Which districts?", "2025-01-01T10:01:00Z"),
+          answer("a1", "Bo.", "2025-01-01T10:01:01Z"),
+        ]),
+      }),
+    });
+    const scroller = await screen.findByTestId("chat-scroller");
+    // the messages box can be scrolled with the keyboard
+    expect(scroller).toHaveAttribute("tabindex", "0");
+    Object.defineProperty(scroller, "scrollHeight", { configurable: true, value: 5000 });
+    Object.defineProperty(scroller, "clientHeight", { configurable: true, value: 500 });
+    scroller.scrollTop = 1000;
+    fireEvent.scroll(scroller);
+    await userEvent.click(await screen.findByRole("button", { name: "Jump to latest" }));
+    expect(scroller.scrollTop).toBe(5000);
+    expect(screen.queryByRole("button", { name: /Jump to latest/ })).not.toBeInTheDocument();
   });
 
   it("shows where earlier turns were summarised for the model, keeping every message", async () => {

@@ -2,7 +2,7 @@ import Badge from "core/components/Badge";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
-import { Fragment, useEffect, useLayoutEffect, useRef } from "react";
+import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
 import ChatMessage from "assistant/features/ChatMessage";
 import ContextSummary from "assistant/features/ContextSummary";
 import ErrorBanner from "assistant/features/ErrorBanner";
@@ -23,6 +23,8 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const heightBeforeOlder = useRef<number | null>(null);
+  const [awayFromLatest, setAwayFromLatest] = useState(false);
+  const announcement = useAnnouncement(chat);
 
   // Follow the conversation's end unless the reader scrolled up.
   useLayoutEffect(() => {
@@ -46,7 +48,22 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     const element = scroller.current;
     if (!element) return;
     stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM_PX;
+    setAwayFromLatest(!stickToBottom.current);
     if (element.scrollTop < 80) loadOlder();
+  };
+
+  const jumpToLatest = () => {
+    const element = scroller.current;
+    if (!element) return;
+    stickToBottom.current = true;
+    setAwayFromLatest(false);
+    element.scrollTop = element.scrollHeight;
+  };
+
+  const showPendingApproval = () => {
+    const card = scroller.current?.querySelector<HTMLElement>("[data-pending-approval]");
+    card?.scrollIntoView({ block: "center" });
+    card?.querySelector<HTMLElement>("button")?.focus();
   };
 
   useEffect(() => {
@@ -72,6 +89,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     [...messages, ...liveMessages].flatMap((message) => message.toolExecutions.map((execution) => execution.id)),
   );
   const otherPending = conversation.pendingApprovals.filter((execution) => !shownIds.has(execution.id));
+  const pendingInMessages = countPending([...messages, ...liveMessages]);
   // During a turn, the server's running total from the stream; otherwise (or from an older
   // server that does not send it) what the query returned.
   const totalCost = live?.conversationCost ?? conversation.cost;
@@ -110,72 +128,98 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <header className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-gray-200 bg-white px-6 py-3">
+      <header className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-gray-200 bg-white px-4 py-3 sm:px-6">
         <h1 className="truncate text-lg font-semibold text-gray-900">{conversation.title || t("New conversation")}</h1>
         {conversation.offlineModel ? (
           <Badge color="purple">{t("Offline demo model — not Claude")}</Badge>
         ) : (
           <Badge color="gray">{conversation.model}</Badge>
         )}
-        <p className="ml-auto text-sm text-gray-500" aria-label={t("Conversation total")}>
+        <p className="ml-auto text-sm text-gray-600" aria-label={t("Conversation total")}>
           {t("{{tokens}} tokens", { tokens: formatTokens(totalTokens) })} ·{" "}
           <span className="font-medium text-gray-800">{formatCost(totalCost)}</span>
         </p>
       </header>
 
-      <div
-        ref={scroller}
-        onScroll={onScroll}
-        className="min-h-0 flex-1 overflow-y-auto bg-gray-50"
-        data-testid="chat-scroller"
-      >
+      {/* Announced to screen readers: what changed, never the whole history again. */}
+      <div aria-live="polite" className="sr-only" data-testid="chat-announcement">
+        {announcement}
+      </div>
+      <div className="relative flex min-h-0 flex-1 flex-col">
         <div
-          role="log"
+          ref={scroller}
+          onScroll={onScroll}
+          // the component keeps the reading position itself when older messages load
+          className="min-h-0 flex-1 overflow-y-auto bg-gray-50 [overflow-anchor:none] focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-blue-500"
+          data-testid="chat-scroller"
+          // scrollable with the keyboard
+          tabIndex={0}
+          role="region"
           aria-label={t("Messages")}
           aria-busy={chat.running || undefined}
-          className="mx-auto max-w-4xl space-y-5 px-6 py-6"
         >
-          {chat.hasOlder && (
-            <div className="flex justify-center">
-              <Button variant="white" size="sm" onClick={loadOlder} disabled={chat.loadingOlder}>
-                {chat.loadingOlder ? <Spinner /> : null}
-                {t("Load older messages")}
-              </Button>
-            </div>
-          )}
-          {messages.length === 0 && liveMessages.length === 0 && (
-            <div className="py-16 text-center text-sm text-gray-500">
-              <p className="font-medium text-gray-700">{t("Ask a question about this workspace.")}</p>
-              <p className="mt-1">
-                {t("The assistant can query the workspace database and read its files. It asks before writing anything.")}
-              </p>
-              <SavedQuestions workspaceSlug={conversation.workspace.slug} onAsk={chat.send} disabled={chat.running} />
-            </div>
-          )}
-          {messages.map((message) => {
-            const summary = summaryAfter.get(message.id);
-            return summary ? (
-              <Fragment key={message.id}>
-                {renderMessage(message)}
-                <ContextSummary text={summary.text} />
-              </Fragment>
-            ) : (
-              renderMessage(message)
-            );
-          })}
-          {liveMessages.map((message) => renderMessage(message, message.role === "ASSISTANT" && live?.status === "streaming"))}
-          {canRetryLast && lastUserText ? (
-            <div className="flex justify-end">
-              <Button variant="white" size="sm" onClick={() => chat.retry(lastUserText)}>
-                {t("Retry")}
+          <div className="mx-auto max-w-4xl space-y-5 px-4 py-6 sm:px-6">
+            {chat.hasOlder && (
+              <div className="flex justify-center">
+                <Button variant="white" size="sm" onClick={loadOlder} disabled={chat.loadingOlder}>
+                  {chat.loadingOlder ? <Spinner /> : null}
+                  {t("Load older messages")}
+                </Button>
+              </div>
+            )}
+            {messages.length === 0 && liveMessages.length === 0 && (
+              <div className="py-16 text-center text-sm text-gray-600">
+                <p className="font-medium text-gray-700">{t("Ask a question about this workspace.")}</p>
+                <p className="mt-1">
+                  {t("The assistant can query the workspace database and read its files. It asks before writing anything.")}
+                </p>
+                <SavedQuestions workspaceSlug={conversation.workspace.slug} onAsk={chat.send} disabled={chat.running} />
+              </div>
+            )}
+            {messages.map((message) => {
+              const summary = summaryAfter.get(message.id);
+              return summary ? (
+                <Fragment key={message.id}>
+                  {renderMessage(message)}
+                  <ContextSummary text={summary.text} />
+                </Fragment>
+              ) : (
+                renderMessage(message)
+              );
+            })}
+            {liveMessages.map((message) => renderMessage(message, message.role === "ASSISTANT" && live?.status === "streaming"))}
+            {canRetryLast && lastUserText ? (
+              <div className="flex justify-end">
+                <Button variant="white" size="sm" onClick={() => chat.retry(lastUserText)}>
+                  {t("Retry")}
+                </Button>
+              </div>
+            ) : null}
+          </div>
+        </div>
+        {awayFromLatest ? (
+          <div className="pointer-events-none absolute inset-x-0 bottom-3 flex justify-center">
+            <Button variant="white" size="sm" onClick={jumpToLatest} className="pointer-events-auto shadow-md">
+              {t("Jump to latest")} <span aria-hidden="true">↓</span>
+            </Button>
+          </div>
+        ) : null}
+      </div>
+
+      <div className="border-t border-gray-200 bg-white px-4 pt-3 pb-2 sm:px-6">
+        <div className="mx-auto max-w-4xl space-y-2">
+          {pendingInMessages > 0 ? (
+            <div className="flex flex-wrap items-center gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 text-sm text-amber-900">
+              <span className="flex-1">
+                {pendingInMessages === 1
+                  ? t("A change to a file awaits your approval.")
+                  : t("{{n}} changes to files await your approval.", { n: pendingInMessages })}
+              </span>
+              <Button variant="white" size="sm" onClick={showPendingApproval}>
+                {t("Show")}
               </Button>
             </div>
           ) : null}
-        </div>
-      </div>
-
-      <div className="border-t border-gray-200 bg-white px-6 pt-3 pb-2">
-        <div className="mx-auto max-w-4xl space-y-2">
           {otherPending.length > 0 && (
             <section aria-label={t("Writes awaiting your decision")} className="space-y-2">
               {otherPending.map((execution) => (
@@ -193,6 +237,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
             <ErrorBanner
               code={chat.error.code}
               message={chat.error.message}
+              retryAfter={chat.error.retryAfter}
               onRetry={chat.error.retryText ? () => chat.retry(chat.error!.retryText!) : undefined}
               onDismiss={() => chat.setError(null)}
             />
@@ -209,5 +254,40 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     </div>
   );
 };
+
+type Chat = ReturnType<typeof useAssistantChat>;
+type Messages = Chat["messages"];
+
+function countPending(messages: Messages): number {
+  return messages.reduce(
+    (count, message) => count + message.toolExecutions.filter((e) => e.status === "PENDING_APPROVAL").length,
+    0,
+  );
+}
+
+/** A short sentence for screen readers when the turn's state changes: working, answer ready, failed,
+ * approval needed. */
+function useAnnouncement(chat: Chat): string {
+  const { t } = useTranslation();
+  const [text, setText] = useState("");
+  const wasRunning = useRef(chat.running);
+  const pending = countPending([...chat.messages, ...chat.liveMessages]);
+  const pendingBefore = useRef(pending);
+  const last = chat.messages[chat.messages.length - 1];
+  useEffect(() => {
+    if (chat.running && !wasRunning.current) setText(t("The assistant is working on your question."));
+    if (!chat.running && wasRunning.current && last?.role === "ASSISTANT") {
+      if (last.status === "COMPLETE") setText(t("Answer ready."));
+      else if (last.status === "CANCELLED") setText(t("The assistant was stopped."));
+      else if (last.status === "FAILED") setText(t("The answer failed: {{reason}}", { reason: describeError(last.errorCode).text }));
+    }
+    wasRunning.current = chat.running;
+  }, [chat.running, last, t]);
+  useEffect(() => {
+    if (pending > pendingBefore.current) setText(t("Approval needed: the assistant proposes a change to a file."));
+    pendingBefore.current = pending;
+  }, [pending, t]);
+  return text;
+}
 
 export default AssistantChat;

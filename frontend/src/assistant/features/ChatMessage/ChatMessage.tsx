@@ -107,7 +107,7 @@ const ChatMessage = ({ message, streaming, onApprove, onReject, describeResolveE
           <p className="text-xs text-gray-500 italic">{t("Still running…")}</p>
         )}
         {hasUsage && (
-          <p className="text-xs text-gray-400" aria-label={t("Usage of this answer")}>
+          <p className="text-xs text-gray-600" aria-label={t("Usage of this answer")}>
             {t("{{input}} input · {{output}} output tokens", {
               input: formatTokens(message.inputTokens + message.cacheReadInputTokens + message.cacheCreationInputTokens),
               output: formatTokens(message.outputTokens),

@@ -13,7 +13,7 @@ const CLASSES = {
   added: "bg-green-50 text-green-800",
   removed: "bg-red-50 text-red-800",
   hunk: "bg-blue-50 text-blue-700",
-  header: "text-gray-500",
+  header: "text-gray-600",
   context: "text-gray-700",
 };
 
@@ -23,14 +23,16 @@ const DiffView = ({ diff }: { diff: string }) => {
   const lines = diff.replace(/\n$/, "").split("\n");
   return (
     <pre
-      className="max-h-96 overflow-auto rounded-md border border-gray-200 bg-white py-2 font-mono text-xs leading-5"
+      className="max-h-96 overflow-auto rounded-md border border-gray-200 bg-white py-2 font-mono text-xs leading-5 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
       aria-label={t("Changes")}
+      // long lines scroll sideways rather than wrap a character per line on a phone; the keyboard scrolls too
+      tabIndex={0}
     >
-      <code>
+      <code className="block w-max min-w-full">
         {lines.map((line, index) => {
           const kind = diffLineKind(line);
           return (
-            <div key={index} data-diff={kind} className={clsx("px-3 whitespace-pre-wrap break-all", CLASSES[kind])}>
+            <div key={index} data-diff={kind} className={clsx("px-3 whitespace-pre", CLASSES[kind])}>
               {line || " "}
             </div>
           );

@@ -72,4 +72,32 @@ describe("MessageComposer", () => {
     await userEvent.type(box, " again{Enter}");
     expect(onSend).toHaveBeenLastCalledWith("Hello again");
   });
+
+  it("keeps a paste longer than the limit whole, says so, and refuses to send it", async () => {
+    const onSend = jest.fn();
+    render(<MessageComposer onSend={onSend} maxLength={100} />);
+    const box = screen.getByLabelText("Message the assistant");
+    await userEvent.click(box);
+    await userEvent.paste("x".repeat(140));
+    expect(box).toHaveValue("x".repeat(140)); // nothing cut
+    expect(box).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByTestId("composer-counter")).toHaveTextContent(
+      "140 characters: over the limit of 100. Shorten the message or split it.",
+    );
+    expect(screen.getByRole("button", { name: "Send message" })).toBeDisabled();
+    await userEvent.type(box, "{Enter}");
+    expect(onSend).not.toHaveBeenCalled();
+    // shortened under the limit, it goes
+    await userEvent.clear(box);
+    await userEvent.paste("y".repeat(95));
+    expect(screen.getByTestId("composer-counter")).toHaveTextContent("95 of 100 characters");
+    await userEvent.type(box, "{Enter}");
+    expect(onSend).toHaveBeenCalledWith("y".repeat(95));
+  });
+
+  it("shows no counter far from the limit", async () => {
+    render(<MessageComposer onSend={jest.fn()} maxLength={100} />);
+    await userEvent.type(screen.getByLabelText("Message the assistant"), "short");
+    expect(screen.queryByTestId("composer-counter")).not.toBeInTheDocument();
+  });
 });

@@ -1,5 +1,6 @@
 import Button from "core/components/Button";
 import { useTranslation } from "core/helpers/i18n";
+import { formatTokens as formatCount } from "assistant/helpers/format";
 import { KeyboardEvent, useId, useRef, useState } from "react";
 
 type MessageComposerProps = {
@@ -27,7 +28,10 @@ const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000,
   };
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
-  const canSend = !running && !disabled && text.trim().length > 0;
+  // Never cut what was typed or pasted: say it is too long and let the user shorten it.
+  const tooLong = text.length > maxLength;
+  const nearLimit = text.length > maxLength * 0.9;
+  const canSend = !running && !disabled && !tooLong && text.trim().length > 0;
 
   const send = () => {
     if (!canSend) return;
@@ -61,14 +65,27 @@ const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000,
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
           rows={Math.min(8, Math.max(2, text.split("\n").length))}
-          maxLength={maxLength}
           disabled={disabled}
           aria-describedby={hintId}
+          aria-invalid={tooLong || undefined}
           placeholder={t("Ask about this workspace's data and files…")}
-          className="block w-full resize-none rounded-lg border border-gray-300 bg-white px-3 py-2 text-sm shadow-xs placeholder:text-gray-400 focus:border-blue-500 focus:ring-2 focus:ring-blue-500 focus:outline-none disabled:bg-gray-50"
+          className="block w-full resize-none rounded-lg border border-gray-300 bg-white px-3 py-2 text-sm shadow-xs placeholder:text-gray-500 focus:border-blue-500 focus:ring-2 focus:ring-blue-500 focus:outline-none disabled:bg-gray-50"
         />
-        <p id={hintId} className="mt-1 text-xs text-gray-400">
-          {t("Enter to send, Shift+Enter for a new line.")}
+        <p id={hintId} className="mt-1 flex flex-wrap justify-between gap-x-3 text-xs text-gray-600">
+          <span>{t("Enter to send, Shift+Enter for a new line.")}</span>
+          {nearLimit ? (
+            <span className={tooLong ? "font-medium text-red-700" : undefined} data-testid="composer-counter">
+              {tooLong
+                ? t("{{length}} characters: over the limit of {{limit}}. Shorten the message or split it.", {
+                    length: formatCount(text.length),
+                    limit: formatCount(maxLength),
+                  })
+                : t("{{length}} of {{limit}} characters", {
+                    length: formatCount(text.length),
+                    limit: formatCount(maxLength),
+                  })}
+            </span>
+          ) : null}
         </p>
       </div>
       <div className="mb-6 flex gap-2">

@@ -63,7 +63,7 @@ const ToolExecutionCard = ({
         aria-controls={panelId}
         onClick={() => setOpen((value) => !value)}
       >
-        <span aria-hidden="true" className={clsx("text-xs text-gray-400 transition-transform", open && "rotate-90")}>
+        <span aria-hidden="true" className={clsx("text-xs text-gray-500 transition-transform", open && "rotate-90")}>
           ▶
         </span>
         {running ? (
@@ -82,7 +82,7 @@ const ToolExecutionCard = ({
         {status === "APPROVED" && <Badge color="green">{t("Approved")}</Badge>}
         {status === "REJECTED" && <Badge>{t("Rejected")}</Badge>}
         {execution.durationMs != null ? (
-          <span className="text-xs text-gray-400 tabular-nums">{formatDuration(execution.durationMs)}</span>
+          <span className="text-xs text-gray-600 tabular-nums">{formatDuration(execution.durationMs)}</span>
         ) : null}
       </button>
       <div id={panelId} hidden={!open} className="space-y-2 border-t border-gray-100 px-3 py-2">

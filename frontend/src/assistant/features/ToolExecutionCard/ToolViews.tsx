@@ -104,7 +104,7 @@ export const FileList = ({ output }: { output: Json }) => {
                   {String(entry?.name ?? "?")}
                   {folder ? "/" : ""}
                 </span>
-                <span className="text-gray-400">{String(entry?.type ?? "")}</span>
+                <span className="text-gray-600">{String(entry?.type ?? "")}</span>
                 <span className="ml-auto text-gray-500 tabular-nums">{formatSize(entry?.size)}</span>
               </li>
             );
@@ -160,7 +160,7 @@ const TableEntry = ({ table }: { table: Json }) => {
           {columns.map((column, index) => (
             <li key={index}>
               <span className="font-mono text-gray-800">{String(column?.name ?? column)}</span>
-              {column?.type ? <span className="text-gray-400"> {String(column.type)}</span> : null}
+              {column?.type ? <span className="text-gray-600"> {String(column.type)}</span> : null}
             </li>
           ))}
         </ul>

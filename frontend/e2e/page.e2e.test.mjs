@@ -1,0 +1,177 @@
+/**
+ * The page at a phone's, a laptop's and a desktop's width, with axe-core and the keyboard only:
+ * every state checked has no serious or critical accessibility violation, every control is
+ * reachable at 390 px, and a question can be asked and answered without a mouse.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { after, before, describe, test } from "node:test";
+import { chromium } from "playwright-core";
+import { FRONTEND_DIR, startStack, webUrl } from "./stack.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const RESULTS = path.join(FRONTEND_DIR, "test-results");
+const SLUG = "malaria-programme";
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const WIDTHS = [1440, 1024, 390];
+
+let stack;
+let browser;
+
+async function openPage(width) {
+  const context = await browser.newContext({ viewport: { width, height: 860 } });
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  return page;
+}
+
+async function login(page) {
+  await page.goto(`${webUrl()}/login`);
+  await page.getByLabel("Email").fill("demo@openhexa.org");
+  await page.getByLabel("Password").fill("openhexa-demo");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(new RegExp(`/workspaces/${SLUG}/assistant$`));
+}
+
+/** Serious and critical axe-core violations on the page as it is now. */
+async function violations(page, state) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const results = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const { violations } = await axe.run(document, { resultTypes: ["violations"] });
+    return violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
+  });
+  const serious = results.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (serious.length) {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, `axe-${state}.png`) });
+  }
+  return serious;
+}
+
+async function waitForAnswer(page) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, {
+    timeout: 60_000,
+  });
+  await page.getByRole("button", { name: "Stop the assistant" }).waitFor({ state: "detached", timeout: 60_000 });
+}
+
+/** Every button and link on the page sits inside the viewport's width (nothing off-screen). */
+async function offScreenControls(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("main button, main a, main textarea")]
+      .filter((element) => element.offsetParent !== null)
+      .map((element) => ({ element, box: element.getBoundingClientRect() }))
+      .filter(({ box }) => box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1))
+      .map(({ element }) => element.getAttribute("aria-label") || element.textContent.trim().slice(0, 40)),
+  );
+}
+
+before(
+  async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    stack = await startStack();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      timeout: 60_000,
+    });
+  },
+  { timeout: 420_000 },
+);
+
+after(
+  async () => {
+    await browser?.close().catch(() => undefined);
+    await stack?.stop();
+  },
+  { timeout: 120_000 },
+);
+
+describe("the page at three widths, for keyboards and screen readers", { concurrency: false }, () => {
+  for (const width of WIDTHS) {
+    test(`no serious accessibility violation at ${width} px, from login to a proposed write`, { timeout: 180_000 }, async () => {
+      const page = await openPage(width);
+      await page.goto(`${webUrl()}/login`);
+      assert.deepEqual(await violations(page, `${width}-login`), [], "login page");
+      await login(page);
+      await page.getByRole("button", { name: "New conversation" }).first().waitFor();
+      assert.deepEqual(await violations(page, `${width}-list`), [], "conversation list");
+      await page.getByRole("button", { name: "New conversation" }).first().click();
+      await page.waitForURL(/\/assistant\/[0-9a-f-]{36}$/);
+      const composer = page.getByLabel("Message the assistant");
+      await composer.waitFor();
+      assert.deepEqual(await violations(page, `${width}-empty`), [], "empty conversation");
+      await composer.fill("Save a note to notes/a11y-check.md");
+      await page.keyboard.press("Enter");
+      await page.getByRole("button", { name: "Approve writing notes/a11y-check.md" }).first().waitFor({ timeout: 60_000 });
+      await waitForAnswer(page);
+      assert.deepEqual(await violations(page, `${width}-approval`), [], "answer with a proposed write");
+      assert.deepEqual(await offScreenControls(page), [], "every control within the screen's width");
+      await page.getByRole("button", { name: "Reject writing notes/a11y-check.md" }).first().click();
+      await page.getByRole("button", { name: "Reject", exact: true }).last().click().catch(() => undefined);
+      await page.context().close();
+    });
+  }
+
+  test("at 390 px the navigation is a drawer, and the chat has the screen", { timeout: 120_000 }, async () => {
+    const page = await openPage(390);
+    await login(page);
+    const navigation = page.getByRole("navigation", { name: "Main" });
+    assert.equal(await navigation.isVisible(), false, "the navigation is folded away");
+    const menu = page.getByRole("button", { name: "Menu" });
+    await menu.click();
+    assert.equal(await menu.getAttribute("aria-expanded"), "true");
+    await navigation.waitFor({ state: "visible" });
+    assert.deepEqual(await violations(page, "390-drawer"), [], "open drawer");
+    await page.keyboard.press("Escape");
+    await navigation.waitFor({ state: "hidden" });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.includes("Menu")), true, "focus back on Menu");
+    await page.getByRole("button", { name: "New conversation" }).first().click();
+    await page.waitForURL(/\/assistant\/[0-9a-f-]{36}$/);
+    const scroller = await page.getByTestId("chat-scroller").boundingBox();
+    assert.ok(scroller.width >= 380, `the chat is ${scroller.width} px wide`);
+    await page.context().close();
+  });
+
+  test("a question asked and answered with the keyboard only", { timeout: 120_000 }, async () => {
+    const page = await openPage(1024);
+    await login(page);
+    await page.getByRole("button", { name: "New conversation" }).first().focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/assistant\/[0-9a-f-]{36}$/);
+    const composer = page.getByLabel("Message the assistant");
+    await composer.waitFor();
+    // Tab from the top of the page reaches the composer
+    await page.locator("body").focus();
+    let reached = false;
+    for (let presses = 0; presses < 25 && !reached; presses += 1) {
+      await page.keyboard.press("Tab");
+      reached = await composer.evaluate((element) => element === document.activeElement);
+    }
+    assert.ok(reached, "the composer is reachable with Tab");
+    await page.keyboard.type("Which districts had the most malaria cases?");
+    await page.keyboard.press("Enter");
+    await waitForAnswer(page);
+    await page.getByRole("article", { name: "Assistant's answer" }).last().getByText("offline demo model", { exact: false }).first().waitFor();
+    assert.equal(await page.getByTestId("chat-announcement").textContent(), "Answer ready.");
+    await page.context().close();
+  });
+
+  test("a message longer than the limit is kept whole and refused with words, not cut", { timeout: 60_000 }, async () => {
+    const page = await openPage(1024);
+    await login(page);
+    await page.getByRole("button", { name: "New conversation" }).first().click();
+    await page.waitForURL(/\/assistant\/[0-9a-f-]{36}$/);
+    const composer = page.getByLabel("Message the assistant");
+    await composer.fill("word ".repeat(8000)); // 40,000 characters
+    assert.equal((await composer.inputValue()).length, 40_000);
+    await page.getByText("over the limit of 32,000", { exact: false }).waitFor();
+    assert.equal(await page.getByRole("button", { name: "Send message" }).isDisabled(), true);
+    await page.context().close();
+  });
+});
