@@ -30,6 +30,7 @@ from .errors import AssistantError, ErrorCode, ToolErrorCode, is_error
 from .pricing import TokenUsage
 from .tool_executors import run_tool
 from .tools import TOOLS, tool_definitions
+from .tools.base import for_model
 from .recording import record_model_call, record_tool_call, record_tool_start, save_message
 from .usage import BudgetExceeded, check_budgets
 
@@ -431,7 +432,7 @@ class Turn:
 
     @staticmethod
     def _tool_result_block(tool_use_id, output) -> dict:
-        text = json.dumps(output, ensure_ascii=False, default=str)
+        text = json.dumps(for_model(output), ensure_ascii=False, default=str)
         if len(text) > TOOL_RESULT_MAX_CHARS:
             text = text[:TOOL_RESULT_MAX_CHARS] + f"\n[Result cut at {TOOL_RESULT_MAX_CHARS:,} characters.]"
         block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": text}
