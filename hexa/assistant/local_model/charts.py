@@ -60,15 +60,15 @@ HEATMAP = (
         },
     },
 )
-SCATTER = (
-    "Tested and confirmed, per district and month",
-    "SELECT district, period, tested, confirmed_cases FROM district_monthly_cases",
+SCATTER = (  # every monthly report: more rows than a chart takes, so it shows the cap
+    "Tested and confirmed, per facility report",
+    "SELECT tested, confirmed_cases, age_group FROM malaria_cases ORDER BY id",
     {
-        "mark": {"type": "point", "filled": True, "opacity": 0.6},
+        "mark": {"type": "point", "filled": True, "opacity": 0.4, "size": 12},
         "encoding": {
             "x": {"field": "tested", "type": "quantitative", "title": "Tested"},
             "y": {"field": "confirmed_cases", "type": "quantitative", "title": "Confirmed cases"},
-            "color": {"field": "district", "type": "nominal", "title": "District"},
+            "color": {"field": "age_group", "type": "nominal", "title": "Age group"},
         },
     },
 )
