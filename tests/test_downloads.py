@@ -147,3 +147,29 @@ def test_the_table_stays_unwritten(setup):
         cursor.execute("SELECT count(*) FROM facilities")
         assert cursor.fetchone() == (2,)
     connection.close()
+
+
+def test_a_client_that_leaves_stops_the_query(setup):
+    """The file is larger than the pipe and the sockets hold: the query waits on the client,
+    and once the client is gone its COPY ends and its session is closed."""
+    import time
+
+    execution, client, roles = setup
+    stored = execution(query="SELECT n, repeat('x', 20000) AS padding FROM many")
+    with client("editor").stream("GET", url(stored)) as response:
+        assert response.status_code == 200
+        next(response.iter_raw())
+    deadline, sessions = time.monotonic() + 10, None
+    while time.monotonic() < deadline:
+        with databases._admin_cursor() as cursor:  # a superuser sees every session's query
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query LIKE 'COPY (SELECT * FROM (%%'",
+                [roles["workspace"].db_name],
+            )
+            sessions = cursor.fetchone()[0]
+        if sessions == 0 and UsageRecord.objects.filter(tool_name="download_csv").exists():
+            break
+        time.sleep(0.2)
+    assert sessions == 0  # not even idle: a session cut mid-COPY is closed, not kept
+    [record] = UsageRecord.objects.filter(tool_name="download_csv")
+    assert record.success is False  # the file was not delivered whole
