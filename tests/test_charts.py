@@ -149,6 +149,11 @@ def test_geojson_columns_reach_the_chart_as_objects(charts):
     output = charts.create_chart(spec, "SELECT DISTINCT ON (district) district, geometry_geojson FROM cases")
     assert "error" not in output, output
     assert output["page"]["rows"][0][1]["type"] == "Polygon"
+    # seeded counterclockwise (GeoJSON's rule), turned clockwise for d3-geo
+    assert output["page"]["rows"][0][1]["coordinates"] == [[[0, 0], [1, 1], [1, 0], [0, 0]]]
+    # the page makes each row a Feature of this column: a projection fits GeoJSON data, not a field
+    assert output["page"]["geometry"] == "geometry_geojson"
+    assert "shape" not in output["page"]["spec"]["encoding"] and "color" in output["page"]["spec"]["encoding"]
     assert output["sample"][0][1] == "(GeoJSON)"
     assert output["description"].startswith("Map")
 

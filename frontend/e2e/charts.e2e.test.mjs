@@ -107,7 +107,7 @@ describe("charts", { concurrency: false }, () => {
       const figure = await drawnFigure();
       const caption = figure.locator("figcaption");
       assert.match(await caption.innerText(), /Confirmed malaria cases per district/);
-      assert.match(await caption.innerText(), /Map, 16 rows\./);
+      assert.match(await caption.innerText(), /Map coloured by Cases, 16 rows\./);
       assert.equal(await figure.locator("canvas").count(), 1, "vega drew on one canvas");
       const box = await figure.locator("canvas").boundingBox();
       assert.ok(box.width > 200 && box.height > 100, `the map has a size (${box.width}x${box.height})`);
@@ -122,7 +122,18 @@ describe("charts", { concurrency: false }, () => {
 
       const svg = page.waitForEvent("download");
       await figure.getByRole("button", { name: "Download SVG" }).click();
-      assert.match(fs.readFileSync(await (await svg).path(), "utf8"), /^<svg[^>]*>[\s\S]*<path/);
+      // the picture's structure: 16 district shapes, each drawn at a real size (not collapsed,
+      // not NaN, as when a projection cannot be fitted or a ring winds the wrong way)
+      const picture = fs.readFileSync(await (await svg).path(), "utf8");
+      assert.match(picture, /^<svg[^>]*>/);
+      const shapes = picture.split('class="mark-shape')[1]?.split("</g>")[0] ?? "";
+      const paths = [...shapes.matchAll(/<path[^>]* d="([^"]+)"/g)].map((m) => m[1]);
+      assert.equal(paths.length, 16, "one shape per district");
+      for (const d of paths) {
+        assert.ok(!d.includes("NaN"), `a drawable shape: ${d.slice(0, 60)}`);
+        const xs = [...d.matchAll(/(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
+        assert.ok(Math.max(...xs) - Math.min(...xs) > 40, `a district is wider than 40 px: ${d.slice(0, 60)}`);
+      }
 
       await figure.getByRole("button", { name: "Table" }).click();
       const table = figure.getByRole("table");

@@ -6,7 +6,7 @@ and bounded, sources.py) and stores the chart with its rows:
 
     -> {"title", "description" (a text summary, also the chart's caption), "row_count", "truncated",
         "columns": [{"name", "type"}], "ranges": {column: {"min", "max"}}, "sample": [first rows],
-        "note"?, "page": {"spec", "columns": [names], "rows": [[…]]}}
+        "note"?, "page": {"spec", "columns": [names], "rows": [[…]], "geometry"?: the GeoJSON column}}
 
 `page` is for the page only: the model is sent the rest (tools/base.py, for_model), a summary
 rather than thousands of points.
@@ -67,13 +67,58 @@ def _as_number(value):
     return value
 
 
+def _signed_area(ring) -> float:
+    try:
+        return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _d3_winding(polygon):
+    """Vega draws with d3-geo, which reads polygons on the sphere: an exterior ring must go
+    clockwise (GeoJSON's own rule, RFC 7946, is the reverse), else the shape is the whole
+    globe but a hole. Rings are turned to d3's way, whichever way they came."""
+    if not isinstance(polygon, list):
+        return polygon
+    return [
+        list(reversed(ring)) if isinstance(ring, list) and (_signed_area(ring) > 0) == (index == 0) else ring
+        for index, ring in enumerate(polygon)
+    ]
+
+
 def _as_geometry(value):
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError:
             return None
-    return value if isinstance(value, dict) else None
+    if not isinstance(value, dict):
+        return None
+    if value.get("type") == "Polygon":
+        value = {**value, "coordinates": _d3_winding(value.get("coordinates"))}
+    elif value.get("type") == "MultiPolygon" and isinstance(value.get("coordinates"), list):
+        value = {**value, "coordinates": [_d3_winding(polygon) for polygon in value["coordinates"]]}
+    return value
+
+
+def _features(spec: dict, fields: dict) -> tuple[dict, str | None]:
+    """Vega-Lite fits a projection to GeoJSON data, not to a field of it: the geometry
+    column's `shape` channels are taken out of the spec, and the page makes each row a
+    Feature of that geometry (its columns beside it). Returns the spec and the column."""
+    column = next((name for name, kind in fields.items() if kind == "geojson"), None)
+    if column is None:
+        return spec, None
+
+    def without_shape(view):
+        view = dict(view)
+        encoding = view.get("encoding")
+        if isinstance(encoding, dict) and isinstance(encoding.get("shape"), dict) and encoding["shape"].get("type") == "geojson":
+            view["encoding"] = {k: v for k, v in encoding.items() if k != "shape"}
+        if isinstance(view.get("layer"), list):
+            view["layer"] = [without_shape(layer) for layer in view["layer"]]
+        return view
+
+    return without_shape(spec), column
 
 
 def _chart_rows(result: dict, fields: dict) -> tuple[list[list], int]:
@@ -190,7 +235,8 @@ class UserChartTools:
             )
         rows, unreadable = _chart_rows(result, fields)
         ranges = _ranges(result["columns"], rows)
-        stored_spec = {**spec, "data": {"name": DATA_NAME}}
+        drawn, geometry = _features(spec, fields)
+        stored_spec = {**drawn, "data": {"name": DATA_NAME}}
         output = {
             "title": _title(title, spec),
             "description": _description(spec, len(rows), ranges),
@@ -214,4 +260,6 @@ class UserChartTools:
             output["note"] = " ".join(notes)
         output["shown_to_user"] = "The chart is shown to the user with its data; describe what it shows, briefly."
         output["page"] = {"spec": stored_spec, "columns": names, "rows": rows}
+        if geometry:
+            output["page"]["geometry"] = geometry
         return output

@@ -104,7 +104,14 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
             {t("The chart could not be drawn: {{message}}", { message: error })}
           </p>
         ) : ChartView ? (
-          <ChartView spec={spec} columns={columns} rows={rows} onReady={onReady} onError={onError} />
+          <ChartView
+            spec={spec}
+            columns={columns}
+            rows={rows}
+            geometry={typeof page?.geometry === "string" ? page.geometry : undefined}
+            onReady={onReady}
+            onError={onError}
+          />
         ) : (
           <p className="text-xs text-gray-500">{t("Loading the chart…")}</p>
         )

@@ -14,6 +14,8 @@ export type ChartViewProps = {
   spec: Record<string, unknown>;
   columns: string[];
   rows: unknown[][];
+  /** The column holding GeoJSON geometries, if the chart is a map of shapes. */
+  geometry?: string;
   onReady?: (handle: ChartHandle, renderMs: number) => void;
   onError?: (message: string) => void;
 };
@@ -21,13 +23,18 @@ export type ChartViewProps = {
 const refuse = () => Promise.reject(new Error("Charts load nothing: their data comes with them."));
 const NO_LOADER = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
 
-const ChartView = ({ spec, columns, rows, onReady, onError }: ChartViewProps) => {
+const ChartView = ({ spec, columns, rows, geometry, onReady, onError }: ChartViewProps) => {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = container.current;
     if (!element) return;
     const started = performance.now();
-    const values = rows.map((row) => Object.fromEntries(columns.map((name, index) => [name, row[index]])));
+    const geometryIndex = geometry ? columns.indexOf(geometry) : -1;
+    const values = rows.map((row) => {
+      const record: Record<string, unknown> = Object.fromEntries(columns.map((name, index) => [name, row[index]]));
+      // a map of shapes: each row is a GeoJSON Feature (what a projection is fitted to)
+      return geometryIndex < 0 ? record : { ...record, type: "Feature", geometry: row[geometryIndex] };
+    });
     const full = {
       width: "container",
       ...spec,
@@ -59,7 +66,7 @@ const ChartView = ({ spec, columns, rows, onReady, onError }: ChartViewProps) =>
       cancelled = true;
       finalize?.();
     };
-  }, [spec, columns, rows, onReady, onError]);
+  }, [spec, columns, rows, geometry, onReady, onError]);
   return <div ref={container} className="w-full" data-testid="chart-view" />;
 };
 
