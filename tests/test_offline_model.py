@@ -47,3 +47,27 @@ def test_tables_files_and_a_note(offline):
     message, executions = ask(offline, "Write a note notes/summary.md about the cases")
     assert executions[0].name == "write_file" and executions[0].status == "PENDING_APPROVAL"
     assert LABEL in message.text
+
+
+@pytest.mark.parametrize(
+    "text, mark, rows",
+    [
+        ("Plot malaria cases per district over time", "line", 16 * 36),
+        ("Chart the cases per district", "bar", 16),
+        ("Plot the monthly cases", "area", 36),
+        ("Show a heatmap of cases", "rect", 16 * 36),
+        ("Map the health facilities", "circle", 192),
+        ("Map malaria cases per district", "geoshape", 16),
+        ("Scatter plot of tested against confirmed cases", "point", 10_000),  # 20,736 reports, capped
+    ],
+)
+def test_plot_chart_and_map_draw_charts_over_the_demo_tables(offline, text, mark, rows):
+    message, executions = ask(offline, text)
+    [chart] = executions
+    assert chart.name == "create_chart" and chart.success, chart.output
+    assert chart.output["row_count"] == rows and chart.output["truncated"] == (rows == 10_000)
+    spec = chart.output["page"]["spec"]
+    assert (spec["mark"]["type"] if isinstance(spec["mark"], dict) else spec["mark"]) == mark
+    if mark == "geoshape":  # the seeded district shapes reach the chart as GeoJSON objects
+        assert all(row[1]["type"] == "Polygon" for row in chart.output["page"]["rows"])
+    assert chart.output["title"] in message.text and LABEL in message.text

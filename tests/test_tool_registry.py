@@ -56,6 +56,7 @@ def test_descriptions_and_schemas_quote_the_settings_of_the_moment():
 
 def test_each_tool_names_the_permission_its_executor_checks():
     assert {name: tool.permission for name, tool in TOOLS.items()} == {
+        "create_chart": "databases.query_database",
         "describe_tables": "databases.query_database",
         "list_files": "files.read_files",
         "query_database": "databases.query_database",

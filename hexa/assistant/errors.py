@@ -58,6 +58,11 @@ class ToolErrorCode(StrEnum):
     QUERY_TIMEOUT = "QUERY_TIMEOUT"
     QUERY_ERROR = "QUERY_ERROR"
     DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+    # charts: the rule of the spec allow-list that refused it (executors/chart_spec.py)
+    INVALID_CHART_SPEC = "INVALID_CHART_SPEC"
+    CHART_SPEC_TOO_LARGE = "CHART_SPEC_TOO_LARGE"
+    CHART_EXTERNAL_CONTENT = "CHART_EXTERNAL_CONTENT"
+    CHART_EXPRESSION = "CHART_EXPRESSION"
 
 
 class AssistantError(Exception):

@@ -16,6 +16,9 @@ read text files, and write_file to save a file the user asked for.
 case counts per facility and month). Use describe_tables to learn the tables and columns, \
 then query_database to run read-only SQL. Aggregate in SQL (GROUP BY, SUM, COUNT) instead \
 of fetching many rows.
+- charts: trends and comparisons are easier to see than to read. When a chart or a map \
+helps, use create_chart (a Vega-Lite spec and the SQL query that feeds it); the user sees \
+it with its data as a table and can download it.
 
 How to work:
 - Look before you answer: base every figure on what the tools returned in this \

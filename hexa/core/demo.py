@@ -3,6 +3,7 @@
 Everything here is idempotent: running it again leaves existing data as it is.
 """
 
+import json
 import random
 import struct
 import zlib
@@ -43,15 +44,48 @@ def _png(width=16, height=16) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+# The districts' boundaries are fictional: a 4 x 4 grid over the country's extent, its
+# vertices moved a little, so that maps have shapes to draw (no real boundary is claimed).
+WEST, SOUTH, CELL = -13.3, 6.9, 0.775  # degrees
+
+
+def _grid_vertices():
+    rng = random.Random(11)
+    vertices = {}
+    for i in range(9):
+        for j in range(9):
+            border = i in (0, 8) or j in (0, 8)
+            jitter = 0 if border else CELL / 5
+            vertices[i, j] = (
+                round(WEST + i * CELL / 2 + rng.uniform(-jitter, jitter), 4),
+                round(SOUTH + j * CELL / 2 + rng.uniform(-jitter, jitter), 4),
+            )
+    return vertices
+
+
+def district_geometries() -> list[dict]:
+    """One GeoJSON Polygon per district (in DISTRICTS' order), neighbours sharing their edges."""
+    vertices, shapes = _grid_vertices(), []
+    for index in range(len(DISTRICTS)):
+        i, j = 2 * (index % 4), 2 * (index // 4)
+        ring = [(i, j), (i + 1, j), (i + 2, j), (i + 2, j + 1), (i + 2, j + 2), (i + 1, j + 2), (i, j + 2), (i, j + 1)]
+        coordinates = [list(vertices[v]) for v in ring]
+        shapes.append({"type": "Polygon", "coordinates": [coordinates + [coordinates[0]]]})
+    return shapes
+
+
 def _facilities():
+    """12 facilities per district, placed around the middle of its (fictional) shape."""
     rng = random.Random(42)
     facilities = []
     for district_id, (district, _, _) in enumerate(DISTRICTS, start=1):
+        index = district_id - 1
+        west, south = WEST + (index % 4) * CELL, SOUTH + (index // 4) * CELL
         for n in range(1, 13):
             kind = FACILITY_TYPES[min(3, int(rng.random() ** 2 * 4))]
             facilities.append(
                 (len(facilities) + 1, f"{district} {kind} {n}", district_id, kind,
-                 round(7.0 + rng.random() * 3, 5), round(-13.2 + rng.random() * 3, 5))
+                 round(south + CELL * (0.25 + rng.random() * 0.5), 5), round(west + CELL * (0.25 + rng.random() * 0.5), 5))
             )
     return facilities
 
@@ -111,6 +145,8 @@ CREATE TABLE IF NOT EXISTS districts (
 );
 COMMENT ON TABLE districts IS 'Administrative districts (admin level 2)';
 COMMENT ON COLUMN districts.population IS 'Projected 2024 population';
+ALTER TABLE districts ADD COLUMN IF NOT EXISTS geometry_geojson text;
+COMMENT ON COLUMN districts.geometry_geojson IS 'Simplified boundary as a GeoJSON Polygon (WGS 84; fictional demo shapes)';
 
 CREATE TABLE IF NOT EXISTS health_facilities (
     id integer PRIMARY KEY,
@@ -180,6 +216,10 @@ def _seed_database(workspace):
                     [(*f, date(1990 + f[0] % 30, 1 + f[0] % 12, 1)) for f in _facilities()],
                 )
                 cursor.execute(CASES_SQL)
+            cursor.executemany(  # also for a demo seeded before districts had shapes
+                "UPDATE districts SET geometry_geojson = %s WHERE id = %s AND geometry_geojson IS NULL",
+                [(json.dumps(shape), i) for i, shape in enumerate(district_geometries(), start=1)],
+            )
             cursor.execute("ANALYZE")
     finally:
         connection.close()

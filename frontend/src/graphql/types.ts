@@ -290,11 +290,15 @@ export type AssistantSettingsError =
 export type AssistantToolErrorCode =
   | 'BINARY_FILE'
   | 'CANCELLED'
+  | 'CHART_EXPRESSION'
+  | 'CHART_EXTERNAL_CONTENT'
+  | 'CHART_SPEC_TOO_LARGE'
   | 'CUT_OFF'
   | 'DATABASE_UNAVAILABLE'
   | 'FILE_CHANGED'
   | 'FILE_TOO_LARGE'
   | 'INTERNAL_ERROR'
+  | 'INVALID_CHART_SPEC'
   | 'INVALID_INPUT'
   | 'INVALID_PATH'
   | 'INVALID_SQL'
@@ -343,6 +347,7 @@ export type AssistantToolExecutionStatus =
 
 /** The assistant's tools, named as the model calls them. */
 export type AssistantToolName =
+  | 'create_chart'
   | 'describe_tables'
   | 'list_files'
   | 'query_database'

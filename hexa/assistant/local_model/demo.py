@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 
+from .charts import pick_chart, summarise_chart
 from .replies import Reply, text_block, tool_use_block
 from .titles import title_reply
 
@@ -41,7 +42,8 @@ HELP = (
     "- *List the files in the bucket* or *What is in the reports folder?*\n"
     "- *Read reports/2024/summary.md* or *Find all `*.csv` files*\n"
     "- a SQL query in a ```sql code block\n"
-    "- *Save a note to notes/todo.md* (you will be asked to approve the write)\n\n"
+    "- *Save a note to notes/todo.md* (you will be asked to approve the write)\n"
+    "- *Plot malaria cases per district over time*, *Map the health facilities*, *Map cases per district*\n\n"
     "Set ANTHROPIC_API_KEY to talk to Claude."
 )
 
@@ -207,6 +209,8 @@ def _table_name(text: str) -> str | None:
 def pick_tools(text: str, available) -> list[tuple[str, dict]]:
     """[(tool name, input)] for a user message, in a stable order; [] when nothing fits."""
     calls: list[tuple[str, dict]] = []
+    if chart := pick_chart(text, available):
+        return [chart]
 
     def call(name: str, tool_input: dict):
         if name in available and (name, tool_input) not in calls:
@@ -430,6 +434,8 @@ def _summarise_one(name: str, tool_input: dict, data, is_error: bool) -> str:
     if not isinstance(data, dict):
         text = "\n".join(str(data).splitlines()[:MAX_FILE_LINES])
         return f"```\n{text}\n```"
+    if name == "create_chart":
+        return summarise_chart(data)
     if name == "query_database":
         return _summarise_query(data)
     if name == "list_files":

@@ -17,6 +17,17 @@ logger = logging.getLogger(__name__)
 
 _JSON_TYPES = {"string": str, "integer": int, "object": dict, "boolean": bool, "array": list}
 
+# A tool output's key for what only the page needs (a chart's spec and rows): stored and
+# streamed with the output, never sent to the model.
+PAGE_ONLY = "page"
+
+
+def without_page_only(output):
+    """A tool output without its page-only part (what no model is sent)."""
+    if isinstance(output, dict) and PAGE_ONLY in output:
+        return {key: value for key, value in output.items() if key != PAGE_ONLY}
+    return output
+
 
 def _resolved(value):
     return value() if callable(value) else value

@@ -46,6 +46,7 @@ const ToolExecutionCard = ({
   const error = output ? toolError(output) : null;
   const running = status === "RUNNING";
   const failed = status === "FAILED" || Boolean(error);
+  const inline = Boolean(config.inline && output && !error && !running);
 
   return (
     <div
@@ -96,13 +97,20 @@ const ToolExecutionCard = ({
               <h4 className="mb-1 text-xs font-semibold tracking-wide text-gray-500 uppercase">{t("Output")}</h4>
               {running ? (
                 <p className="text-xs text-gray-500">{t("Running…")}</p>
+              ) : inline ? (
+                <p className="text-xs text-gray-500">{t("Shown below.")}</p>
               ) : (
-                <ToolOutput tool={tool} output={output} />
+                <ToolOutput tool={tool} output={output} executionId={execution.id} />
               )}
             </div>
           </>
         )}
       </div>
+      {inline ? (
+        <div className="border-t border-gray-100 px-3 py-2">
+          <ToolOutput tool={tool} output={output} executionId={execution.id} />
+        </div>
+      ) : null}
     </div>
   );
 };

@@ -7,6 +7,7 @@
 import type { TFunction } from "core/helpers/i18n";
 import type { AssistantToolName } from "graphql/types";
 import type { ReactNode } from "react";
+import ChartFigure from "assistant/features/Chart";
 import {
   FileContent,
   FileList,
@@ -20,6 +21,9 @@ import {
   toolError,
 } from "./ToolViews";
 
+/** What an output view may need besides the output: the tool execution it belongs to. */
+export type OutputContext = { executionId?: string };
+
 export type ToolConfig = {
   /** What the assistant did, on the card's compact line. */
   label: (t: TFunction, name: string) => string;
@@ -28,7 +32,9 @@ export type ToolConfig = {
   /** The input once the card is open; null shows it as JSON. */
   input?: (input: Json) => ReactNode;
   /** The output when it has this tool's shape (an object, not an error); null shows it as JSON. */
-  output?: (output: Record<string, Json>) => ReactNode;
+  output?: (output: Record<string, Json>, context: OutputContext) => ReactNode;
+  /** Its output is part of the answer (a chart): shown under the card's line, not only when it is opened. */
+  inline?: boolean;
   /** Its calls wait for the user's decision: shown as an approval card while they carry a proposal. */
   needsApproval?: boolean;
 };
@@ -59,12 +65,27 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
     label: (t) => t("Queried the database"),
     summary: (input) => String(input.query ?? "").replace(/\s+/g, " ").slice(0, 120),
     input: (input) => (typeof input?.query === "string" ? <SqlCode query={input.query} /> : null),
-    output: (output) => (Array.isArray(output.columns) ? <QueryResultTable output={output} /> : null),
+    output: (output, { executionId }) =>
+      Array.isArray(output.columns) ? <QueryResultTable output={output} executionId={executionId} /> : null,
   },
   describe_tables: {
     label: (t) => t("Described tables"),
     summary: (input) => (input.table_name ? String(input.table_name) : ""),
     output: (output) => (Array.isArray(output.tables) || output.table ? <TableList output={output} /> : null),
+  },
+  create_chart: {
+    label: (t) => t("Made a chart"),
+    summary: (input) => String(input.title ?? input.query ?? "").replace(/\s+/g, " ").slice(0, 120),
+    input: (input) =>
+      typeof input?.query === "string" ? (
+        <div className="space-y-1.5">
+          <SqlCode query={input.query} />
+          <JsonView value={input.spec} />
+        </div>
+      ) : null,
+    output: (output, { executionId }) =>
+      output.page && typeof output.page === "object" ? <ChartFigure output={output} executionId={executionId} /> : null,
+    inline: true,
   },
 };
 
@@ -95,9 +116,17 @@ export const ToolInput = ({ tool, input }: { tool: AssistantToolName | null | un
 );
 
 /** A call's output, as its tool shows it; an error the same way for every tool. */
-export const ToolOutput = ({ tool, output }: { tool: AssistantToolName | null | undefined; output: Json }) => {
+export const ToolOutput = ({
+  tool,
+  output,
+  executionId,
+}: {
+  tool: AssistantToolName | null | undefined;
+  output: Json;
+  executionId?: string;
+}) => {
   const error = toolError(output);
   if (error) return <ToolErrorBox error={error} />;
-  const shown = output && typeof output === "object" ? toolConfig(tool).output?.(output) : null;
+  const shown = output && typeof output === "object" ? toolConfig(tool).output?.(output, { executionId }) : null;
   return <>{shown ?? <JsonView value={output} />}</>;
 };
