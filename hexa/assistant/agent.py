@@ -23,7 +23,7 @@ from .leases import TurnCancelled, TurnInterrupted
 from .context import workspace_context
 from .history import history_messages, with_cache_breakpoints
 from .logs import log_event
-from .models import Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
+from .models import AWAITING_USER, Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
 from .prompts import system_prompt
 from .events import EventType
 from .errors import AssistantError, ErrorCode, ToolErrorCode, is_error
@@ -67,6 +67,8 @@ class TurnResult:
     # The turn's last event, `done` or `error`: stored by the caller together with the end
     # of the turn, so that whoever sees it also sees the conversation free again.
     terminal_event: tuple[str, dict] | None = None
+    # the turn waits for the user (a question, writes to approve): see waiting.py
+    waiting: bool = False
 
 
 @lru_cache(maxsize=4)
@@ -141,6 +143,21 @@ def _normalised_input(raw) -> dict:
     return raw
 
 
+def tool_result_block(tool_use_id, output) -> dict:
+    """A tool's output as the tool_result block sent back to the model."""
+    text = json.dumps(output, ensure_ascii=False, default=str)
+    if len(text) > TOOL_RESULT_MAX_CHARS:
+        text = text[:TOOL_RESULT_MAX_CHARS] + f"\n[Result cut at {TOOL_RESULT_MAX_CHARS:,} characters.]"
+    block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": text}
+    if is_error(output):
+        block["is_error"] = True
+    return block
+
+
+class TurnWaits(Exception):
+    """Every tool call of the last response is done or held for the user: the turn pauses."""
+
+
 class Turn:
     """One turn: the answer to a stored user message, possibly many model calls.
 
@@ -194,6 +211,8 @@ class Turn:
         try:
             self.client = self.client or make_client()
             self._loop()
+        except TurnWaits:
+            return TurnResult(self.user_message, self.message, waiting=True)
         except TurnInterrupted:
             return None
         except TurnCancelled:
@@ -342,11 +361,16 @@ class Turn:
         return not runs_tools and stop_reason != "pause_turn"
 
     def _after_response(self, turn_messages, stop_reason):
-        """Run the tool calls of the last response, if it asked for any."""
+        """Run the tool calls of the last response, if it asked for any. Raises TurnWaits
+        when some are held for the user: their results will be the user's (waiting.py)."""
         tool_uses = [b for b in turn_messages[-1]["content"] if b["type"] == "tool_use"]
         if tool_uses and stop_reason in ("tool_use", "max_tokens"):
             cut_off = tool_uses[-1]["id"] if stop_reason == "max_tokens" else None
-            turn_messages.append({"role": "user", "content": self._run_tools(turn_messages, tool_uses, cut_off)})
+            results = self._run_tools(turn_messages, tool_uses, cut_off)
+            if len(results) < len(tool_uses):
+                self._save(content=turn_messages)
+                raise TurnWaits()
+            turn_messages.append({"role": "user", "content": results})
             self._save(content=turn_messages)
 
     def _flush_events(self):
@@ -368,14 +392,18 @@ class Turn:
 
     def _run_tools(self, turn_messages, tool_uses, cut_off_id=None) -> list[dict]:
         """Run every tool call of one response; their results go back in one user message.
+        Calls held for the user (a question, a write to approve) get none: fewer results
+        than calls mean the turn waits.
 
-        A resumed turn finds the calls that were done already: their stored results are
-        used, not made again. A call that was running when its worker died runs again."""
-        resumed = self.message.runs > 1
-        stored = {e.tool_use_id: e for e in self.message.tool_executions.all()} if resumed else {}
+        A resumed turn finds the calls that were done already (or settled by the user):
+        their stored results are used, not made again. A call that was running when its
+        worker died runs again."""
+        stored = {e.tool_use_id: e for e in self.message.tool_executions.all()}
         results = []
         for position, call in enumerate(tool_uses):
             execution = stored.get(call["id"])
+            if execution is not None and execution.status in AWAITING_USER:
+                continue
             if execution is not None and execution.status != ToolExecutionStatus.RUNNING:
                 results.append(self._tool_result_block(call["id"], execution.output))
                 continue
@@ -407,7 +435,7 @@ class Turn:
                 output = self.execute_tool(execution)
             execution.duration_ms = int((time.monotonic() - started) * 1000)
             execution.output = output
-            execution.success = None if execution.status == ToolExecutionStatus.PENDING_APPROVAL else not is_error(output)
+            execution.success = None if execution.status in AWAITING_USER else not is_error(output)
             if execution.status == ToolExecutionStatus.RUNNING:
                 execution.status = ToolExecutionStatus.COMPLETED if execution.success else ToolExecutionStatus.FAILED
             retry_db(record_tool_call, execution, self.user, self.workspace)
@@ -417,24 +445,17 @@ class Turn:
             )
             log_event("tool_call", conversation=self.conversation.pk, message=self.message.pk, tool_execution=execution.pk,
                       tool=execution.name, status=execution.status, duration_ms=execution.duration_ms)
-            results.append(self._tool_result_block(call["id"], output))
+            if execution.status not in AWAITING_USER:
+                results.append(self._tool_result_block(call["id"], output))
         return results
 
     def execute_tool(self, execution: ToolExecution) -> dict:
         tool = TOOLS.get(execution.name)
-        if tool is None or not tool.needs_approval:
+        if tool is None or not tool.awaits_user:
             return run_tool(self.user, self.workspace, execution.name, execution.input)
         output = tool.validate(execution.input) or tool.propose(execution, self.user, self.workspace)
         if execution.status == ToolExecutionStatus.PENDING_APPROVAL:
             self.emit(EventType.APPROVAL_REQUIRED, {"id": str(execution.id), "tool_use_id": execution.tool_use_id, **execution.proposal})
         return output
 
-    @staticmethod
-    def _tool_result_block(tool_use_id, output) -> dict:
-        text = json.dumps(output, ensure_ascii=False, default=str)
-        if len(text) > TOOL_RESULT_MAX_CHARS:
-            text = text[:TOOL_RESULT_MAX_CHARS] + f"\n[Result cut at {TOOL_RESULT_MAX_CHARS:,} characters.]"
-        block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": text}
-        if is_error(output):
-            block["is_error"] = True
-        return block
+    _tool_result_block = staticmethod(tool_result_block)

@@ -41,6 +41,8 @@ class ToolErrorCode(StrEnum):
     CUT_OFF = "CUT_OFF"
     CANCELLED = "CANCELLED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
+    # a question or a write left waiting: the user wrote a new message, or it expired
+    UNANSWERED = "UNANSWERED"
     # files
     INVALID_PATH = "INVALID_PATH"
     NOT_FOUND = "NOT_FOUND"

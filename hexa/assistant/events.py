@@ -27,6 +27,9 @@ class EventType(StrEnum):
     # a worker took over a turn whose worker died: `text` is the answer as stored, which
     # replaces what a page showed of the interrupted model call
     RESUMED = "resumed"
+    # the turn waits for the user (`awaiting`: its held calls); it ends nothing: answering
+    # resumes it (`resumed`, then the rest of the turn)
+    WAITING = "waiting"
 
 
 # Workers announce stored events on this channel; web processes LISTEN (see follow.py).
