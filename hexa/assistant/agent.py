@@ -319,8 +319,9 @@ class Turn:
         if self.message.status == MessageStatus.COMPLETE:
             return  # its last call was stored; only its end was not
         if turn_messages and turn_messages[-1]["role"] == "assistant":
-            # resumed after a model call whose tool calls had not all been run
-            self._after_response(turn_messages, self.message.stop_reason)
+            # resumed after a model call whose tool calls had not all been run (a crash), or
+            # had to wait for the user
+            self._after_response(turn_messages, self.message.stop_reason, resumed=True)
         calls = sum(1 for m in turn_messages if m["role"] == "assistant")
         for _ in range(max(settings.ASSISTANT_MAX_TOOL_ROUNDS - calls, 0)):
             self.before_model_call()
@@ -360,13 +361,13 @@ class Turn:
         # pause_turn: the API paused a long turn; it is sent back as is to let it go on
         return not runs_tools and stop_reason != "pause_turn"
 
-    def _after_response(self, turn_messages, stop_reason):
+    def _after_response(self, turn_messages, stop_reason, resumed=False):
         """Run the tool calls of the last response, if it asked for any. Raises TurnWaits
         when some are held for the user: their results will be the user's (waiting.py)."""
         tool_uses = [b for b in turn_messages[-1]["content"] if b["type"] == "tool_use"]
         if tool_uses and stop_reason in ("tool_use", "max_tokens"):
             cut_off = tool_uses[-1]["id"] if stop_reason == "max_tokens" else None
-            results = self._run_tools(turn_messages, tool_uses, cut_off)
+            results = self._run_tools(turn_messages, tool_uses, cut_off, resumed)
             if len(results) < len(tool_uses):
                 self._save(content=turn_messages)
                 raise TurnWaits()
@@ -390,7 +391,7 @@ class Turn:
 
     # -- tools -----------------------------------------------------------------------
 
-    def _run_tools(self, turn_messages, tool_uses, cut_off_id=None) -> list[dict]:
+    def _run_tools(self, turn_messages, tool_uses, cut_off_id=None, resumed=False) -> list[dict]:
         """Run every tool call of one response; their results go back in one user message.
         Calls held for the user (a question, a write to approve) get none: fewer results
         than calls mean the turn waits.
@@ -398,7 +399,7 @@ class Turn:
         A resumed turn finds the calls that were done already (or settled by the user):
         their stored results are used, not made again. A call that was running when its
         worker died runs again."""
-        stored = {e.tool_use_id: e for e in self.message.tool_executions.all()}
+        stored = {e.tool_use_id: e for e in self.message.tool_executions.all()} if resumed else {}
         results = []
         for position, call in enumerate(tool_uses):
             execution = stored.get(call["id"])

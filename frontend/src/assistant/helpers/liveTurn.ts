@@ -151,6 +151,7 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
         durationMs: null,
         createdAt: new Date().toISOString(),
         proposal: null,
+        question: null,
       };
       const part: Part = { __typename: "AssistantMessagePart", text: null, toolExecution: { __typename: "AssistantToolExecution", id: event.id } };
       return { ...next, toolExecutions: [...next.toolExecutions, execution], parts: [...next.parts, part], newParagraph: true };
@@ -196,6 +197,8 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
     }
     case "done":
       return { ...next, status: "done", messageStatus: event.status };
+    case "waiting":
+      return { ...next, status: "done", messageStatus: "WAITING" };
     case "error":
       return {
         ...next,
@@ -226,6 +229,7 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     cacheReadInputTokens: 0,
     cost: "0",
     firstEventSeq: null,
+    waitingExpiresAt: null,
     createdAt: turn.startedAt,
     toolExecutions: [],
     parts: [textPart(turn.userText)],
@@ -246,6 +250,7 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     cacheReadInputTokens: turn.cacheReadInputTokens,
     cost: turn.cost,
     firstEventSeq: null,
+    waitingExpiresAt: null,
     createdAt: turn.startedAt,
     toolExecutions: turn.toolExecutions,
     parts: turn.parts,

@@ -498,6 +498,7 @@ describe("AssistantChat", () => {
             durationMs: 3,
             createdAt: "2025-01-01T10:01:02Z",
             proposal: { ...proposal, resolvedAt: "2025-01-01T10:02:00Z" },
+            question: null,
           },
         },
       }),

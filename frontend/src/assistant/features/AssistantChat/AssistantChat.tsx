@@ -8,7 +8,7 @@ import ErrorBanner from "assistant/features/ErrorBanner";
 import MessageComposer from "assistant/features/MessageComposer";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { useAssistantChat } from "assistant/hooks/useAssistantChat";
-import { describeError, describeResolveError } from "assistant/helpers/errors";
+import { describeAnswerError, describeError, describeResolveError } from "assistant/helpers/errors";
 import { formatCost, formatTokens } from "assistant/helpers/format";
 
 const NEAR_BOTTOM_PX = 160;
@@ -101,6 +101,8 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       onApprove={chat.approve}
       onReject={chat.reject}
       describeResolveError={describeResolveError}
+      onAnswer={chat.answer}
+      describeAnswerError={describeAnswerError}
     />
   );
 

@@ -31,6 +31,8 @@ export type ToolConfig = {
   output?: (output: Record<string, Json>) => ReactNode;
   /** Its calls wait for the user's decision: shown as an approval card while they carry a proposal. */
   needsApproval?: boolean;
+  /** A question for the user (its turn waits for the answer): shown as a question card. */
+  asksUser?: boolean;
 };
 
 export const TOOLS: Record<AssistantToolName, ToolConfig> = {
@@ -60,6 +62,11 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
     summary: (input) => String(input.query ?? "").replace(/\s+/g, " ").slice(0, 120),
     input: (input) => (typeof input?.query === "string" ? <SqlCode query={input.query} /> : null),
     output: (output) => (Array.isArray(output.columns) ? <QueryResultTable output={output} /> : null),
+  },
+  ask_user: {
+    label: (t) => t("Asked you a question"),
+    summary: (input) => String(input.question ?? ""),
+    asksUser: true,
   },
   describe_tables: {
     label: (t) => t("Described tables"),

@@ -1,0 +1,18 @@
+import * as Types from '../../../graphql/types';
+
+import { gql } from '@apollo/client';
+export type QuestionCard_ExecutionFragment = { __typename?: 'AssistantToolExecution', id: string, status: Types.AssistantToolExecutionStatus, input: any, question?: { __typename?: 'AssistantQuestion', question: string, choices: Array<string>, allowFreeText: boolean, answer?: string | null } | null };
+
+export const QuestionCard_ExecutionFragmentDoc = gql`
+    fragment QuestionCard_execution on AssistantToolExecution {
+  id
+  status
+  input
+  question {
+    question
+    choices
+    allowFreeText
+    answer
+  }
+}
+    `;
