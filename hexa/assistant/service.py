@@ -135,7 +135,10 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
             recorder(EventType.RESUMED, {"message_id": str(message.pk), "text": message.text})
         result = Turn(message, emit=recorder, handle=handle).run()
         if result is not None and result.waiting:
-            retry_db(waiting.pause, message, recorder, lambda: leases.release(handle))
+            waits = retry_db(waiting.pause, message, recorder, lambda: leases.release(handle))
+            log_event("turn", conversation=conversation.pk, message=message.pk, status=MessageStatus.WAITING if waits else MessageStatus.RUNNING,
+                      model_calls=message.model_calls, runs=message.runs, cost=str(message.cost),
+                      duration_ms=int((time.monotonic() - started) * 1000))
             return result
         if result is None:  # interrupted
             if handle.handed_over.is_set():
