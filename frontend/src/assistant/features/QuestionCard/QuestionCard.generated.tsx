@@ -1,13 +1,14 @@
 import * as Types from '../../../graphql/types';
 
 import { gql } from '@apollo/client';
-export type QuestionCard_ExecutionFragment = { __typename?: 'AssistantToolExecution', id: string, status: Types.AssistantToolExecutionStatus, input: any, question?: { __typename?: 'AssistantQuestion', question: string, choices: Array<string>, allowFreeText: boolean, answer?: string | null } | null };
+export type QuestionCard_ExecutionFragment = { __typename?: 'AssistantToolExecution', id: string, status: Types.AssistantToolExecutionStatus, input: any, output?: any | null, question?: { __typename?: 'AssistantQuestion', question: string, choices: Array<string>, allowFreeText: boolean, answer?: string | null } | null };
 
 export const QuestionCard_ExecutionFragmentDoc = gql`
     fragment QuestionCard_execution on AssistantToolExecution {
   id
   status
   input
+  output
   question {
     question
     choices

@@ -69,6 +69,11 @@ describe("QuestionCard", () => {
     expect(screen.getByRole("button", { name: "Per year" })).toBeInTheDocument();
   });
 
+  it("shows the answer streamed as the call's result", () => {
+    render(<QuestionCard execution={asked({ question: null, status: "ANSWERED", output: { answer: "Per month" } })} />);
+    expect(screen.getByText("Your answer:")).toHaveTextContent("Your answer: Per month");
+  });
+
   it("is what a tool card shows for ask_user", () => {
     render(<ToolExecutionCard execution={asked()} onAnswer={jest.fn()} />);
     expect(screen.getByTestId("question-card")).toBeInTheDocument();

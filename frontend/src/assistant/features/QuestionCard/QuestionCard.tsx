@@ -24,7 +24,8 @@ export function questionOf(execution: QuestionCard_ExecutionFragment): Question 
   const input = execution.input;
   if (!input || typeof input !== "object" || typeof input.question !== "string") return null;
   const choices = Array.isArray(input.choices) ? input.choices.filter((c: unknown): c is string => typeof c === "string") : [];
-  return { question: input.question, choices, allowFreeText: choices.length === 0 || input.allow_free_text !== false, answer: null };
+  const answer = execution.status === "ANSWERED" && typeof execution.output?.answer === "string" ? execution.output.answer : null;
+  return { question: input.question, choices, allowFreeText: choices.length === 0 || input.allow_free_text !== false, answer };
 }
 
 /** A question the model asked (ask_user): its turn waits until the user answers it, with a
@@ -123,6 +124,7 @@ QuestionCard.fragments = {
       id
       status
       input
+      output
       question {
         question
         choices
