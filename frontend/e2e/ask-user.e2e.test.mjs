@@ -136,7 +136,7 @@ describe("turns that wait for the user", { concurrency: false }, () => {
       await questionCard().getByText("Per year or per month?").waitFor({ timeout: 60_000 });
       await waitForTurnEnd();
       assert.equal(await questionCard().getByRole("textbox").count(), 0, "only the choices: free text is not allowed");
-      await page.getByText("Waiting for you").waitFor();
+      await page.getByText("Waiting for you: answer above, or write a new message.").waitFor();
       await shot("question-card");
 
       // a reload while the turn waits shows the question again
