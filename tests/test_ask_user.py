@@ -228,3 +228,25 @@ def test_graphql_shows_the_waiting_state_and_answers(gql, model, conversation, r
     assert again["errors"] == ["ALREADY_ANSWERED"]
     done = gql(WAITING_STATE, {"id": str(conversation.id)})["data"]["assistantConversation"]["messages"]["items"][-1]
     assert done["status"] == "COMPLETE" and done["awaiting"] == [] and done["waitingExpiresAt"] is None
+
+
+def test_an_answer_that_comes_before_the_pause_queues_the_turn_again(model, conversation):
+    """The page may show a question (or a write) while the worker is still finishing the
+    response: the answer is stored, and the pause, finding nothing left to wait for, queues
+    the turn again instead of waiting."""
+    from uuid import uuid4
+
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    from hexa.assistant.events import EventRecorder
+
+    message, execution = ask(model, conversation)
+    Message.objects.filter(pk=message.pk).update(status="RUNNING")  # as before the pause
+    Conversation.objects.filter(pk=conversation.pk).update(turn_started_at=timezone.now(), lease_owner=uuid4())
+    assert waiting.answer_question(conversation.user, execution.id, "Per year")[1] is None
+    assert Message.objects.get(pk=message.pk).status == "RUNNING" and len(model.server.requests) == 1
+    released = []
+    message.refresh_from_db()
+    assert waiting.pause(message, EventRecorder(conversation.id), lambda: released.append(True)) is False
+    assert released == [True] and Message.objects.get(pk=message.pk).status == "RUNNING"
+    assert ProcrastinateJob.objects.filter(args__message_id=str(message.pk), status="todo").exists()
