@@ -81,6 +81,11 @@ def test_invalid_answers_are_refused_and_the_question_stays_open(model, conversa
     assert waiting.answer_question(conversation.user, execution.id, "Per month")[1] is None
 
 
+def test_a_choice_spelled_as_the_model_did_is_a_choice(model, conversation):
+    _, execution = ask(model, conversation, {"question": "Which?", "choices": ["Per  year", "Per month"], "allow_free_text": False})
+    assert waiting.answer_question(conversation.user, execution.id, "Per  year")[1] is None
+
+
 def test_answered_once_and_strangers_get_not_found(model, conversation, roles):
     _, execution = ask(model, conversation)
     for someone in (roles["admin"], roles["viewer"], roles["outsider"]):

@@ -59,6 +59,7 @@ def check_answer(question: dict, answer) -> tuple[str | None, str | None]:
     answer = answer.strip()
     if not answer or len(answer) > MAX_ANSWER_CHARS:
         return None, "INVALID_ANSWER"
-    if not question.get("allow_free_text", True) and answer not in question.get("choices", []):
+    # a choice as the model spelled it (the page may send it so) is the choice
+    if not question.get("allow_free_text", True) and " ".join(answer.split()) not in question.get("choices", []):
         return None, "INVALID_ANSWER"
     return answer, None

@@ -151,7 +151,6 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
         durationMs: null,
         createdAt: new Date().toISOString(),
         proposal: null,
-        question: null,
       };
       const part: Part = { __typename: "AssistantMessagePart", text: null, toolExecution: { __typename: "AssistantToolExecution", id: event.id } };
       return { ...next, toolExecutions: [...next.toolExecutions, execution], parts: [...next.parts, part], newParagraph: true };
@@ -229,7 +228,6 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     cacheReadInputTokens: 0,
     cost: "0",
     firstEventSeq: null,
-    waitingExpiresAt: null,
     createdAt: turn.startedAt,
     toolExecutions: [],
     parts: [textPart(turn.userText)],
@@ -250,7 +248,6 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     cacheReadInputTokens: turn.cacheReadInputTokens,
     cost: turn.cost,
     firstEventSeq: null,
-    waitingExpiresAt: null,
     createdAt: turn.startedAt,
     toolExecutions: turn.toolExecutions,
     parts: turn.parts,

@@ -20,7 +20,6 @@ export function execution(overrides: Partial<Execution> = {}): Execution {
     durationMs: 12,
     createdAt: "2025-01-01T10:00:00Z",
     proposal: null,
-    question: null,
     ...overrides,
   };
 }
@@ -42,7 +41,6 @@ export function message(overrides: Partial<ChatMessage_MessageFragment> = {}): C
     cacheReadInputTokens: 0,
     cost: "0.0123",
     firstEventSeq: 1,
-    waitingExpiresAt: null,
     createdAt: "2025-01-01T10:00:00Z",
     toolExecutions: [],
     parts: [],

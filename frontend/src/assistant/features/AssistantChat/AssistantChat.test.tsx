@@ -498,7 +498,6 @@ describe("AssistantChat", () => {
             durationMs: 3,
             createdAt: "2025-01-01T10:01:02Z",
             proposal: { ...proposal, resolvedAt: "2025-01-01T10:02:00Z" },
-            question: null,
           },
         },
       }),
@@ -536,13 +535,6 @@ describe("AssistantChat", () => {
       durationMs: 0,
       createdAt: "2025-01-01T10:01:02Z",
       proposal: null,
-      question: {
-        __typename: "AssistantQuestion",
-        question: "Per year or per month?",
-        choices: ["Per year", "Per month"],
-        allowFreeText: false,
-        answer: null,
-      },
     };
     const parts = [{ __typename: "AssistantMessagePart", text: null, toolExecution: { __typename: "AssistantToolExecution", id: "q1" } }];
     const stored = (status: string, extra = {}) => [
@@ -561,7 +553,7 @@ describe("AssistantChat", () => {
         return {
           assistantConversation: conversation({}, stored("COMPLETE", {
             text: "Per year, then.",
-            toolExecutions: [{ ...question, status: "ANSWERED", question: { ...question.question, answer: "Per year" } }],
+            toolExecutions: [{ ...question, status: "ANSWERED", output: { answer: "Per year" } }],
             parts: [...parts, { __typename: "AssistantMessagePart", text: "Per year, then.", toolExecution: null }],
           })),
         };

@@ -157,7 +157,6 @@ ChatMessage.fragments = {
       cacheReadInputTokens
       cost
       firstEventSeq
-      waitingExpiresAt
       createdAt
       toolExecutions {
         ...ToolExecutionCard_execution

@@ -1,7 +1,7 @@
 import * as Types from '../../../graphql/types';
 
 import { gql } from '@apollo/client';
-export type QuestionCard_ExecutionFragment = { __typename?: 'AssistantToolExecution', id: string, status: Types.AssistantToolExecutionStatus, input: any, output?: any | null, question?: { __typename?: 'AssistantQuestion', question: string, choices: Array<string>, allowFreeText: boolean, answer?: string | null } | null };
+export type QuestionCard_ExecutionFragment = { __typename?: 'AssistantToolExecution', id: string, status: Types.AssistantToolExecutionStatus, input: any, output?: any | null };
 
 export const QuestionCard_ExecutionFragmentDoc = gql`
     fragment QuestionCard_execution on AssistantToolExecution {
@@ -9,11 +9,5 @@ export const QuestionCard_ExecutionFragmentDoc = gql`
   status
   input
   output
-  question {
-    question
-    choices
-    allowFreeText
-    answer
-  }
 }
     `;

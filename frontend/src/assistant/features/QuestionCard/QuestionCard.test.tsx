@@ -5,22 +5,14 @@ import { describeAnswerError } from "assistant/helpers/errors";
 import { execution } from "assistant/helpers/testFixtures";
 import QuestionCard from "./QuestionCard";
 
-function asked(overrides = {}, question = {}) {
+function asked(overrides = {}, input = {}) {
   return execution({
     id: "q-1",
     name: "ask_user",
-    input: { question: "Per year or per month?", choices: ["Per year", "Per month"], allow_free_text: false },
+    input: { question: "Per year or per month?", choices: ["Per year", "Per month"], allow_free_text: false, ...input },
     output: null,
     success: null,
     status: "AWAITING_ANSWER",
-    question: {
-      __typename: "AssistantQuestion",
-      question: "Per year or per month?",
-      choices: ["Per year", "Per month"],
-      allowFreeText: false,
-      answer: null,
-      ...question,
-    },
     ...overrides,
   });
 }
@@ -37,7 +29,7 @@ describe("QuestionCard", () => {
 
   it("answers with typed text, from the keyboard", async () => {
     const onAnswer = jest.fn().mockResolvedValue({ success: true, errors: [] });
-    render(<QuestionCard execution={asked({}, { allowFreeText: true })} onAnswer={onAnswer} />);
+    render(<QuestionCard execution={asked({}, { allow_free_text: true })} onAnswer={onAnswer} />);
     const field = screen.getByRole("textbox", { name: "Your answer" });
     expect(screen.getByRole("button", { name: "Answer" })).toBeDisabled();
     await userEvent.type(field, "  Per quarter {Enter}");
@@ -53,7 +45,7 @@ describe("QuestionCard", () => {
   });
 
   it("shows the answer once given, and no buttons", () => {
-    render(<QuestionCard execution={asked({ status: "ANSWERED" }, { answer: "Per year" })} onAnswer={jest.fn()} />);
+    render(<QuestionCard execution={asked({ status: "ANSWERED", output: { answer: "Per year" } })} onAnswer={jest.fn()} />);
     expect(screen.getByText("Your answer:")).toHaveTextContent("Your answer: Per year");
     expect(screen.queryByRole("button")).not.toBeInTheDocument();
   });
@@ -64,13 +56,15 @@ describe("QuestionCard", () => {
     expect(screen.queryByRole("button")).not.toBeInTheDocument();
   });
 
-  it("reads the question from the call's input while the turn streams", () => {
-    render(<QuestionCard execution={asked({ question: null })} onAnswer={jest.fn()} />);
-    expect(screen.getByRole("button", { name: "Per year" })).toBeInTheDocument();
+  it("reads the question as the server does: spaces collapsed, choices once, typing allowed without choices", () => {
+    render(<QuestionCard execution={asked({}, { question: "  Which  year? ", choices: ["2023", " 2023 ", "2024"], allow_free_text: undefined })} onAnswer={jest.fn()} />);
+    expect(screen.getByText("Which year?")).toBeInTheDocument();
+    expect(screen.getAllByRole("button", { name: "2023" })).toHaveLength(1);
+    expect(screen.getByRole("textbox", { name: "Your answer" })).toBeInTheDocument();
   });
 
   it("shows the answer streamed as the call's result", () => {
-    render(<QuestionCard execution={asked({ question: null, status: "ANSWERED", output: { answer: "Per month" } })} />);
+    render(<QuestionCard execution={asked({ status: "ANSWERED", output: { answer: "Per month" } })} />);
     expect(screen.getByText("Your answer:")).toHaveTextContent("Your answer: Per month");
   });
 

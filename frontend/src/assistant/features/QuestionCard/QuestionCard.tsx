@@ -18,14 +18,18 @@ type QuestionCardProps = {
   describeError?: (code: string) => string;
 };
 
-/** The question as the server normalised it, or as the model asked it while the turn streams. */
+/** The question from the call's input (the server checks answers against the same reading),
+ * and the answer from its result. The page does not ask for the `question` field: every
+ * field of a message counts a hundred times in a page's query cost. */
 export function questionOf(execution: QuestionCard_ExecutionFragment): Question | null {
-  if (execution.question) return { ...execution.question, answer: execution.question.answer ?? null };
   const input = execution.input;
   if (!input || typeof input !== "object" || typeof input.question !== "string") return null;
-  const choices = Array.isArray(input.choices) ? input.choices.filter((c: unknown): c is string => typeof c === "string") : [];
+  const words = (text: string) => text.split(/\s+/).filter(Boolean).join(" ");
+  const choices: string[] = Array.isArray(input.choices)
+    ? [...new Set<string>(input.choices.filter((c: unknown): c is string => typeof c === "string").map(words).filter(Boolean))]
+    : [];
   const answer = execution.status === "ANSWERED" && typeof execution.output?.answer === "string" ? execution.output.answer : null;
-  return { question: input.question, choices, allowFreeText: choices.length === 0 || input.allow_free_text !== false, answer };
+  return { question: words(input.question), choices, allowFreeText: choices.length === 0 || input.allow_free_text !== false, answer };
 }
 
 /** A question the model asked (ask_user): its turn waits until the user answers it, with a
@@ -125,12 +129,6 @@ QuestionCard.fragments = {
       status
       input
       output
-      question {
-        question
-        choices
-        allowFreeText
-        answer
-      }
     }
   `,
 };
