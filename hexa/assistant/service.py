@@ -135,7 +135,7 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
             recorder(EventType.RESUMED, {"message_id": str(message.pk), "text": message.text})
         result = Turn(message, emit=recorder, handle=handle).run()
         if result is not None and result.waiting:
-            waits = retry_db(waiting.pause, message, recorder, lambda: leases.release(handle))
+            waits = retry_db(_pause, message, recorder, handle, recorder.seq, list(recorder.pending))
             log_event("turn", conversation=conversation.pk, message=message.pk, status=MessageStatus.WAITING if waits else MessageStatus.RUNNING,
                       model_calls=message.model_calls, runs=message.runs, cost=str(message.cost),
                       duration_ms=int((time.monotonic() - started) * 1000))
@@ -158,6 +158,13 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
                 error_code=message.error_code or None, model_calls=message.model_calls, runs=message.runs,
                 cost=str(message.cost), duration_ms=int((time.monotonic() - started) * 1000),
             )
+
+
+def _pause(message, recorder, handle, seq, pending):
+    """The turn waits for the user (waiting.pause); retried whole after a database blip,
+    from the same events, so that no sequence number is lost."""
+    recorder.seq, recorder.pending = seq, list(pending)
+    return waiting.pause(message, recorder, lambda: leases.release(handle))
 
 
 def _end_turn(conversation, recorder, terminal, failed_message=None):
