@@ -151,6 +151,10 @@ class Message(Base, Usage):
     class Meta:
         ordering = ["conversation", "index"]
         constraints = [models.UniqueConstraint(fields=["conversation", "index"], name="assistant_message_unique_index")]
+        # the workers' recovery loop looks for expired waits every few seconds
+        indexes = [
+            models.Index(fields=["waiting_expires_at"], condition=Q(status="WAITING"), name="assistant_message_waiting")
+        ]
 
     def __str__(self):
         return f"{self.role} #{self.index}"
