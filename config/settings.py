@@ -201,6 +201,9 @@ ASSISTANT_OFFLINE_MODEL = env_bool("ASSISTANT_OFFLINE_MODEL", False)
 # A running turn holds a lease renewed while it works; when its worker dies, another
 # worker resumes it once the lease has expired (see hexa/assistant/leases.py).
 ASSISTANT_TURN_LEASE_S = float(os.environ.get("ASSISTANT_TURN_LEASE_S", "30"))
+# A turn waiting for the user (a question, writes to approve) holds no worker; after this
+# many hours its open questions and writes are closed as unanswered (hexa/assistant/waiting.py).
+ASSISTANT_WAIT_EXPIRY_H = float(os.environ.get("ASSISTANT_WAIT_EXPIRY_H", "24"))
 # Turns one worker process runs at once (`assistant_worker --concurrency` overrides it).
 ASSISTANT_WORKER_CONCURRENCY = env_int("ASSISTANT_WORKER_CONCURRENCY", 32)
 # On SIGTERM, a worker takes no new turn and lets running ones go on this long, then hands

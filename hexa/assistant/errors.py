@@ -42,6 +42,8 @@ class ToolErrorCode(StrEnum):
     CANCELLED = "CANCELLED"
     TOOL_DISABLED = "TOOL_DISABLED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
+    # a question or a write left waiting: the user wrote a new message, or it expired
+    UNANSWERED = "UNANSWERED"
     # files
     INVALID_PATH = "INVALID_PATH"
     NOT_FOUND = "NOT_FOUND"

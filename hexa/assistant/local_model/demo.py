@@ -7,7 +7,7 @@ no network. Two moves:
 1. The last user message is a fresh question → pick tools from its words (several
    intents give parallel tool calls), only among the tools the request offers.
 2. The last user message carries tool results → summarise them in Markdown and end the
-   turn (it never chains tools, so a turn always ends after one round).
+   turn; only the answer to its own question leads to another tool call (asking.py).
 
 Tool inputs follow the schemas in hexa/assistant/tools.py. Tool results are read
 tolerantly (several plausible key names), since they are data written by executors this
@@ -20,6 +20,7 @@ import json
 import re
 
 from .charts import pick_chart, summarise_chart
+from . import asking
 from .replies import Reply, text_block, tool_use_block
 from .titles import title_reply
 
@@ -151,7 +152,10 @@ class OfflineDemoResponder:
             calls = {}
             if len(messages) > 1 and isinstance(messages[-2]["content"], list):
                 calls = {b["id"]: b for b in messages[-2]["content"] if b.get("type") == "tool_use"}
-            return Reply([text_block(summarise_results(results, calls))])
+            return asking.after_answer(results, calls, tools, LABEL) or Reply([text_block(summarise_results(results, calls))])
+        asked = asking.question_for(_user_text(last), tools, LABEL)
+        if asked:
+            return asked
         calls = pick_tools(_user_text(last), tools)
         if not calls:
             return Reply([text_block(f"{LABEL}\n\n{HELP}")])
@@ -430,7 +434,7 @@ def _summarise_one(name: str, tool_input: dict, data, is_error: bool) -> str:
     if is_error:
         return f"The `{name}` tool failed: {_cell(data)}"
     if name == "write_file":
-        return _summarise_write(data, tool_input)
+        return asking.write_outcome(data) or _summarise_write(data, tool_input)
     if not isinstance(data, dict):
         text = "\n".join(str(data).splitlines()[:MAX_FILE_LINES])
         return f"```\n{text}\n```"

@@ -41,15 +41,21 @@ class Tool:
     input_schema: dict | Callable[[], dict]
     # UserFileSystemTools or UserDatabaseTools: its method named like the tool runs it.
     executor: type
-    # propose(execution, user, workspace) -> tool result: hold the call for the user's approval.
+    # propose(execution, user, workspace) -> held output: hold the call for the user's
+    # approval, or (question=True) for their answer; the turn waits (see waiting.py).
     propose: Callable | None = None
     # for_model(tool_input, output) -> what the model may see of a result when the workspace
     # sends no rows to the model; None: the generic rule of data_policy.py.
     for_model: Callable | None = None
+    question: bool = False
+
+    @property
+    def awaits_user(self) -> bool:
+        return self.propose is not None
 
     @property
     def needs_approval(self) -> bool:
-        return self.propose is not None
+        return self.propose is not None and not self.question
 
     @property
     def permission(self) -> str | None:

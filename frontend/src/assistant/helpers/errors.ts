@@ -72,9 +72,29 @@ export function describeResolveError(code: string): string {
       return t("The file could not be written.");
     case "NOT_FOUND":
       return t("This write no longer exists.");
+    case "CLOSED":
+      return t("This write is closed: a new message was sent, or it waited too long. Nothing was written.");
     case "INVALID_REASON":
       return t("The reason contains a character that cannot be saved (an invisible control character or a broken emoji).");
     default:
       return t("The write failed ({{code}}).", { code });
+  }
+}
+
+/** Plain words for the errors of answering a question of the assistant. */
+export function describeAnswerError(code: string): string {
+  switch (code) {
+    case "ALREADY_ANSWERED":
+      return t("This question was already answered.");
+    case "QUESTION_CLOSED":
+      return t("This question is closed: a new message was sent, or it waited too long.");
+    case "INVALID_ANSWER":
+      return t("This answer cannot be sent: pick one of the choices, or type a shorter answer without special characters.");
+    case "NOT_FOUND":
+      return t("This question no longer exists.");
+    case "NETWORK_ERROR":
+      return t("The server could not be reached. Check your connection and retry.");
+    default:
+      return t("The answer could not be sent ({{code}}).", { code });
   }
 }

@@ -10,7 +10,7 @@ import MessageComposer from "assistant/features/MessageComposer";
 import SavedQuestions from "assistant/features/SavedQuestions";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { useAssistantChat } from "assistant/hooks/useAssistantChat";
-import { describeError, describeResolveError } from "assistant/helpers/errors";
+import { describeAnswerError, describeError, describeResolveError } from "assistant/helpers/errors";
 import { formatCost, formatTokens } from "assistant/helpers/format";
 
 const NEAR_BOTTOM_PX = 160;
@@ -123,6 +123,8 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       onApprove={chat.approve}
       onReject={chat.reject}
       describeResolveError={describeResolveError}
+      onAnswer={chat.answer}
+      describeAnswerError={describeAnswerError}
     />
   );
 

@@ -37,6 +37,8 @@ export type ToolConfig = {
   inline?: boolean;
   /** Its calls wait for the user's decision: shown as an approval card while they carry a proposal. */
   needsApproval?: boolean;
+  /** A question for the user (its turn waits for the answer): shown as a question card. */
+  asksUser?: boolean;
 };
 
 export const TOOLS: Record<AssistantToolName, ToolConfig> = {
@@ -67,6 +69,11 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
     input: (input) => (typeof input?.query === "string" ? <SqlCode query={input.query} /> : null),
     output: (output, { executionId }) =>
       Array.isArray(output.columns) ? <QueryResultTable output={output} executionId={executionId} /> : null,
+  },
+  ask_user: {
+    label: (t) => t("Asked you a question"),
+    summary: (input) => String(input.question ?? ""),
+    asksUser: true,
   },
   describe_tables: {
     label: (t) => t("Described tables"),
