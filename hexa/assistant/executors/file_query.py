@@ -1,11 +1,14 @@
 """query_files' work, and read_file's for table files (CSV/TSV, Parquet, XLSX/XLS/ODS).
 
+
     query_files(bucket, sql, files, limit)
         -> {"columns": [{"name", "type"}], "rows", "row_count", "truncated", "limit", "duration_ms",
             "tables": {name: {"files": [...], "sheets"?}}, "note"?}
-    read_table(bucket, rel, fmt, start_row, end_row, sheet)
-        -> {"path", "format", "size", "columns", "rows", "start_row", "end_row", "row_count",
-            "total_rows" (None when not cheap to know), "truncated", "sheet"?, "sheets"?, "dialect"?, "note"?}
+    read_table(bucket, rel, fmt, st, start_row, end_row, sheet)      # Parquet, XLSX/XLS/ODS
+        -> {"path", "format", "size", "columns", "rows", "start_line", "end_line", "row_count",
+            "total_rows" (None when not cheap to know), "truncated", "sheet"?, "sheets"?, "note"?}
+    csv_header(bucket, rel, size)                                     # CSV/TSV, beside their text
+        -> {"dialect", "columns", "total_rows"} or {} when the sniffer cannot tell
 
 Results follow query_database's conventions (hexa/assistant/executors/database.py): at most
 `limit` rows, `truncated` when there were more, values JSON-safe (hexa.databases.values.Cells)
@@ -37,6 +40,7 @@ TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 PAGE_ROWS = 100  # rows read_file shows of a table by default
 MAX_PAGE_ROWS = 500
 COUNT_MAX_BYTES = 50_000_000  # a CSV this size or smaller has its rows counted for read_file
+SNIFF_TIME_S = 2.0  # read_file's look at a CSV's columns
 SHEET_COUNT_MAX_ROWS = 100_000  # sheet rows read past the page to give total_rows
 _PASS_THROUGH = re.compile(
     r"^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE"
@@ -139,7 +143,7 @@ def _bounded(session, sql: str, limit: int, cell_max: int = CELL_MAX_CHARS) -> d
     wrapped = f"SELECT {select} FROM (\n{sql}\n) AS hexa_query({aliases}) LIMIT {limit + 1}"
     raw = session.run(wrapped).fetchall()
     session.check_time()
-    cells = Cells(cap)
+    cells = Cells(cap + 64)  # values are cut in the engine already; its marker adds a few characters
     rows, used, stopped = [], 0, None
     for raw_row in raw:
         if len(rows) >= limit:
@@ -184,29 +188,48 @@ def _bounded(session, sql: str, limit: int, cell_max: int = CELL_MAX_CHARS) -> d
 
 
 def read_table(bucket, rel, fmt, st, start_row=None, end_row=None, sheet=None) -> dict:
+    """A Parquet file or a spreadsheet sheet as columns and a page of rows."""
     first = start_row or 1
     wanted = min(MAX_PAGE_ROWS, (end_row - first + 1) if end_row else PAGE_ROWS)
     result = {"path": rel, "format": fmt, "size": st.st_size}
     files = resolve_files(bucket, rel)
-    path = files[0][1]
     if fmt in SPREADSHEETS:
-        result.update(_read_sheet(path, rel, fmt, sheet, first, wanted))
+        result.update(_read_sheet(files[0][1], rel, fmt, sheet, first, wanted))
     else:
         if sheet is not None:
             raise AssistantError("INVALID_INPUT", f"`sheet` is only for spreadsheets; {show(rel)} is {fmt}.")
         with FileSession() as session:
-            if fmt == "csv":
-                result["dialect"] = _dialect(session, path)
             session.add_table("data", files, fmt)
             session.lock()
-            page = _bounded_page(session, first, wanted)
-            result.update(page)
-            if fmt == "parquet" or st.st_size <= COUNT_MAX_BYTES:
-                result["total_rows"] = session.run("SELECT count(*) FROM data").fetchone()[0]
-            else:
-                result["total_rows"] = None
+            result.update(_bounded_page(session, first, wanted))
+            result["total_rows"] = session.run("SELECT count(*) FROM data").fetchone()[0]  # from the footer
     _page_facts(result, first, wanted)
     return result
+
+
+def csv_header(bucket, rel, size) -> dict:
+    """What DuckDB's sniffer makes of a CSV/TSV: dialect, header, columns with types, and the
+    number of data rows when the file is small enough to count. Best effort within
+    SNIFF_TIME_S: read_file still returns the text when the sniffer fails or is slow."""
+    try:
+        with FileSession(time.monotonic() + SNIFF_TIME_S) as session:
+            files = resolve_files(bucket, rel)
+            session.allowed += [path for _, path in files]
+            session.lock()
+            row = session.run(
+                "SELECT Delimiter, Quote, HasHeader, SkipRows, Columns FROM sniff_csv(?, sample_size = 20480)",
+                [files[0][1]],
+            ).fetchone()
+            header = {
+                "dialect": {"delimiter": row[0], "quote": row[1], "header": row[2], "skip_rows": row[3]},
+                "columns": [{"name": c["name"], "type": c["type"]} for c in row[4]][:MAX_COLUMNS],
+                "total_rows": None,
+            }
+            if size <= COUNT_MAX_BYTES:
+                header["total_rows"] = session.run("SELECT count(*) FROM read_csv(?)", [files[0][1]]).fetchone()[0]
+            return header
+    except AssistantError:
+        return {}
 
 
 def _bounded_page(session, first, wanted) -> dict:
@@ -214,16 +237,6 @@ def _bounded_page(session, first, wanted) -> dict:
     page.pop("limit", None)
     page.pop("truncated", None)
     return page
-
-
-def _dialect(session, path) -> dict:
-    try:
-        row = session.run(
-            "SELECT Delimiter, Quote, HasHeader, SkipRows FROM sniff_csv(?)", [path]
-        ).fetchone()
-    except AssistantError:
-        return {}
-    return {"delimiter": row[0], "quote": row[1], "header": row[2], "skip_rows": row[3]}
 
 
 def _read_sheet(path, rel, fmt, sheet, first, wanted) -> dict:

@@ -4,7 +4,7 @@ SELECT over the tables the call declared.
     check_select(sql, tables)   # raises AssistantError naming the rule, or returns None
 
 Rules, each a typed error:
-- one statement (MULTIPLE_STATEMENTS), a SELECT (WITH, UNION, VALUES, PIVOT… included) and
+- one statement (MULTIPLE_STATEMENTS), a SELECT (WITH, UNION, VALUES, DESCRIBE of a declared table; the PIVOT statement expands into several and is refused) and
   nothing else (NOT_READ_ONLY: COPY, ATTACH, CREATE, INSERT, EXPORT, SET, PRAGMA, INSTALL…);
 - tables: only the names given in `files` and the query's own CTEs, without a schema or
   catalog (UNKNOWN_TABLE); a quoted path in FROM ('/etc/passwd', 'data.csv') is a table
@@ -67,7 +67,10 @@ def check_select(sql, tables) -> None:
         )
     tree = _parse(sql)
     if tree.get("error"):
-        raise AssistantError("INVALID_SQL", f"DuckDB could not parse the query: {str(tree.get('error_message'))[:1000]}")
+        message = str(tree.get("error_message"))
+        if "Only SELECT" in message:  # a PRAGMA or SHOW, which the parser rewrites into a SELECT of its own
+            raise AssistantError("NOT_READ_ONLY", "Only a plain SELECT query is accepted.", rule="select_only")
+        raise AssistantError("INVALID_SQL", f"DuckDB could not parse the query: {message[:1000]}")
     known = {name.lower() for name in tables} | {name.lower() for name in _cte_names(tree)}
     _walk(tree, known, sorted(tables))
 

@@ -94,7 +94,7 @@ class UserFileSystemTools:
 
     @_tool
     @requires("files.read_files", _NOT_A_MEMBER)
-    def read_file(self, path, start_line=None, end_line=None, sheet=None, as_text=None) -> dict:
+    def read_file(self, path, start_line=None, end_line=None, sheet=None) -> dict:
         """Text of a file, at most settings.ASSISTANT_READ_MAX_BYTES bytes of it.
 
         Work is bounded by what is returned, not by the file: the head of a 1 GB file costs
@@ -118,14 +118,17 @@ class UserFileSystemTools:
         if sheet is not None and (not isinstance(sheet, (str, int)) or isinstance(sheet, bool)):
             raise AssistantError("INVALID_INPUT", "sheet must be a sheet name or a 0-based index.")
         with Bucket(self.workspace) as bucket:
-            if fmt and not as_text:
-                # A table file: columns with types and a page of rows (file_query.read_table);
+            if fmt in ("parquet", "xlsx", "xls", "ods"):
+                # A binary table file: columns with types and a page of rows (file_query.read_table);
                 # start_line/end_line count data rows, the header excluded.
                 _, st = bucket.open_file(bucket.resolve(rel), rel)
                 return file_query.read_table(bucket, rel, fmt, st, start_line, end_line, sheet)
             if sheet is not None:
                 raise AssistantError("INVALID_INPUT", "sheet is only for spreadsheets (.xlsx, .xls, .ods).")
-            return reading.read_file(bucket, rel, start_line, end_line, cap)
+            result = reading.read_file(bucket, rel, start_line, end_line, cap)
+            if fmt == "csv":  # the text as for any file, and what DuckDB makes of it, for query_files
+                result.update(file_query.csv_header(bucket, rel, result["size"]))
+            return result
 
     # ------------------------------------------------------------------ writing
 

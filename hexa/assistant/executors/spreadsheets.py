@@ -39,7 +39,9 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 def unreadable(rel, why: str, rule: str = "broken_file") -> AssistantError:
     return AssistantError(
-        "UNREADABLE_FILE", f"{show(rel)} cannot be read as a spreadsheet: {why}", rule=rule
+        "UNREADABLE_FILE",
+        f"{show(rel)} cannot be read as a spreadsheet: {why} If the user needs it, ask for a CSV export.",
+        rule=rule,
     )
 
 

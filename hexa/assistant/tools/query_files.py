@@ -17,7 +17,7 @@ def _description() -> str:
         'several files are read as one table, columns matched by name), or to {"path": ..., "sheet": name or '
         "0-based index} for a sheet other than the first. Then use those names in the SQL; paths and file "
         "functions (read_csv, glob, …) cannot be used in the SQL itself. Only one SELECT is accepted (WITH, "
-        "UNION, GROUP BY, window functions, PIVOT…); nothing can be written, attached, exported or configured. "
+        "UNION, GROUP BY, window functions…); nothing can be written, attached, exported or configured. "
         "Call read_file on one of the files first to learn its columns and types. The first row of a sheet is "
         "its header; formulas are not evaluated (cells hold the values saved with the file). "
         f"Returns at most `limit` rows (default 100, at most {max_rows}); `truncated` says when there were more: "
