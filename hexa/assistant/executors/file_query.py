@@ -7,7 +7,7 @@
     read_table(bucket, rel, fmt, st, start_row, end_row, sheet)      # Parquet, XLSX/XLS/ODS
         -> {"path", "format", "size", "columns", "rows", "start_line", "end_line", "row_count",
             "total_rows" (None when not cheap to know), "truncated", "sheet"?, "sheets"?, "note"?}
-    csv_header(bucket, rel, size)                                     # CSV/TSV, beside their text
+    csv_header(bucket, rel, size, text)                               # CSV/TSV, beside their text
         -> {"dialect", "columns", "total_rows"} or {} when the sniffer cannot tell
 
 Results follow query_database's conventions (hexa/assistant/executors/database.py): at most
@@ -18,6 +18,7 @@ and cut: text in the engine itself, before it reaches Python, so a 600 MB string
 
 import datetime
 import json
+import os
 import re
 import time
 
@@ -207,18 +208,18 @@ def read_table(bucket, rel, fmt, st, start_row=None, end_row=None, sheet=None) -
     return result
 
 
-def csv_header(bucket, rel, size) -> dict:
-    """What DuckDB's sniffer makes of a CSV/TSV: dialect, header, columns with types, and the
+def csv_header(bucket, rel, size, text) -> dict:
+    """What DuckDB's sniffer makes of a CSV/TSV: dialect, header and columns with types, from
+    `text` (the head read_file returns, so the cost does not grow with the file), and the
     number of data rows when the file is small enough to count. Best effort within
     SNIFF_TIME_S: read_file still returns the text when the sniffer fails or is slow."""
     try:
         with FileSession(time.monotonic() + SNIFF_TIME_S) as session:
-            files = resolve_files(bucket, rel)
-            session.allowed += [path for _, path in files]
-            session.lock()
+            head = os.path.join(session.tmp, "head.csv")
+            with open(head, "w", encoding="utf-8") as out:
+                out.write(text)
             row = session.run(
-                "SELECT Delimiter, Quote, HasHeader, SkipRows, Columns FROM sniff_csv(?, sample_size = 20480)",
-                [files[0][1]],
+                "SELECT Delimiter, Quote, HasHeader, SkipRows, Columns FROM sniff_csv(?)", [head]
             ).fetchone()
             header = {
                 "dialect": {"delimiter": row[0], "quote": row[1], "header": row[2], "skip_rows": row[3]},
@@ -226,6 +227,7 @@ def csv_header(bucket, rel, size) -> dict:
                 "total_rows": None,
             }
             if size <= COUNT_MAX_BYTES:
+                files = resolve_files(bucket, rel)
                 header["total_rows"] = session.run("SELECT count(*) FROM read_csv(?)", [files[0][1]]).fetchone()[0]
             return header
     except AssistantError:

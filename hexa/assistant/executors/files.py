@@ -126,8 +126,9 @@ class UserFileSystemTools:
             if sheet is not None:
                 raise AssistantError("INVALID_INPUT", "sheet is only for spreadsheets (.xlsx, .xls, .ods).")
             result = reading.read_file(bucket, rel, start_line, end_line, cap)
-            if fmt == "csv":  # the text as for any file, and what DuckDB makes of it, for query_files
-                result.update(file_query.csv_header(bucket, rel, result["size"]))
+            if fmt == "csv" and result["start_line"] == 1:
+                # the text as for any file, and what DuckDB makes of its head, for query_files
+                result.update(file_query.csv_header(bucket, rel, result["size"], result["content"]))
             return result
 
     # ------------------------------------------------------------------ writing

@@ -14,7 +14,7 @@ def _description() -> str:
         "content, its total size and whether the content was truncated. At most "
         f"{read_kb} kB are returned per call; for larger files ask for a line range with `start_line` "
         "and `end_line` (1-based, inclusive) — when a read is cut, `note` gives the next start_line; a "
-        "start_line past the end gives an error with `line_count`. A CSV/TSV also comes with its `dialect` and "
+        "start_line past the end gives an error with `line_count`. A CSV/TSV read from line 1 also comes with its `dialect` and "
         "`columns` with the types the query engine detects (and `total_rows`, data rows, when cheap). Parquet "
         "files and spreadsheets (XLSX/XLSM/XLS/ODS; `sheet` picks a sheet by name or 0-based index, the first "
         "by default; `sheets` lists them) are read as tables: `columns` with types, a page of `rows` "
