@@ -406,3 +406,23 @@ def test_a_file_changing_while_read(bucket):
             assert count <= 100_000
         except Exception as failure:
             assert failure.code in ("QUERY_ERROR",)
+
+
+def test_the_demo_files_read_as_tables(bucket):
+    from hexa.core.demo import _bucket_files
+
+    for rel, content in _bucket_files().items():
+        bucket.put(rel, content)
+    workbook = ok(bucket.fs.read_file("data/hmis/hmis_monthly_2024.xlsx"))
+    assert workbook["sheets"] == ["Monthly", "Facilities"] and workbook["total_rows"] == 16 * 12
+    assert [c["name"] for c in workbook["columns"]][-1] == "positivity" and workbook["columns"][1]["type"] == "DATE"
+    facilities = ok(bucket.fs.read_file("data/hmis/hmis_monthly_2024.xlsx", sheet="Facilities"))
+    assert facilities["total_rows"] == 192
+    parquet = ok(bucket.fs.read_file("data/processed/facility_reports_2024.parquet", end_line=1))
+    assert parquet["total_rows"] == 192 * 12 and parquet["columns"][0] == {"name": "period", "type": "DATE"}
+    # the same totals from the raw CSVs, the Parquet file and the workbook
+    sql = "SELECT district, SUM(confirmed_cases) AS cases FROM t GROUP BY district ORDER BY district"
+    raw = ok(query(bucket, sql, {"t": "data/raw/2024/*.csv"}))
+    assert raw["row_count"] == 16 and raw["tables"]["t"]["file_count"] == 12
+    assert ok(query(bucket, sql, {"t": "data/processed/*.parquet"}))["rows"] == raw["rows"]
+    assert ok(query(bucket, sql, {"t": "data/hmis/hmis_monthly_2024.xlsx"}))["rows"] == raw["rows"]
