@@ -47,3 +47,13 @@ def test_tables_files_and_a_note(offline):
     message, executions = ask(offline, "Write a note notes/summary.md about the cases")
     assert executions[0].name == "write_file" and executions[0].status == "PENDING_APPROVAL"
     assert LABEL in message.text
+
+
+def test_data_files_as_tables(offline):
+    message, executions = ask(offline, "Total confirmed cases per district in data/raw/2024/*.csv")
+    assert [e.name for e in executions] == ["query_files"] and executions[0].success
+    assert executions[0].output["row_count"] == 16 and executions[0].output["tables"]["data"]["file_count"] == 12
+    assert LABEL in message.text and "| district | sum_confirmed_cases |" in message.text
+    message, executions = ask(offline, "What is in the HMIS workbook?")
+    assert executions[0].name == "read_file" and executions[0].output["sheets"] == ["Monthly", "Facilities"]
+    assert "sheet `Monthly`" in message.text and "| district | period |" in message.text
