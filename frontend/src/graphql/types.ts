@@ -189,12 +189,15 @@ export type AssistantToolErrorCode =
   | 'DATABASE_UNAVAILABLE'
   | 'FILE_CHANGED'
   | 'FILE_TOO_LARGE'
+  | 'FUNCTION_NOT_ALLOWED'
   | 'INTERNAL_ERROR'
   | 'INVALID_INPUT'
   | 'INVALID_PATH'
   | 'INVALID_SQL'
   | 'IO_ERROR'
+  | 'MEMORY_LIMIT'
   | 'MULTIPLE_STATEMENTS'
+  | 'NOT_ALLOWED'
   | 'NOT_A_DIRECTORY'
   | 'NOT_A_FILE'
   | 'NOT_FOUND'
@@ -202,7 +205,11 @@ export type AssistantToolErrorCode =
   | 'PERMISSION_DENIED'
   | 'QUERY_ERROR'
   | 'QUERY_TIMEOUT'
-  | 'UNKNOWN_TOOL';
+  | 'TOO_MANY_FILES'
+  | 'UNKNOWN_TABLE'
+  | 'UNKNOWN_TOOL'
+  | 'UNREADABLE_FILE'
+  | 'UNSUPPORTED_FORMAT';
 
 /** One tool call made by the model, with what it returned. */
 export type AssistantToolExecution = {
@@ -239,6 +246,7 @@ export type AssistantToolName =
   | 'describe_tables'
   | 'list_files'
   | 'query_database'
+  | 'query_files'
   | 'read_file'
   | 'search_files'
   | 'write_file';
