@@ -16,10 +16,14 @@ and cut: text in the engine itself, before it reaches Python, so a 600 MB string
 600 MB here; nested values (lists, structs, maps) and timestamps with time zone as their text.
 """
 
+import contextlib
 import datetime
 import json
 import os
 import re
+import secrets
+import tempfile
+import threading
 import time
 
 import duckdb
@@ -41,8 +45,9 @@ TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 PAGE_ROWS = 100  # rows read_file shows of a table by default
 MAX_PAGE_ROWS = 500
 COUNT_MAX_BYTES = 50_000_000  # a CSV this size or smaller has its rows counted for read_file
-SNIFF_TIME_S = 2.0  # read_file's look at a CSV's columns
-SHEET_COUNT_MAX_ROWS = 100_000  # sheet rows read past the page to give total_rows
+SNIFF_LINES = 200  # lines of a CSV's head its columns are sniffed from (the cost grows with them)
+COUNT_TIME_S = 2.0  # counting a small CSV's rows for read_file
+SHEET_COUNT_TIME_S = 0.3  # reading a sheet past the page to give total_rows
 _PASS_THROUGH = re.compile(
     r"^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE"
     r"|DECIMAL\(\d+,\d+\)|DATE|TIME|TIMESTAMP|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS|UUID|INTERVAL)$"
@@ -208,30 +213,59 @@ def read_table(bucket, rel, fmt, st, start_row=None, end_row=None, sheet=None) -
     return result
 
 
+_sniffer = None
+_sniffer_lock = threading.Lock()
+
+
+def _sniffer_cursor():
+    """A cursor of one process-wide connection that can read only its own private folder:
+    sniffing a CSV's head must cost milliseconds, and a fresh connection costs ~20 ms."""
+    global _sniffer
+    with _sniffer_lock:
+        if _sniffer is None:
+            folder = tempfile.mkdtemp(prefix="hexa-sniff-")
+            connection = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": "64MB"})
+            connection.execute(f"SET allowed_directories = ['{folder}/']")
+            connection.execute("SET enable_external_access = false")
+            connection.execute("SET lock_configuration = true")
+            _sniffer = (connection, folder)
+        connection, folder = _sniffer
+        return connection.cursor(), folder
+
+
 def csv_header(bucket, rel, size, text) -> dict:
     """What DuckDB's sniffer makes of a CSV/TSV: dialect, header and columns with types, from
-    `text` (the head read_file returns, so the cost does not grow with the file), and the
-    number of data rows when the file is small enough to count. Best effort within
-    SNIFF_TIME_S: read_file still returns the text when the sniffer fails or is slow."""
+    the first SNIFF_LINES lines of `text` (the head read_file returns, so the cost does not grow
+    with the file), and the number of data rows when the file is small enough to count.
+    Best effort: read_file still returns the text when the sniffer fails."""
+    head = "".join(text.splitlines(keepends=True)[:SNIFF_LINES])
+    cursor, folder = _sniffer_cursor()
+    path = os.path.join(folder, f"{secrets.token_hex(8)}.csv")
     try:
-        with FileSession(time.monotonic() + SNIFF_TIME_S) as session:
-            head = os.path.join(session.tmp, "head.csv")
-            with open(head, "w", encoding="utf-8") as out:
-                out.write(text)
-            row = session.run(
-                "SELECT Delimiter, Quote, HasHeader, SkipRows, Columns FROM sniff_csv(?)", [head]
-            ).fetchone()
-            header = {
-                "dialect": {"delimiter": row[0], "quote": row[1], "header": row[2], "skip_rows": row[3]},
-                "columns": [{"name": c["name"], "type": c["type"]} for c in row[4]][:MAX_COLUMNS],
-                "total_rows": None,
-            }
-            if size <= COUNT_MAX_BYTES:
-                files = resolve_files(bucket, rel)
-                header["total_rows"] = session.run("SELECT count(*) FROM read_csv(?)", [files[0][1]]).fetchone()[0]
-            return header
-    except AssistantError:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(head)
+        row = cursor.execute("SELECT Delimiter, Quote, HasHeader, SkipRows, Columns FROM sniff_csv(?)", [path]).fetchone()
+    except (duckdb.Error, OSError):
         return {}
+    finally:
+        cursor.close()
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    header = {
+        "dialect": {"delimiter": row[0], "quote": row[1], "header": row[2], "skip_rows": row[3]},
+        "columns": [{"name": c["name"], "type": c["type"]} for c in row[4]][:MAX_COLUMNS],
+        "total_rows": None,
+    }
+    if size <= COUNT_MAX_BYTES:
+        try:
+            with FileSession(time.monotonic() + COUNT_TIME_S) as session:
+                files = resolve_files(bucket, rel)
+                session.add_table("data", files, "csv")
+                session.lock()
+                header["total_rows"] = session.run("SELECT count(*) FROM data").fetchone()[0]
+        except AssistantError:
+            pass
+    return header
 
 
 def _bounded_page(session, first, wanted) -> dict:
@@ -254,7 +288,9 @@ def _read_sheet(path, rel, fmt, sheet, first, wanted) -> dict:
         seen += 1
         if first <= seen < first + wanted:
             page.append(row[: len(header)] + [None] * max(0, len(header) - len(row)))
-        elif seen >= first + wanted and (seen - first - wanted > SHEET_COUNT_MAX_ROWS or time.monotonic() > deadline):
+            if seen == first + wanted - 1:  # the page is complete: count what follows only briefly
+                deadline = min(deadline, time.monotonic() + SHEET_COUNT_TIME_S)
+        elif seen % 1000 == 0 and time.monotonic() > deadline:
             complete = False
             break
     header = header or []
