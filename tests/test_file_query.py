@@ -157,6 +157,7 @@ def test_results_are_bounded_and_json_safe(bucket):
         {"r": "data/raw/2024/jan.csv"},
     ))
     assert odd["rows"][0][0] == "NaN" and odd["rows"][0][1] == 1.5 and odd["rows"][0][3].startswith("2024-01-01")
+    assert ok(query(bucket, "SELECT 1 AS one; \n", {"r": "data/raw/2024/jan.csv"}))["rows"] == [[1]]
     wanted = error(query(bucket, "SELECT 1", {"r": "data/raw/2024/jan.csv"}, limit=0), "INVALID_INPUT")
     assert "limit" in wanted["message"]
 
@@ -426,3 +427,22 @@ def test_the_demo_files_read_as_tables(bucket):
     assert raw["row_count"] == 16 and raw["tables"]["t"]["file_count"] == 12
     assert ok(query(bucket, sql, {"t": "data/processed/*.parquet"}))["rows"] == raw["rows"]
     assert ok(query(bucket, sql, {"t": "data/hmis/hmis_monthly_2024.xlsx"}))["rows"] == raw["rows"]
+
+
+def test_a_parquet_file_with_one_huge_row_group(bucket, settings):
+    """100 MB of text in one row group (6 MB on disk): within the default memory limit it is
+    read; under a limit too small for its column chunk, the answer is MEMORY_LIMIT, not a crash."""
+    target = bucket.root / "huge_group.parquet"
+    connection = duckdb.connect()
+    connection.execute(
+        f"COPY (SELECT i, repeat(chr((65 + i % 26)::INTEGER), 1000) || i AS text FROM range(100000) t(i)) "
+        f"TO '{target}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)"
+    )
+    assert connection.execute(f"SELECT count(DISTINCT row_group_id) FROM parquet_metadata('{target}')").fetchone()[0] == 1
+    connection.close()
+    sql, files = "SELECT count(*), max(length(text)) FROM t", {"t": "huge_group.parquet"}
+    assert ok(query(bucket, sql, files))["rows"] == [[100000, 1005]]
+    page = ok(bucket.fs.read_file("huge_group.parquet", end_line=2))
+    assert page["total_rows"] == 100000 and page["rows"][0][1].startswith("AAAA")
+    settings.ASSISTANT_FILE_QUERY_MEMORY_MB = 64
+    assert error(query(bucket, sql, files), "MEMORY_LIMIT")["rule"] == "memory_limit"

@@ -100,6 +100,7 @@ def query_files(bucket, sql, files, limit=None) -> dict:
     limit, limit_note = _limit(limit)
     specs = _file_specs(files)
     file_sql_guard.check_select(sql, specs)
+    sql = sql.strip().rstrip(";").rstrip()  # it is wrapped in a subquery below: no final semicolon
     tables = {}
     with FileSession(started + timeout_s()) as session:
         for name, (spec, sheet) in specs.items():

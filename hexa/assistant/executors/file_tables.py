@@ -277,6 +277,7 @@ class FileSession:
     # -- running
 
     def run(self, sql: str, parameters=None):
+        self.check_time()  # the timer may have fired between statements, when there was nothing to interrupt
         try:
             return self.connection.execute(sql, parameters)
         except duckdb.Error as error:
