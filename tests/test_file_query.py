@@ -446,3 +446,12 @@ def test_a_parquet_file_with_one_huge_row_group(bucket, settings):
     assert page["total_rows"] == 100000 and page["rows"][0][1].startswith("AAAA")
     settings.ASSISTANT_FILE_QUERY_MEMORY_MB = 64
     assert error(query(bucket, sql, files), "MEMORY_LIMIT")["rule"] == "memory_limit"
+
+
+def test_a_workbook_cell_of_a_million_characters(bucket):
+    path = bucket.root / "long.xlsx"
+    write_xlsx(path, {"S": [["note", "n"], ["x" * 1_000_000, 1], ["short", 2]]})
+    result = ok(bucket.fs.read_file("long.xlsx"))
+    assert len(result["rows"][0][0]) < 2100 and "truncated" in result["rows"][0][0]
+    assert result["rows"][1] == ["short", 2]
+    assert ok(query(bucket, "SELECT sum(n), max(length(note)) FROM t", {"t": "long.xlsx"}))["rows"] == [[3, 131072]]

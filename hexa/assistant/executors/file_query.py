@@ -277,23 +277,28 @@ def _bounded_page(session, first, wanted) -> dict:
 
 
 def _read_sheet(path, rel, fmt, sheet, first, wanted) -> dict:
-    names, chosen, rows = spreadsheets.open_sheet(path, fmt, sheet, rel)
     deadline = time.monotonic() + timeout_s()
+    names, chosen, rows = spreadsheets.open_sheet(path, fmt, sheet, rel, deadline)
     header = None
     page, seen, complete = [], 0, True
     cells = Cells(CELL_MAX_CHARS)
-    for row in rows:
-        if header is None:
-            header = header_names(row)
-            continue
-        seen += 1
-        if first <= seen < first + wanted:
-            page.append(row[: len(header)] + [None] * max(0, len(header) - len(row)))
-            if seen == first + wanted - 1:  # the page is complete: count what follows only briefly
-                deadline = min(deadline, time.monotonic() + SHEET_COUNT_TIME_S)
-        elif seen % 1000 == 0 and time.monotonic() > deadline:
-            complete = False
-            break
+    try:
+        for row in rows:
+            if header is None:
+                header = header_names(row)
+                continue
+            seen += 1
+            if first <= seen < first + wanted:
+                page.append(row[: len(header)] + [None] * max(0, len(header) - len(row)))
+                if seen == first + wanted - 1:  # the page is complete: count what follows only briefly
+                    deadline = min(deadline, time.monotonic() + SHEET_COUNT_TIME_S)
+            elif seen % 1000 == 0 and time.monotonic() > deadline:
+                complete = False
+                break
+    except AssistantError as error:
+        if error.code != "QUERY_TIMEOUT" or seen < first + wanted - 1:
+            raise
+        complete = False  # the page is there; only the count ran out of time
     header = header or []
     result = {
         "sheet": chosen,

@@ -2,9 +2,9 @@
 
     with Bucket(workspace) as bucket, FileSession(deadline) as session:
         files = resolve_files(bucket, "data/raw/2024/*.csv")     # [(rel, opened descriptor path)]
-        session.add_table("cases", files)                         # a view (CSV, Parquet) or a table (sheets)
+        session.add_table("cases", files, "csv")                  # a view (CSV, Parquet) or a table (sheets)
         session.lock()                                            # from here on, no file but those
-        relation = session.relation("SELECT … FROM cases")
+        rows = session.run("SELECT … FROM cases").fetchall()  # errors as AssistantErrors
 
 Confinement, in the order it happens:
 
@@ -234,7 +234,7 @@ class FileSession:
         before the lock (so the engine never needs access to them afterwards)."""
         cells, csv_paths, chosen = 0, [], []
         for index, (rel, path) in enumerate(files):
-            names, name, rows = spreadsheets.open_sheet(path, fmt, sheet, rel)
+            names, name, rows = spreadsheets.open_sheet(path, fmt, sheet, rel, self.deadline)
             chosen.append({"path": rel, "sheet": name, "sheets": names[:50]})
             target = os.path.join(self.tmp, f"sheet{index}.csv")
             with open(target, "w", newline="", encoding="utf-8") as out:

@@ -19,6 +19,7 @@ last saved the file (None when there is none).
 import datetime
 import os
 import re
+import time
 import zipfile
 from xml.parsers import expat
 
@@ -31,6 +32,8 @@ RATIO_FLOOR = 50_000_000
 MAX_CALAMINE_FILE_BYTES = 100_000_000  # XLS and ODS are loaded whole by calamine
 CHUNK = 256 * 1024
 MAX_COLUMNS = 16_384  # Excel's own limit (XFD)
+MAX_CELL_CHARS = 131_072  # Excel holds 32,767 characters a cell; a longer text is cut here
+MAX_SHARED_CHARS = 200_000_000  # shared strings parsed for one workbook
 
 _EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 _DATE_FORMAT_IDS = set(range(14, 23)) | {45, 46, 47}
@@ -66,11 +69,12 @@ def check_zip(archive: zipfile.ZipFile, rel) -> None:
         )
 
 
-def open_sheet(path: str, kind: str, sheet, rel):
+def open_sheet(path: str, kind: str, sheet, rel, deadline: float | None = None):
     """(sheet names, chosen sheet name, iterator of rows) for the sheet `sheet` (name or 0-based
-    index; None: the first) of the workbook at `path` (a /proc/self/fd path of an opened file)."""
+    index; None: the first) of the workbook at `path` (a /proc/self/fd path of an opened file).
+    Streaming an XLSX past `deadline` (time.monotonic()) raises QUERY_TIMEOUT."""
     if kind == "xlsx":
-        return _Xlsx(path, rel).open(sheet)
+        return _Xlsx(path, rel, deadline).open(sheet)
     return _calamine_sheet(path, sheet, rel)
 
 
@@ -105,8 +109,9 @@ def _date_format(code: str) -> bool:
 
 
 class _Xlsx:
-    def __init__(self, path, rel):
+    def __init__(self, path, rel, deadline=None):
         self.rel = rel
+        self.deadline = deadline
         try:
             self.archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -208,7 +213,10 @@ class _Xlsx:
 
         def text(data):
             if state["in_value"]:
-                state["text"].append(data)
+                size = state.get("size", 0) if state["text"] else 0
+                if size < MAX_CELL_CHARS:
+                    state["text"].append(data[: MAX_CELL_CHARS - size])
+                state["size"] = size + len(data)
 
         def end(tag):
             if tag in ("v", "t"):
@@ -232,6 +240,10 @@ class _Xlsx:
         parser.buffer_text = True
         with self.archive.open(member) as stream:
             while True:
+                if self.deadline is not None and time.monotonic() > self.deadline:
+                    raise AssistantError(
+                        "QUERY_TIMEOUT", f"Reading the sheet of {show(self.rel)} took too long.", rule="time_limit"
+                    )
                 try:
                     chunk = stream.read(CHUNK)
                 except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
@@ -282,7 +294,7 @@ class _SharedStrings:
         self.stream = archive.open("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in archive.NameToInfo else None
         self.parser = expat.ParserCreate()
         self.parser.buffer_text = True
-        self.current, self.depth_t = None, 0
+        self.current, self.depth_t, self.chars = None, 0, 0
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
         self.parser.CharacterDataHandler = self._text
@@ -306,7 +318,11 @@ class _SharedStrings:
 
     def _text(self, data):
         if self.current is not None and self.depth_t > 0:
-            self.current.append(data)
+            self.chars += len(data)
+            if self.chars > MAX_SHARED_CHARS:
+                raise unreadable(self.rel, f"its shared strings hold more than {MAX_SHARED_CHARS:,} characters.", "too_large")
+            if sum(len(part) for part in self.current) < MAX_CELL_CHARS:
+                self.current.append(data[:MAX_CELL_CHARS])
 
     def get(self, index: int):
         while index >= len(self.strings) and self.stream is not None:
