@@ -71,6 +71,8 @@ def test_group_by_over_a_glob_of_csv_files(bucket):
     assert [c["name"] for c in result["columns"]] == ["district", "cases"]
     assert result["row_count"] == 3 and result["truncated"] is False and result["limit"] == 100
     assert result["tables"]["reports"]["files"] == ["data/raw/2024/feb.csv", "data/raw/2024/jan.csv"]
+    per_file = ok(query(bucket, "SELECT _file, count(*) FROM reports GROUP BY ALL ORDER BY 1", {"reports": "data/raw/2024/*.csv"}))
+    assert per_file["rows"] == [["data/raw/2024/feb.csv", 2], ["data/raw/2024/jan.csv", 2]]
 
 
 def test_read_file_on_a_csv_gives_its_text_and_typed_columns(bucket):

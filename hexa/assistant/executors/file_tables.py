@@ -149,6 +149,19 @@ def _sql_list(paths) -> str:
     return "[" + ", ".join(_sql_string(p) for p in paths) + "]"
 
 
+def _scan(function: str, files, options: str = "") -> str:
+    """SELECT over `files` ([(rel, path)]) with `function`. Several files are one table, columns
+    matched by name, plus a column `_file`: the bucket path each row comes from."""
+    paths = [path for _, path in files]
+    if len(files) == 1:
+        return f"SELECT * FROM {function}({_sql_list(paths)}{', ' + options if options else ''})"
+    names = " ".join(f"WHEN {_sql_string(path)} THEN {_sql_string(rel)}" for rel, path in files)
+    return (
+        f"SELECT * REPLACE (CASE _file {names} END AS _file) FROM {function}({_sql_list(paths)}, "
+        f"union_by_name=true, filename='_file'{', ' + options if options else ''})"
+    )
+
+
 def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -219,13 +232,11 @@ class FileSession:
         ident = quote_ident(name)
         if fmt == "csv":
             self.allowed += paths
-            options = f"max_line_size={CSV_MAX_LINE_BYTES}, union_by_name={'true' if len(paths) > 1 else 'false'}"
-            self.run(f"CREATE VIEW {ident} AS SELECT * FROM read_csv({_sql_list(paths)}, {options})")
+            self.run(f"CREATE VIEW {ident} AS {_scan('read_csv', files, f'max_line_size={CSV_MAX_LINE_BYTES}')}")
             return {}
         if fmt == "parquet":
             self.allowed += paths
-            union = "true" if len(paths) > 1 else "false"
-            self.run(f"CREATE VIEW {ident} AS SELECT * FROM read_parquet({_sql_list(paths)}, union_by_name={union})")
+            self.run(f"CREATE VIEW {ident} AS {_scan('read_parquet', files)}")
             return {}
         return self._add_sheets(ident, files, fmt, sheet)
 
@@ -257,11 +268,8 @@ class FileSession:
                         self.check_time()
                     writer.writerow([_csv_value(v) for v in row[: len(header)]])
             csv_paths.append(target)
-        union = "true" if len(csv_paths) > 1 else "false"
-        self.run(
-            f"CREATE TABLE {ident} AS SELECT * FROM read_csv({_sql_list(csv_paths)}, header=true, "
-            f"union_by_name={union}, max_line_size={CSV_MAX_LINE_BYTES})"
-        )
+        converted = [(rel, target) for (rel, _), target in zip(files, csv_paths)]
+        self.run(f"CREATE TABLE {ident} AS {_scan('read_csv', converted, f'header=true, max_line_size={CSV_MAX_LINE_BYTES}')}")
         for target in csv_paths:
             os.unlink(target)
         return {"sheets": chosen}

@@ -14,11 +14,12 @@ def _description() -> str:
         "Run one read-only SQL query (DuckDB dialect) over files of the workspace bucket: CSV/TSV, Parquet, "
         "XLSX/XLSM/XLS/ODS. Name each table in `files`, mapping a table name to a path or a glob relative to "
         'the bucket root ("data/raw/2024/*.csv": the files of that folder; "data/**/*.parquet": at any depth; '
-        'several files are read as one table, columns matched by name), or to {"path": ..., "sheet": name or '
+        "several files are read as one table, columns matched by name, with a column `_file`: the file of each "
+        'row), or to {"path": ..., "sheet": name or '
         "0-based index} for a sheet other than the first. Then use those names in the SQL; paths and file "
         "functions (read_csv, glob, …) cannot be used in the SQL itself. Only one SELECT is accepted (WITH, "
         "UNION, GROUP BY, window functions…); nothing can be written, attached, exported or configured. "
-        "Call read_file on one of the files first to learn its columns and types. The first row of a sheet is "
+        "Call read_file on one of the files first, or query `DESCRIBE <table>`, to learn columns and types. The first row of a sheet is "
         "its header; formulas are not evaluated (cells hold the values saved with the file). "
         f"Returns at most `limit` rows (default 100, at most {max_rows}); `truncated` says when there were more: "
         f"aggregate in SQL. Queries stop after {timeout_s:g} s and may use {memory_mb} MB of memory. On an error "
