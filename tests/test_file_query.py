@@ -457,3 +457,12 @@ def test_a_workbook_cell_of_a_million_characters(bucket):
     assert len(result["rows"][0][0]) < 2100 and "truncated" in result["rows"][0][0]
     assert result["rows"][1] == ["short", 2]
     assert ok(query(bucket, "SELECT sum(n), max(length(note)) FROM t", {"t": "long.xlsx"}))["rows"] == [[3, 131072]]
+
+
+def test_odd_column_names_and_dialects(bucket):
+    bucket.put("odd.csv", "\"it's\",\"a \"\"b\"\"\",c\r\n1,x,2024-01-31\r\n2,\"y,z\",2024-02-29\r\n")
+    result = ok(query(bucket, "SELECT \"it's\", \"a \"\"b\"\"\", c FROM t ORDER BY 1", {"t": "odd.csv"}))
+    assert [c["name"] for c in result["columns"]] == ["it's", 'a "b"', "c"]
+    assert result["rows"] == [[1, "x", "2024-01-31"], [2, "y,z", "2024-02-29"]]
+    bucket.put("tabs.tsv", "a\tb\n1\t2\n")
+    assert ok(query(bucket, "SELECT a + b FROM t", {"t": "tabs.tsv"}))["rows"] == [[3]]
