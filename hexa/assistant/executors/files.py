@@ -2,7 +2,7 @@
 
     fs = UserFileSystemTools(user, workspace)
     fs.list_files(path="", page=1, per_page=100)
-    fs.read_file(path, start_line=None, end_line=None)
+    fs.read_file(path, start_line=None, end_line=None, sheet=None)   # tables: CSV, Parquet, sheets
     fs.search_files(pattern, path="", contains=None)
     fs.query_files(sql, files, limit=None)                # one SELECT over CSV/Parquet/XLSX files (DuckDB)
     fs.preview_write(path, content)                       # every check of write_file, nothing written
@@ -12,7 +12,10 @@ Every public method returns a JSON-serialisable dict; a failure is
 `{"error": {"code", "message", ...}}` and never an exception. Codes: INVALID_PATH, NOT_FOUND,
 NOT_A_FILE, NOT_A_DIRECTORY, FILE_TOO_LARGE, BINARY_FILE, PERMISSION_DENIED, INVALID_INPUT,
 FILE_CHANGED, IO_ERROR (an unexpected OS error, e.g. EIO on the FUSE mount or a full disk),
-INTERNAL_ERROR (a bug, logged).
+INTERNAL_ERROR (a bug, logged); for table files and query_files also UNSUPPORTED_FORMAT,
+UNREADABLE_FILE, TOO_MANY_FILES, UNKNOWN_TABLE, FUNCTION_NOT_ALLOWED, NOT_ALLOWED,
+MEMORY_LIMIT and the SQL codes (INVALID_SQL, NOT_READ_ONLY, MULTIPLE_STATEMENTS,
+QUERY_TIMEOUT, QUERY_ERROR), each refusal with a `rule`.
 
 How the work is split (this module is the facade: arguments, permissions, one bucket per call):
 
