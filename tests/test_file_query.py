@@ -466,3 +466,18 @@ def test_odd_column_names_and_dialects(bucket):
     assert result["rows"] == [[1, "x", "2024-01-31"], [2, "y,z", "2024-02-29"]]
     bucket.put("tabs.tsv", "a\tb\n1\t2\n")
     assert ok(query(bucket, "SELECT a + b FROM t", {"t": "tabs.tsv"}))["rows"] == [[3]]
+
+
+def test_members_query_files_and_outsiders_are_refused(roles):
+    from hexa.assistant.executors.files import UserFileSystemTools
+    from hexa.files.api import bucket_path
+
+    workspace = roles["workspace"]
+    root = bucket_path(workspace.bucket_name)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "cases.csv").write_text("district,cases\nBo,4\n")
+    sql, files = "SELECT sum(cases) FROM t", {"t": "cases.csv"}
+    assert ok(UserFileSystemTools(roles["viewer"], workspace).query_files(sql, files))["rows"] == [[4]]
+    refused = error(UserFileSystemTools(roles["outsider"], workspace).query_files(sql, files), "PERMISSION_DENIED")
+    assert "4" not in refused["message"]
+    assert error(UserFileSystemTools(roles["outsider"], workspace).read_file("cases.csv"), "PERMISSION_DENIED")
