@@ -305,6 +305,8 @@ def test_the_locked_engine_refuses_on_its_own(bucket, tmp_path):
         session.add_table("t", resolve_files(files, "data/raw/2024/jan.csv"), "csv")
         session.lock()
         assert session.run("SELECT count(*) FROM t").fetchone()[0] == 2
+        threads, memory = session.run("SELECT current_setting('threads'), current_setting('memory_limit')").fetchone()
+        assert threads == 2 and memory.startswith("183.1 MiB")  # ASSISTANT_FILE_QUERY_THREADS, _MEMORY_MB (192 MB)
         for template in ENGINE_REFUSED:
             sql = template.format(outside=outside, folder=tmp_path)
             with pytest.raises(Exception) as raised:
