@@ -16,12 +16,14 @@ and cut: text in the engine itself, before it reaches Python, so a 600 MB string
 600 MB here; nested values (lists, structs, maps) and timestamps with time zone as their text.
 """
 
+import atexit
 import contextlib
 import datetime
 import json
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import threading
 import time
@@ -225,6 +227,7 @@ def _sniffer_cursor():
     with _sniffer_lock:
         if _sniffer is None:
             folder = tempfile.mkdtemp(prefix="hexa-sniff-")
+            atexit.register(shutil.rmtree, folder, True)
             connection = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": "64MB"})
             connection.execute(f"SET allowed_directories = ['{folder}/']")
             connection.execute("SET enable_external_access = false")
