@@ -483,3 +483,41 @@ def test_members_query_files_and_outsiders_are_refused(roles):
     refused = error(UserFileSystemTools(roles["outsider"], workspace).query_files(sql, files), "PERMISSION_DENIED")
     assert "4" not in refused["message"]
     assert error(UserFileSystemTools(roles["outsider"], workspace).read_file("cases.csv"), "PERMISSION_DENIED")
+
+
+ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+  xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+  office:version="1.2"><office:body><office:spreadsheet>
+<table:table table:name="Cases">
+<table:table-row><table:table-cell office:value-type="string"><text:p>district</text:p></table:table-cell>
+<table:table-cell office:value-type="string"><text:p>cases</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>Bo</text:p></table:table-cell>
+<table:table-cell office:value-type="float" office:value="12"><text:p>12</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>Kenema</text:p></table:table-cell>
+<table:table-cell office:value-type="float" office:value="30"><text:p>30</text:p></table:table-cell></table:table-row>
+</table:table>
+<table:table table:name="Notes"><table:table-row><table:table-cell office:value-type="string"><text:p>n</text:p>
+</table:table-cell></table:table-row></table:table>
+</office:spreadsheet></office:body></office:document-content>"""
+
+ODS_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"""
+
+
+def test_an_ods_workbook_through_calamine(bucket):
+    path = bucket.root / "cases.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+        # as LibreOffice writes it: no whitespace between elements
+        content = "".join(line.strip() + (" " if line.rstrip().endswith('"') else "") for line in ODS_CONTENT.splitlines())
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    result = ok(bucket.fs.read_file("cases.ods"))
+    assert result["sheets"] == ["Cases", "Notes"] and result["rows"] == [["Bo", 12], ["Kenema", 30]]
+    assert result["columns"] == [{"name": "district", "type": "VARCHAR"}, {"name": "cases", "type": "BIGINT"}]
+    assert ok(query(bucket, "SELECT sum(cases) FROM t", {"t": "cases.ods"}))["rows"] == [[42]]
+    assert ok(bucket.fs.read_file("cases.ods", sheet="Notes"))["columns"] == [{"name": "n", "type": "NULL"}]

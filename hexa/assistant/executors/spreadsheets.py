@@ -43,7 +43,8 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 def unreadable(rel, why: str, rule: str = "broken_file") -> AssistantError:
     return AssistantError(
         "UNREADABLE_FILE",
-        f"{show(rel)} cannot be read as a spreadsheet: {why} If the user needs it, ask for a CSV export.",
+        f"{show(rel)} cannot be read as a spreadsheet: {why.rstrip('.')}. If the user needs it, ask for a CSV "
+        "export.",
         rule=rule,
     )
 
@@ -368,7 +369,10 @@ def _calamine_sheet(path, sheet, rel):
         except zipfile.BadZipFile as error:
             raise unreadable(rel, f"it is not a valid ODS (zip) file ({error}).") from None
     try:
-        workbook = CalamineWorkbook.from_path(path)
+        # from a file object: calamine guesses the format from a path's extension, and the
+        # path is the descriptor's (/proc/self/fd/N); from an object it reads the content
+        with open(path, "rb") as handle:
+            workbook = CalamineWorkbook.from_filelike(handle)
         names = list(workbook.sheet_names)
         chosen = _pick(names, sheet, rel)
         rows = workbook.get_sheet_by_name(chosen).iter_rows()
