@@ -62,6 +62,7 @@ def test_each_tool_names_the_permission_its_executor_checks():
         "list_files": "files.read_files",
         "query_database": "databases.query_database",
         "read_file": "files.read_files",
+        "query_files": "files.read_files",
         "search_files": "files.read_files",
         "write_file": "files.write_files",
     }

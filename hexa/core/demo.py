@@ -3,16 +3,23 @@
 Everything here is idempotent: running it again leaves existing data as it is.
 """
 
+import io
 import json
+import os
 import random
 import struct
+import tempfile
 import zlib
 from datetime import date
+
+import duckdb
 
 from hexa.databases import api as databases
 from hexa.files import api as files
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
+
+from .xlsx import write_xlsx
 
 DEMO_EMAIL = "demo@openhexa.org"
 DEMO_PASSWORD = "openhexa-demo"
@@ -90,6 +97,50 @@ def _facilities():
     return facilities
 
 
+def _hmis_workbook(reports, facilities) -> bytes:
+    """An HMIS-style monthly export: district totals per month (with a positivity formula and
+    its cached value, as Excel saves it) and the facility list."""
+    totals = {}
+    for month, f, tested, confirmed, deaths in reports:
+        key = (DISTRICTS[f[2] - 1][0], month)
+        t = totals.setdefault(key, [0, 0, 0])
+        t[0], t[1], t[2] = t[0] + tested, t[1] + confirmed, t[2] + deaths
+    monthly = [["district", "period", "tested", "confirmed_cases", "deaths", "positivity"]]
+    for row, ((district, month), (tested, confirmed, deaths)) in enumerate(sorted(totals.items()), start=2):
+        monthly.append(
+            [district, date(2024, month, 1), tested, confirmed, deaths, (f"=D{row}/C{row}", round(confirmed / tested, 4))]
+        )
+    listing = [["facility_id", "name", "district", "type", "latitude", "longitude"]]
+    listing += [[f[0], f[1], DISTRICTS[f[2] - 1][0], f[3], f[4], f[5]] for f in facilities]
+    buffer = io.BytesIO()
+    write_xlsx(buffer, {"Monthly": monthly, "Facilities": listing})
+    return buffer.getvalue()
+
+
+def _reports_parquet(reports) -> bytes:
+    """Facility reports as a pipeline would write them: one Parquet file, typed columns."""
+    connection = duckdb.connect()
+    try:
+        connection.execute(
+            "CREATE TABLE reports (period DATE, facility_id INTEGER, facility VARCHAR, district VARCHAR, "
+            "tested INTEGER, confirmed_cases INTEGER, deaths INTEGER)"
+        )
+        connection.executemany(
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (date(2024, month, 1), f[0], f[1], DISTRICTS[f[2] - 1][0], tested, confirmed, deaths)
+                for month, f, tested, confirmed, deaths in reports
+            ],
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            target = os.path.join(folder, "reports.parquet")
+            connection.execute("COPY (SELECT * FROM reports ORDER BY period, facility_id) TO ? (FORMAT parquet)", [target])
+            with open(target, "rb") as written:
+                return written.read()
+    finally:
+        connection.close()
+
+
 def _bucket_files():
     rng = random.Random(7)
     facilities = _facilities()
@@ -98,6 +149,8 @@ def _bucket_files():
         "# National Malaria Programme workspace\n\n"
         "- `data/reference/`: districts and health facilities\n"
         "- `data/raw/`: monthly facility reports as exported from DHIS2\n"
+        "- `data/hmis/`: the HMIS monthly workbook (district totals, facility list)\n"
+        "- `data/processed/`: facility reports as Parquet, written by the cleaning pipeline\n"
         "- `reports/`: quarterly and annual analyses\n"
     )
     out["data/reference/districts.csv"] = "district_id,name,region,population\n" + "".join(
@@ -106,13 +159,18 @@ def _bucket_files():
     out["data/reference/health_facilities.csv"] = "facility_id,name,district_id,type,latitude,longitude\n" + "".join(
         f"{f[0]},{f[1]},{f[2]},{f[3]},{f[4]},{f[5]}\n" for f in facilities
     )
+    reports = []  # (month, facility, tested, confirmed, deaths): the raw CSVs, the workbook, the Parquet file
     for month in range(1, 13):
-        lines = ["period,facility_id,tested,confirmed_cases,deaths"]
+        lines = ["period,facility_id,district,tested,confirmed_cases,deaths"]
         for f in facilities:
             tested = rng.randint(40, 900)
             confirmed = int(tested * rng.uniform(0.15, 0.6))
-            lines.append(f"2024-{month:02d},{f[0]},{tested},{confirmed},{rng.randint(0, 2)}")
+            deaths = rng.randint(0, 2)
+            reports.append((month, f, tested, confirmed, deaths))
+            lines.append(f"2024-{month:02d},{f[0]},{DISTRICTS[f[2] - 1][0]},{tested},{confirmed},{deaths}")
         out[f"data/raw/2024/facility_reports_2024_{month:02d}.csv"] = "\n".join(lines) + "\n"
+    out["data/hmis/hmis_monthly_2024.xlsx"] = _hmis_workbook(reports, facilities)
+    out["data/processed/facility_reports_2024.parquet"] = _reports_parquet(reports)
     out["reports/2024/annual_report_2024.md"] = (
         "# Malaria annual report 2024\n\n"
         "## Summary\n\n"

@@ -338,13 +338,16 @@ export type AssistantToolErrorCode =
   | 'DATABASE_UNAVAILABLE'
   | 'FILE_CHANGED'
   | 'FILE_TOO_LARGE'
+  | 'FUNCTION_NOT_ALLOWED'
   | 'INTERNAL_ERROR'
   | 'INVALID_CHART_SPEC'
   | 'INVALID_INPUT'
   | 'INVALID_PATH'
   | 'INVALID_SQL'
   | 'IO_ERROR'
+  | 'MEMORY_LIMIT'
   | 'MULTIPLE_STATEMENTS'
+  | 'NOT_ALLOWED'
   | 'NOT_A_DIRECTORY'
   | 'NOT_A_FILE'
   | 'NOT_FOUND'
@@ -354,8 +357,12 @@ export type AssistantToolErrorCode =
   | 'QUERY_TIMEOUT'
   /** The workspace's admins turned this tool off. */
   | 'TOOL_DISABLED'
+  | 'TOO_MANY_FILES'
   | 'UNANSWERED'
-  | 'UNKNOWN_TOOL';
+  | 'UNKNOWN_TABLE'
+  | 'UNKNOWN_TOOL'
+  | 'UNREADABLE_FILE'
+  | 'UNSUPPORTED_FORMAT';
 
 /** One tool call made by the model, with what it returned. */
 export type AssistantToolExecution = {
@@ -401,6 +408,7 @@ export type AssistantToolName =
   | 'describe_tables'
   | 'list_files'
   | 'query_database'
+  | 'query_files'
   | 'read_file'
   | 'search_files'
   | 'write_file';

@@ -21,6 +21,7 @@ import re
 
 from .charts import pick_chart, summarise_chart
 from . import asking
+from .file_tables import pick_file_tools
 from .replies import Reply, text_block, tool_use_block
 from .titles import title_reply
 
@@ -42,6 +43,7 @@ HELP = (
     "- *What tables are in the database?* or *Describe the malaria_cases table*\n"
     "- *List the files in the bucket* or *What is in the reports folder?*\n"
     "- *Read reports/2024/summary.md* or *Find all `*.csv` files*\n"
+    "- *Total confirmed cases per district in `data/raw/2024/*.csv`* or *What is in the HMIS workbook?*\n"
     "- a SQL query in a ```sql code block\n"
     "- *Save a note to notes/todo.md* (you will be asked to approve the write)\n"
     "- *Plot malaria cases per district over time*, *Map the health facilities*, *Map cases per district*\n\n"
@@ -225,6 +227,9 @@ def pick_tools(text: str, available) -> list[tuple[str, dict]]:
     if sql:
         call("query_database", {"query": sql.rstrip().rstrip(";")})
         return calls  # the rest of the message is the query itself
+    file_calls = pick_file_tools(text, available)  # data files as tables: query_files, workbooks
+    if file_calls:
+        return file_calls
 
     paths = [m.group(1) for m in _FILE_PATH.finditer(text)]
     words = _FILE_PATH.sub(" ", text)  # "districts.csv" must not read as a question about districts
@@ -374,6 +379,9 @@ def _summarise_list(data: dict, tool_input: dict) -> str:
 
 def _summarise_read(data: dict, tool_input: dict) -> str:
     path = data.get("path", tool_input.get("path", "the file"))
+    if isinstance(data.get("rows"), list):  # a Parquet file or a spreadsheet, read as a table
+        sheets = f" (sheet `{data['sheet']}` of {', '.join(data.get('sheets') or [])})" if data.get("sheet") else ""
+        return f"`{path}`{sheets}:\n\n" + _summarise_query({**data, "row_count": data.get("total_rows", data.get("row_count"))})
     content = data.get("content", "")
     lines = content.splitlines()
     language = path.rsplit(".", 1)[-1].lower() if "." in path else ""
@@ -440,7 +448,7 @@ def _summarise_one(name: str, tool_input: dict, data, is_error: bool) -> str:
         return f"```\n{text}\n```"
     if name == "create_chart":
         return summarise_chart(data)
-    if name == "query_database":
+    if name in ("query_database", "query_files"):
         return _summarise_query(data)
     if name == "list_files":
         return _summarise_list(data, tool_input)

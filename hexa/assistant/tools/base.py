@@ -29,6 +29,11 @@ def without_page_only(output):
     return output
 
 
+def _fits(value, expected: str) -> bool:
+    # bool is an int in Python; JSON does not think so
+    return isinstance(value, _JSON_TYPES[expected]) and not (expected == "integer" and isinstance(value, bool))
+
+
 def _resolved(value):
     return value() if callable(value) else value
 
@@ -91,8 +96,13 @@ class Tool:
             expected = properties[key]["type"]
             if value is None and key not in required:
                 continue
-            # bool is an int in Python; JSON does not think so
-            if not isinstance(value, _JSON_TYPES[expected]) or (expected == "integer" and isinstance(value, bool)):
+            if isinstance(expected, list):  # one of several types, e.g. a sheet name or index
+                if not any(_fits(value, one) for one in expected):
+                    return error_result(
+                        ToolErrorCode.INVALID_INPUT, f"Argument {key!r} of {name} must be a {' or '.join(expected)}."
+                    )
+                continue
+            if not _fits(value, expected):
                 return error_result(ToolErrorCode.INVALID_INPUT, f"Argument {key!r} of {name} must be a {expected}.")
             if expected == "integer":
                 low, high = properties[key].get("minimum"), properties[key].get("maximum")

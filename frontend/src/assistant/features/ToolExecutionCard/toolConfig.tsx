@@ -20,6 +20,7 @@ import {
   ToolErrorBox,
   toolError,
 } from "./ToolViews";
+import { CsvFile, TableFile } from "./TableFileViews";
 
 /** What an output view may need besides the output: the tool execution it belongs to. */
 export type OutputContext = { executionId?: string };
@@ -50,7 +51,12 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
   read_file: {
     label: (t) => t("Read a file"),
     summary: (input) => String(input.path ?? ""),
-    output: (output) => (typeof output.content === "string" ? <FileContent output={output} /> : null),
+    output: (output) =>
+      Array.isArray(output.rows) && Array.isArray(output.columns) ? (
+        <TableFile output={output} />
+      ) : typeof output.content === "string" ? (
+        output.dialect ? <CsvFile output={output} /> : <FileContent output={output} />
+      ) : null,
   },
   search_files: {
     label: (t) => t("Searched files"),
@@ -74,6 +80,18 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
     label: (t) => t("Asked you a question"),
     summary: (input) => String(input.question ?? ""),
     asksUser: true,
+  },
+  query_files: {
+    label: (t) => t("Queried files"),
+    summary: (input) =>
+      input.files && typeof input.files === "object"
+        ? Object.entries(input.files)
+            .map(([name, file]) => `${name}: ${typeof file === "string" ? file : String((file as Json)?.path ?? "")}`)
+            .join(", ")
+            .slice(0, 120)
+        : "",
+    input: (input) => (typeof input?.sql === "string" ? <SqlCode query={input.sql} /> : null),
+    output: (output) => (Array.isArray(output.columns) ? <QueryResultTable output={output} /> : null),
   },
   describe_tables: {
     label: (t) => t("Described tables"),
