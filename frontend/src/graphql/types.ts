@@ -587,6 +587,8 @@ export type Mutation = {
   updateAssistantPromptTemplate: AssistantPromptTemplateResult;
   /** Change the workspace's assistant settings (workspace ADMINs); every change is recorded. */
   updateAssistantSettings: UpdateAssistantSettingsResult;
+  /** Changes the logged-in user's own settings (only their own). */
+  updateUser: UpdateUserResult;
 };
 
 
@@ -658,6 +660,11 @@ export type MutationUpdateAssistantPromptTemplateArgs = {
 
 export type MutationUpdateAssistantSettingsArgs = {
   input: UpdateAssistantSettingsInput;
+};
+
+
+export type MutationUpdateUserArgs = {
+  input: UpdateUserInput;
 };
 
 /** The current user's own usage this calendar month (UTC) and what is left of their budget. */
@@ -813,12 +820,34 @@ export type UpdateAssistantSettingsResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type UpdateUserError =
+  /** The language is not one the interface speaks. */
+  | 'INVALID_LANGUAGE'
+  /** Nobody is logged in. */
+  | 'PERMISSION_DENIED';
+
+/** What the logged-in user changes about themself; a field left out is kept. */
+export type UpdateUserInput = {
+  /** `en` or `fr`. */
+  language?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateUserResult = {
+  __typename?: 'UpdateUserResult';
+  errors: Array<UpdateUserError>;
+  success: Scalars['Boolean']['output'];
+  /** The user as saved (null when nobody is logged in). */
+  user?: Maybe<User>;
+};
+
 export type User = {
   __typename?: 'User';
   displayName: Scalars['String']['output'];
   email: Scalars['String']['output'];
   firstName?: Maybe<Scalars['String']['output']>;
   id: Scalars['UUID']['output'];
+  /** The language the interface speaks to this user: `en` or `fr`. */
+  language: Scalars['String']['output'];
   lastName?: Maybe<Scalars['String']['output']>;
 };
 

@@ -138,7 +138,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
           <Badge color="gray">{conversation.model}</Badge>
         )}
         <p className="ml-auto text-sm text-gray-600" aria-label={t("Conversation total")}>
-          {t("{{tokens}} tokens", { tokens: formatTokens(totalTokens) })} ·{" "}
+          {t("{{tokens}} tokens", { tokens: formatTokens(totalTokens), count: totalTokens })} ·{" "}
           <span className="font-medium text-gray-800">{formatCost(totalCost)}</span>
         </p>
       </header>

@@ -5,7 +5,7 @@
 import clsx from "clsx";
 import Badge from "core/components/Badge";
 import { useTranslation } from "core/helpers/i18n";
-import { formatSize } from "assistant/helpers/format";
+import { formatNumber, formatSize } from "assistant/helpers/format";
 import HighlightedCode from "assistant/features/HighlightedCode";
 import { languageOf } from "assistant/helpers/language";
 import { downloadCsvUrl, formatCell, isNumericType, toTsv } from "assistant/helpers/numbers";
@@ -136,7 +136,10 @@ export const FileList = ({ output }: { output: Json }) => {
       )}
       {output.has_more ? (
         <p className="mt-1 text-xs text-gray-500">
-          {t("Showing {{shown}} of {{total}} entries.", { shown: entries.length, total: output.total ?? "?" })}
+          {t("Showing {{shown}} of {{total}} entries.", {
+            shown: formatNumber(entries.length),
+            total: typeof output.total === "number" ? formatNumber(output.total) : "?",
+          })}
         </p>
       ) : null}
     </div>
