@@ -20,7 +20,7 @@ from django.conf import settings
 from ..errors import AssistantError, ToolErrorCode
 from .chart_spec import DATA_NAME, check_spec
 from .errors import requires, tool_method
-from .sources import SOURCES
+from .sources import SOURCES, chart_query
 
 CELL_MAX_CHARS = 50_000  # one value: a district's simplified boundary as GeoJSON fits
 DATA_MAX_CHARS = 4_000_000  # a chart's rows as JSON (the source's own byte cap is lower still)
@@ -216,14 +216,15 @@ class UserChartTools:
 
     @_tool
     @requires("databases.query_database", "The user is not (or no longer) a member of this workspace.")
-    def create_chart(self, spec, query, source="database", title=None) -> dict:
+    def create_chart(self, spec, query, source="database", title=None, files=None) -> dict:
         if source not in SOURCES:
             raise AssistantError(
                 ToolErrorCode.INVALID_INPUT, f"`source` must be one of: {', '.join(SOURCES)} (got {str(source)[:50]!r})."
             )
         spec = check_spec(spec)
         limit = max_points()
-        result = SOURCES[source].rows(self.user, self.workspace, query, limit, CELL_MAX_CHARS, DATA_MAX_CHARS)
+        asked = chart_query({"source": source, "query": query, "files": files})
+        result = SOURCES[source].rows(self.user, self.workspace, asked, limit, CELL_MAX_CHARS, DATA_MAX_CHARS)
         names = [c["name"] for c in result["columns"]]
         fields = _encoded_fields(spec)
         missing = [f for f in fields if f not in names]

@@ -18,7 +18,9 @@ and cut: text in the engine itself, before it reaches Python, so a 600 MB string
 
 import atexit
 import contextlib
+import csv
 import datetime
+import io
 import json
 import os
 import re
@@ -56,8 +58,8 @@ _PASS_THROUGH = re.compile(
 )
 
 
-def _limit(limit) -> tuple[int, str | None]:
-    maximum = int(settings.ASSISTANT_QUERY_MAX_ROWS)
+def _limit(limit, maximum=None) -> tuple[int, str | None]:
+    maximum = maximum or int(settings.ASSISTANT_QUERY_MAX_ROWS)
     if limit is None:
         return min(DEFAULT_LIMIT, maximum), None
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
@@ -97,22 +99,34 @@ def _file_specs(files) -> dict[str, tuple[str, object]]:
     return specs
 
 
-def query_files(bucket, sql, files, limit=None) -> dict:
-    started = time.monotonic()
-    limit, limit_note = _limit(limit)
+def _checked(sql, files) -> tuple[str, dict]:
     specs = _file_specs(files)
     file_sql_guard.check_select(sql, specs)
-    sql = sql.strip().rstrip(";").rstrip()  # it is wrapped in a subquery below: no final semicolon
+    return sql.strip().rstrip(";").rstrip(), specs  # it is wrapped in a subquery: no final semicolon
+
+
+def _open_tables(bucket, specs, session) -> dict:
+    """The declared tables in `session`, then the engine locked (file_tables.py)."""
     tables = {}
+    for name, (spec, sheet) in specs.items():
+        resolved = resolve_files(bucket, spec)
+        fmt = single_format(resolved, spec)
+        if sheet is not None and fmt not in SPREADSHEETS:
+            raise AssistantError("INVALID_INPUT", f"files.{name}.sheet is only for spreadsheets; {show(spec)} is {fmt}.")
+        facts = session.add_table(name, resolved, fmt, sheet)
+        tables[name] = {"format": fmt, "files": [rel for rel, _ in resolved][:50], "file_count": len(resolved), **facts}
+    session.lock()
+    return tables
+
+
+def query_files(bucket, sql, files, limit=None, max_limit=None) -> dict:
+    """`max_limit`: the most rows asked for (a chart's points; the model's queries:
+    ASSISTANT_QUERY_MAX_ROWS)."""
+    started = time.monotonic()
+    limit, limit_note = _limit(limit, max_limit)
+    sql, specs = _checked(sql, files)
     with FileSession(started + timeout_s()) as session:
-        for name, (spec, sheet) in specs.items():
-            resolved = resolve_files(bucket, spec)
-            fmt = single_format(resolved, spec)
-            if sheet is not None and fmt not in SPREADSHEETS:
-                raise AssistantError("INVALID_INPUT", f"files.{name}.sheet is only for spreadsheets; {show(spec)} is {fmt}.")
-            facts = session.add_table(name, resolved, fmt, sheet)
-            tables[name] = {"format": fmt, "files": [rel for rel, _ in resolved][:50], "file_count": len(resolved), **facts}
-        session.lock()
+        tables = _open_tables(bucket, specs, session)
         result = _bounded(session, sql, limit)
     result["duration_ms"] = round((time.monotonic() - started) * 1000)
     result["tables"] = tables
@@ -122,6 +136,40 @@ def query_files(bucket, sql, files, limit=None) -> dict:
     if notes:
         result["note"] = " ".join(notes)
     return result
+
+
+def copy_csv(bucket, sql, files, max_rows: int, write, timeout: float, chunk_bytes: int = 256 * 1024) -> dict:
+    """The query's rows as CSV (a header, then at most `max_rows` rows) passed to
+    write(bytes) in chunks, fetched in batches: memory stays bounded whatever the result."""
+    sql, specs = _checked(sql, files)
+    with FileSession(time.monotonic() + timeout) as session:
+        _open_tables(bucket, specs, session)
+        cursor = session.run(f"SELECT * FROM (\n{sql}\n) AS hexa_query LIMIT {max_rows + 1}")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([column[0] for column in cursor.description])
+        count, truncated = 0, False
+        while not truncated:
+            try:
+                batch = cursor.fetchmany(10_000)
+            except duckdb.Error as error:
+                raise session.failure(error) from None
+            session.check_time()
+            if not batch:
+                break
+            for row in batch:
+                if count == max_rows:
+                    truncated = True
+                    break
+                writer.writerow(row)
+                count += 1
+            if buffer.tell() >= chunk_bytes:
+                write(buffer.getvalue().encode())
+                buffer.seek(0)
+                buffer.truncate()
+        if buffer.tell():
+            write(buffer.getvalue().encode())
+    return {"row_count": count, "truncated": truncated}
 
 
 def _expression(index: int, type_name: str, cap: int) -> str:

@@ -20,7 +20,8 @@ import psycopg2
 from django.conf import settings
 
 from ..errors import AssistantError
-from . import database
+from . import database, file_query
+from .bucket import Bucket
 from .errors import requires
 from .sql_guard import check_read_only
 
@@ -115,6 +116,45 @@ class _Database:
         return {"row_count": max(0, sink.records - 1), "truncated": truncated}
 
 
+class _Files:
+    """SQL over the bucket's files, through the same layers as query_files (file_query.py):
+    `query` is {"sql", "files"}, as query_files takes them."""
+
+    def __init__(self, user, workspace):
+        self.user = user
+        self.workspace = workspace
+
+    @staticmethod
+    def _parts(query) -> tuple[str, dict]:
+        if not isinstance(query, dict) or not isinstance(query.get("sql"), str) or not query.get("files"):
+            raise AssistantError(
+                "INVALID_INPUT", 'A files query needs `query` (one SQL SELECT) and `files` ({table name: path or glob}).'
+            )
+        return query["sql"], query["files"]
+
+    @requires("files.read_files", _NOT_A_MEMBER)
+    def rows(self, query, limit, cell_max, max_chars) -> dict:
+        sql, files = self._parts(query)
+        with Bucket(self.workspace) as bucket:
+            result = file_query.query_files(bucket, sql, files, limit, max_limit=limit)
+        return {key: result[key] for key in ("columns", "rows", "row_count", "truncated", "note") if key in result}
+
+    @requires("files.read_files", _NOT_A_MEMBER)
+    def copy_csv(self, query, max_rows, write) -> dict:
+        sql, files = self._parts(query)
+        timeout = max(1, int(settings.ASSISTANT_DOWNLOAD_TIMEOUT_MS)) / 1000
+        with Bucket(self.workspace) as bucket:
+            return file_query.copy_csv(bucket, sql, files, max_rows, write, timeout, CSV_CHUNK_BYTES)
+
+
+def _files_rows(user, workspace, query, limit, cell_max, max_chars) -> dict:
+    return _Files(user, workspace).rows(query, limit, cell_max, max_chars)
+
+
+def _files_csv(user, workspace, query, max_rows, write) -> dict:
+    return _Files(user, workspace).copy_csv(query, max_rows, write)
+
+
 def _database_rows(user, workspace, query, limit, cell_max, max_chars) -> dict:
     return _Database(user, workspace).rows(query, limit, cell_max, max_chars)
 
@@ -125,20 +165,33 @@ def _database_csv(user, workspace, query, max_rows, write) -> dict:
 
 SOURCES: dict[str, Source] = {
     "database": Source(rows=_database_rows, copy_csv=_database_csv),
+    "files": Source(rows=_files_rows, copy_csv=_files_csv),
 }
+
+
+def chart_query(tool_input: dict):
+    """A create_chart input's query, as its source takes it."""
+    if (tool_input.get("source") or "database") == "files":
+        return {"sql": tool_input.get("query"), "files": tool_input.get("files")}
+    return tool_input.get("query")
+
 
 # Tool name -> (source, query) of its stored input: the results that can be downloaded.
-STORED_QUERIES: dict[str, Callable[[dict], tuple[str, str]]] = {
+STORED_QUERIES: dict[str, Callable[[dict], tuple]] = {
     "query_database": lambda tool_input: ("database", tool_input.get("query")),
-    "create_chart": lambda tool_input: (tool_input.get("source") or "database", tool_input.get("query")),
+    "query_files": lambda tool_input: ("files", {"sql": tool_input.get("sql"), "files": tool_input.get("files")}),
+    "create_chart": lambda tool_input: (tool_input.get("source") or "database", chart_query(tool_input)),
 }
 
 
-def stored_query(execution) -> tuple[str, str] | None:
+def stored_query(execution) -> tuple | None:
     read = STORED_QUERIES.get(execution.name)
     if read is None or not isinstance(execution.input, dict):
         return None
     source, query = read(execution.input)
-    if source not in SOURCES or not isinstance(query, str) or not query.strip():
+    if source not in SOURCES:
+        return None
+    text = query.get("sql") if isinstance(query, dict) else query
+    if not isinstance(text, str) or not text.strip():
         return None
     return source, query

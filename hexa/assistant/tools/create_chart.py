@@ -8,7 +8,8 @@ from .base import Tool
 
 def _description() -> str:
     return (
-        "Draw a chart or a map for the user from a read-only SQL query on the workspace database. Give a "
+        "Draw a chart or a map for the user from a read-only SQL query on the workspace database (or, with "
+        '`source: "files"` and `files`, on bucket files as query_files reads them). Give a '
         "Vega-Lite v6 spec WITHOUT data (no `data`, no `url`: the server runs `query` itself and feeds its "
         "rows to the chart, so field names in the spec are the query's column names) and the query. "
         f"Marks: {', '.join(sorted(MARKS))}. Line/bar/area for trends and comparisons, point/circle for "
@@ -38,6 +39,11 @@ def _input_schema() -> dict:
                 "description": "Where the query runs (default: database).",
             },
             "title": {"type": "string", "description": "The chart's title, shown above it."},
+            "files": {
+                "type": "object",
+                "description": 'With source "files": the tables `query` reads, as query_files takes them '
+                '({table name: path or glob}).',
+            },
         },
         "required": ["spec", "query"],
         "additionalProperties": False,

@@ -91,7 +91,8 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
             .slice(0, 120)
         : "",
     input: (input) => (typeof input?.sql === "string" ? <SqlCode query={input.sql} /> : null),
-    output: (output) => (Array.isArray(output.columns) ? <QueryResultTable output={output} /> : null),
+    output: (output, { executionId }) =>
+      Array.isArray(output.columns) ? <QueryResultTable output={output} executionId={executionId} /> : null,
   },
   describe_tables: {
     label: (t) => t("Described tables"),
