@@ -184,7 +184,13 @@ ASSISTANT_CONTEXT_TOKENS = env_int("ASSISTANT_CONTEXT_TOKENS", 0)
 ASSISTANT_QUERY_TIMEOUT_MS = env_int("ASSISTANT_QUERY_TIMEOUT_MS", 10_000)
 ASSISTANT_QUERY_MAX_ROWS = env_int("ASSISTANT_QUERY_MAX_ROWS", 1000)
 ASSISTANT_READ_MAX_BYTES = env_int("ASSISTANT_READ_MAX_BYTES", 100_000)
+# query_files / read_file on table files: the embedded DuckDB's memory and threads per call
+ASSISTANT_FILE_QUERY_MEMORY_MB = env_int("ASSISTANT_FILE_QUERY_MEMORY_MB", 192)
+ASSISTANT_FILE_QUERY_THREADS = env_int("ASSISTANT_FILE_QUERY_THREADS", 2)
 ASSISTANT_WRITE_MAX_BYTES = env_int("ASSISTANT_WRITE_MAX_BYTES", 1_000_000)
+ASSISTANT_CHART_MAX_POINTS = env_int("ASSISTANT_CHART_MAX_POINTS", 10_000)
+ASSISTANT_DOWNLOAD_MAX_ROWS = env_int("ASSISTANT_DOWNLOAD_MAX_ROWS", 1_000_000)
+ASSISTANT_DOWNLOAD_TIMEOUT_MS = env_int("ASSISTANT_DOWNLOAD_TIMEOUT_MS", 300_000)
 ASSISTANT_MONTHLY_LIMIT_USD = os.environ.get("ASSISTANT_MONTHLY_LIMIT_USD", "50")
 ASSISTANT_RATE_LIMIT = os.environ.get("ASSISTANT_RATE_LIMIT", "20/m")
 ASSISTANT_API_MAX_RETRIES = env_int("ASSISTANT_API_MAX_RETRIES", 2)
@@ -198,6 +204,9 @@ ASSISTANT_OFFLINE_MODEL = env_bool("ASSISTANT_OFFLINE_MODEL", False)
 # A running turn holds a lease renewed while it works; when its worker dies, another
 # worker resumes it once the lease has expired (see hexa/assistant/leases.py).
 ASSISTANT_TURN_LEASE_S = float(os.environ.get("ASSISTANT_TURN_LEASE_S", "30"))
+# A turn waiting for the user (a question, writes to approve) holds no worker; after this
+# many hours its open questions and writes are closed as unanswered (hexa/assistant/waiting.py).
+ASSISTANT_WAIT_EXPIRY_H = float(os.environ.get("ASSISTANT_WAIT_EXPIRY_H", "24"))
 # Turns one worker process runs at once (`assistant_worker --concurrency` overrides it).
 ASSISTANT_WORKER_CONCURRENCY = env_int("ASSISTANT_WORKER_CONCURRENCY", 32)
 # On SIGTERM, a worker takes no new turn and lets running ones go on this long, then hands

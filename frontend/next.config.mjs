@@ -25,6 +25,10 @@ const nextConfig = {
         { source: "/graphql/", destination: `${BACKEND_URL}/graphql/` },
         { source: "/graphql", destination: `${BACKEND_URL}/graphql/` },
         { source: "/assistant/:path*/", destination: `${BACKEND_URL}/assistant/:path*/` },
+        {
+          source: "/assistant/tool-executions/:id/download.csv",
+          destination: `${BACKEND_URL}/assistant/tool-executions/:id/download.csv`,
+        },
       ],
     };
   },

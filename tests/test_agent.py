@@ -51,7 +51,8 @@ class TestSimpleTurn:
         body = bodies(model)[0]
         assert body["model"] == "claude-opus-4-5-20251101"
         assert {t["name"] for t in body["tools"]} == {
-            "list_files", "read_file", "write_file", "search_files", "query_database", "describe_tables"
+            "ask_user", "list_files", "read_file", "write_file", "search_files", "query_database", "describe_tables",
+            "create_chart", "query_files",
         }
         assert body["tools"][-1]["cache_control"] == {"type": "ephemeral"}
         assert body["system"][-1]["cache_control"] == {"type": "ephemeral"}

@@ -21,10 +21,11 @@ def bucket(roles):
     return root
 
 
-def propose(model, conversation, path="notes/summary.md", content="# Summary\nBo had the most cases.\n"):
+def propose(model, conversation, path="notes/summary.md", content="# Summary\nBo had the most cases.\n", waits=True):
+    """A turn that proposes a write and waits; its next reply (after the decision) is scripted."""
     model.script(tool_reply([("write_file", {"path": path, "content": content})]), text_reply("I proposed a note."))
     result = send_message(conversation.user, conversation.id, "Write a note")
-    assert result.error_code is None
+    assert result.error_code is None and result.message.status == ("WAITING" if waits else "COMPLETE")
     events = events_after(conversation.id, 0)
     return ToolExecution.objects.get(message=result.message, name="write_file"), events
 
@@ -36,12 +37,17 @@ def test_a_write_is_held_until_approved(model, conversation, bucket):
     assert execution.proposal["action"] == "CREATE" and execution.proposal["path"] == "notes/summary.md"
     assert "+Bo had the most cases." in execution.proposal["diff"]
     assert ("approval_required", "notes/summary.md") in [(t, d.get("path")) for t, d in events]
-    tool_result = model.server.requests[1]["body"]["messages"][-1]["content"][0]
-    assert "awaits the user's approval" in tool_result["content"] and "is_error" not in tool_result
+    assert [t for t, _ in events][-1] == "waiting" and len(model.server.requests) == 1  # the turn waits
 
     approved, error = approvals.approve(conversation.user, execution.id)
     assert error is None and approved.status == "APPROVED" and approved.success
     assert (bucket / "notes" / "summary.md").read_text() == "# Summary\nBo had the most cases.\n"
+    # the same turn went on, the outcome as the call's result
+    tool_result = model.server.requests[1]["body"]["messages"][-1]["content"][0]
+    assert tool_result["tool_use_id"] == execution.tool_use_id and "notes/summary.md was written" in tool_result["content"]
+    assert "is_error" not in tool_result
+    message = ToolExecution.objects.get(pk=execution.pk).message
+    assert message.status == "COMPLETE" and message.text == "I proposed a note." and message.model_calls == 2
 
 
 def test_resolved_once(model, conversation, bucket):
@@ -57,23 +63,28 @@ def test_reject_then_the_model_hears_the_reason_once(model, conversation, bucket
     rejected, error = approvals.reject(conversation.user, execution.id, "  Wrong folder, use reports/  ")
     assert error is None and rejected.status == "REJECTED" and rejected.rejection_reason == "Wrong folder, use reports/"
     assert not (bucket / "notes").exists()
-    model.script(text_reply("Understood."))
-    send_message(conversation.user, conversation.id, "OK?")
-    note = model.server.requests[-1]["body"]["messages"][-1]["content"][0]["text"]
-    assert "notes/summary.md was rejected" in note and "Wrong folder, use reports/" in note
+    # the turn went on at once, the rejection and its reason as the call's result
+    tool_result = model.server.requests[-1]["body"]["messages"][-1]["content"][0]
+    assert "rejected the write of notes/summary.md" in tool_result["content"] and "Wrong folder, use reports/" in tool_result["content"]
     model.script(text_reply("Fine."))
     send_message(conversation.user, conversation.id, "And now?")
     history = model.server.requests[-1]["body"]["messages"]
     assert history[-1]["content"] == [{"type": "text", "text": "And now?", "cache_control": {"type": "ephemeral"}}]
-    assert sum("was rejected" in str(m) for m in history) == 1  # kept in history, not repeated
+    assert sum("Wrong folder, use reports/" in str(m) for m in history) == 1  # kept in history, not repeated
+    assert "[Update from the OpenHEXA interface" not in str(history)  # heard once, as the tool result
 
 
-def test_pending_writes_are_reported_as_still_waiting(model, conversation, bucket):
-    propose(model, conversation)
-    model.script(text_reply("Waiting."))
-    send_message(conversation.user, conversation.id, "Did you save it?")
-    note = model.server.requests[-1]["body"]["messages"][-1]["content"][0]["text"]
-    assert "still awaiting the user's decision" in note
+def test_a_new_message_closes_pending_writes_unanswered(model, conversation, bucket):
+    execution, _ = propose(model, conversation)
+    result = send_message(conversation.user, conversation.id, "Never mind, what tables are there?")
+    assert result.message.status == "COMPLETE" and result.message.text == "I proposed a note."
+    history = model.server.requests[-1]["body"]["messages"]
+    closed, new = history[-1]["content"]  # the held call's result, then the new message
+    assert new["text"] == "Never mind, what tables are there?"
+    assert closed["tool_use_id"] == execution.tool_use_id and closed["is_error"] and "UNANSWERED" in closed["content"]
+    assert ToolExecution.objects.get(pk=execution.pk).message.status == "COMPLETE"
+    assert approvals.approve(conversation.user, execution.id) == (ToolExecution.objects.get(pk=execution.pk), "CLOSED")
+    assert not (bucket / "notes").exists()
 
 
 def test_overwrite_shows_a_diff_and_refuses_a_file_changed_in_between(model, conversation, bucket):
@@ -126,7 +137,7 @@ def test_a_viewer_write_is_refused_at_once(model, roles, bucket):
     from hexa.assistant.models import Conversation
 
     conversation = Conversation.objects.create(user=roles["viewer"], workspace=roles["workspace"], model="m")
-    execution, _ = propose(model, conversation)
+    execution, _ = propose(model, conversation, waits=False)
     assert execution.status == "FAILED" and execution.output["error"]["code"] == "PERMISSION_DENIED"
     assert execution.proposal is None and not (bucket / "notes").exists()
 
@@ -144,7 +155,7 @@ def test_prompt_injection_in_a_file_cannot_write_without_approval(model, convers
         text_reply("Done."),
     )
     result = send_message(conversation.user, conversation.id, "Summarise data/readme.txt")
-    assert result.message.status == "COMPLETE"
+    assert result.message.status == "WAITING"
     assert (bucket / "reports" / "annual.md").read_text() == "# Annual report\nCases fell by 8%.\n"
     held = ToolExecution.objects.get(message=result.message, name="write_file")
     assert held.status == "PENDING_APPROVAL" and "-Cases fell by 8%." in held.proposal["diff"]

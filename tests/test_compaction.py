@@ -208,15 +208,22 @@ def test_one_huge_round_is_cut_to_fit(windowed, conversation, settings):
     assert windowed.billing.count_input_tokens(body) + body["max_tokens"] <= WINDOW
 
 
-def test_approvals_still_work_across_a_compaction(windowed, conversation):
-    outcome = send_message(conversation.user, conversation.id, "write a note")
-    assert outcome.error_code is None
-    pending = ToolExecution.objects.get(conversation=conversation, status="PENDING_APPROVAL")
+def test_a_write_awaiting_approval_resumes_its_turn_after_compaction(windowed, conversation):
+    """Deep in a compacted conversation, a write waits for the user; approving it resumes
+    the same turn with a request that still fits, and the conversation goes on."""
     talk(conversation, LONG)
     assert ConversationSummary.objects.filter(conversation=conversation).exists()
+    outcome = send_message(conversation.user, conversation.id, "write a note")
+    assert outcome.error_code is None and outcome.message.status == "WAITING"
+    pending = ToolExecution.objects.get(conversation=conversation, status="PENDING_APPROVAL")
     execution, error = approve(conversation.user, pending.id)
     assert error is None and execution.status == "APPROVED"
-    assert (bucket_path(conversation.workspace.bucket_name) / "notes" / "n1.md").read_text() == "note"
+    assert (bucket_path(conversation.workspace.bucket_name) / "notes" / f"n{LONG + 1}.md").read_text() == "note"
+    resumed = turn_requests(windowed)[-1]
+    assert windowed.billing.count_input_tokens(resumed) + resumed["max_tokens"] <= WINDOW
+    assert resumed["messages"][0]["content"][0]["text"].startswith(SUMMARY_HEADER)
+    assert "was written" in resumed["messages"][-1]["content"][0]["content"]
+    assert Message.objects.get(pk=outcome.message.pk).status == "COMPLETE"
     talk(conversation, 2, start=LONG)  # the conversation goes on: its requests stay valid
 
 

@@ -648,10 +648,12 @@ def assert_fits_schema(name, tool_input, tools):
     assert set(tool_input) <= set(schema["properties"]), (name, tool_input)
     assert set(schema.get("required", [])) <= set(tool_input), (name, tool_input)
     for key, value in tool_input.items():
-        assert isinstance(value, TYPES[schema["properties"][key]["type"]]), (name, key, value)
+        kinds = schema["properties"][key]["type"]
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        assert isinstance(value, tuple(TYPES[kind] for kind in kinds)), (name, key, value)
 
 
-ALL_TOOLS = {"list_files", "read_file", "write_file", "search_files", "query_database", "describe_tables"}
+ALL_TOOLS = {"list_files", "read_file", "write_file", "search_files", "query_database", "describe_tables", "query_files"}
 
 
 @pytest.mark.parametrize(
@@ -694,6 +696,22 @@ ALL_TOOLS = {"list_files", "read_file", "write_file", "search_files", "query_dat
             [("list_files", {}), ("query_database", {"query": DEFAULT_CASES_SQL})],
         ),
         ("Hello, who are you?", []),
+        (
+            "Total confirmed cases per district in data/raw/2024/*.csv",
+            [("query_files", {"files": {"data": "data/raw/2024/*.csv"}, "sql": (
+                "SELECT district, SUM(confirmed_cases) AS sum_confirmed_cases FROM data GROUP BY district "
+                "ORDER BY sum_confirmed_cases DESC")})],
+        ),
+        (
+            "Average tested by period in data/processed/facility_reports_2024.parquet",
+            [("query_files", {"files": {"data": "data/processed/facility_reports_2024.parquet"}, "sql": (
+                "SELECT period, AVG(tested) AS avg_tested FROM data GROUP BY period ORDER BY avg_tested DESC")})],
+        ),
+        ("What is in the HMIS workbook?", [("read_file", {"path": "data/hmis/hmis_monthly_2024.xlsx"})]),
+        (
+            "Show the Facilities sheet of data/hmis/hmis_monthly_2024.xlsx",
+            [("read_file", {"path": "data/hmis/hmis_monthly_2024.xlsx", "sheet": "Facilities"})],
+        ),
     ],
 )
 def test_demo_picks_tools_from_words(sentence, expected):

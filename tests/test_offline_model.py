@@ -36,7 +36,9 @@ def test_a_question_about_cases_runs_a_real_query_and_is_labelled_and_free(offli
     assert [e.name for e in executions] == ["query_database"] and executions[0].success
     assert len(executions[0].output["rows"]) == 10
     assert LABEL in message.text and "|" in message.text  # a Markdown table of the rows
-    assert message.cost == Decimal("0") and message.input_tokens > 0
+    # counted (cached or not, as the prompt's size decides) but free
+    prompt = message.input_tokens + message.cache_creation_input_tokens + message.cache_read_input_tokens
+    assert message.cost == Decimal("0") and prompt > 0
 
 
 def test_tables_files_and_a_note(offline):
@@ -47,3 +49,37 @@ def test_tables_files_and_a_note(offline):
     message, executions = ask(offline, "Write a note notes/summary.md about the cases")
     assert executions[0].name == "write_file" and executions[0].status == "PENDING_APPROVAL"
     assert LABEL in message.text
+
+
+@pytest.mark.parametrize(
+    "text, mark, rows",
+    [
+        ("Plot malaria cases per district over time", "line", 16 * 36),
+        ("Chart the cases per district", "bar", 16),
+        ("Plot the monthly cases", "area", 36),
+        ("Show a heatmap of cases", "rect", 16 * 36),
+        ("Map the health facilities", "circle", 192),
+        ("Map malaria cases per district", "geoshape", 16),
+        ("Scatter plot of tested against confirmed cases", "point", 10_000),  # 20,736 reports, capped
+    ],
+)
+def test_plot_chart_and_map_draw_charts_over_the_demo_tables(offline, text, mark, rows):
+    message, executions = ask(offline, text)
+    [chart] = executions
+    assert chart.name == "create_chart" and chart.success, chart.output
+    assert chart.output["row_count"] == rows and chart.output["truncated"] == (rows == 10_000)
+    spec = chart.output["page"]["spec"]
+    assert (spec["mark"]["type"] if isinstance(spec["mark"], dict) else spec["mark"]) == mark
+    if mark == "geoshape":  # the seeded district shapes reach the chart as GeoJSON objects
+        assert all(row[1]["type"] == "Polygon" for row in chart.output["page"]["rows"])
+    assert chart.output["title"] in message.text and LABEL in message.text
+
+
+def test_data_files_as_tables(offline):
+    message, executions = ask(offline, "Total confirmed cases per district in data/raw/2024/*.csv")
+    assert [e.name for e in executions] == ["query_files"] and executions[0].success
+    assert executions[0].output["row_count"] == 16 and executions[0].output["tables"]["data"]["file_count"] == 12
+    assert LABEL in message.text and "| district | sum_confirmed_cases |" in message.text
+    message, executions = ask(offline, "What is in the HMIS workbook?")
+    assert executions[0].name == "read_file" and executions[0].output["sheets"] == ["Monthly", "Facilities"]
+    assert "sheet `Monthly`" in message.text and "| district | period |" in message.text

@@ -4,6 +4,7 @@ databases.query_database, asked directly and through user.has_perm (the permissi
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from hexa.assistant.executors.charts import UserChartTools
 from hexa.assistant.executors.database import UserDatabaseTools
 from hexa.assistant.executors.files import UserFileSystemTools
 from hexa.databases import permissions as database_permissions
@@ -68,6 +69,7 @@ def test_each_tool_declares_the_permission_it_needs():
         for tools, names in (
             (UserFileSystemTools, ("list_files", "read_file", "search_files", "preview_write", "write_file")),
             (UserDatabaseTools, ("query_database", "describe_tables")),
+            (UserChartTools, ("create_chart",)),
         )
         for name in names
     } == {
@@ -78,6 +80,7 @@ def test_each_tool_declares_the_permission_it_needs():
         "write_file": "files.write_files",
         "query_database": "databases.query_database",
         "describe_tables": "databases.query_database",
+        "create_chart": "databases.query_database",
     }
 
 
@@ -102,3 +105,5 @@ def test_superusers_have_every_permission_but_the_tools_act_for_members(roles, m
     assert all(superuser.has_perm(permission, workspace) for permission in EXPECTED)
     assert UserFileSystemTools(superuser, workspace).list_files()["error"]["code"] == "PERMISSION_DENIED"
     assert UserDatabaseTools(superuser, workspace).query_database("SELECT 1")["error"]["code"] == "PERMISSION_DENIED"
+    chart = UserChartTools(superuser, workspace).create_chart({"mark": "bar"}, "SELECT 1")
+    assert chart["error"]["code"] == "PERMISSION_DENIED"

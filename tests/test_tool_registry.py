@@ -56,14 +56,18 @@ def test_descriptions_and_schemas_quote_the_settings_of_the_moment():
 
 def test_each_tool_names_the_permission_its_executor_checks():
     assert {name: tool.permission for name, tool in TOOLS.items()} == {
+        "create_chart": "databases.query_database",
+        "ask_user": "assistant.create_conversation",
         "describe_tables": "databases.query_database",
         "list_files": "files.read_files",
         "query_database": "databases.query_database",
         "read_file": "files.read_files",
+        "query_files": "files.read_files",
         "search_files": "files.read_files",
         "write_file": "files.write_files",
     }
     assert {name for name, tool in TOOLS.items() if tool.needs_approval} == {"write_file"}
+    assert {name for name, tool in TOOLS.items() if tool.awaits_user} == {"write_file", "ask_user"}
     assert TOOLS["write_file"].executor is UserFileSystemTools and TOOLS["query_database"].executor is UserDatabaseTools
 
 

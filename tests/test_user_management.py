@@ -80,3 +80,53 @@ class TestPermissionsBackend:
     def test_unknown_permission_is_denied(self, make_user, perm):
         user = make_user()
         assert PermissionsBackend().has_perm(user, perm) is False
+
+
+UPDATE_USER = """
+mutation($input: UpdateUserInput!) { updateUser(input: $input) { success errors user { id language } } }
+"""
+
+
+class TestUpdateUserLanguage:
+    def test_a_new_user_speaks_english(self, gql, make_user):
+        gql.login(make_user())
+        assert gql("{ me { user { language } } }")["data"]["me"]["user"] == {"language": "en"}
+
+    def test_the_user_changes_their_own_language(self, gql, make_user):
+        user = make_user()
+        other = make_user("other@example.org")
+        gql.login(user)
+        result = gql(UPDATE_USER, {"input": {"language": "fr"}})["data"]["updateUser"]
+        assert result == {"success": True, "errors": [], "user": {"id": str(user.id), "language": "fr"}}
+        user.refresh_from_db()
+        other.refresh_from_db()
+        assert (user.language, other.language) == ("fr", "en")
+        assert gql("{ me { user { language } } }")["data"]["me"]["user"] == {"language": "fr"}
+
+    @pytest.mark.parametrize("language", ["de", "", "FR", "fr ", "f\x00", "x" * 10_000, "\ud800"])
+    def test_a_language_the_page_does_not_speak_is_a_typed_error(self, gql, make_user, language):
+        user = make_user()
+        gql.login(user)
+        result = gql(UPDATE_USER, {"input": {"language": language}})["data"]["updateUser"]
+        assert result == {"success": False, "errors": ["INVALID_LANGUAGE"], "user": {"id": str(user.id), "language": "en"}}
+        user.refresh_from_db()
+        assert user.language == "en"
+
+    def test_leaving_the_language_out_keeps_it(self, gql, make_user):
+        user = make_user(language="fr")
+        gql.login(user)
+        result = gql(UPDATE_USER, {"input": {}})["data"]["updateUser"]
+        assert result == {"success": True, "errors": [], "user": {"id": str(user.id), "language": "fr"}}
+
+    def test_nobody_logged_in_is_denied(self, gql, make_user):
+        user = make_user()
+        result = gql(UPDATE_USER, {"input": {"language": "fr"}})["data"]["updateUser"]
+        assert result == {"success": False, "errors": ["PERMISSION_DENIED"], "user": None}
+        user.refresh_from_db()
+        assert user.language == "en"
+
+    def test_a_language_that_is_not_a_string_is_a_validation_error(self, gql, make_user):
+        gql.login(make_user())
+        result = gql("mutation { updateUser(input: {language: 3}) { success } }")
+        assert "data" not in result
+        assert "String cannot represent a non string value" in result["errors"][0]["message"]

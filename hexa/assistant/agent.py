@@ -24,7 +24,7 @@ from .context import workspace_context
 from .compaction import ContextManager
 from .history import with_cache_breakpoints
 from .logs import log_event
-from .models import Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
+from .models import AWAITING_USER, Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
 from .prompts import instructions_block, system_prompt
 from .data_policy import for_model
 from .workspace_settings import enabled_tools, settings_for
@@ -70,6 +70,8 @@ class TurnResult:
     # The turn's last event, `done` or `error`: stored by the caller together with the end
     # of the turn, so that whoever sees it also sees the conversation free again.
     terminal_event: tuple[str, dict] | None = None
+    # the turn waits for the user (a question, writes to approve): see waiting.py
+    waiting: bool = False
 
 
 @lru_cache(maxsize=4)
@@ -146,6 +148,24 @@ def _normalised_input(raw) -> dict:
     return raw
 
 
+def tool_result_block(tool_use_id, output, tool=None, tool_input=None, send_rows=True) -> dict:
+    """A tool's output as the tool_result block sent back to the model: through the
+    workspace's data policy (the stored execution keeps the whole output for the page), and
+    bounded."""
+    output = for_model(tool, tool_input, output, send_rows)
+    text = json.dumps(output, ensure_ascii=False, default=str)
+    if len(text) > TOOL_RESULT_MAX_CHARS:
+        text = text[:TOOL_RESULT_MAX_CHARS] + f"\n[Result cut at {TOOL_RESULT_MAX_CHARS:,} characters.]"
+    block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": text}
+    if is_error(output):
+        block["is_error"] = True
+    return block
+
+
+class TurnWaits(Exception):
+    """Every tool call of the last response is done or held for the user: the turn pauses."""
+
+
 class Turn:
     """One turn: the answer to a stored user message, possibly many model calls.
 
@@ -205,6 +225,8 @@ class Turn:
         try:
             self.client = self.client or make_client()
             self._loop()
+        except TurnWaits:
+            return TurnResult(self.user_message, self.message, waiting=True)
         except TurnInterrupted:
             return None
         except TurnCancelled:
@@ -317,8 +339,9 @@ class Turn:
         if self.message.status == MessageStatus.COMPLETE:
             return  # its last call was stored; only its end was not
         if turn_messages and turn_messages[-1]["role"] == "assistant":
-            # resumed after a model call whose tool calls had not all been run
-            self._after_response(turn_messages, self.message.stop_reason)
+            # resumed after a model call whose tool calls had not all been run (a crash), or
+            # had to wait for the user
+            self._after_response(turn_messages, self.message.stop_reason, resumed=True)
         calls = sum(1 for m in turn_messages if m["role"] == "assistant")
         for _ in range(max(settings.ASSISTANT_MAX_TOOL_ROUNDS - calls, 0)):
             self.before_model_call()
@@ -359,12 +382,17 @@ class Turn:
         # pause_turn: the API paused a long turn; it is sent back as is to let it go on
         return not runs_tools and stop_reason != "pause_turn"
 
-    def _after_response(self, turn_messages, stop_reason):
-        """Run the tool calls of the last response, if it asked for any."""
+    def _after_response(self, turn_messages, stop_reason, resumed=False):
+        """Run the tool calls of the last response, if it asked for any. Raises TurnWaits
+        when some are held for the user: their results will be the user's (waiting.py)."""
         tool_uses = [b for b in turn_messages[-1]["content"] if b["type"] == "tool_use"]
         if tool_uses and stop_reason in ("tool_use", "max_tokens"):
             cut_off = tool_uses[-1]["id"] if stop_reason == "max_tokens" else None
-            turn_messages.append({"role": "user", "content": self._run_tools(turn_messages, tool_uses, cut_off)})
+            results = self._run_tools(turn_messages, tool_uses, cut_off, resumed)
+            if len(results) < len(tool_uses):
+                self._save(content=turn_messages)
+                raise TurnWaits()
+            turn_messages.append({"role": "user", "content": results})
             self._save(content=turn_messages)
 
     def _flush_events(self):
@@ -384,16 +412,20 @@ class Turn:
 
     # -- tools -----------------------------------------------------------------------
 
-    def _run_tools(self, turn_messages, tool_uses, cut_off_id=None) -> list[dict]:
+    def _run_tools(self, turn_messages, tool_uses, cut_off_id=None, resumed=False) -> list[dict]:
         """Run every tool call of one response; their results go back in one user message.
+        Calls held for the user (a question, a write to approve) get none: fewer results
+        than calls mean the turn waits.
 
-        A resumed turn finds the calls that were done already: their stored results are
-        used, not made again. A call that was running when its worker died runs again."""
-        resumed = self.message.runs > 1
+        A resumed turn finds the calls that were done already (or settled by the user):
+        their stored results are used, not made again. A call that was running when its
+        worker died runs again."""
         stored = {e.tool_use_id: e for e in self.message.tool_executions.all()} if resumed else {}
         results = []
         for position, call in enumerate(tool_uses):
             execution = stored.get(call["id"])
+            if execution is not None and execution.status in AWAITING_USER:
+                continue
             if execution is not None and execution.status != ToolExecutionStatus.RUNNING:
                 results.append(self._tool_result_block(call["id"], execution.output, execution.name, execution.input))
                 continue
@@ -425,7 +457,7 @@ class Turn:
                 output = self.execute_tool(execution)
             execution.duration_ms = int((time.monotonic() - started) * 1000)
             execution.output = output
-            execution.success = None if execution.status == ToolExecutionStatus.PENDING_APPROVAL else not is_error(output)
+            execution.success = None if execution.status in AWAITING_USER else not is_error(output)
             if execution.status == ToolExecutionStatus.RUNNING:
                 execution.status = ToolExecutionStatus.COMPLETED if execution.success else ToolExecutionStatus.FAILED
             retry_db(record_tool_call, execution, self.user, self.workspace)
@@ -435,7 +467,8 @@ class Turn:
             )
             log_event("tool_call", conversation=self.conversation.pk, message=self.message.pk, tool_execution=execution.pk,
                       tool=execution.name, status=execution.status, duration_ms=execution.duration_ms)
-            results.append(self._tool_result_block(call["id"], output, execution.name, execution.input))
+            if execution.status not in AWAITING_USER:
+                results.append(self._tool_result_block(call["id"], output, execution.name, execution.input))
         return results
 
     def execute_tool(self, execution: ToolExecution) -> dict:
@@ -444,7 +477,7 @@ class Turn:
             return AssistantError(
                 ToolErrorCode.TOOL_DISABLED, f"The {execution.name} tool is turned off in this workspace."
             ).as_dict()
-        if tool is None or not tool.needs_approval:
+        if tool is None or not tool.awaits_user:
             return run_tool(self.user, self.workspace, execution.name, execution.input)
         output = tool.validate(execution.input) or tool.propose(execution, self.user, self.workspace)
         if execution.status == ToolExecutionStatus.PENDING_APPROVAL:
@@ -452,13 +485,4 @@ class Turn:
         return output
 
     def _tool_result_block(self, tool_use_id, output, name=None, tool_input=None) -> dict:
-        """The result as the model gets it: through the workspace's data policy (the stored
-        execution keeps the whole output for the page), and bounded."""
-        output = for_model(TOOLS.get(name), tool_input, output, self.send_rows)
-        text = json.dumps(output, ensure_ascii=False, default=str)
-        if len(text) > TOOL_RESULT_MAX_CHARS:
-            text = text[:TOOL_RESULT_MAX_CHARS] + f"\n[Result cut at {TOOL_RESULT_MAX_CHARS:,} characters.]"
-        block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": text}
-        if is_error(output):
-            block["is_error"] = True
-        return block
+        return tool_result_block(tool_use_id, output, TOOLS.get(name), tool_input, self.send_rows)

@@ -9,9 +9,7 @@ the file is no longer what the user saw in the diff.
 
 import difflib
 
-from django.db import transaction
-from django.utils import timezone
-
+from . import waiting
 from .errors import is_error
 from .executors.files import UserFileSystemTools
 from .models import ToolExecution, ToolExecutionStatus
@@ -53,56 +51,53 @@ def propose_write(execution: ToolExecution, user, workspace) -> dict:
         "action": action,
         "message": (
             f"Nothing has been written yet: the {action.lower()} of {preview['path']} awaits the user's approval in the "
-            "interface. Tell the user what you proposed and why. You will be told the outcome in a later turn."
+            "interface; the turn waits for their decision, which will be this call's result."
         ),
     }
 
 
-def _lock_pending(user, execution_id) -> tuple[ToolExecution | None, str | None]:
-    """The user's proposal, locked until the transaction ends so that it is resolved once."""
-    execution = (
-        ToolExecution.objects.filter_for_user(user)
-        .select_for_update(of=("self",))
-        .select_related("conversation__workspace")
-        .filter(pk=execution_id, proposal__isnull=False)
-        .first()
-    )
-    if execution is None or not user.has_perm("assistant.send_message", execution.conversation):
-        return None, "NOT_FOUND"
-    if execution.status != ToolExecutionStatus.PENDING_APPROVAL:
-        return execution, "ALREADY_RESOLVED"
-    return execution, None
-
-
 def approve(user, execution_id) -> tuple[ToolExecution | None, str | None]:
-    """Write the proposed file; returns (execution, error code or None)."""
-    with transaction.atomic():
-        execution, refused = _lock_pending(user, execution_id)
-        if refused:
-            return execution, refused
+    """Write the proposed file; returns (execution, error code or None). The write's
+    outcome is the call's result: its turn goes on (see waiting.py)."""
+
+    def resolve(execution):
         fs = UserFileSystemTools(user, execution.conversation.workspace)
         result = fs.write_file(
             execution.input["path"], execution.input["content"], expected_sha256=execution.proposal["base_sha256"]
         )
-        execution.status = ToolExecutionStatus.FAILED if is_error(result) else ToolExecutionStatus.APPROVED
+        path = execution.proposal["path"]
         execution.success = not is_error(result)
-        execution.output = {"proposal": execution.output, "write": result}
-        execution.resolved_at = timezone.now()
-        execution.save()
-    return execution, result["error"]["code"] if is_error(result) else None
+        execution.status = ToolExecutionStatus.APPROVED if execution.success else ToolExecutionStatus.FAILED
+        if execution.success:
+            execution.output = {"status": "written", "message": f"The user approved the write: {path} was written.", "write": result}
+            return None
+        error = result["error"]
+        execution.output = {
+            "error": {"code": error["code"], "message": f"The user approved the write of {path}, but it could not be made "
+                      f"({error.get('message', '')}); nothing was written."},
+            "write": result,
+        }
+        return error["code"]
+
+    return _named(*waiting.settle(user, execution_id, resolve, proposal__isnull=False))
 
 
 def reject(user, execution_id, reason=None) -> tuple[ToolExecution | None, str | None]:
-    with transaction.atomic():
-        execution, refused = _lock_pending(user, execution_id)
-        if refused:
-            return execution, refused
-        execution.status = ToolExecutionStatus.REJECTED
-        execution.success = False
+    def resolve(execution):
+        execution.status, execution.success = ToolExecutionStatus.REJECTED, False
         execution.rejection_reason = (reason or "").strip()[:MAX_REASON_CHARS]
-        execution.resolved_at = timezone.now()
-        execution.save()
-    return execution, None
+        said = f' Their reason: "{execution.rejection_reason}"' if execution.rejection_reason else ""
+        execution.output = {
+            "status": "rejected",
+            "message": f"The user rejected the write of {execution.proposal['path']}; nothing was written.{said}",
+        }
+        return None
+
+    return _named(*waiting.settle(user, execution_id, resolve, proposal__isnull=False))
+
+
+def _named(execution, error):
+    return execution, {"ALREADY_SETTLED": "ALREADY_RESOLVED"}.get(error, error)
 
 
 def _outcome(execution: ToolExecution) -> str:

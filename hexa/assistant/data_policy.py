@@ -30,6 +30,7 @@ from pglast import ast, parse_sql
 
 from .errors import is_error
 from .history import HISTORY_TOOL_RESULT_MAX_CHARS
+from .tools.base import without_page_only
 
 ROW_KEYS = ("rows", "sample_rows", "samples", "sample", "preview", "records", "data", "values", "points")
 DATA_FILE_EXTENSIONS = {
@@ -47,7 +48,8 @@ _QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 
 def for_model(tool, tool_input, output, send_rows: bool):
     """What the model gets of `output`, the result of `tool` (a Tool or None) called with
-    `tool_input`, under the workspace's data policy."""
+    `tool_input`, under the workspace's data policy (and never the output's page-only part)."""
+    output = without_page_only(output)
     if send_rows or not isinstance(output, dict):
         return output
     custom = getattr(tool, "for_model", None)

@@ -42,6 +42,8 @@ class ToolErrorCode(StrEnum):
     CANCELLED = "CANCELLED"
     TOOL_DISABLED = "TOOL_DISABLED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
+    # a question or a write left waiting: the user wrote a new message, or it expired
+    UNANSWERED = "UNANSWERED"
     # files
     INVALID_PATH = "INVALID_PATH"
     NOT_FOUND = "NOT_FOUND"
@@ -58,6 +60,19 @@ class ToolErrorCode(StrEnum):
     QUERY_TIMEOUT = "QUERY_TIMEOUT"
     QUERY_ERROR = "QUERY_ERROR"
     DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+    # charts: the rule of the spec allow-list that refused it (executors/chart_spec.py)
+    INVALID_CHART_SPEC = "INVALID_CHART_SPEC"
+    CHART_SPEC_TOO_LARGE = "CHART_SPEC_TOO_LARGE"
+    CHART_EXTERNAL_CONTENT = "CHART_EXTERNAL_CONTENT"
+    CHART_EXPRESSION = "CHART_EXPRESSION"
+    # files as tables (query_files, read_file on CSV/Parquet/spreadsheets)
+    UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT"
+    UNREADABLE_FILE = "UNREADABLE_FILE"
+    TOO_MANY_FILES = "TOO_MANY_FILES"
+    UNKNOWN_TABLE = "UNKNOWN_TABLE"
+    FUNCTION_NOT_ALLOWED = "FUNCTION_NOT_ALLOWED"
+    NOT_ALLOWED = "NOT_ALLOWED"
+    MEMORY_LIMIT = "MEMORY_LIMIT"
 
 
 class AssistantError(Exception):

@@ -29,6 +29,9 @@ class EventType(StrEnum):
     RESUMED = "resumed"
     # earlier turns were summarised to keep the conversation within the model's context
     COMPACTED = "compacted"
+    # the turn waits for the user (`awaiting`: its held calls); it ends nothing: answering
+    # resumes it (`resumed`, then the rest of the turn)
+    WAITING = "waiting"
 
 
 # Workers announce stored events on this channel; web processes LISTEN (see follow.py).

@@ -30,7 +30,9 @@ logger = logging.getLogger(__name__)
 # Without any announcement for this long, a stream reads the table anyway (and learns
 # whether the turn still runs): the safety net under LISTEN/NOTIFY.
 FALLBACK_POLL_S = 1.0
-TERMINAL = (EventType.DONE, EventType.ERROR)
+# the end of a turn, or of its running part: a waiting turn resumes with new events, which
+# the page follows again once it has answered
+TERMINAL = (EventType.DONE, EventType.ERROR, EventType.WAITING)
 WAKE = object()  # "read the table": something may have been missed
 
 

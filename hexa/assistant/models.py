@@ -118,6 +118,9 @@ class MessageStatus(models.TextChoices):
     COMPLETE = "COMPLETE"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"
+    # The turn waits for the user (an ask_user question, writes to approve): nothing runs,
+    # no worker is held; answering resumes it (see waiting.py).
+    WAITING = "WAITING"
 
 
 class InConversationQuerySet(BaseQuerySet):
@@ -156,12 +159,18 @@ class Message(Base, Usage):
     # Sequence number of the turn's first event (see Event): where a page that reloads
     # mid-turn resumes the stream from.
     first_event_seq = models.PositiveIntegerField(null=True, blank=True)
+    # While WAITING: when the wait is closed as unanswered (ASSISTANT_WAIT_EXPIRY_H).
+    waiting_expires_at = models.DateTimeField(null=True, blank=True)
 
     objects = InConversationQuerySet.as_manager()
 
     class Meta:
         ordering = ["conversation", "index"]
         constraints = [models.UniqueConstraint(fields=["conversation", "index"], name="assistant_message_unique_index")]
+        # the workers' recovery loop looks for expired waits every few seconds
+        indexes = [
+            models.Index(fields=["waiting_expires_at"], condition=Q(status="WAITING"), name="assistant_message_waiting")
+        ]
 
     def __str__(self):
         return f"{self.role} #{self.index}"
@@ -174,6 +183,15 @@ class ToolExecutionStatus(models.TextChoices):
     PENDING_APPROVAL = "PENDING_APPROVAL"
     APPROVED = "APPROVED"
     REJECTED = "REJECTED"
+    # ask_user: waiting for the user's answer, then answered
+    AWAITING_ANSWER = "AWAITING_ANSWER"
+    ANSWERED = "ANSWERED"
+    # a question or a write left waiting when the user wrote a new message, or past its expiry
+    UNANSWERED = "UNANSWERED"
+
+
+# The statuses of a call whose result is the user's to give.
+AWAITING_USER = (ToolExecutionStatus.PENDING_APPROVAL, ToolExecutionStatus.AWAITING_ANSWER)
 
 
 class ToolExecution(Base):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from hexa.core.db import retry_db
 from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 
-from . import leases
+from . import leases, waiting
 from .agent import Turn, TurnResult
 from .approvals import outcomes_note
 from .errors import AssistantError, ErrorCode
@@ -82,11 +82,13 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
             raise AssistantError(ErrorCode.CONVERSATION_BUSY)  # a turn already runs here, in any process
         last = conversation.messages.aggregate(last=Max("index"))["last"]
         index = -1 if last is None else last
+        # a turn waiting for the user's answers ends here, unanswered: the model is told so
+        recorder = EventRecorder(conversation.pk)
+        waiting.close_waiting_turns(conversation, recorder)
         blocks = [{"type": "text", "text": text}]
         note = outcomes_note(conversation)
         if note:  # the model learns what became of the writes it proposed
             blocks.insert(0, {"type": "text", "text": note})
-        recorder = EventRecorder(conversation.pk)
         user_message = Message(
             conversation=conversation, index=index + 1, role=MessageRole.USER,
             content=[{"role": "user", "content": blocks}], text=text, status=MessageStatus.COMPLETE,
@@ -133,6 +135,12 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
         if message.runs > 1:  # what the page showed of an interrupted call is not kept
             recorder(EventType.RESUMED, {"message_id": str(message.pk), "text": message.text})
         result = Turn(message, emit=recorder, handle=handle).run()
+        if result is not None and result.waiting:
+            waits = retry_db(_pause, message, recorder, handle, recorder.seq, list(recorder.pending))
+            log_event("turn", conversation=conversation.pk, message=message.pk, status=MessageStatus.WAITING if waits else MessageStatus.RUNNING,
+                      model_calls=message.model_calls, runs=message.runs, cost=str(message.cost),
+                      duration_ms=int((time.monotonic() - started) * 1000))
+            return result
         if result is None:  # interrupted
             if handle.handed_over.is_set():
                 retry_db(leases.release, handle)
@@ -144,7 +152,7 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
         if not inline:
             leases.monitor.unwatch(handle)
         crashed = sys.exc_info()[0] is not None
-        if result is not None or crashed:
+        if (result is not None and not result.waiting) or crashed:
             _end_turn(conversation, recorder, terminal, failed_message=message if crashed else None)
             log_event(
                 "turn", conversation=conversation.pk, message=message.pk, status=message.status,
@@ -153,6 +161,13 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
             )
         if result is not None and should_write_title(result.message):
             write_title(result.message)  # the conversation is free already: this delays nobody
+
+
+def _pause(message, recorder, handle, seq, pending):
+    """The turn waits for the user (waiting.pause); retried whole after a database blip,
+    from the same events, so that no sequence number is lost."""
+    recorder.seq, recorder.pending = seq, list(pending)
+    return waiting.pause(message, recorder, lambda: leases.release(handle))
 
 
 def _end_turn(conversation, recorder, terminal, failed_message=None):
@@ -199,10 +214,13 @@ def wait_for_turn(message: Message, poll_s: float = 0.1) -> TurnResult:
         if current is None:
             raise AssistantError(ErrorCode.NOT_FOUND)  # the conversation was deleted meanwhile
         if current.status != MessageStatus.RUNNING and not current.conversation.is_running:
-            break
+            break  # ended, or waiting for the user
         time.sleep(poll_s)
     terminal = (
-        Event.objects.filter(conversation_id=current.conversation_id, type__in=[EventType.DONE, EventType.ERROR], data__message_id=str(current.pk))
+        Event.objects.filter(
+            conversation_id=current.conversation_id, type__in=[EventType.DONE, EventType.ERROR, EventType.WAITING],
+            data__message_id=str(current.pk),
+        )
         .order_by("-seq")
         .first()
     )

@@ -4,7 +4,9 @@ LISTEN/NOTIFY), run by `manage.py assistant_worker` processes on any number of m
 A job only names the turn's running message: everything else is read from the database,
 so the same job resumes a turn whose worker died (see service.execute_turn). The
 recovery (`recover_turns`, run by every worker every few seconds and by
-`manage.py assistant_recover`) finds turns whose lease expired and queues them again.
+`manage.py assistant_recover`) finds turns whose lease expired and queues them again, and
+closes waits for the user past their expiry. A turn waiting for the user holds no lease:
+nothing is recovered, it is queued again when answered (waiting.py).
 """
 
 import logging
@@ -68,8 +70,9 @@ def recover_turns(mode: str = "resume") -> list[tuple[str, str]]:
     Returns (message id, what was done) pairs. A turn whose workers died MAX_RUNS times is
     ended by the worker that takes it (service.execute_turn), the one place of that rule."""
     from .service import interrupt_turn
+    from .waiting import expire_waiting_turns
 
-    done = []
+    done = [(message_id, "wait expired") for message_id in expire_waiting_turns()]
     for conversation, message in expired_turns():
         if message is None:  # a claim with no turn behind it: free the conversation
             conversation.end_turn()

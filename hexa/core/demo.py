@@ -3,15 +3,23 @@
 Everything here is idempotent: running it again leaves existing data as it is.
 """
 
+import io
+import json
+import os
 import random
 import struct
+import tempfile
 import zlib
 from datetime import date
+
+import duckdb
 
 from hexa.databases import api as databases
 from hexa.files import api as files
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
+
+from .xlsx import write_xlsx
 
 DEMO_EMAIL = "demo@openhexa.org"
 DEMO_PASSWORD = "openhexa-demo"
@@ -43,17 +51,94 @@ def _png(width=16, height=16) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+# The districts' boundaries are fictional: a 4 x 4 grid over the country's extent, its
+# vertices moved a little, so that maps have shapes to draw (no real boundary is claimed).
+WEST, SOUTH, CELL = -13.3, 6.9, 0.775  # degrees
+
+
+def _grid_vertices():
+    rng = random.Random(11)
+    vertices = {}
+    for i in range(9):
+        for j in range(9):
+            border = i in (0, 8) or j in (0, 8)
+            jitter = 0 if border else CELL / 5
+            vertices[i, j] = (
+                round(WEST + i * CELL / 2 + rng.uniform(-jitter, jitter), 4),
+                round(SOUTH + j * CELL / 2 + rng.uniform(-jitter, jitter), 4),
+            )
+    return vertices
+
+
+def district_geometries() -> list[dict]:
+    """One GeoJSON Polygon per district (in DISTRICTS' order), neighbours sharing their edges."""
+    vertices, shapes = _grid_vertices(), []
+    for index in range(len(DISTRICTS)):
+        i, j = 2 * (index % 4), 2 * (index // 4)
+        ring = [(i, j), (i + 1, j), (i + 2, j), (i + 2, j + 1), (i + 2, j + 2), (i + 1, j + 2), (i, j + 2), (i, j + 1)]
+        coordinates = [list(vertices[v]) for v in ring]
+        shapes.append({"type": "Polygon", "coordinates": [coordinates + [coordinates[0]]]})
+    return shapes
+
+
 def _facilities():
+    """12 facilities per district, placed around the middle of its (fictional) shape."""
     rng = random.Random(42)
     facilities = []
     for district_id, (district, _, _) in enumerate(DISTRICTS, start=1):
+        index = district_id - 1
+        west, south = WEST + (index % 4) * CELL, SOUTH + (index // 4) * CELL
         for n in range(1, 13):
             kind = FACILITY_TYPES[min(3, int(rng.random() ** 2 * 4))]
             facilities.append(
                 (len(facilities) + 1, f"{district} {kind} {n}", district_id, kind,
-                 round(7.0 + rng.random() * 3, 5), round(-13.2 + rng.random() * 3, 5))
+                 round(south + CELL * (0.25 + rng.random() * 0.5), 5), round(west + CELL * (0.25 + rng.random() * 0.5), 5))
             )
     return facilities
+
+
+def _hmis_workbook(reports, facilities) -> bytes:
+    """An HMIS-style monthly export: district totals per month (with a positivity formula and
+    its cached value, as Excel saves it) and the facility list."""
+    totals = {}
+    for month, f, tested, confirmed, deaths in reports:
+        key = (DISTRICTS[f[2] - 1][0], month)
+        t = totals.setdefault(key, [0, 0, 0])
+        t[0], t[1], t[2] = t[0] + tested, t[1] + confirmed, t[2] + deaths
+    monthly = [["district", "period", "tested", "confirmed_cases", "deaths", "positivity"]]
+    for row, ((district, month), (tested, confirmed, deaths)) in enumerate(sorted(totals.items()), start=2):
+        monthly.append(
+            [district, date(2024, month, 1), tested, confirmed, deaths, (f"=D{row}/C{row}", round(confirmed / tested, 4))]
+        )
+    listing = [["facility_id", "name", "district", "type", "latitude", "longitude"]]
+    listing += [[f[0], f[1], DISTRICTS[f[2] - 1][0], f[3], f[4], f[5]] for f in facilities]
+    buffer = io.BytesIO()
+    write_xlsx(buffer, {"Monthly": monthly, "Facilities": listing})
+    return buffer.getvalue()
+
+
+def _reports_parquet(reports) -> bytes:
+    """Facility reports as a pipeline would write them: one Parquet file, typed columns."""
+    connection = duckdb.connect()
+    try:
+        connection.execute(
+            "CREATE TABLE reports (period DATE, facility_id INTEGER, facility VARCHAR, district VARCHAR, "
+            "tested INTEGER, confirmed_cases INTEGER, deaths INTEGER)"
+        )
+        connection.executemany(
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (date(2024, month, 1), f[0], f[1], DISTRICTS[f[2] - 1][0], tested, confirmed, deaths)
+                for month, f, tested, confirmed, deaths in reports
+            ],
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            target = os.path.join(folder, "reports.parquet")
+            connection.execute("COPY (SELECT * FROM reports ORDER BY period, facility_id) TO ? (FORMAT parquet)", [target])
+            with open(target, "rb") as written:
+                return written.read()
+    finally:
+        connection.close()
 
 
 def _bucket_files():
@@ -64,6 +149,8 @@ def _bucket_files():
         "# National Malaria Programme workspace\n\n"
         "- `data/reference/`: districts and health facilities\n"
         "- `data/raw/`: monthly facility reports as exported from DHIS2\n"
+        "- `data/hmis/`: the HMIS monthly workbook (district totals, facility list)\n"
+        "- `data/processed/`: facility reports as Parquet, written by the cleaning pipeline\n"
         "- `reports/`: quarterly and annual analyses\n"
     )
     out["data/reference/districts.csv"] = "district_id,name,region,population\n" + "".join(
@@ -72,13 +159,18 @@ def _bucket_files():
     out["data/reference/health_facilities.csv"] = "facility_id,name,district_id,type,latitude,longitude\n" + "".join(
         f"{f[0]},{f[1]},{f[2]},{f[3]},{f[4]},{f[5]}\n" for f in facilities
     )
+    reports = []  # (month, facility, tested, confirmed, deaths): the raw CSVs, the workbook, the Parquet file
     for month in range(1, 13):
-        lines = ["period,facility_id,tested,confirmed_cases,deaths"]
+        lines = ["period,facility_id,district,tested,confirmed_cases,deaths"]
         for f in facilities:
             tested = rng.randint(40, 900)
             confirmed = int(tested * rng.uniform(0.15, 0.6))
-            lines.append(f"2024-{month:02d},{f[0]},{tested},{confirmed},{rng.randint(0, 2)}")
+            deaths = rng.randint(0, 2)
+            reports.append((month, f, tested, confirmed, deaths))
+            lines.append(f"2024-{month:02d},{f[0]},{DISTRICTS[f[2] - 1][0]},{tested},{confirmed},{deaths}")
         out[f"data/raw/2024/facility_reports_2024_{month:02d}.csv"] = "\n".join(lines) + "\n"
+    out["data/hmis/hmis_monthly_2024.xlsx"] = _hmis_workbook(reports, facilities)
+    out["data/processed/facility_reports_2024.parquet"] = _reports_parquet(reports)
     out["reports/2024/annual_report_2024.md"] = (
         "# Malaria annual report 2024\n\n"
         "## Summary\n\n"
@@ -111,6 +203,8 @@ CREATE TABLE IF NOT EXISTS districts (
 );
 COMMENT ON TABLE districts IS 'Administrative districts (admin level 2)';
 COMMENT ON COLUMN districts.population IS 'Projected 2024 population';
+ALTER TABLE districts ADD COLUMN IF NOT EXISTS geometry_geojson text;
+COMMENT ON COLUMN districts.geometry_geojson IS 'Simplified boundary as a GeoJSON Polygon (WGS 84; fictional demo shapes)';
 
 CREATE TABLE IF NOT EXISTS health_facilities (
     id integer PRIMARY KEY,
@@ -180,6 +274,10 @@ def _seed_database(workspace):
                     [(*f, date(1990 + f[0] % 30, 1 + f[0] % 12, 1)) for f in _facilities()],
                 )
                 cursor.execute(CASES_SQL)
+            cursor.executemany(  # also for a demo seeded before districts had shapes
+                "UPDATE districts SET geometry_geojson = %s WHERE id = %s AND geometry_geojson IS NULL",
+                [(json.dumps(shape), i) for i, shape in enumerate(district_geometries(), start=1)],
+            )
             cursor.execute("ANALYZE")
     finally:
         connection.close()

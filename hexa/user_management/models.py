@@ -27,9 +27,16 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
+    class Language(models.TextChoices):
+        """The languages the interface speaks (the page holds a translation for each)."""
+
+        ENGLISH = "en", "English"
+        FRENCH = "fr", "Français"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     username = None
     email = models.EmailField("email address", unique=True)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

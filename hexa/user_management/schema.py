@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate, login, logout
 from hexa.core.text import is_storable_text
 
 from . import throttle
+from .models import User
 
 me_query = QueryType()
 me_object = ObjectType("Me")
@@ -56,6 +57,21 @@ def resolve_login(_, info, input):
     throttle.succeeded(attempt)
     login(request, user)
     return {"success": True, "errors": [], "me": {"request": request}}
+
+
+@identity_mutations.field("updateUser")
+def resolve_update_user(_, info, input):
+    """Only ever the caller's own account: the input names no user."""
+    user = info.context["request"].user
+    if not user.is_authenticated:
+        return {"success": False, "errors": ["PERMISSION_DENIED"], "user": None}
+    language = input.get("language")
+    if language is not None:
+        if language not in User.Language.values:
+            return {"success": False, "errors": ["INVALID_LANGUAGE"], "user": user}
+        user.language = language
+        user.save(update_fields=["language"])
+    return {"success": True, "errors": [], "user": user}
 
 
 @identity_mutations.field("logout")

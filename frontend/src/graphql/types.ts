@@ -20,6 +20,28 @@ export type Scalars = {
   UUID: { input: string; output: string; }
 };
 
+export type AnswerAssistantQuestionError =
+  | 'ALREADY_ANSWERED'
+  /** Empty, too long, an unstorable character, or not one of the choices when free text is not allowed. */
+  | 'INVALID_ANSWER'
+  /** No such question among the current user's conversations. */
+  | 'NOT_FOUND'
+  /** The turn stopped waiting: the user wrote a new message, or the wait expired. */
+  | 'QUESTION_CLOSED';
+
+export type AnswerAssistantQuestionInput = {
+  /** One of the question's choices, or a typed answer when it allows free text. */
+  answer: Scalars['String']['input'];
+  toolExecutionId: Scalars['UUID']['input'];
+};
+
+export type AnswerAssistantQuestionResult = {
+  __typename?: 'AnswerAssistantQuestionResult';
+  errors: Array<AnswerAssistantQuestionError>;
+  success: Scalars['Boolean']['output'];
+  toolExecution?: Maybe<AssistantToolExecution>;
+};
+
 export type AssistantBudgetScope =
   | 'USER'
   | 'WORKSPACE';
@@ -130,7 +152,8 @@ export type AssistantEventType =
   | 'tool_call'
   | 'tool_result'
   | 'usage'
-  | 'user_message';
+  | 'user_message'
+  | 'waiting';
 
 /**
  * A message of a conversation. An assistant message is the whole answer to one user
@@ -138,6 +161,8 @@ export type AssistantEventType =
  */
 export type AssistantMessage = {
   __typename?: 'AssistantMessage';
+  /** While WAITING: the calls held for the user (questions, writes to approve). */
+  awaiting: Array<AssistantToolExecution>;
   cacheCreationInputTokens: Scalars['Float']['output'];
   cacheReadInputTokens: Scalars['Float']['output'];
   cost: Scalars['String']['output'];
@@ -160,6 +185,8 @@ export type AssistantMessage = {
   stopReason?: Maybe<Scalars['String']['output']>;
   text: Scalars['String']['output'];
   toolExecutions: Array<AssistantToolExecution>;
+  /** While WAITING: when its questions and writes are closed as unanswered (ASSISTANT_WAIT_EXPIRY_H). */
+  waitingExpiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** Page 1 holds the newest messages; items are oldest first within a page. */
@@ -188,7 +215,9 @@ export type AssistantMessageStatus =
   | 'COMPLETE'
   | 'FAILED'
   | 'PENDING'
-  | 'RUNNING';
+  | 'RUNNING'
+  /** The turn waits for the user: a question to answer, writes to approve (see `awaiting`). */
+  | 'WAITING';
 
 /** A model workspaces may choose, with Anthropic's published prices in USD per million tokens (decimal strings). */
 export type AssistantModel = {
@@ -230,6 +259,18 @@ export type AssistantPromptTemplateResult = {
   errors: Array<AssistantSettingsError>;
   promptTemplate?: Maybe<AssistantPromptTemplate>;
   success: Scalars['Boolean']['output'];
+};
+
+/** A question the model asked the user (ask_user); answerAssistantQuestion answers it. */
+export type AssistantQuestion = {
+  __typename?: 'AssistantQuestion';
+  /** Whether the user may type an answer other than the choices. */
+  allowFreeText: Scalars['Boolean']['output'];
+  /** The user's answer, once given. */
+  answer?: Maybe<Scalars['String']['output']>;
+  /** Possible answers, shown as buttons (may be empty). */
+  choices: Array<Scalars['String']['output']>;
+  question: Scalars['String']['output'];
 };
 
 /** How the assistant works in a workspace: members read them, workspace ADMINs change them. */
@@ -290,16 +331,23 @@ export type AssistantSettingsError =
 export type AssistantToolErrorCode =
   | 'BINARY_FILE'
   | 'CANCELLED'
+  | 'CHART_EXPRESSION'
+  | 'CHART_EXTERNAL_CONTENT'
+  | 'CHART_SPEC_TOO_LARGE'
   | 'CUT_OFF'
   | 'DATABASE_UNAVAILABLE'
   | 'FILE_CHANGED'
   | 'FILE_TOO_LARGE'
+  | 'FUNCTION_NOT_ALLOWED'
   | 'INTERNAL_ERROR'
+  | 'INVALID_CHART_SPEC'
   | 'INVALID_INPUT'
   | 'INVALID_PATH'
   | 'INVALID_SQL'
   | 'IO_ERROR'
+  | 'MEMORY_LIMIT'
   | 'MULTIPLE_STATEMENTS'
+  | 'NOT_ALLOWED'
   | 'NOT_A_DIRECTORY'
   | 'NOT_A_FILE'
   | 'NOT_FOUND'
@@ -309,7 +357,12 @@ export type AssistantToolErrorCode =
   | 'QUERY_TIMEOUT'
   /** The workspace's admins turned this tool off. */
   | 'TOOL_DISABLED'
-  | 'UNKNOWN_TOOL';
+  | 'TOO_MANY_FILES'
+  | 'UNANSWERED'
+  | 'UNKNOWN_TABLE'
+  | 'UNKNOWN_TOOL'
+  | 'UNREADABLE_FILE'
+  | 'UNSUPPORTED_FORMAT';
 
 /** One tool call made by the model, with what it returned. */
 export type AssistantToolExecution = {
@@ -325,6 +378,8 @@ export type AssistantToolExecution = {
   output?: Maybe<Scalars['JSON']['output']>;
   /** For write_file: what would be written, awaiting or after the user's decision. */
   proposal?: Maybe<AssistantWriteProposal>;
+  /** For ask_user: the question, and the user's answer once given. */
+  question?: Maybe<AssistantQuestion>;
   status: AssistantToolExecutionStatus;
   success?: Maybe<Scalars['Boolean']['output']>;
   /** The tool called; null when the model called a tool that does not exist. */
@@ -333,19 +388,27 @@ export type AssistantToolExecution = {
 };
 
 export type AssistantToolExecutionStatus =
+  | 'ANSWERED'
   | 'APPROVED'
+  /** ask_user: the question waits for the user's answer. */
+  | 'AWAITING_ANSWER'
   | 'COMPLETED'
   | 'FAILED'
   /** A write proposed by the model, waiting for the user's decision. */
   | 'PENDING_APPROVAL'
   | 'REJECTED'
-  | 'RUNNING';
+  | 'RUNNING'
+  /** A question or a write left waiting: the user wrote a new message instead, or the wait expired. */
+  | 'UNANSWERED';
 
 /** The assistant's tools, named as the model calls them. */
 export type AssistantToolName =
+  | 'ask_user'
+  | 'create_chart'
   | 'describe_tables'
   | 'list_files'
   | 'query_database'
+  | 'query_files'
   | 'read_file'
   | 'search_files'
   | 'write_file';
@@ -503,6 +566,8 @@ export type Me = {
 export type Mutation = {
   __typename?: 'Mutation';
   _?: Maybe<Scalars['Boolean']['output']>;
+  /** Answer a question the model asked (ask_user): its waiting turn goes on with the answer. */
+  answerAssistantQuestion: AnswerAssistantQuestionResult;
   /** Write a file the model proposed, after checking again that it is still safe to. */
   approveAssistantToolExecution: ResolveAssistantToolExecutionResult;
   /** Stop the running turn after its current step; what was produced is kept. */
@@ -522,6 +587,13 @@ export type Mutation = {
   updateAssistantPromptTemplate: AssistantPromptTemplateResult;
   /** Change the workspace's assistant settings (workspace ADMINs); every change is recorded. */
   updateAssistantSettings: UpdateAssistantSettingsResult;
+  /** Changes the logged-in user's own settings (only their own). */
+  updateUser: UpdateUserResult;
+};
+
+
+export type MutationAnswerAssistantQuestionArgs = {
+  input: AnswerAssistantQuestionInput;
 };
 
 
@@ -590,6 +662,11 @@ export type MutationUpdateAssistantSettingsArgs = {
   input: UpdateAssistantSettingsInput;
 };
 
+
+export type MutationUpdateUserArgs = {
+  input: UpdateUserInput;
+};
+
 /** The current user's own usage this calendar month (UTC) and what is left of their budget. */
 export type MyAssistantUsage = {
   __typename?: 'MyAssistantUsage';
@@ -644,6 +721,8 @@ export type RenameAssistantConversationResult = {
 
 export type ResolveAssistantToolExecutionError =
   | 'ALREADY_RESOLVED'
+  /** The turn stopped waiting (the user wrote a new message, or the wait expired): nothing was written. */
+  | 'CLOSED'
   /** The file changed since the write was proposed: nothing was written. */
   | 'FILE_CHANGED'
   | 'FILE_TOO_LARGE'
@@ -741,12 +820,34 @@ export type UpdateAssistantSettingsResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type UpdateUserError =
+  /** The language is not one the interface speaks. */
+  | 'INVALID_LANGUAGE'
+  /** Nobody is logged in. */
+  | 'PERMISSION_DENIED';
+
+/** What the logged-in user changes about themself; a field left out is kept. */
+export type UpdateUserInput = {
+  /** `en` or `fr`. */
+  language?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateUserResult = {
+  __typename?: 'UpdateUserResult';
+  errors: Array<UpdateUserError>;
+  success: Scalars['Boolean']['output'];
+  /** The user as saved (null when nobody is logged in). */
+  user?: Maybe<User>;
+};
+
 export type User = {
   __typename?: 'User';
   displayName: Scalars['String']['output'];
   email: Scalars['String']['output'];
   firstName?: Maybe<Scalars['String']['output']>;
   id: Scalars['UUID']['output'];
+  /** The language the interface speaks to this user: `en` or `fr`. */
+  language: Scalars['String']['output'];
   lastName?: Maybe<Scalars['String']['output']>;
 };
 

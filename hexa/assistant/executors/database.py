@@ -94,11 +94,11 @@ def _timeout_ms() -> int:
 
 
 @contextmanager
-def _read_only_session(workspace):
+def _read_only_session(workspace, timeout_ms: int | None = None):
     """A connection in a read-only, time-limited transaction; psycopg2 errors become AssistantErrors.
     Layers 3, 4 and 5 (the transaction, the role, the time limits) are set up by the pool."""
     try:
-        with pool.read_only_session(workspace, _timeout_ms(), APPLICATION_NAME) as connection:
+        with pool.read_only_session(workspace, timeout_ms or _timeout_ms(), APPLICATION_NAME) as connection:
             try:
                 yield connection
             except (AssistantError, psycopg2.Error) as error:
@@ -478,13 +478,13 @@ def _decoder(connection, cursor, oids: list[int], cells: Cells):
     return decode
 
 
-def _collected(raw_rows, end: str, decode):
-    """The rows the model gets, under RESULT_MAX_CHARS, and why they stopped early (or None)."""
+def _collected(raw_rows, end: str, decode, max_chars: int = RESULT_MAX_CHARS):
+    """The rows the model gets, under `max_chars`, and why they stopped early (or None)."""
     rows, used = [], 0
     for raw in raw_rows:
         row = decode(raw)
         row_chars = len(json.dumps(row, ensure_ascii=False, allow_nan=False))
-        if rows and used + row_chars > RESULT_MAX_CHARS:
+        if rows and used + row_chars > max_chars:
             return rows, "size"
         rows.append(row)
         used += row_chars
@@ -496,19 +496,23 @@ def _cell_cap(cell_max: int, column_count: int) -> int:
     return max(100, min(cell_max, RESULT_MAX_CHARS // (2 * max(1, column_count))))
 
 
-def _run_select(connection, query: str, limit: int, cell_max: int = CELL_MAX_CHARS) -> dict:
-    """Run a vetted read query: its columns and at most `limit` rows, values cut on the server."""
+def _run_select(
+    connection, query: str, limit: int, cell_max: int = CELL_MAX_CHARS, max_chars: int = RESULT_MAX_CHARS
+) -> dict:
+    """Run a vetted read query: its columns and at most `limit` rows, values cut on the server,
+    at most `max_chars` of rows as JSON (a chart's data may be larger than what the model reads)."""
     with connection.cursor() as cursor:
         try:
             columns = _open(connection, cursor, query, limit)
             column_count, columns = len(columns), columns[:MAX_COLUMNS]
             types = _types(cursor, {oid for _, oid in columns})
-            cells = Cells(_cell_cap(cell_max, len(columns)))
+            cells = Cells(cell_max if max_chars > RESULT_MAX_CHARS else _cell_cap(cell_max, len(columns)))
             kinds = [_kind(oid, types) for _, oid in columns]
             raw_rows, end = _stream(
                 connection, cursor, lambda tag: f"{_fetch_sql(tag, kinds, cells.cap, limit)}; CLOSE {CURSOR}"
             )
-            rows, stopped = _collected(raw_rows, end, _decoder(connection, cursor, [oid for _, oid in columns], cells))
+            decode = _decoder(connection, cursor, [oid for _, oid in columns], cells)
+            rows, stopped = _collected(raw_rows, end, decode, max_chars)
         except psycopg2.Error as error:
             raise _query_failure(error, query) from None
     names = [{"name": name, "type": types.get(oid, ("unknown",))[0]} for name, oid in columns]

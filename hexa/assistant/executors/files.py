@@ -2,8 +2,9 @@
 
     fs = UserFileSystemTools(user, workspace)
     fs.list_files(path="", page=1, per_page=100)
-    fs.read_file(path, start_line=None, end_line=None)
+    fs.read_file(path, start_line=None, end_line=None, sheet=None)   # tables: CSV, Parquet, sheets
     fs.search_files(pattern, path="", contains=None)
+    fs.query_files(sql, files, limit=None)                # one SELECT over CSV/Parquet/XLSX files (DuckDB)
     fs.preview_write(path, content)                       # every check of write_file, nothing written
     fs.write_file(path, content, expected_sha256=None)
 
@@ -11,14 +12,19 @@ Every public method returns a JSON-serialisable dict; a failure is
 `{"error": {"code", "message", ...}}` and never an exception. Codes: INVALID_PATH, NOT_FOUND,
 NOT_A_FILE, NOT_A_DIRECTORY, FILE_TOO_LARGE, BINARY_FILE, PERMISSION_DENIED, INVALID_INPUT,
 FILE_CHANGED, IO_ERROR (an unexpected OS error, e.g. EIO on the FUSE mount or a full disk),
-INTERNAL_ERROR (a bug, logged).
+INTERNAL_ERROR (a bug, logged); for table files and query_files also UNSUPPORTED_FORMAT,
+UNREADABLE_FILE, TOO_MANY_FILES, UNKNOWN_TABLE, FUNCTION_NOT_ALLOWED, NOT_ALLOWED,
+MEMORY_LIMIT and the SQL codes (INVALID_SQL, NOT_READ_ONLY, MULTIPLE_STATEMENTS,
+QUERY_TIMEOUT, QUERY_ERROR), each refusal with a `rule`.
 
 How the work is split (this module is the facade: arguments, permissions, one bucket per call):
 
 - bucket.py: path rules (cleaning, confinement to the bucket, opening without following
   links) and OS errors as error codes;
 - listing.py, reading.py, writing.py, search.py: the work of list_files, read_file,
-  preview_write/write_file and search_files.
+  preview_write/write_file and search_files;
+- file_query.py (with file_tables.py, file_sql_guard.py, spreadsheets.py): query_files, and
+  read_file on table files (CSV/TSV, Parquet, XLSX/XLS/ODS).
 
 Permissions are OpenHEXA's (hexa/files/permissions.py), checked at each call: writes need
 `files.write_files` (an EDITOR or ADMIN membership), every other tool `files.read_files` (any
@@ -30,8 +36,9 @@ import re
 from django.conf import settings
 
 from ..errors import AssistantError
-from . import listing, reading, search, writing
+from . import file_query, listing, reading, search, writing
 from .bucket import Bucket, clean_path, os_error
+from .file_tables import file_format
 from .errors import requires, tool_method
 
 MAX_PER_PAGE = 500
@@ -90,7 +97,7 @@ class UserFileSystemTools:
 
     @_tool
     @requires("files.read_files", _NOT_A_MEMBER)
-    def read_file(self, path, start_line=None, end_line=None) -> dict:
+    def read_file(self, path, start_line=None, end_line=None, sheet=None) -> dict:
         """Text of a file, at most settings.ASSISTANT_READ_MAX_BYTES bytes of it.
 
         Work is bounded by what is returned, not by the file: the head of a 1 GB file costs
@@ -110,8 +117,22 @@ class UserFileSystemTools:
             )
         rel = clean_path(path)
         cap = int(settings.ASSISTANT_READ_MAX_BYTES)
+        fmt = file_format(rel)
+        if sheet is not None and (not isinstance(sheet, (str, int)) or isinstance(sheet, bool)):
+            raise AssistantError("INVALID_INPUT", "sheet must be a sheet name or a 0-based index.")
         with Bucket(self.workspace) as bucket:
-            return reading.read_file(bucket, rel, start_line, end_line, cap)
+            if fmt in ("parquet", "xlsx", "xls", "ods"):
+                # A binary table file: columns with types and a page of rows (file_query.read_table);
+                # start_line/end_line count data rows, the header excluded.
+                _, st = bucket.open_file(bucket.resolve(rel), rel)
+                return file_query.read_table(bucket, rel, fmt, st, start_line, end_line, sheet)
+            if sheet is not None:
+                raise AssistantError("INVALID_INPUT", "sheet is only for spreadsheets (.xlsx, .xls, .ods).")
+            result = reading.read_file(bucket, rel, start_line, end_line, cap)
+            if fmt == "csv" and result["start_line"] == 1:
+                # the text as for any file, and what DuckDB makes of its head, for query_files
+                result.update(file_query.csv_header(bucket, rel, result["size"], result["content"]))
+            return result
 
     # ------------------------------------------------------------------ writing
 
@@ -145,6 +166,17 @@ class UserFileSystemTools:
         rel, data = writing.check_write(path, content)
         with Bucket(self.workspace) as bucket:
             return writing.write_file(bucket, rel, data, expected_sha256)
+
+    # ------------------------------------------------------------------ query_files
+
+    @_tool
+    @requires("files.read_files", _NOT_A_MEMBER)
+    def query_files(self, sql, files, limit=None) -> dict:
+        """One read-only SQL query (DuckDB) over bucket files named in `files`
+        ({table name: path, glob or {"path", "sheet"}}); see file_query.py and file_tables.py
+        for the result and for how the files are confined."""
+        with Bucket(self.workspace) as bucket:
+            return file_query.query_files(bucket, sql, files, limit)
 
     # ------------------------------------------------------------------ search_files
 

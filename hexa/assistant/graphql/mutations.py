@@ -7,7 +7,7 @@ from hexa.core.text import is_storable_text
 from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import Workspace
 
-from .. import approvals
+from .. import approvals, waiting
 from ..models import Conversation, Message, MessageFeedback, MessageRole, MessageStatus, WorkspaceBudget
 from ..errors import AssistantError, ErrorCode
 from ..service import get_conversation, send_message, stop_turn
@@ -159,7 +159,7 @@ def resolve_cancel_run(_, info, conversation_id):
     return {"success": True, "errors": [], "conversation": conversation}
 
 
-KNOWN_WRITE_ERRORS = {"FILE_CHANGED", "PERMISSION_DENIED", "INVALID_PATH", "FILE_TOO_LARGE", "NOT_FOUND", "ALREADY_RESOLVED"}
+KNOWN_WRITE_ERRORS = {"FILE_CHANGED", "PERMISSION_DENIED", "INVALID_PATH", "FILE_TOO_LARGE", "NOT_FOUND", "ALREADY_RESOLVED", "CLOSED"}
 
 
 def _resolution(execution, error):
@@ -178,6 +178,12 @@ def resolve_reject(_, info, id, reason=None):
     if reason is not None and not is_storable_text(reason):
         return {"success": False, "errors": ["INVALID_REASON"], "tool_execution": None}
     return _resolution(*approvals.reject(info.context["request"].user, id, reason))
+
+
+@assistant_mutations.field("answerAssistantQuestion")
+def resolve_answer_question(_, info, input):
+    execution, error = waiting.answer_question(info.context["request"].user, input["tool_execution_id"], input["answer"])
+    return {"success": error is None, "errors": [error] if error else [], "tool_execution": execution if execution and error != "NOT_FOUND" else None}
 
 
 bindables = [assistant_mutations]

@@ -6,7 +6,8 @@ from hexa.core.pagination import MAX_PER_PAGE, result_page
 from ..errors import ErrorCode, ToolErrorCode
 from ..events import last_seq
 from ..tools import TOOL_NAMES
-from ..models import Conversation, MessageRole, MessageStatus, ToolExecutionStatus
+from ..models import AWAITING_USER, Conversation, MessageRole, MessageStatus, ToolExecutionStatus
+from ..waiting import question_of
 
 conversation_object = ObjectType("AssistantConversation")
 message_object = ObjectType("AssistantMessage")
@@ -140,6 +141,28 @@ def resolve_message_feedback(message, _):
 @message_object.field("pendingApprovals")
 def resolve_message_pending_approvals(message, _):
     return [e for e in message.tool_executions.all() if e.status == ToolExecutionStatus.PENDING_APPROVAL]
+
+
+@message_object.field("awaiting")
+def resolve_message_awaiting(message, _):
+    return [e for e in message.tool_executions.all() if e.status in AWAITING_USER]
+
+
+@message_object.field("waitingExpiresAt")
+def resolve_waiting_expires_at(message, _):
+    return message.waiting_expires_at if message.status == MessageStatus.WAITING else None
+
+
+@tool_execution_object.field("question")
+def resolve_question(execution, _):
+    if execution.name != "ask_user":
+        return None
+    question = question_of(execution)
+    if question is None:
+        return None
+    output = execution.output if isinstance(execution.output, dict) else {}
+    answer = output.get("answer") if execution.status == ToolExecutionStatus.ANSWERED else None
+    return {"question": question["question"], "choices": question["choices"], "allow_free_text": question["allow_free_text"], "answer": answer}
 
 
 @conversation_object.field("pendingApprovals")

@@ -7,7 +7,7 @@ no network. Two moves:
 1. The last user message is a fresh question → pick tools from its words (several
    intents give parallel tool calls), only among the tools the request offers.
 2. The last user message carries tool results → summarise them in Markdown and end the
-   turn (it never chains tools, so a turn always ends after one round).
+   turn; only the answer to its own question leads to another tool call (asking.py).
 
 Tool inputs follow the schemas in hexa/assistant/tools.py. Tool results are read
 tolerantly (several plausible key names), since they are data written by executors this
@@ -19,6 +19,9 @@ from __future__ import annotations
 import json
 import re
 
+from .charts import pick_chart, summarise_chart
+from . import asking
+from .file_tables import pick_file_tools
 from .replies import Reply, text_block, tool_use_block
 from .titles import title_reply
 
@@ -40,8 +43,10 @@ HELP = (
     "- *What tables are in the database?* or *Describe the malaria_cases table*\n"
     "- *List the files in the bucket* or *What is in the reports folder?*\n"
     "- *Read reports/2024/summary.md* or *Find all `*.csv` files*\n"
+    "- *Total confirmed cases per district in `data/raw/2024/*.csv`* or *What is in the HMIS workbook?*\n"
     "- a SQL query in a ```sql code block\n"
-    "- *Save a note to notes/todo.md* (you will be asked to approve the write)\n\n"
+    "- *Save a note to notes/todo.md* (you will be asked to approve the write)\n"
+    "- *Plot malaria cases per district over time*, *Map the health facilities*, *Map cases per district*\n\n"
     "Set ANTHROPIC_API_KEY to talk to Claude."
 )
 
@@ -149,7 +154,10 @@ class OfflineDemoResponder:
             calls = {}
             if len(messages) > 1 and isinstance(messages[-2]["content"], list):
                 calls = {b["id"]: b for b in messages[-2]["content"] if b.get("type") == "tool_use"}
-            return Reply([text_block(summarise_results(results, calls))])
+            return asking.after_answer(results, calls, tools, LABEL) or Reply([text_block(summarise_results(results, calls))])
+        asked = asking.question_for(_user_text(last), tools, LABEL)
+        if asked:
+            return asked
         calls = pick_tools(_user_text(last), tools)
         if not calls:
             return Reply([text_block(f"{LABEL}\n\n{HELP}")])
@@ -207,6 +215,8 @@ def _table_name(text: str) -> str | None:
 def pick_tools(text: str, available) -> list[tuple[str, dict]]:
     """[(tool name, input)] for a user message, in a stable order; [] when nothing fits."""
     calls: list[tuple[str, dict]] = []
+    if chart := pick_chart(text, available):
+        return [chart]
 
     def call(name: str, tool_input: dict):
         if name in available and (name, tool_input) not in calls:
@@ -217,6 +227,9 @@ def pick_tools(text: str, available) -> list[tuple[str, dict]]:
     if sql:
         call("query_database", {"query": sql.rstrip().rstrip(";")})
         return calls  # the rest of the message is the query itself
+    file_calls = pick_file_tools(text, available)  # data files as tables: query_files, workbooks
+    if file_calls:
+        return file_calls
 
     paths = [m.group(1) for m in _FILE_PATH.finditer(text)]
     words = _FILE_PATH.sub(" ", text)  # "districts.csv" must not read as a question about districts
@@ -366,6 +379,9 @@ def _summarise_list(data: dict, tool_input: dict) -> str:
 
 def _summarise_read(data: dict, tool_input: dict) -> str:
     path = data.get("path", tool_input.get("path", "the file"))
+    if isinstance(data.get("rows"), list):  # a Parquet file or a spreadsheet, read as a table
+        sheets = f" (sheet `{data['sheet']}` of {', '.join(data.get('sheets') or [])})" if data.get("sheet") else ""
+        return f"`{path}`{sheets}:\n\n" + _summarise_query({**data, "row_count": data.get("total_rows", data.get("row_count"))})
     content = data.get("content", "")
     lines = content.splitlines()
     language = path.rsplit(".", 1)[-1].lower() if "." in path else ""
@@ -426,11 +442,13 @@ def _summarise_one(name: str, tool_input: dict, data, is_error: bool) -> str:
     if is_error:
         return f"The `{name}` tool failed: {_cell(data)}"
     if name == "write_file":
-        return _summarise_write(data, tool_input)
+        return asking.write_outcome(data) or _summarise_write(data, tool_input)
     if not isinstance(data, dict):
         text = "\n".join(str(data).splitlines()[:MAX_FILE_LINES])
         return f"```\n{text}\n```"
-    if name == "query_database":
+    if name == "create_chart":
+        return summarise_chart(data)
+    if name in ("query_database", "query_files"):
         return _summarise_query(data)
     if name == "list_files":
         return _summarise_list(data, tool_input)

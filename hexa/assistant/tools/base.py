@@ -17,6 +17,22 @@ logger = logging.getLogger(__name__)
 
 _JSON_TYPES = {"string": str, "integer": int, "object": dict, "boolean": bool, "array": list}
 
+# A tool output's key for what only the page needs (a chart's spec and rows): stored and
+# streamed with the output, never sent to the model.
+PAGE_ONLY = "page"
+
+
+def without_page_only(output):
+    """A tool output without its page-only part (what no model is sent)."""
+    if isinstance(output, dict) and PAGE_ONLY in output:
+        return {key: value for key, value in output.items() if key != PAGE_ONLY}
+    return output
+
+
+def _fits(value, expected: str) -> bool:
+    # bool is an int in Python; JSON does not think so
+    return isinstance(value, _JSON_TYPES[expected]) and not (expected == "integer" and isinstance(value, bool))
+
 
 def _resolved(value):
     return value() if callable(value) else value
@@ -30,15 +46,21 @@ class Tool:
     input_schema: dict | Callable[[], dict]
     # UserFileSystemTools or UserDatabaseTools: its method named like the tool runs it.
     executor: type
-    # propose(execution, user, workspace) -> tool result: hold the call for the user's approval.
+    # propose(execution, user, workspace) -> held output: hold the call for the user's
+    # approval, or (question=True) for their answer; the turn waits (see waiting.py).
     propose: Callable | None = None
     # for_model(tool_input, output) -> what the model may see of a result when the workspace
     # sends no rows to the model; None: the generic rule of data_policy.py.
     for_model: Callable | None = None
+    question: bool = False
+
+    @property
+    def awaits_user(self) -> bool:
+        return self.propose is not None
 
     @property
     def needs_approval(self) -> bool:
-        return self.propose is not None
+        return self.propose is not None and not self.question
 
     @property
     def permission(self) -> str | None:
@@ -74,8 +96,13 @@ class Tool:
             expected = properties[key]["type"]
             if value is None and key not in required:
                 continue
-            # bool is an int in Python; JSON does not think so
-            if not isinstance(value, _JSON_TYPES[expected]) or (expected == "integer" and isinstance(value, bool)):
+            if isinstance(expected, list):  # one of several types, e.g. a sheet name or index
+                if not any(_fits(value, one) for one in expected):
+                    return error_result(
+                        ToolErrorCode.INVALID_INPUT, f"Argument {key!r} of {name} must be a {' or '.join(expected)}."
+                    )
+                continue
+            if not _fits(value, expected):
                 return error_result(ToolErrorCode.INVALID_INPUT, f"Argument {key!r} of {name} must be a {expected}.")
             if expected == "integer":
                 low, high = properties[key].get("minimum"), properties[key].get("maximum")

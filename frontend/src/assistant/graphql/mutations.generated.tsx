@@ -57,6 +57,13 @@ export type RejectAssistantToolExecutionMutationVariables = Types.Exact<{
 
 export type RejectAssistantToolExecutionMutation = { __typename?: 'Mutation', rejectAssistantToolExecution: { __typename?: 'ResolveAssistantToolExecutionResult', success: boolean, errors: Array<Types.ResolveAssistantToolExecutionError>, toolExecution?: { __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null } | null } };
 
+export type AnswerAssistantQuestionMutationVariables = Types.Exact<{
+  input: Types.AnswerAssistantQuestionInput;
+}>;
+
+
+export type AnswerAssistantQuestionMutation = { __typename?: 'Mutation', answerAssistantQuestion: { __typename?: 'AnswerAssistantQuestionResult', success: boolean, errors: Array<Types.AnswerAssistantQuestionError>, toolExecution?: { __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null } | null } };
+
 
 export const CreateAssistantConversationDocument = gql`
     mutation CreateAssistantConversation($input: CreateAssistantConversationInput!) {
@@ -323,3 +330,40 @@ export function useRejectAssistantToolExecutionMutation(baseOptions?: Apollo.Mut
 export type RejectAssistantToolExecutionMutationHookResult = ReturnType<typeof useRejectAssistantToolExecutionMutation>;
 export type RejectAssistantToolExecutionMutationResult = Apollo.MutationResult<RejectAssistantToolExecutionMutation>;
 export type RejectAssistantToolExecutionMutationOptions = Apollo.BaseMutationOptions<RejectAssistantToolExecutionMutation, RejectAssistantToolExecutionMutationVariables>;
+export const AnswerAssistantQuestionDocument = gql`
+    mutation AnswerAssistantQuestion($input: AnswerAssistantQuestionInput!) {
+  answerAssistantQuestion(input: $input) {
+    success
+    errors
+    toolExecution {
+      ...ToolExecutionCard_execution
+    }
+  }
+}
+    ${ToolExecutionCard_ExecutionFragmentDoc}`;
+export type AnswerAssistantQuestionMutationFn = Apollo.MutationFunction<AnswerAssistantQuestionMutation, AnswerAssistantQuestionMutationVariables>;
+
+/**
+ * __useAnswerAssistantQuestionMutation__
+ *
+ * To run a mutation, you first call `useAnswerAssistantQuestionMutation` within a React component and pass it any options that fit your needs.
+ * When your component renders, `useAnswerAssistantQuestionMutation` returns a tuple that includes:
+ * - A mutate function that you can call at any time to execute the mutation
+ * - An object with fields that represent the current status of the mutation's execution
+ *
+ * @param baseOptions options that will be passed into the mutation, supported options are listed on: https://www.apollographql.com/docs/react/api/react-hooks/#options-2;
+ *
+ * @example
+ * const [answerAssistantQuestionMutation, { data, loading, error }] = useAnswerAssistantQuestionMutation({
+ *   variables: {
+ *      input: // value for 'input'
+ *   },
+ * });
+ */
+export function useAnswerAssistantQuestionMutation(baseOptions?: Apollo.MutationHookOptions<AnswerAssistantQuestionMutation, AnswerAssistantQuestionMutationVariables>) {
+        const options = {...defaultOptions, ...baseOptions}
+        return Apollo.useMutation<AnswerAssistantQuestionMutation, AnswerAssistantQuestionMutationVariables>(AnswerAssistantQuestionDocument, options);
+      }
+export type AnswerAssistantQuestionMutationHookResult = ReturnType<typeof useAnswerAssistantQuestionMutation>;
+export type AnswerAssistantQuestionMutationResult = Apollo.MutationResult<AnswerAssistantQuestionMutation>;
+export type AnswerAssistantQuestionMutationOptions = Apollo.BaseMutationOptions<AnswerAssistantQuestionMutation, AnswerAssistantQuestionMutationVariables>;

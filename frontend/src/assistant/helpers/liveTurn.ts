@@ -196,6 +196,8 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
     }
     case "done":
       return { ...next, status: "done", messageStatus: event.status };
+    case "waiting":
+      return { ...next, status: "done", messageStatus: "WAITING" };
     case "error":
       return {
         ...next,

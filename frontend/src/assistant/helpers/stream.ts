@@ -67,6 +67,11 @@ export type UsageEvent = StreamEvent<
  * text streamed by the interrupted model call is not kept; that call is made again). */
 export type ResumedEvent = StreamEvent<"resumed", { message_id: string; text: string }>;
 export type DoneEvent = StreamEvent<"done", { message_id: string; status: AssistantMessageStatus }>;
+/** The turn waits for the user (a question, writes to approve): its stream ends here; answering resumes it. */
+export type WaitingEvent = StreamEvent<
+  "waiting",
+  { message_id: string; expires_at: string; awaiting: { id: string; tool_use_id: string; name: string; status: AssistantToolExecutionStatus }[] }
+>;
 export type ErrorEvent = { type: "error"; seq?: number; message_id?: string; code: AssistantErrorCode; message: string };
 
 export type AssistantEvent =
@@ -78,6 +83,7 @@ export type AssistantEvent =
   | UsageEvent
   | ResumedEvent
   | DoneEvent
+  | WaitingEvent
   | ErrorEvent;
 
 /** Which event types the page acts on; keepalives (and types newer than the page) are skipped. */
@@ -93,6 +99,7 @@ const HANDLED: Record<AssistantEventType, boolean> = {
   compacted: false,
   done: true,
   error: true,
+  waiting: true,
   keepalive: false,
 };
 
@@ -165,7 +172,8 @@ async function refusal(response: Response): Promise<StreamOutcome> {
 
 /**
  * Reads an event stream until the server closes it. With `stopAtTerminal`, the first
- * `done`/`error` ends it (one turn); otherwise the last one seen is the outcome.
+ * `done`/`error`/`waiting` ends it (one turn, or its part before it waits for the user);
+ * otherwise the last one seen is the outcome.
  */
 export async function consumeEventStream(
   response: Response,
@@ -196,6 +204,8 @@ export async function consumeEventStream(
       const event = { ...data, type: frame.type } as AssistantEvent;
       onEvent(event);
       if (event.type === "done") terminal = { kind: "done", status: event.status, lastSeq };
+      else if (event.type === "waiting") terminal = { kind: "done", status: "WAITING", lastSeq };
+      else if (event.type === "resumed") terminal = null; // a waiting turn goes on
       else if (event.type === "error") terminal = { kind: "error", code: event.code, message: event.message, lastSeq };
       else if (event.type === "user_message") terminal = null; // a new turn in a replay
       if (terminal && stopAtTerminal) return terminal;

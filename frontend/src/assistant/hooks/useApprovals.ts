@@ -2,6 +2,7 @@ import { useCallback } from "react";
 import type { ResolveOutcome } from "assistant/features/ApprovalCard";
 import type { ChatMessage_MessageFragment } from "assistant/features/ChatMessage/ChatMessage.generated";
 import {
+  useAnswerAssistantQuestionMutation,
   useApproveAssistantToolExecutionMutation,
   useRejectAssistantToolExecutionMutation,
 } from "assistant/graphql/mutations.generated";
@@ -11,36 +12,49 @@ type Execution = ChatMessage_MessageFragment["toolExecutions"][number];
 type ApprovalsOptions = {
   /** The resolved tool call as the server now has it (to update a turn still on screen). */
   onResolved: (execution: { id: string } & Partial<Execution>) => void;
-  /** Reloads the conversation (its pending approvals, its messages). */
-  refetch: () => Promise<unknown>;
+  /** After a decision or an answer: reloads the conversation and follows its turn, which goes on. */
+  onSettled: () => Promise<unknown>;
 };
 
-/** Approves or rejects a proposed write; resolves to what the approval card shows. */
-export function useApprovals({ onResolved, refetch }: ApprovalsOptions) {
+/** Approves or rejects a proposed write, answers a question of the assistant; resolves to
+ * what the card shows. Each resumes the turn that waited for it. */
+export function useApprovals({ onResolved, onSettled }: ApprovalsOptions) {
   const [approveMutation] = useApproveAssistantToolExecutionMutation();
   const [rejectMutation] = useRejectAssistantToolExecutionMutation();
+  const [answerMutation] = useAnswerAssistantQuestionMutation();
+
+  const settled = useCallback(
+    (payload: { success: boolean; errors: string[]; toolExecution?: ({ id: string } & Partial<Execution>) | null } | undefined, fallback: string): ResolveOutcome => {
+      if (payload?.toolExecution) onResolved(payload.toolExecution);
+      onSettled().catch(() => undefined);
+      return { success: Boolean(payload?.success), errors: payload?.errors ?? [fallback] };
+    },
+    [onResolved, onSettled],
+  );
 
   const approve = useCallback(
     async (id: string): Promise<ResolveOutcome> => {
       const result = await approveMutation({ variables: { id } });
-      const payload = result.data?.approveAssistantToolExecution;
-      if (payload?.toolExecution) onResolved(payload.toolExecution);
-      refetch().catch(() => undefined);
-      return { success: Boolean(payload?.success), errors: payload?.errors ?? ["WRITE_FAILED"] };
+      return settled(result.data?.approveAssistantToolExecution, "WRITE_FAILED");
     },
-    [approveMutation, onResolved, refetch],
+    [approveMutation, settled],
   );
 
   const reject = useCallback(
     async (id: string, reason: string): Promise<ResolveOutcome> => {
       const result = await rejectMutation({ variables: { id, reason: reason || null } });
-      const payload = result.data?.rejectAssistantToolExecution;
-      if (payload?.toolExecution) onResolved(payload.toolExecution);
-      refetch().catch(() => undefined);
-      return { success: Boolean(payload?.success), errors: payload?.errors ?? ["WRITE_FAILED"] };
+      return settled(result.data?.rejectAssistantToolExecution, "WRITE_FAILED");
     },
-    [rejectMutation, onResolved, refetch],
+    [rejectMutation, settled],
   );
 
-  return { approve, reject };
+  const answer = useCallback(
+    async (id: string, text: string): Promise<ResolveOutcome> => {
+      const result = await answerMutation({ variables: { input: { toolExecutionId: id, answer: text } } });
+      return settled(result.data?.answerAssistantQuestion, "NETWORK_ERROR");
+    },
+    [answerMutation, settled],
+  );
+
+  return { approve, reject, answer };
 }

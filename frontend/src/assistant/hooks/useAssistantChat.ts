@@ -8,7 +8,7 @@ export function useAssistantChat(conversationId: string) {
   const stored = useConversationMessages(conversationId);
   const { conversation, loading, refetch } = stored;
   const turn = useLiveTurn(conversationId, { conversation, loading, refetch });
-  const { approve, reject } = useApprovals({ onResolved: turn.patchExecution, refetch });
+  const { approve, reject, answer } = useApprovals({ onResolved: turn.patchExecution, onSettled: turn.followResumed });
   const { live } = turn;
 
   // The live turn shows its own copies of the messages it made.
@@ -37,6 +37,7 @@ export function useAssistantChat(conversationId: string) {
     stop: turn.stop,
     approve,
     reject,
+    answer,
     hasOlder: stored.hasOlder,
     loadingOlder: stored.loadingOlder,
     loadOlder: stored.loadOlder,

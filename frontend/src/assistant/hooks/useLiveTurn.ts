@@ -217,6 +217,12 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
     );
   }, []);
 
+  /** A waiting turn was answered (or its writes decided): follow it as it goes on. */
+  const followResumed = useCallback(async () => {
+    resumeChecked.current = false; // the next load of the conversation follows its running turn
+    await refetch().catch(() => undefined);
+  }, [refetch]);
+
   const liveMessages = useMemo(() => (live ? turnMessages(live) : []), [live]);
 
   return {
@@ -235,5 +241,6 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
     retry,
     stop,
     patchExecution,
+    followResumed,
   };
 }

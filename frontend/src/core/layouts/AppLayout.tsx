@@ -2,11 +2,12 @@ import clsx from "clsx";
 import Head from "next/head";
 import Link from "next/link";
 import { useRouter } from "next/router";
-import { ReactNode, useEffect, useRef, useState } from "react";
+import { ReactNode, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useApolloClient } from "@apollo/client";
 import Spinner from "core/components/Spinner";
 import { useRequireUser } from "core/helpers/auth";
-import { useTranslation } from "core/helpers/i18n";
+import { browserLanguages, chooseLanguage, setLanguage, useTranslation } from "core/helpers/i18n";
+import LanguageSwitch from "identity/features/LanguageSwitch";
 import { useLogoutMutation } from "identity/graphql/queries.generated";
 
 type AppLayoutProps = {
@@ -25,9 +26,16 @@ const AppLayout = ({ title, workspace, children, fullHeight }: AppLayoutProps) =
   const { user, loading } = useRequireUser();
   const [logout] = useLogoutMutation();
 
+  // The page speaks the language saved on the user's account (before the browser paints).
+  const userLanguage = user?.language;
+  useLayoutEffect(() => {
+    if (userLanguage) void setLanguage(chooseLanguage(userLanguage, browserLanguages()));
+  }, [userLanguage]);
+
   const onLogout = async () => {
     await logout();
     await client.clearStore();
+    await setLanguage(chooseLanguage(null, browserLanguages()));
     router.push("/login");
   };
 
@@ -128,6 +136,7 @@ const AppLayout = ({ title, workspace, children, fullHeight }: AppLayoutProps) =
               >
                 {t("Log out")}
               </button>
+              <LanguageSwitch />
             </>
           ) : null}
         </div>

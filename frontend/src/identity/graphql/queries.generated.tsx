@@ -6,19 +6,26 @@ const defaultOptions = {} as const;
 export type MeQueryVariables = Types.Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { __typename?: 'Query', me: { __typename?: 'Me', user?: { __typename?: 'User', id: string, email: string, displayName: string } | null } };
+export type MeQuery = { __typename?: 'Query', me: { __typename?: 'Me', user?: { __typename?: 'User', id: string, email: string, displayName: string, language: string } | null } };
 
 export type LoginMutationVariables = Types.Exact<{
   input: Types.LoginInput;
 }>;
 
 
-export type LoginMutation = { __typename?: 'Mutation', login: { __typename?: 'LoginResult', success: boolean, errors: Array<Types.LoginError>, retryAfter?: number | null, me?: { __typename?: 'Me', user?: { __typename?: 'User', id: string, email: string, displayName: string } | null } | null } };
+export type LoginMutation = { __typename?: 'Mutation', login: { __typename?: 'LoginResult', success: boolean, errors: Array<Types.LoginError>, retryAfter?: number | null, me?: { __typename?: 'Me', user?: { __typename?: 'User', id: string, email: string, displayName: string, language: string } | null } | null } };
 
 export type LogoutMutationVariables = Types.Exact<{ [key: string]: never; }>;
 
 
 export type LogoutMutation = { __typename?: 'Mutation', logout: { __typename?: 'LogoutResult', success: boolean } };
+
+export type UpdateUserLanguageMutationVariables = Types.Exact<{
+  language: Types.Scalars['String']['input'];
+}>;
+
+
+export type UpdateUserLanguageMutation = { __typename?: 'Mutation', updateUser: { __typename?: 'UpdateUserResult', success: boolean, errors: Array<Types.UpdateUserError>, user?: { __typename?: 'User', id: string, language: string } | null } };
 
 
 export const MeDocument = gql`
@@ -28,6 +35,7 @@ export const MeDocument = gql`
       id
       email
       displayName
+      language
     }
   }
 }
@@ -78,6 +86,7 @@ export const LoginDocument = gql`
         id
         email
         displayName
+        language
       }
     }
   }
@@ -141,3 +150,41 @@ export function useLogoutMutation(baseOptions?: Apollo.MutationHookOptions<Logou
 export type LogoutMutationHookResult = ReturnType<typeof useLogoutMutation>;
 export type LogoutMutationResult = Apollo.MutationResult<LogoutMutation>;
 export type LogoutMutationOptions = Apollo.BaseMutationOptions<LogoutMutation, LogoutMutationVariables>;
+export const UpdateUserLanguageDocument = gql`
+    mutation UpdateUserLanguage($language: String!) {
+  updateUser(input: {language: $language}) {
+    success
+    errors
+    user {
+      id
+      language
+    }
+  }
+}
+    `;
+export type UpdateUserLanguageMutationFn = Apollo.MutationFunction<UpdateUserLanguageMutation, UpdateUserLanguageMutationVariables>;
+
+/**
+ * __useUpdateUserLanguageMutation__
+ *
+ * To run a mutation, you first call `useUpdateUserLanguageMutation` within a React component and pass it any options that fit your needs.
+ * When your component renders, `useUpdateUserLanguageMutation` returns a tuple that includes:
+ * - A mutate function that you can call at any time to execute the mutation
+ * - An object with fields that represent the current status of the mutation's execution
+ *
+ * @param baseOptions options that will be passed into the mutation, supported options are listed on: https://www.apollographql.com/docs/react/api/react-hooks/#options-2;
+ *
+ * @example
+ * const [updateUserLanguageMutation, { data, loading, error }] = useUpdateUserLanguageMutation({
+ *   variables: {
+ *      language: // value for 'language'
+ *   },
+ * });
+ */
+export function useUpdateUserLanguageMutation(baseOptions?: Apollo.MutationHookOptions<UpdateUserLanguageMutation, UpdateUserLanguageMutationVariables>) {
+        const options = {...defaultOptions, ...baseOptions}
+        return Apollo.useMutation<UpdateUserLanguageMutation, UpdateUserLanguageMutationVariables>(UpdateUserLanguageDocument, options);
+      }
+export type UpdateUserLanguageMutationHookResult = ReturnType<typeof useUpdateUserLanguageMutation>;
+export type UpdateUserLanguageMutationResult = Apollo.MutationResult<UpdateUserLanguageMutation>;
+export type UpdateUserLanguageMutationOptions = Apollo.BaseMutationOptions<UpdateUserLanguageMutation, UpdateUserLanguageMutationVariables>;

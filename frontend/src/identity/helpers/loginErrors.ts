@@ -3,9 +3,8 @@ import { t } from "core/helpers/i18n";
 /** "45 seconds", "1 minute", "15 minutes": a wait, rounded up to whole minutes past one minute. */
 export function formatWait(seconds: number): string {
   const s = Math.max(1, Math.ceil(seconds));
-  if (s < 60) return s === 1 ? t("1 second") : t("{{count}} seconds", { count: s });
-  const minutes = Math.ceil(s / 60);
-  return minutes === 1 ? t("1 minute") : t("{{count}} minutes", { count: minutes });
+  if (s < 60) return t("{{count}} seconds", { count: s });
+  return t("{{count}} minutes", { count: Math.ceil(s / 60) });
 }
 
 /** Plain words for the `errors` of the login mutation (`retryAfter` comes with TOO_MANY_ATTEMPTS). */

@@ -90,4 +90,10 @@ describe("ApprovalCard", () => {
     expect(screen.getByText("CREATE")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: /Approve/ })).toBeInTheDocument();
   });
+
+  it("shows a write left undecided when the turn stopped waiting", () => {
+    render(<ApprovalCard execution={pending({ status: "UNANSWERED" })} onApprove={jest.fn()} onReject={jest.fn()} />);
+    expect(screen.getByText("Not decided — nothing written")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Approve/ })).not.toBeInTheDocument();
+  });
 });

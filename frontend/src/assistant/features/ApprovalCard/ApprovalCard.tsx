@@ -63,6 +63,7 @@ const ApprovalCard = ({ execution, onApprove, onReject, describeError }: Approva
           {execution.status === "APPROVED" && <Badge color="green">{t("Approved — written")}</Badge>}
           {execution.status === "REJECTED" && <Badge color="gray">{t("Rejected — nothing written")}</Badge>}
           {execution.status === "FAILED" && <Badge color="red">{t("Not written")}</Badge>}
+          {execution.status === "UNANSWERED" && <Badge color="gray">{t("Not decided — nothing written")}</Badge>}
           {pending && <Badge color="amber">{t("Awaiting your decision")}</Badge>}
         </span>
       </div>

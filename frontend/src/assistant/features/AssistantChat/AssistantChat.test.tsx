@@ -607,4 +607,75 @@ describe("AssistantChat", () => {
       stream.close();
     });
   });
+
+  it("answers a waiting turn's question, then follows the turn as it goes on", async () => {
+    const question = {
+      __typename: "AssistantToolExecution",
+      id: "q1",
+      toolUseId: "tq",
+      name: "ask_user",
+      tool: "ask_user",
+      input: { question: "Per year or per month?", choices: ["Per year", "Per month"], allow_free_text: false },
+      output: null,
+      success: null,
+      status: "AWAITING_ANSWER",
+      durationMs: 0,
+      createdAt: "2025-01-01T10:01:02Z",
+      proposal: null,
+    };
+    const parts = [{ __typename: "AssistantMessagePart", text: null, toolExecution: { __typename: "AssistantToolExecution", id: "q1" } }];
+    const stored = (status: string, extra = {}) => [
+      userMessage("u1", "Chart cases over time", "2025-01-01T10:01:00Z"),
+      answer("a1", "", "2025-01-01T10:01:01Z", { status, toolExecutions: [question], parts, ...extra }),
+    ];
+    const stream = controllableStream();
+    const fetchMock = jest.fn(async () => stream.response);
+    globalThis.fetch = fetchMock as any;
+    let loads = 0;
+    const calls = setup({
+      AssistantConversation: () => {
+        loads += 1;
+        if (loads === 1) return { assistantConversation: conversation({}, stored("WAITING")) };
+        if (loads === 2) return { assistantConversation: conversation({ isRunning: true }, stored("RUNNING")) };
+        return {
+          assistantConversation: conversation({}, stored("COMPLETE", {
+            text: "Per year, then.",
+            toolExecutions: [{ ...question, status: "ANSWERED", output: { answer: "Per year" } }],
+            parts: [...parts, { __typename: "AssistantMessagePart", text: "Per year, then.", toolExecution: null }],
+          })),
+        };
+      },
+      AnswerAssistantQuestion: ({ input }) => ({
+        answerAssistantQuestion: {
+          __typename: "AnswerAssistantQuestionResult",
+          success: true,
+          errors: [],
+          toolExecution: { ...question, id: input.toolExecutionId, status: "ANSWERED", output: { answer: input.answer } },
+        },
+      }),
+    });
+    const card = await screen.findByRole("region", { name: "Question from the assistant" });
+    expect(screen.getByText("Waiting for you: answer above, or write a new message.")).toBeInTheDocument();
+    await userEvent.click(within(card).getByRole("button", { name: "Per year" }));
+    expect(calls.find((call) => call.name === "AnswerAssistantQuestion")!.variables).toEqual({
+      input: { toolExecutionId: "q1", answer: "Per year" },
+    });
+    // the conversation runs again: the page follows the turn from its first event
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    expect((fetchMock.mock.calls[0] as any[])[0]).toContain(`/assistant/conversations/${ID}/events/?after=0`);
+    await act(async () => {
+      stream.send("user_message", { message_id: "u1", assistant_message_id: "a1", text: "Chart cases over time" });
+      stream.send("tool_call", { id: "q1", tool_use_id: "tq", name: "ask_user", input: question.input });
+      stream.send("tool_result", { id: "q1", tool_use_id: "tq", name: "ask_user", success: null, status: "AWAITING_ANSWER", output: {} });
+      stream.send("waiting", { message_id: "a1", expires_at: "2025-01-02T10:01:02Z", awaiting: [] });
+      stream.send("tool_result", { id: "q1", tool_use_id: "tq", name: "ask_user", success: true, status: "ANSWERED", output: { answer: "Per year" } });
+      stream.send("resumed", { message_id: "a1", text: "", reason: "answered" });
+      stream.send("text_delta", { message_id: "a1", text: "Per year, then." });
+      stream.send("done", { message_id: "a1", status: "COMPLETE" });
+      stream.close();
+    });
+    await screen.findByText("Per year, then.");
+    await waitFor(() => expect(loads).toBe(3));
+    expect(await screen.findByText("Your answer:")).toHaveTextContent("Your answer: Per year");
+  });
 });

@@ -10,7 +10,7 @@ import MessageComposer from "assistant/features/MessageComposer";
 import SavedQuestions from "assistant/features/SavedQuestions";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { useAssistantChat } from "assistant/hooks/useAssistantChat";
-import { describeError, describeResolveError } from "assistant/helpers/errors";
+import { describeAnswerError, describeError, describeResolveError } from "assistant/helpers/errors";
 import { formatCost, formatTokens } from "assistant/helpers/format";
 
 const NEAR_BOTTOM_PX = 160;
@@ -123,6 +123,8 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       onApprove={chat.approve}
       onReject={chat.reject}
       describeResolveError={describeResolveError}
+      onAnswer={chat.answer}
+      describeAnswerError={describeAnswerError}
     />
   );
 
@@ -136,7 +138,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
           <Badge color="gray">{conversation.model}</Badge>
         )}
         <p className="ml-auto text-sm text-gray-600" aria-label={t("Conversation total")}>
-          {t("{{tokens}} tokens", { tokens: formatTokens(totalTokens) })} ·{" "}
+          {t("{{tokens}} tokens", { tokens: formatTokens(totalTokens), count: totalTokens })} ·{" "}
           <span className="font-medium text-gray-800">{formatCost(totalCost)}</span>
         </p>
       </header>

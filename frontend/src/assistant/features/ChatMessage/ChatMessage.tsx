@@ -3,6 +3,7 @@ import clsx from "clsx";
 import { useTranslation } from "core/helpers/i18n";
 import { ResolveOutcome } from "assistant/features/ApprovalCard";
 import Markdown from "assistant/features/Markdown";
+import type { AnswerOutcome } from "assistant/features/QuestionCard";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { describeError } from "assistant/helpers/errors";
 import { formatCost, formatTokens } from "assistant/helpers/format";
@@ -15,6 +16,8 @@ type ChatMessageProps = {
   onApprove?: (id: string) => Promise<ResolveOutcome | void> | void;
   onReject?: (id: string, reason: string) => Promise<ResolveOutcome | void> | void;
   describeResolveError?: (code: string) => string;
+  onAnswer?: (id: string, answer: string) => Promise<AnswerOutcome | void> | void;
+  describeAnswerError?: (code: string) => string;
 };
 
 export const ThinkingIndicator = () => {
@@ -54,7 +57,15 @@ function inOrder(message: ChatMessage_MessageFragment): Shown[] {
   return [...message.toolExecutions.map((execution) => ({ execution })), { text: message.text }];
 }
 
-const ChatMessage = ({ message, streaming, onApprove, onReject, describeResolveError }: ChatMessageProps) => {
+const ChatMessage = ({
+  message,
+  streaming,
+  onApprove,
+  onReject,
+  describeResolveError,
+  onAnswer,
+  describeAnswerError,
+}: ChatMessageProps) => {
   const { t } = useTranslation();
 
   if (message.role === "USER") {
@@ -88,6 +99,8 @@ const ChatMessage = ({ message, streaming, onApprove, onReject, describeResolveE
               onApprove={onApprove}
               onReject={onReject}
               describeResolveError={describeResolveError}
+              onAnswer={onAnswer}
+              describeAnswerError={describeAnswerError}
             />
           ) : (
             <Markdown key={`text-${index}`}>{part.text ?? ""}</Markdown>
@@ -103,6 +116,9 @@ const ChatMessage = ({ message, streaming, onApprove, onReject, describeResolveE
           </div>
         )}
         {message.status === "CANCELLED" && <p className="text-xs text-gray-500 italic">{t("Stopped.")}</p>}
+        {message.status === "WAITING" && (
+          <p className="text-xs text-gray-500 italic">{t("Waiting for you: answer above, or write a new message.")}</p>
+        )}
         {!streaming && message.status === "RUNNING" && (
           <p className="text-xs text-gray-500 italic">{t("Still running…")}</p>
         )}

@@ -55,7 +55,7 @@ describe("ToolExecutionCard", () => {
         execution={execution({ output: { columns: [{ name: "n" }], rows: [[1]], row_count: 1, truncated: false } })}
       />,
     );
-    expect(screen.getByText("1 rows")).toBeInTheDocument();
+    expect(screen.getByText("1 row")).toBeInTheDocument();
     expect(screen.queryByText("truncated")).not.toBeInTheDocument();
   });
 

@@ -5,6 +5,7 @@ import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
 import { useId, useState } from "react";
 import ApprovalCard, { ResolveOutcome } from "assistant/features/ApprovalCard";
+import QuestionCard, { AnswerOutcome } from "assistant/features/QuestionCard";
 import { formatDuration } from "assistant/helpers/format";
 import { ToolExecutionCard_ExecutionFragment } from "./ToolExecutionCard.generated";
 import { ToolInput, ToolOutput, toolConfig, toolSummary } from "./toolConfig";
@@ -15,6 +16,8 @@ type ToolExecutionCardProps = {
   onApprove?: (id: string) => Promise<ResolveOutcome | void> | void;
   onReject?: (id: string, reason: string) => Promise<ResolveOutcome | void> | void;
   describeResolveError?: (code: string) => string;
+  onAnswer?: (id: string, answer: string) => Promise<AnswerOutcome | void> | void;
+  describeAnswerError?: (code: string) => string;
   defaultOpen?: boolean;
 };
 
@@ -24,6 +27,8 @@ const ToolExecutionCard = ({
   onApprove,
   onReject,
   describeResolveError,
+  onAnswer,
+  describeAnswerError,
   defaultOpen = false,
 }: ToolExecutionCardProps) => {
   const { t } = useTranslation();
@@ -43,9 +48,14 @@ const ToolExecutionCard = ({
     );
   }
 
+  if (config.asksUser && execution.status !== "FAILED") {
+    return <QuestionCard execution={execution} onAnswer={onAnswer} describeError={describeAnswerError} />;
+  }
+
   const error = output ? toolError(output) : null;
   const running = status === "RUNNING";
   const failed = status === "FAILED" || Boolean(error);
+  const inline = Boolean(config.inline && output && !error && !running);
 
   return (
     <div
@@ -96,13 +106,20 @@ const ToolExecutionCard = ({
               <h4 className="mb-1 text-xs font-semibold tracking-wide text-gray-500 uppercase">{t("Output")}</h4>
               {running ? (
                 <p className="text-xs text-gray-500">{t("Running…")}</p>
+              ) : inline ? (
+                <p className="text-xs text-gray-500">{t("Shown below.")}</p>
               ) : (
-                <ToolOutput tool={tool} output={output} />
+                <ToolOutput tool={tool} output={output} executionId={execution.id} />
               )}
             </div>
           </>
         )}
       </div>
+      {inline ? (
+        <div className="border-t border-gray-100 px-3 py-2">
+          <ToolOutput tool={tool} output={output} executionId={execution.id} />
+        </div>
+      ) : null}
     </div>
   );
 };
@@ -121,8 +138,10 @@ ToolExecutionCard.fragments = {
       durationMs
       createdAt
       ...ApprovalCard_execution
+      ...QuestionCard_execution
     }
     ${ApprovalCard.fragments.execution}
+    ${QuestionCard.fragments.execution}
   `,
 };
 

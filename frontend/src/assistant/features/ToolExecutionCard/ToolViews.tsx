@@ -5,9 +5,11 @@
 import clsx from "clsx";
 import Badge from "core/components/Badge";
 import { useTranslation } from "core/helpers/i18n";
-import { formatSize } from "assistant/helpers/format";
+import { formatNumber, formatSize } from "assistant/helpers/format";
 import HighlightedCode from "assistant/features/HighlightedCode";
 import { languageOf } from "assistant/helpers/language";
+import { downloadCsvUrl, formatCell, isNumericType, toTsv } from "assistant/helpers/numbers";
+import CopyButton from "assistant/features/CopyButton";
 
 /** Tool outputs are data written by the backend's executors; read them defensively. */
 export type Json = any;
@@ -20,12 +22,6 @@ export function toolError(output: Json): { code: string; message: string } | nul
   return null;
 }
 
-function cellText(value: Json): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
-}
-
 export const ToolErrorBox = ({ error }: { error: { code: string; message: string } }) => (
   <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
     <span className="font-mono text-xs font-semibold">{error.code}</span>
@@ -33,15 +29,31 @@ export const ToolErrorBox = ({ error }: { error: { code: string; message: string
   </div>
 );
 
-export const QueryResultTable = ({ output }: { output: Json }) => {
+/** The "Download CSV" link of a query's result: the server runs the stored query again, in full. */
+export const DownloadCsvLink = ({ executionId }: { executionId: string }) => {
+  const { t } = useTranslation();
+  return (
+    <a
+      href={downloadCsvUrl(executionId)}
+      download
+      className="rounded border border-gray-200 bg-white px-1.5 py-0.5 text-xs text-gray-600 hover:bg-gray-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
+    >
+      {t("Download CSV")}
+    </a>
+  );
+};
+
+export const QueryResultTable = ({ output, executionId }: { output: Json; executionId?: string }) => {
   const { t } = useTranslation();
   const columns: string[] = (output.columns ?? []).map((column: Json) =>
     column && typeof column === "object" ? String(column.name) : String(column),
   );
+  const numeric: boolean[] = (output.columns ?? []).map((column: Json) => isNumericType(column?.type));
   const rows: Json[][] = (output.rows ?? []).map((row: Json) =>
     Array.isArray(row) ? row : columns.map((name) => row?.[name]),
   );
   const count = typeof output.row_count === "number" ? output.row_count : rows.length;
+  const right = (index: number, value?: Json) => numeric[index] || typeof value === "number";
   return (
     <div>
       <div className="max-h-80 overflow-auto rounded-md border border-gray-200">
@@ -49,7 +61,14 @@ export const QueryResultTable = ({ output }: { output: Json }) => {
           <thead className="sticky top-0 bg-gray-50">
             <tr>
               {columns.map((name, index) => (
-                <th key={index} scope="col" className="px-2.5 py-1.5 text-left font-semibold whitespace-nowrap text-gray-700">
+                <th
+                  key={index}
+                  scope="col"
+                  className={clsx(
+                    "px-2.5 py-1.5 font-semibold whitespace-nowrap text-gray-700",
+                    numeric[index] ? "text-right" : "text-left",
+                  )}
+                >
                   {name}
                 </th>
               ))}
@@ -63,10 +82,10 @@ export const QueryResultTable = ({ output }: { output: Json }) => {
                     key={index}
                     className={clsx(
                       "px-2.5 py-1 whitespace-nowrap text-gray-800",
-                      typeof value === "number" && "text-right tabular-nums",
+                      right(index, value) && "text-right tabular-nums",
                     )}
                   >
-                    {cellText(value)}
+                    {formatCell(value, numeric[index])}
                   </td>
                 ))}
               </tr>
@@ -74,10 +93,14 @@ export const QueryResultTable = ({ output }: { output: Json }) => {
           </tbody>
         </table>
       </div>
-      <p className="mt-1 flex items-center gap-2 text-xs text-gray-500">
+      <p className="mt-1 flex flex-wrap items-center gap-2 text-xs text-gray-500">
         <span>{t("{{count}} rows", { count })}</span>
         {output.truncated ? <Badge color="amber">{t("truncated")}</Badge> : null}
         {output.note ? <span>{String(output.note)}</span> : null}
+        <span className="ml-auto flex gap-1.5">
+          <CopyButton label={t("Copy table")} text={() => toTsv(columns, rows)} />
+          {executionId ? <DownloadCsvLink executionId={executionId} /> : null}
+        </span>
       </p>
     </div>
   );
@@ -113,7 +136,10 @@ export const FileList = ({ output }: { output: Json }) => {
       )}
       {output.has_more ? (
         <p className="mt-1 text-xs text-gray-500">
-          {t("Showing {{shown}} of {{total}} entries.", { shown: entries.length, total: output.total ?? "?" })}
+          {t("Showing {{shown}} of {{total}} entries.", {
+            shown: formatNumber(entries.length),
+            total: typeof output.total === "number" ? formatNumber(output.total) : "?",
+          })}
         </p>
       ) : null}
     </div>
@@ -206,13 +232,21 @@ export const SearchResults = ({ output }: { output: Json }) => {
   );
 };
 
-export const SqlCode = ({ query }: { query: string }) => (
-  <pre className="code-light max-h-60 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs break-words whitespace-pre-wrap text-gray-800">
-    <code className="language-sql" data-language="sql">
-      <HighlightedCode code={query} language="sql" />
-    </code>
-  </pre>
-);
+export const SqlCode = ({ query }: { query: string }) => {
+  const { t } = useTranslation();
+  return (
+    <div className="relative">
+      <pre className="code-light max-h-60 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 pr-16 font-mono text-xs break-words whitespace-pre-wrap text-gray-800">
+        <code className="language-sql" data-language="sql">
+          <HighlightedCode code={query} language="sql" />
+        </code>
+      </pre>
+      <span className="absolute top-1.5 right-1.5">
+        <CopyButton label={t("Copy SQL")} text={() => query} />
+      </span>
+    </div>
+  );
+};
 
 export const JsonView = ({ value }: { value: Json }) => (
   <pre className="max-h-80 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs text-gray-800">

@@ -7,6 +7,7 @@
 import type { TFunction } from "core/helpers/i18n";
 import type { AssistantToolName } from "graphql/types";
 import type { ReactNode } from "react";
+import ChartFigure from "assistant/features/Chart";
 import {
   FileContent,
   FileList,
@@ -19,6 +20,10 @@ import {
   ToolErrorBox,
   toolError,
 } from "./ToolViews";
+import { CsvFile, TableFile } from "./TableFileViews";
+
+/** What an output view may need besides the output: the tool execution it belongs to. */
+export type OutputContext = { executionId?: string };
 
 export type ToolConfig = {
   /** What the assistant did, on the card's compact line. */
@@ -28,9 +33,13 @@ export type ToolConfig = {
   /** The input once the card is open; null shows it as JSON. */
   input?: (input: Json) => ReactNode;
   /** The output when it has this tool's shape (an object, not an error); null shows it as JSON. */
-  output?: (output: Record<string, Json>) => ReactNode;
+  output?: (output: Record<string, Json>, context: OutputContext) => ReactNode;
+  /** Its output is part of the answer (a chart): shown under the card's line, not only when it is opened. */
+  inline?: boolean;
   /** Its calls wait for the user's decision: shown as an approval card while they carry a proposal. */
   needsApproval?: boolean;
+  /** A question for the user (its turn waits for the answer): shown as a question card. */
+  asksUser?: boolean;
 };
 
 export const TOOLS: Record<AssistantToolName, ToolConfig> = {
@@ -42,7 +51,12 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
   read_file: {
     label: (t) => t("Read a file"),
     summary: (input) => String(input.path ?? ""),
-    output: (output) => (typeof output.content === "string" ? <FileContent output={output} /> : null),
+    output: (output) =>
+      Array.isArray(output.rows) && Array.isArray(output.columns) ? (
+        <TableFile output={output} />
+      ) : typeof output.content === "string" ? (
+        output.dialect ? <CsvFile output={output} /> : <FileContent output={output} />
+      ) : null,
   },
   search_files: {
     label: (t) => t("Searched files"),
@@ -59,12 +73,45 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
     label: (t) => t("Queried the database"),
     summary: (input) => String(input.query ?? "").replace(/\s+/g, " ").slice(0, 120),
     input: (input) => (typeof input?.query === "string" ? <SqlCode query={input.query} /> : null),
-    output: (output) => (Array.isArray(output.columns) ? <QueryResultTable output={output} /> : null),
+    output: (output, { executionId }) =>
+      Array.isArray(output.columns) ? <QueryResultTable output={output} executionId={executionId} /> : null,
+  },
+  ask_user: {
+    label: (t) => t("Asked you a question"),
+    summary: (input) => String(input.question ?? ""),
+    asksUser: true,
+  },
+  query_files: {
+    label: (t) => t("Queried files"),
+    summary: (input) =>
+      input.files && typeof input.files === "object"
+        ? Object.entries(input.files)
+            .map(([name, file]) => `${name}: ${typeof file === "string" ? file : String((file as Json)?.path ?? "")}`)
+            .join(", ")
+            .slice(0, 120)
+        : "",
+    input: (input) => (typeof input?.sql === "string" ? <SqlCode query={input.sql} /> : null),
+    output: (output, { executionId }) =>
+      Array.isArray(output.columns) ? <QueryResultTable output={output} executionId={executionId} /> : null,
   },
   describe_tables: {
     label: (t) => t("Described tables"),
     summary: (input) => (input.table_name ? String(input.table_name) : ""),
     output: (output) => (Array.isArray(output.tables) || output.table ? <TableList output={output} /> : null),
+  },
+  create_chart: {
+    label: (t) => t("Made a chart"),
+    summary: (input) => String(input.title ?? input.query ?? "").replace(/\s+/g, " ").slice(0, 120),
+    input: (input) =>
+      typeof input?.query === "string" ? (
+        <div className="space-y-1.5">
+          <SqlCode query={input.query} />
+          <JsonView value={input.spec} />
+        </div>
+      ) : null,
+    output: (output, { executionId }) =>
+      output.page && typeof output.page === "object" ? <ChartFigure output={output} executionId={executionId} /> : null,
+    inline: true,
   },
 };
 
@@ -95,9 +142,17 @@ export const ToolInput = ({ tool, input }: { tool: AssistantToolName | null | un
 );
 
 /** A call's output, as its tool shows it; an error the same way for every tool. */
-export const ToolOutput = ({ tool, output }: { tool: AssistantToolName | null | undefined; output: Json }) => {
+export const ToolOutput = ({
+  tool,
+  output,
+  executionId,
+}: {
+  tool: AssistantToolName | null | undefined;
+  output: Json;
+  executionId?: string;
+}) => {
   const error = toolError(output);
   if (error) return <ToolErrorBox error={error} />;
-  const shown = output && typeof output === "object" ? toolConfig(tool).output?.(output) : null;
+  const shown = output && typeof output === "object" ? toolConfig(tool).output?.(output, { executionId }) : null;
   return <>{shown ?? <JsonView value={output} />}</>;
 };

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assistant', '0006_workspace_settings'),
+        ('assistant', '0007_waiting_turns'),
     ]
 
     operations = [

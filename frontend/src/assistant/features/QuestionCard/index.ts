@@ -1,0 +1,2 @@
+export { default } from "./QuestionCard";
+export type { AnswerOutcome } from "./QuestionCard";

@@ -1,0 +1,70 @@
+"""The `create_chart` tool."""
+
+from ..executors.chart_spec import MARKS, SPEC_MAX_CHARS
+from ..executors.charts import UserChartTools, max_points
+from ..executors.sources import SOURCES
+from .base import Tool
+
+
+def _description() -> str:
+    return (
+        "Draw a chart or a map for the user from a read-only SQL query on the workspace database (or, with "
+        '`source: "files"` and `files`, on bucket files as query_files reads them). Give a '
+        "Vega-Lite v6 spec WITHOUT data (no `data`, no `url`: the server runs `query` itself and feeds its "
+        "rows to the chart, so field names in the spec are the query's column names) and the query. "
+        f"Marks: {', '.join(sorted(MARKS))}. Line/bar/area for trends and comparisons, point/circle for "
+        "scatter plots, rect for heatmaps; a map of points uses `longitude`/`latitude` channels with a "
+        "`projection` (e.g. mercator); a map of shapes uses the `geoshape` mark with a column of GeoJSON "
+        "geometries encoded as {\"shape\": {\"field\": \"geometry\", \"type\": \"geojson\"}} (e.g. "
+        "`districts.geometry_geojson`). No map tiles or images. Vega expressions are refused (`calculate`, "
+        "filter strings, `expr`, `signal`, `labelExpr`, `params`): compute in SQL instead. "
+        f"At most {max_points():,} rows are charted (aggregate in SQL: GROUP BY, date_trunc); the spec at most "
+        f"{SPEC_MAX_CHARS:,} characters. You get back a summary (row count, columns, min/max, a few rows), not "
+        "the points; the user sees the chart with a table view and downloads. Example: "
+        '{"query": "SELECT period, SUM(confirmed_cases) AS cases FROM district_monthly_cases GROUP BY period '
+        'ORDER BY period", "spec": {"mark": "line", "encoding": {"x": {"field": "period", "type": "temporal"}, '
+        '"y": {"field": "cases", "type": "quantitative"}}}, "title": "Confirmed malaria cases per month"}.'
+    )
+
+
+def _input_schema() -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "spec": {"type": "object", "description": "A Vega-Lite spec without data (the query's rows are its data)."},
+            "query": {"type": "string", "description": "One SQL SELECT statement whose rows the chart draws."},
+            "source": {
+                "type": "string",
+                "enum": sorted(SOURCES),
+                "description": "Where the query runs (default: database).",
+            },
+            "title": {"type": "string", "description": "The chart's title, shown above it."},
+            "files": {
+                "type": "object",
+                "description": 'With source "files": the tables `query` reads, as query_files takes them '
+                '({table name: path or glob}).',
+            },
+        },
+        "required": ["spec", "query"],
+        "additionalProperties": False,
+    }
+
+
+def _without_values(tool_input, output) -> dict:
+    """Under a workspace's data policy the model learns that the chart was drawn and its
+    shape, not the values: its ranges, sample rows and caption are read off the rows."""
+    if "error" in output:
+        from ..data_policy import withheld  # the generic rule: quoted values in errors go
+
+        return withheld(tool_input, output)
+    kept = {key: output[key] for key in ("title", "row_count", "truncated", "columns", "note") if key in output}
+    return {**kept, "withheld": "Values are not sent to you in this workspace; the user sees the chart and its data."}
+
+
+TOOL = Tool(
+    name="create_chart",
+    description=_description,
+    input_schema=_input_schema,
+    executor=UserChartTools,
+    for_model=_without_values,
+)

@@ -1,0 +1,175 @@
+"""GET /assistant/tool-executions/<id>/download.csv over real HTTP (uvicorn on the test database):
+the stored query re-run read-only for the conversation's owner, streamed, capped, in the ledger."""
+
+import csv
+import io
+
+import pytest
+
+from hexa.assistant.models import Conversation, Message, ToolExecution, UsageRecord
+from hexa.databases import api as databases
+from hexa.workspaces.models import WorkspaceMembership
+
+from .support.live_server import LiveServer, session_for
+
+MAX_ROWS = 1_000
+
+SCHEMA = """
+CREATE TABLE facilities (id int, name text, note text, opened date, budget numeric);
+INSERT INTO facilities VALUES
+  (1, 'Bo, Hospital', 'two
+lines', date '2020-01-02', 1234.50),
+  (2, 'Kenema "CHC"', NULL, NULL, 0.1);
+CREATE TABLE many AS SELECT i AS n, CASE WHEN i % 100 = 0 THEN E'multi\\nline' ELSE 'x' END AS t
+FROM generate_series(1, 1500) AS i;
+"""
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, model_url, tmp_path_factory):
+    started = LiveServer(model_url, tmp_path_factory.mktemp("download-logs"), turn_workers=0,
+                         ASSISTANT_DOWNLOAD_MAX_ROWS=str(MAX_ROWS))
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def setup(transactional_db, roles, server):
+    workspace = roles["workspace"]
+    connection = databases.connect(workspace, read_only=False)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(SCHEMA)
+    connection.close()
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=workspace, model="claude-opus-4-5-20251101")
+    message = Message.objects.create(conversation=conversation, index=1, role="assistant")
+
+    def execution(name="query_database", **tool_input):
+        return ToolExecution.objects.create(
+            conversation=conversation, message=message, tool_use_id=f"toolu_{ToolExecution.objects.count()}",
+            name=name, input=tool_input, output={}, success=True, status="COMPLETED",
+        )
+
+    clients = []
+
+    def client(role):
+        clients.append(server.client(session_for(roles[role]) if role else None))
+        return clients[-1]
+
+    yield execution, client, roles
+    for c in clients:
+        c.close()
+
+
+def url(execution) -> str:
+    return f"/assistant/tool-executions/{execution.pk}/download.csv"
+
+
+def test_the_owner_downloads_the_full_result_as_csv(setup):
+    execution, client, roles = setup
+    stored = execution(query="SELECT * FROM facilities ORDER BY id", limit=1)
+    response = client("editor").get(url(stored))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == f'attachment; filename="query_database-{str(stored.pk)[:8]}.csv"'
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows == [
+        ["id", "name", "note", "opened", "budget"],
+        ["1", "Bo, Hospital", "two\nlines", "2020-01-02", "1234.50"],  # not cut by the tool's `limit`
+        ["2", 'Kenema "CHC"', "", "", "0.1"],
+    ]
+    [record] = UsageRecord.objects.filter(tool_name="download_csv")
+    assert (record.kind, record.user, record.workspace, record.success) == ("TOOL_CALL", roles["editor"], roles["workspace"], True)
+    assert record.conversation_uuid == stored.conversation_id and record.duration_ms is not None
+
+
+def test_a_chart_downloads_its_data(setup):
+    execution, client, _ = setup
+    stored = execution("create_chart", spec={"mark": "bar"}, query="SELECT n FROM many WHERE n <= 3 ORDER BY n")
+    assert client("editor").get(url(stored)).text.splitlines() == ["n", "1", "2", "3"]
+
+
+def test_results_over_the_cap_are_cut_and_say_so(setup):
+    execution, client, _ = setup
+    response = client("editor").get(url(execution(query="SELECT * FROM many ORDER BY n")))
+    assert response.status_code == 200
+    body, last = response.text.rstrip("\n").rsplit("\n", 1)
+    assert last == f"# Cut at {MAX_ROWS:,} rows (ASSISTANT_DOWNLOAD_MAX_ROWS): filter or aggregate the query for the rest."
+    rows = list(csv.reader(io.StringIO(body)))
+    assert len(rows) == MAX_ROWS + 1 and rows[-1][0] == str(MAX_ROWS)  # rows with newlines counted as rows
+
+
+def test_nobody_else_sees_a_download(setup):
+    execution, client, roles = setup
+    stored = execution(query="SELECT * FROM facilities")
+    for role in ("viewer", "admin", "outsider"):  # members of the workspace too: it is the editor's conversation
+        response = client(role).get(url(stored))
+        assert (response.status_code, response.json()) == (404, {"errors": ["NOT_FOUND"]})
+    assert client(None).get(url(stored)).status_code == 401
+    assert client("editor").get("/assistant/tool-executions/00000000-0000-0000-0000-000000000000/download.csv").status_code == 404
+    assert client("editor").get(url(execution("list_files", path=""))).status_code == 404
+    assert client("editor").post(url(stored)).status_code == 405
+    assert not UsageRecord.objects.filter(tool_name="download_csv").exists()
+
+
+@pytest.mark.parametrize(
+    "query, status, code",
+    [
+        ("DELETE FROM facilities", 400, "NOT_READ_ONLY"),
+        ("SELECT * FROM facilities; DROP TABLE facilities", 400, "MULTIPLE_STATEMENTS"),
+        ("EXPLAIN SELECT 1", 400, "INVALID_SQL"),
+        ("SELECT nope FROM facilities", 400, "QUERY_ERROR"),
+    ],
+)
+def test_queries_that_cannot_run_are_typed_errors(setup, query, status, code):
+    execution, client, _ = setup
+    response = client("editor").get(url(execution(query=query)))
+    assert response.status_code == status
+    assert response.json()["errors"] == [code]
+    assert response.headers["content-type"] == "application/json"
+    [record] = UsageRecord.objects.filter(tool_name="download_csv")
+    assert record.success is False
+
+
+def test_a_former_member_may_not_download(setup):
+    execution, client, roles = setup
+    stored = execution(query="SELECT 1")
+    WorkspaceMembership.objects.filter(user=roles["editor"]).delete()
+    response = client("editor").get(url(stored))
+    assert (response.status_code, response.json()["errors"]) == (403, ["PERMISSION_DENIED"])
+
+
+def test_the_table_stays_unwritten(setup):
+    execution, client, roles = setup
+    client("editor").get(url(execution(query="SELECT * FROM facilities")))
+    connection = databases.connect(roles["workspace"], read_only=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM facilities")
+        assert cursor.fetchone() == (2,)
+    connection.close()
+
+
+def test_a_client_that_leaves_stops_the_query(setup):
+    """The file is larger than the pipe and the sockets hold: the query waits on the client,
+    and once the client is gone its COPY ends and its session is closed."""
+    import time
+
+    execution, client, roles = setup
+    stored = execution(query="SELECT n, repeat('x', 20000) AS padding FROM many")
+    with client("editor").stream("GET", url(stored)) as response:
+        assert response.status_code == 200
+        next(response.iter_raw())
+    deadline, sessions = time.monotonic() + 10, None
+    while time.monotonic() < deadline:
+        with databases._admin_cursor() as cursor:  # a superuser sees every session's query
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query LIKE 'COPY (SELECT * FROM (%%'",
+                [roles["workspace"].db_name],
+            )
+            sessions = cursor.fetchone()[0]
+        if sessions == 0 and UsageRecord.objects.filter(tool_name="download_csv").exists():
+            break
+        time.sleep(0.2)
+    assert sessions == 0  # not even idle: a session cut mid-COPY is closed, not kept
+    [record] = UsageRecord.objects.filter(tool_name="download_csv")
+    assert record.success is False  # the file was not delivered whole
