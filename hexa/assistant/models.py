@@ -105,6 +105,13 @@ class MessageRole(models.TextChoices):
     ASSISTANT = "assistant"
 
 
+class MessageFeedback(models.TextChoices):
+    """What the user said of an answer (on the page: helpful / not helpful)."""
+
+    HELPFUL = "HELPFUL"
+    NOT_HELPFUL = "NOT_HELPFUL"
+
+
 class MessageStatus(models.TextChoices):
     PENDING = "PENDING"
     RUNNING = "RUNNING"
@@ -139,6 +146,10 @@ class Message(Base, Usage):
     text = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=MessageStatus.choices, default=MessageStatus.PENDING)
     error_code = models.CharField(max_length=64, blank=True)
+    # The user's opinion of an answer, shown to the workspace's ADMINs with the usage.
+    feedback = models.CharField(max_length=16, choices=MessageFeedback.choices, blank=True)
+    feedback_comment = models.TextField(blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
     error_message = models.TextField(blank=True)
     model = models.CharField(max_length=100, blank=True)
     stop_reason = models.CharField(max_length=32, blank=True)

@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncDay, TruncMonth
 from django.utils import timezone
 
-from .models import SendRecord, UsageKind, UsageRecord, WorkspaceBudget
+from .models import Message, MessageFeedback, SendRecord, UsageKind, UsageRecord, WorkspaceBudget
 from .pricing import TOKEN_FIELDS
 
 RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -176,11 +176,34 @@ def workspace_report(workspace, start=None, end=None, period="DAY") -> dict:
     return {
         "start": start,
         "end": end,
+        "feedback": feedback_report(workspace, start, end),
         "totals": _totals(records),
         "by_period": by_period,
         "by_user": by_user,
         "by_model": by_model,
         "by_tool": list(by_tool),
+    }
+
+
+def feedback_report(workspace, start=None, end=None, recent=20) -> dict:
+    """What members said of their answers: counts, and the latest comments with who wrote them."""
+
+    given = Message.objects.filter(conversation__workspace=workspace).exclude(feedback="")
+    if start:
+        given = given.filter(feedback_at__gte=start)
+    if end:
+        given = given.filter(feedback_at__lt=end)
+    counts = given.aggregate(
+        helpful=Count("id", filter=Q(feedback=MessageFeedback.HELPFUL)),
+        not_helpful=Count("id", filter=Q(feedback=MessageFeedback.NOT_HELPFUL)),
+    )
+    comments = given.exclude(feedback_comment="").select_related("conversation__user").order_by("-feedback_at")[:recent]
+    return {
+        **counts,
+        "recent_comments": [
+            {"feedback": m.feedback, "comment": m.feedback_comment, "user": m.conversation.user, "created_at": m.feedback_at}
+            for m in comments
+        ],
     }
 
 

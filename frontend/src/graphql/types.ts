@@ -155,6 +155,27 @@ export type AssistantEventType =
   | 'user_message'
   | 'waiting';
 
+export type AssistantFeedback =
+  | 'HELPFUL'
+  | 'NOT_HELPFUL';
+
+export type AssistantFeedbackComment = {
+  __typename?: 'AssistantFeedbackComment';
+  comment: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  feedback: AssistantFeedback;
+  user?: Maybe<User>;
+};
+
+/** Feedback on answers in a workspace: counts, and the latest comments (never the conversations). */
+export type AssistantFeedbackReport = {
+  __typename?: 'AssistantFeedbackReport';
+  helpful: Scalars['Int']['output'];
+  notHelpful: Scalars['Int']['output'];
+  /** The 20 latest pieces of feedback that carry a comment, newest first. */
+  recentComments: Array<AssistantFeedbackComment>;
+};
+
 /**
  * A message of a conversation. An assistant message is the whole answer to one user
  * message, including every model call and tool call it took. Money is USD as a decimal string.
@@ -169,6 +190,8 @@ export type AssistantMessage = {
   createdAt: Scalars['DateTime']['output'];
   errorCode?: Maybe<AssistantErrorCode>;
   errorMessage?: Maybe<Scalars['String']['output']>;
+  /** What the user said of this answer; null if nothing. */
+  feedback?: Maybe<AssistantFeedback>;
   /** Sequence number of this turn's first stream event: a page reloaded mid-turn resumes from it (events?after=firstEventSeq - 1). */
   firstEventSeq?: Maybe<Scalars['Int']['output']>;
   id: Scalars['UUID']['output'];
@@ -427,6 +450,8 @@ export type AssistantUsage = {
   byPeriod: Array<AssistantPeriodUsage>;
   byTool: Array<AssistantToolUsage>;
   byUser: Array<AssistantUserUsage>;
+  /** What members said of the answers they got in the period. */
+  feedback: AssistantFeedbackReport;
   from?: Maybe<Scalars['DateTime']['output']>;
   /** The workspace's monthly budget (USD), null when there is none. */
   monthlyBudget?: Maybe<Scalars['String']['output']>;
@@ -582,6 +607,8 @@ export type Mutation = {
   renameAssistantConversation: RenameAssistantConversationResult;
   /** Send a message and run the assistant's whole turn; returns when the turn is over. */
   sendAssistantMessage: SendAssistantMessageResult;
+  /** Say whether an answer helped (workspace ADMINs see the counts and comments with the usage). */
+  setAssistantMessageFeedback: SetAssistantMessageFeedbackResult;
   /** Set or remove the workspace's monthly assistant budget (workspace ADMINs). */
   setAssistantWorkspaceBudget: SetAssistantWorkspaceBudgetResult;
   updateAssistantPromptTemplate: AssistantPromptTemplateResult;
@@ -645,6 +672,11 @@ export type MutationRenameAssistantConversationArgs = {
 
 export type MutationSendAssistantMessageArgs = {
   input: SendAssistantMessageInput;
+};
+
+
+export type MutationSetAssistantMessageFeedbackArgs = {
+  input: SetAssistantMessageFeedbackInput;
 };
 
 
@@ -777,6 +809,28 @@ export type SendAssistantMessageResult = {
   message?: Maybe<AssistantMessage>;
   /** With RATE_LIMITED: seconds to wait before sending again. */
   retryAfter?: Maybe<Scalars['Int']['output']>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type SetAssistantMessageFeedbackError =
+  | 'INVALID_COMMENT'
+  /** Only the assistant's finished answers take feedback. */
+  | 'NOT_AN_ANSWER'
+  /** No such message of yours. */
+  | 'NOT_FOUND';
+
+export type SetAssistantMessageFeedbackInput = {
+  /** Optional, at most 2,000 characters. */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  /** null removes the feedback. */
+  feedback?: InputMaybe<AssistantFeedback>;
+  messageId: Scalars['UUID']['input'];
+};
+
+export type SetAssistantMessageFeedbackResult = {
+  __typename?: 'SetAssistantMessageFeedbackResult';
+  errors: Array<SetAssistantMessageFeedbackError>;
+  message?: Maybe<AssistantMessage>;
   success: Scalars['Boolean']['output'];
 };
 

@@ -1,13 +1,14 @@
 from decimal import Decimal, InvalidOperation
 
 from ariadne import MutationType
+from django.utils import timezone
 
 from hexa.core.text import is_storable_text
 from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import Workspace
 
 from .. import approvals, waiting
-from ..models import Conversation, WorkspaceBudget
+from ..models import Conversation, Message, MessageFeedback, MessageRole, MessageStatus, WorkspaceBudget
 from ..errors import AssistantError, ErrorCode
 from ..service import get_conversation, send_message, stop_turn
 from ..workspace_settings import model_of, settings_for
@@ -15,6 +16,7 @@ from ..workspace_settings import model_of, settings_for
 assistant_mutations = MutationType()
 
 MAX_TITLE_CHARS = 200
+MAX_FEEDBACK_COMMENT_CHARS = 2000
 
 
 def _workspace(user, slug):
@@ -93,6 +95,25 @@ def resolve_rename_conversation(_, info, input):
     conversation.title = title
     conversation.save(update_fields=["title", "updated_at"])
     return {"success": True, "errors": [], "conversation": conversation}
+
+
+@assistant_mutations.field("setAssistantMessageFeedback")
+def resolve_set_feedback(_, info, input):
+    user = info.context["request"].user
+    message = Message.objects.filter_for_user(user).filter(pk=input["message_id"]).first()
+    if message is None:
+        return {"success": False, "errors": ["NOT_FOUND"], "message": None}
+    if message.role != MessageRole.ASSISTANT or message.status in (MessageStatus.PENDING, MessageStatus.RUNNING):
+        return {"success": False, "errors": ["NOT_AN_ANSWER"], "message": message}
+    comment = (input.get("comment") or "").strip()
+    if len(comment) > MAX_FEEDBACK_COMMENT_CHARS or not is_storable_text(comment):
+        return {"success": False, "errors": ["INVALID_COMMENT"], "message": message}
+    feedback = input.get("feedback")
+    message.feedback = MessageFeedback(feedback) if feedback else ""
+    message.feedback_comment = comment if feedback else ""
+    message.feedback_at = timezone.now() if feedback else None
+    message.save(update_fields=["feedback", "feedback_comment", "feedback_at", "updated_at"])
+    return {"success": True, "errors": [], "message": message}
 
 
 @assistant_mutations.field("deleteAssistantConversation")

@@ -133,6 +133,11 @@ def resolve_parts(message, _):
     return parts
 
 
+@message_object.field("feedback")
+def resolve_message_feedback(message, _):
+    return message.feedback or None
+
+
 @message_object.field("pendingApprovals")
 def resolve_message_pending_approvals(message, _):
     return [e for e in message.tool_executions.all() if e.status == ToolExecutionStatus.PENDING_APPROVAL]

@@ -43,6 +43,7 @@ def resolve_workspace_usage(workspace, info, period="DAY", **kwargs):
             {"name": row["tool_name"], "calls": row["calls"], "failures": row["failures"], "mean_duration_ms": row["mean_duration_ms"]}
             for row in report["by_tool"]
         ],
+        "feedback": report["feedback"],
         "monthly_budget": _money(limit),
         "spent_this_month": _money(spent),
     }

@@ -42,6 +42,7 @@ export function message(overrides: Partial<ChatMessage_MessageFragment> = {}): C
     cost: "0.0123",
     firstEventSeq: 1,
     createdAt: "2025-01-01T10:00:00Z",
+    feedback: null,
     toolExecutions: [],
     parts: [],
     ...overrides,

@@ -7,6 +7,8 @@ import ChatMessage from "assistant/features/ChatMessage";
 import ContextSummary from "assistant/features/ContextSummary";
 import ErrorBanner from "assistant/features/ErrorBanner";
 import MessageComposer from "assistant/features/MessageComposer";
+import { useSetAssistantMessageFeedbackMutation } from "assistant/features/MessageActions/MessageActions.generated";
+import { AssistantFeedback } from "graphql/types";
 import SavedQuestions from "assistant/features/SavedQuestions";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { useAssistantChat } from "assistant/hooks/useAssistantChat";
@@ -19,6 +21,7 @@ const NEAR_BOTTOM_PX = 160;
 const AssistantChat = ({ conversationId }: { conversationId: string }) => {
   const { t } = useTranslation();
   const chat = useAssistantChat(conversationId);
+  const [setFeedback] = useSetAssistantMessageFeedbackMutation();
   const { conversation, messages, liveMessages, live } = chat;
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
@@ -115,6 +118,17 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
 
   const summaryAfter = new Map(conversation.summaries.map((summary) => [summary.lastMessageId, summary]));
 
+  const onFeedback = async (messageId: string, feedback: AssistantFeedback | null) => {
+    const result = await setFeedback({ variables: { input: { messageId, feedback } } });
+    return Boolean(result.data?.setAssistantMessageFeedback.success);
+  };
+
+  // the message goes back in the composer, to be edited and sent again as a new message
+  const editAndResend = (text: string) => {
+    chat.setDraft(text);
+    document.querySelector<HTMLTextAreaElement>("textarea")?.focus();
+  };
+
   const renderMessage = (message: (typeof messages)[number], streaming = false) => (
     <ChatMessage
       key={message.id}
@@ -125,6 +139,8 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       describeResolveError={describeResolveError}
       onAnswer={chat.answer}
       describeAnswerError={describeAnswerError}
+      onEdit={editAndResend}
+      onFeedback={onFeedback}
     />
   );
 

@@ -3,6 +3,7 @@ import clsx from "clsx";
 import { useTranslation } from "core/helpers/i18n";
 import { ResolveOutcome } from "assistant/features/ApprovalCard";
 import Markdown from "assistant/features/Markdown";
+import { AnswerActions, FeedbackHandler, UserMessageActions } from "assistant/features/MessageActions";
 import type { AnswerOutcome } from "assistant/features/QuestionCard";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { describeError } from "assistant/helpers/errors";
@@ -18,6 +19,9 @@ type ChatMessageProps = {
   describeResolveError?: (code: string) => string;
   onAnswer?: (id: string, answer: string) => Promise<AnswerOutcome | void> | void;
   describeAnswerError?: (code: string) => string;
+  /** Put a message of the user's back in the composer, to edit and send again. */
+  onEdit?: (text: string) => void;
+  onFeedback?: FeedbackHandler;
 };
 
 export const ThinkingIndicator = () => {
@@ -65,15 +69,18 @@ const ChatMessage = ({
   describeResolveError,
   onAnswer,
   describeAnswerError,
+  onEdit,
+  onFeedback,
 }: ChatMessageProps) => {
   const { t } = useTranslation();
 
   if (message.role === "USER") {
     return (
-      <article aria-label={t("Your message")} className="flex justify-end" data-message-id={message.id}>
+      <article aria-label={t("Your message")} className="flex flex-col items-end" data-message-id={message.id}>
         <div className="max-w-[80%] rounded-2xl rounded-br-sm bg-blue-600 px-4 py-2 text-sm whitespace-pre-wrap text-white shadow-xs">
           {message.text}
         </div>
+        {message.text ? <UserMessageActions text={message.text} onEdit={onEdit} /> : null}
       </article>
     );
   }
@@ -122,6 +129,9 @@ const ChatMessage = ({
         {!streaming && message.status === "RUNNING" && (
           <p className="text-xs text-gray-500 italic">{t("Still running…")}</p>
         )}
+        {!streaming && ["COMPLETE", "CANCELLED", "FAILED"].includes(message.status) ? (
+          <AnswerActions messageId={message.id} text={message.text} feedback={message.feedback} onFeedback={onFeedback} />
+        ) : null}
         {hasUsage && (
           <p className="text-xs text-gray-600" aria-label={t("Usage of this answer")}>
             {t("{{input}} input · {{output}} output tokens", {
@@ -158,6 +168,7 @@ ChatMessage.fragments = {
       cost
       firstEventSeq
       createdAt
+      feedback
       toolExecutions {
         ...ToolExecutionCard_execution
       }

@@ -1,0 +1,2 @@
+export { AnswerActions, UserMessageActions } from "./MessageActions";
+export type { FeedbackHandler } from "./MessageActions";
