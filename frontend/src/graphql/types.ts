@@ -296,6 +296,21 @@ export type AssistantQuestion = {
   question: Scalars['String']['output'];
 };
 
+export type AssistantReachableEntry = {
+  __typename?: 'AssistantReachableEntry';
+  isDirectory: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type AssistantReachableTable = {
+  __typename?: 'AssistantReachableTable';
+  /** table or view */
+  kind: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** PostgreSQL's estimate, null when unknown. */
+  rowEstimate?: Maybe<Scalars['Float']['output']>;
+};
+
 /** How the assistant works in a workspace: members read them, workspace ADMINs change them. */
 export type AssistantSettings = {
   __typename?: 'AssistantSettings';
@@ -349,6 +364,19 @@ export type AssistantSettingsError =
   | 'PERMISSION_DENIED'
   | 'TOO_MANY_TEMPLATES'
   | 'WORKSPACE_NOT_FOUND';
+
+/** What the assistant can reach in a workspace for the current user, and questions to start with. */
+export type AssistantStartScreen = {
+  __typename?: 'AssistantStartScreen';
+  /** The first entries at the root of the workspace bucket. */
+  entries: Array<AssistantReachableEntry>;
+  entryCount: Scalars['Int']['output'];
+  /** Example questions built from the workspace's own tables and files. */
+  examples: Array<Scalars['String']['output']>;
+  tableCount: Scalars['Int']['output'];
+  /** The first tables and views of the workspace database. */
+  tables: Array<AssistantReachableTable>;
+};
 
 /** Why a tool call failed: the `error.code` of its output. */
 export type AssistantToolErrorCode =
@@ -913,6 +941,8 @@ export type Workspace = {
   assistantMonthlyBudget?: Maybe<Scalars['String']['output']>;
   /** The workspace's assistant settings, for its members (null for others). */
   assistantSettings?: Maybe<AssistantSettings>;
+  /** What a new conversation's start screen shows; null for non-members. */
+  assistantStartScreen?: Maybe<AssistantStartScreen>;
   /**
    * The assistant's usage in this workspace between `from` (included) and `to` (excluded),
    * for workspace ADMINs; others get null and a PERMISSION_DENIED error.

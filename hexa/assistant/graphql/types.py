@@ -2,11 +2,13 @@ from ariadne import EnumType, ObjectType
 from django.conf import settings
 
 from hexa.core.pagination import MAX_PER_PAGE, result_page
+from hexa.user_management.backends import has_member_perm
 
 from ..errors import ErrorCode, ToolErrorCode
 from ..events import last_seq
 from ..tools import TOOL_NAMES
 from ..models import AWAITING_USER, Conversation, MessageRole, MessageStatus, ToolExecutionStatus
+from ..start_screen import start_screen
 from ..waiting import question_of
 
 conversation_object = ObjectType("AssistantConversation")
@@ -36,6 +38,14 @@ def resolve_conversation_summaries(conversation, _):
 @summary_object.field("lastMessageId")
 def resolve_summary_last_message(summary, _):
     return summary.conversation.messages.get(index=summary.through_index).id
+
+
+@workspace_object.field("assistantStartScreen")
+def resolve_start_screen(workspace, info):
+    user = info.context["request"].user
+    if not has_member_perm(user, "assistant.create_conversation", workspace):
+        return None
+    return start_screen(user, workspace)
 
 
 @workspace_object.field("assistantConversations")

@@ -10,6 +10,7 @@ import MessageComposer from "assistant/features/MessageComposer";
 import { useSetAssistantMessageFeedbackMutation } from "assistant/features/MessageActions/MessageActions.generated";
 import { AssistantFeedback } from "graphql/types";
 import SavedQuestions from "assistant/features/SavedQuestions";
+import StartScreen from "assistant/features/StartScreen";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { useAssistantChat } from "assistant/hooks/useAssistantChat";
 import { describeAnswerError, describeError, describeResolveError } from "assistant/helpers/errors";
@@ -192,6 +193,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
                   {t("The assistant can query the workspace database and read its files. It asks before writing anything.")}
                 </p>
                 <SavedQuestions workspaceSlug={conversation.workspace.slug} onAsk={chat.send} disabled={chat.running} />
+                <StartScreen workspaceSlug={conversation.workspace.slug} onAsk={chat.send} disabled={chat.running} />
               </div>
             )}
             {messages.map((message) => {
