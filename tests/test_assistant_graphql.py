@@ -171,3 +171,23 @@ def test_no_empty_conversation_is_left_behind(gql, roles, model):
     # someone else's empty conversation is never handed out
     gql.login(roles["viewer"])
     assert create(gql, slug)["id"] not in {str(c.id) for c in Conversation.objects.filter(user=roles["editor"])}
+
+
+def test_conversations_are_searched_by_title(gql, roles):
+    from hexa.assistant.models import Message
+
+    for title in ("Malaria in Bo", "Kenema reports", "bo district trend"):
+        conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], title=title, model="m")
+        Message.objects.create(conversation=conversation, role="user", index=0, text=title)
+    gql.login(roles["editor"])
+    query = """query($slug: String!, $search: String) { workspace(slug: $slug) {
+      assistantConversations(search: $search) { totalItems items { title } } } }"""
+
+    def titles(search):
+        page = gql(query, {"slug": roles["workspace"].slug, "search": search})["data"]["workspace"]["assistantConversations"]
+        return sorted(item["title"] for item in page["items"])
+
+    assert titles("BO") == ["Malaria in Bo", "bo district trend"]
+    assert titles("  kenema  ") == ["Kenema reports"]
+    assert titles(None) == titles("") == ["Kenema reports", "Malaria in Bo", "bo district trend"]
+    assert titles("nothing like it") == [] and titles("%") == [] and titles("a\u0000") == []

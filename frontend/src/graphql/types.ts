@@ -935,7 +935,10 @@ export type User = {
 
 export type Workspace = {
   __typename?: 'Workspace';
-  /** The current user's conversations in this workspace, most recently active first. */
+  /**
+   * The current user's conversations in this workspace, most recently active first; `search`:
+   * only those whose title contains it (any case).
+   */
   assistantConversations: AssistantConversationPage;
   /** The workspace's monthly assistant budget in USD (decimal string), null when there is none. */
   assistantMonthlyBudget?: Maybe<Scalars['String']['output']>;
@@ -964,6 +967,7 @@ export type Workspace = {
 export type WorkspaceAssistantConversationsArgs = {
   page?: InputMaybe<Scalars['Int']['input']>;
   perPage?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 

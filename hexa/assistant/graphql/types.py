@@ -2,6 +2,7 @@ from ariadne import EnumType, ObjectType
 from django.conf import settings
 
 from hexa.core.pagination import MAX_PER_PAGE, result_page
+from hexa.core.text import is_storable_text
 from hexa.user_management.backends import has_member_perm
 
 from ..errors import ErrorCode, ToolErrorCode
@@ -10,6 +11,8 @@ from ..tools import TOOL_NAMES
 from ..models import AWAITING_USER, Conversation, MessageRole, MessageStatus, ToolExecutionStatus
 from ..start_screen import start_screen
 from ..waiting import question_of
+
+MAX_SEARCH_CHARS = 200
 
 conversation_object = ObjectType("AssistantConversation")
 message_object = ObjectType("AssistantMessage")
@@ -49,7 +52,7 @@ def resolve_start_screen(workspace, info):
 
 
 @workspace_object.field("assistantConversations")
-def resolve_workspace_conversations(workspace, info, page=None, per_page=None):
+def resolve_workspace_conversations(workspace, info, page=None, per_page=None, search=None):
     user = info.context["request"].user
     # a conversation with no message yet is not listed: nothing to go back to
     conversations = (
@@ -58,6 +61,11 @@ def resolve_workspace_conversations(workspace, info, page=None, per_page=None):
         .distinct()
         .select_related("workspace")
     )
+    search = " ".join((search or "").split())[:MAX_SEARCH_CHARS]
+    if search:
+        if not is_storable_text(search):  # a NUL or a lone surrogate: no title holds it
+            conversations = conversations.none()
+        conversations = conversations.filter(title__icontains=search)
     return result_page(conversations.order_by("-updated_at"), page, per_page)
 
 

@@ -3,6 +3,7 @@ import { useRouter } from "next/router";
 import { useTranslation } from "core/helpers/i18n";
 import AppLayout from "core/layouts/AppLayout";
 import AssistantChat from "assistant/features/AssistantChat";
+import ConversationSidebar from "assistant/features/ConversationSidebar";
 import { useWorkspacePageQuery } from "workspaces/graphql/queries.generated";
 
 /** One conversation with the assistant. */
@@ -17,12 +18,20 @@ export default function AssistantConversationPage() {
       <div className="border-b border-gray-200 bg-white px-6 py-2 text-sm">
         <Link
           href={`/workspaces/${encodeURIComponent(slug)}/assistant`}
-          className="text-gray-500 hover:text-gray-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500 rounded-sm"
+          className="text-gray-600 hover:text-gray-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500 rounded-sm"
         >
           ← {t("All conversations")}
         </Link>
       </div>
-      {conversationId ? <AssistantChat key={conversationId} conversationId={conversationId} /> : null}
+      <div className="flex min-h-0 flex-1">
+        {/* beside the chat from 768 px; on a phone, "All conversations" leads to the list */}
+        <aside className="hidden w-64 shrink-0 flex-col border-r border-gray-200 bg-white md:flex">
+          <ConversationSidebar workspaceSlug={slug} currentId={conversationId} />
+        </aside>
+        <div className="flex min-w-0 flex-1 flex-col">
+          {conversationId ? <AssistantChat key={conversationId} conversationId={conversationId} /> : null}
+        </div>
+      </div>
     </AppLayout>
   );
 }

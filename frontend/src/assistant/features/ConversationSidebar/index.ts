@@ -1,0 +1,1 @@
+export { default, dateGroup } from "./ConversationSidebar";
