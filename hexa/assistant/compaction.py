@@ -208,6 +208,10 @@ class ContextManager:
             return
         ratio = chars / tokens
         previous, self.ratio = self.conversation.chars_per_token, ratio
+        # kept on the conversation once it matters (requests past half the budget): a short
+        # conversation pays no write for it
+        if tokens < self.budget / 2:
+            return
         if not previous or abs(ratio - previous) / previous > 0.05:
             self.conversation.chars_per_token = ratio
             retry_db(lambda: Conversation.objects.filter(pk=self.conversation.pk).update(chars_per_token=ratio))
