@@ -223,7 +223,7 @@ describe("the assistant page", { concurrency: false }, () => {
       await send("Read reports/missing_file.md");
       await waitForTurnEnd();
       const card = lastAnswer().getByTestId("tool-execution").filter({ hasText: "Read a file" });
-      await card.getByText("NOT_FOUND").waitFor();
+      await card.getByText("Not found", { exact: true }).waitFor(); // plain words; the code is in the details
       await card.getByRole("button", { name: /Read a file/ }).click();
       const alert = card.getByRole("alert");
       await alert.waitFor();

@@ -101,3 +101,39 @@ export function describeAnswerError(code: string): string {
       return t("The answer could not be sent ({{code}}).", { code });
   }
 }
+
+/** A tool call's error in a few plain words, for the card's header (the details, written for the
+ * model, stay in the card). */
+export function describeToolError(code: string): string {
+  switch (code) {
+    case "INVALID_SQL":
+    case "MULTIPLE_STATEMENTS":
+      return t("SQL not valid");
+    case "NOT_READ_ONLY":
+    case "NOT_ALLOWED":
+    case "FUNCTION_NOT_ALLOWED":
+      return t("Refused: read-only");
+    case "QUERY_TIMEOUT":
+      return t("Took too long");
+    case "QUERY_ERROR":
+      return t("Query failed");
+    case "NOT_FOUND":
+    case "UNKNOWN_TABLE":
+      return t("Not found");
+    case "INVALID_PATH":
+      return t("Path not allowed");
+    case "FILE_TOO_LARGE":
+    case "MEMORY_LIMIT":
+      return t("Too large");
+    case "PERMISSION_DENIED":
+      return t("Not allowed for you");
+    case "TOOL_DISABLED":
+      return t("Turned off in this workspace");
+    case "UNANSWERED":
+      return t("Not answered");
+    case "CANCELLED":
+      return t("Stopped");
+    default:
+      return t("Failed");
+  }
+}

@@ -130,7 +130,7 @@ describe("ToolExecutionCard", () => {
     expect(screen.getByText("view")).toBeInTheDocument();
   });
 
-  it("shows a tool error in red, with its code in the compact line too", async () => {
+  it("shows a tool error in red, in plain words in the compact line, the model's message under it", async () => {
     render(
       <ToolExecutionCard
         execution={execution({
@@ -140,11 +140,12 @@ describe("ToolExecutionCard", () => {
         })}
       />,
     );
-    const code = screen.getByText("NOT_READ_ONLY");
-    expect(code).toHaveClass("text-red-700");
+    const plain = screen.getByText("Refused: read-only");
+    expect(plain).toHaveClass("text-red-700");
+    expect(plain).toHaveAttribute("title", "NOT_READ_ONLY"); // the code is one hover away, not the headline
     await expand(/Queried the database/);
     const alert = screen.getByRole("alert");
-    expect(alert).toHaveTextContent("Only SELECT queries can be run.");
+    expect(alert).toHaveTextContent("What the assistant was told: Only SELECT queries can be run. (NOT_READ_ONLY)");
     expect(alert).toHaveClass("text-red-700");
     expect(alert).toHaveClass("bg-red-50");
   });

@@ -1,5 +1,6 @@
 import { gql } from "@apollo/client";
 import clsx from "clsx";
+import { describeToolError } from "assistant/helpers/errors";
 import Badge from "core/components/Badge";
 import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
@@ -84,7 +85,9 @@ const ToolExecutionCard = ({
         <span className="font-medium text-gray-800">{config.label(t, name)}</span>
         <span className="min-w-0 flex-1 truncate font-mono text-xs text-gray-500">{toolSummary(config, input)}</span>
         {error ? (
-          <span className="font-mono text-xs font-semibold text-red-700">{error.code}</span>
+          <span className="text-xs font-semibold text-red-700" title={error.code}>
+            {describeToolError(error.code)}
+          </span>
         ) : failed ? (
           <Badge color="red">{t("Failed")}</Badge>
         ) : null}

@@ -10,6 +10,7 @@ import HighlightedCode from "assistant/features/HighlightedCode";
 import { languageOf } from "assistant/helpers/language";
 import { downloadCsvUrl, formatCell, isNumericType, toTsv } from "assistant/helpers/numbers";
 import CopyButton from "assistant/features/CopyButton";
+import { describeToolError } from "assistant/helpers/errors";
 
 /** Tool outputs are data written by the backend's executors; read them defensively. */
 export type Json = any;
@@ -22,12 +23,22 @@ export function toolError(output: Json): { code: string; message: string } | nul
   return null;
 }
 
-export const ToolErrorBox = ({ error }: { error: { code: string; message: string } }) => (
-  <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
-    <span className="font-mono text-xs font-semibold">{error.code}</span>
-    {error.message ? <span className="ml-2">{error.message}</span> : null}
-  </div>
-);
+/** A tool's error: its message was written for the model (which may try another way), so it
+ * is shown as what the assistant was told, under a plain heading. */
+export const ToolErrorBox = ({ error }: { error: { code: string; message: string } }) => {
+  const { t } = useTranslation();
+  return (
+    <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
+      <p className="font-medium">{describeToolError(error.code)}</p>
+      {error.message ? (
+        <p className="mt-1 text-xs text-red-800">
+          {t("What the assistant was told:")} {error.message}{" "}
+          <span className="font-mono text-red-700">({error.code})</span>
+        </p>
+      ) : null}
+    </div>
+  );
+};
 
 /** The "Download CSV" link of a query's result: the server runs the stored query again, in full. */
 export const DownloadCsvLink = ({ executionId }: { executionId: string }) => {
