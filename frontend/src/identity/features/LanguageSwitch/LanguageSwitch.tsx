@@ -39,16 +39,17 @@ const LanguageSwitch = () => {
             type="button"
             lang={choice}
             title={name}
-            aria-label={name}
             aria-pressed={choice === language}
             disabled={loading}
             onClick={() => choose(choice)}
             className={clsx(
               "rounded-sm px-1.5 py-0.5 focus:outline-none focus-visible:ring-2 focus-visible:ring-white",
-              choice === language ? "bg-gray-600 text-white" : "text-gray-400 hover:text-white",
+              choice === language ? "bg-gray-600 text-white" : "text-gray-300 hover:text-white",
             )}
           >
-            {short}
+            {/* seen: EN / FR; heard: the language's name (a name must contain what is seen, or be it) */}
+            <span aria-hidden="true">{short}</span>
+            <span className="sr-only">{name}</span>
           </button>
         ))}
       </div>
