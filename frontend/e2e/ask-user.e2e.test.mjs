@@ -38,7 +38,7 @@ function step(name, body) {
   };
 }
 
-const log = () => page.getByRole("log", { name: "Messages" });
+const log = () => page.getByRole("region", { name: "Messages" });
 const composer = () => page.getByLabel("Message the assistant");
 const lastAnswer = () => page.getByRole("article", { name: "Assistant's answer" }).last();
 
@@ -49,7 +49,7 @@ async function send(text) {
 }
 
 async function waitForTurnEnd(timeout = 60_000) {
-  await page.waitForFunction(() => !document.querySelector('[role="log"][aria-busy="true"]'), null, { timeout });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, { timeout });
   await page.getByRole("button", { name: "Stop the assistant" }).waitFor({ state: "detached", timeout });
 }
 

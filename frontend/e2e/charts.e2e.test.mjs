@@ -48,7 +48,7 @@ async function ask(text) {
   await composer().click();
   await composer().fill(text);
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => !document.querySelector('[role="log"][aria-busy="true"]'), null, { timeout: 90_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, { timeout: 90_000 });
 }
 
 /** The chart's figure once vega has drawn it. */

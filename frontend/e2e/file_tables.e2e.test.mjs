@@ -28,7 +28,7 @@ async function ask(text) {
   await composer.fill(text);
   await page.keyboard.press("Enter");
   await page.getByRole("article", { name: "Your message" }).filter({ hasText: text }).waitFor();
-  await page.waitForFunction(() => !document.querySelector('[role="log"][aria-busy="true"]'), null, { timeout: 60_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, { timeout: 60_000 });
   await page.getByRole("button", { name: "Stop the assistant" }).waitFor({ state: "detached", timeout: 60_000 });
 }
 

@@ -107,9 +107,9 @@ describe("workspace assistant settings", { concurrency: false }, () => {
       await saved.getByRole("button", { name: /Top districts/ }).click();
       const answer = page.getByRole("article", { name: "Assistant's answer" }).last();
       await answer.getByText("offline demo model").first().waitFor({ timeout: 60_000 });
-      await page.waitForFunction(() => !document.querySelector('[role="log"][aria-busy="true"]'), null, { timeout: 60_000 });
+      await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, { timeout: 60_000 });
       // the question was sent as the user's message, and the start screen is gone
-      await page.getByRole("log", { name: "Messages" }).getByText(QUESTION).first().waitFor();
+      await page.getByRole("region", { name: "Messages" }).getByText(QUESTION).first().waitFor();
       assert.equal(await saved.count(), 0);
       // the offline title model names the conversation after the first answer
       await page.waitForFunction(
