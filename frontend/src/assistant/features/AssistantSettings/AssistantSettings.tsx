@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
 import { TFunction, useTranslation } from "core/helpers/i18n";
+import { formatCost, formatDate, formatNumber } from "assistant/helpers/format";
 import type { AssistantSettingsError, AssistantToolName } from "graphql/types";
 import {
   AssistantSettings_SettingsFragment,
@@ -31,7 +32,8 @@ export function describeSettingsError(t: TFunction, code: AssistantSettingsError
   return messages[code] ?? code;
 }
 
-const price = (value: string) => `$${value}`;
+// prices per million tokens, written in the page's language (e.g. "3,00 $US")
+const price = (value: string) => formatCost(value);
 
 /** One line per changed field of a recorded change. */
 export function describeChange(t: TFunction, changes: Record<string, { before: any; after: any }>): string[] {
@@ -206,8 +208,8 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
             />
             <p className={tooLong ? "text-xs text-red-700" : "text-xs text-gray-500"} aria-live="polite">
               {t("{{count}} / {{max}} characters", {
-                count: instructions.length.toLocaleString("en-US"),
-                max: settings.maxInstructionsLength.toLocaleString("en-US"),
+                count: formatNumber(instructions.length),
+                max: formatNumber(settings.maxInstructionsLength),
               })}
             </p>
           </div>
@@ -349,7 +351,7 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
             <ol className="mt-2 space-y-1 text-sm text-gray-700">
               {settings.changes.map((change) => (
                 <li key={change.id}>
-                  <span className="text-gray-500">{new Date(change.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</span>{" "}
+                  <span className="text-gray-500">{formatDate(change.createdAt)}</span>{" "}
                   <span className="font-medium">{change.user?.email ?? t("a deleted user")}</span>:{" "}
                   {describeChange(t, change.changes).join("; ")}
                 </li>
