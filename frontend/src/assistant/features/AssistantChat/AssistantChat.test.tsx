@@ -5,6 +5,7 @@ import { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from "node:util";
 import { createCache } from "core/helpers/apollo";
 import { execution, message } from "assistant/helpers/testFixtures";
+import ConversationSidebar from "assistant/features/ConversationSidebar";
 import AssistantChat from "./AssistantChat";
 
 // jsdom has no streams nor fetch: the page's code uses the platform's, so give it Node's.
@@ -48,7 +49,7 @@ function conversation(overrides: Record<string, any> = {}, items: any[] = [], pa
   };
 }
 
-function setup(handlers: Record<string, Handler>) {
+function setup(handlers: Record<string, Handler>, beside?: React.ReactNode) {
   const calls: { name: string; variables: Record<string, any> }[] = [];
   const link = new ApolloLink(
     (operation) =>
@@ -69,6 +70,7 @@ function setup(handlers: Record<string, Handler>) {
   const client = new ApolloClient({ link, cache: createCache() });
   render(
     <ApolloProvider client={client}>
+      {beside}
       <AssistantChat conversationId={ID} />
     </ApolloProvider>,
   );
@@ -183,6 +185,36 @@ describe("AssistantChat", () => {
     // screen readers hear that the answer is ready, not the whole history again
     expect(screen.getByTestId("chat-announcement")).toHaveTextContent("Answer ready.");
     expect(screen.queryByRole("log")).not.toBeInTheDocument();
+  });
+
+  it("has the conversations beside the chat follow its turns", async () => {
+    const stream = controllableStream();
+    globalThis.fetch = jest.fn(async () => stream.response) as any;
+    let sidebarLoads = 0;
+    setup(
+      {
+        AssistantConversation: () => ({ assistantConversation: conversation() }),
+        AssistantConversationSidebar: () => {
+          sidebarLoads += 1;
+          return {
+            workspace: {
+              __typename: "Workspace",
+              slug: "malaria",
+              assistantConversations: { __typename: "AssistantConversationPage", totalItems: 0, items: [] },
+            },
+          };
+        },
+      },
+      <ConversationSidebar workspaceSlug="malaria" currentId={ID} />,
+    );
+    await userEvent.type(await screen.findByLabelText("Message the assistant"), "Which districts?{Enter}");
+    await waitFor(() => expect(sidebarLoads).toBe(2)); // the turn started: the new conversation is listed
+    await act(async () => {
+      stream.send("user_message", { message_id: "u1", assistant_message_id: "a1", text: "Which districts?" });
+      stream.send("done", { message_id: "a1", status: "COMPLETE" });
+      stream.close();
+    });
+    await waitFor(() => expect(sidebarLoads).toBe(3)); // and again once it ended
   });
 
   it("keeps a notice of a write awaiting approval in view, and takes the reader to it", async () => {

@@ -2,6 +2,7 @@ import Badge from "core/components/Badge";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
+import { useApolloClient } from "@apollo/client";
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
 import ChatMessage from "assistant/features/ChatMessage";
 import ContextSummary from "assistant/features/ContextSummary";
@@ -23,6 +24,15 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
   const { t } = useTranslation();
   const chat = useAssistantChat(conversationId);
   const [setFeedback] = useSetAssistantMessageFeedbackMutation();
+  const client = useApolloClient();
+  const wasRunning = useRef(chat.running);
+  useEffect(() => {
+    // the conversations beside the chat follow its turns: a new one appears, a finished one moves up
+    if (chat.running !== wasRunning.current) {
+      client.refetchQueries({ include: ["AssistantConversationSidebar"] }).catch(() => undefined);
+    }
+    wasRunning.current = chat.running;
+  }, [chat.running, client]);
   const { conversation, messages, liveMessages, live } = chat;
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
