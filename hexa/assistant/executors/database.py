@@ -585,8 +585,10 @@ _STOP_NOTES = {
 }
 
 
-def _checked_limit(limit) -> tuple[int, str | None]:
-    maximum = int(settings.ASSISTANT_QUERY_MAX_ROWS)
+def checked_limit(limit, maximum=None) -> tuple[int, str | None]:
+    """A query's row limit from the tool input (and a note when lowered); `maximum`: the most
+    rows asked for (default ASSISTANT_QUERY_MAX_ROWS). query_files uses it too."""
+    maximum = maximum or int(settings.ASSISTANT_QUERY_MAX_ROWS)
     if limit is None:
         return min(DEFAULT_LIMIT, maximum), None
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
@@ -834,7 +836,7 @@ class UserDatabaseTools:
     @requires("databases.query_database", _NOT_A_MEMBER)
     def query_database(self, query, limit=DEFAULT_LIMIT) -> dict:
         started = time.monotonic()
-        limit, limit_note = _checked_limit(limit)
+        limit, limit_note = checked_limit(limit)
         prefix, inner = _split_explain(query)
         text = check_read_only(inner)  # an EXPLAIN's query is checked like any other
         with _read_only_session(self.workspace) as connection:

@@ -31,16 +31,15 @@ import threading
 import time
 
 import duckdb
-from django.conf import settings
 
 from hexa.databases.values import Cells
 
 from ..errors import AssistantError
 from . import file_sql_guard, spreadsheets
 from .bucket import show
+from .database import checked_limit
 from .file_tables import SPREADSHEETS, FileSession, header_names, resolve_files, single_format, timeout_s
 
-DEFAULT_LIMIT = 100
 CELL_MAX_CHARS = 2_000
 RESULT_MAX_CHARS = 100_000
 MAX_COLUMNS = 500
@@ -56,17 +55,6 @@ _PASS_THROUGH = re.compile(
     r"^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE"
     r"|DECIMAL\(\d+,\d+\)|DATE|TIME|TIMESTAMP|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS|UUID|INTERVAL)$"
 )
-
-
-def _limit(limit, maximum=None) -> tuple[int, str | None]:
-    maximum = maximum or int(settings.ASSISTANT_QUERY_MAX_ROWS)
-    if limit is None:
-        return min(DEFAULT_LIMIT, maximum), None
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise AssistantError("INVALID_INPUT", f"`limit` must be a whole number from 1 to {maximum}.")
-    if limit > maximum:
-        return maximum, f"`limit` was lowered to {maximum}, the most rows one query may return."
-    return limit, None
 
 
 def _file_specs(files) -> dict[str, tuple[str, object]]:
@@ -123,7 +111,7 @@ def query_files(bucket, sql, files, limit=None, max_limit=None) -> dict:
     """`max_limit`: the most rows asked for (a chart's points; the model's queries:
     ASSISTANT_QUERY_MAX_ROWS)."""
     started = time.monotonic()
-    limit, limit_note = _limit(limit, max_limit)
+    limit, limit_note = checked_limit(limit, max_limit)
     sql, specs = _checked(sql, files)
     with FileSession(started + timeout_s()) as session:
         tables = _open_tables(bucket, specs, session)
