@@ -58,6 +58,7 @@ EVERY_WAY = [
     ("query_database", {"query": "WITH p AS (SELECT * FROM patients) SELECT count(*), sum(code) FROM p"}),
     ("query_database", {"query": "SELECT name, count(*) FROM patients GROUP BY name"}),
     ("query_database", {"query": "SELECT district, count(*), sum(code) FROM patients GROUP BY district"}),
+    ("query_database", {"query": "SELECT district, count(*), sum(code), count(code) FROM patients GROUP BY district"}),
     ("query_database", {"query": "SELECT sum(code) FROM patients"}),  # no group size: withheld
     ("query_database", {"query": "SELECT code::text FROM patients UNION ALL SELECT count(*)::text FROM patients"}),
     ("query_database", {"query": "SELECT CAST(name AS int) FROM patients"}),
@@ -106,15 +107,17 @@ def test_what_the_model_sees_instead(model, conversation, patients):
     assert [c["name"] for c in everything["columns"]] == ["name", "district", "code"]
     assert "12 rows withheld" in everything["withheld"]
     # an allowed aggregate: values of groups of at least 5 rows
-    grouped = model_view(model, {"query": "SELECT district, count(*), sum(code) FROM patients GROUP BY district"})
+    grouped = model_view(model, {"query": "SELECT district, count(*), sum(code), count(code) FROM patients GROUP BY district"})
     assert sorted(row[0] for row in grouped["rows"]) == ["North", "South"]
     assert [row[1] for row in sorted(grouped["rows"])] == [6, 5]
     assert "1 group(s) of fewer than 5 rows" in grouped["withheld"]
+    # a sum without the count of the values it adds up: no rows (NULLs could make one row the sum)
+    assert model_view(model, {"query": "SELECT district, count(*), sum(code) FROM patients GROUP BY district"})["rows"] is None
     by_name = model_view(model, {"query": "SELECT name, count(*) FROM patients GROUP BY name"})
     assert by_name["rows"] == []
-    # a casting error quotes the value: the quote is cut, the message kept
+    # a casting error quotes the value: the model gets what the error is, not its message
     cast = model_view(model, {"query": "SELECT CAST(name AS int) FROM patients"})
-    assert cast["error"]["code"] == "QUERY_ERROR" and '"…"' in cast["error"]["message"]
+    assert cast["error"]["code"] == "QUERY_ERROR" and "invalid text representation (SQLSTATE 22P02)" in cast["error"]["message"]
     plan = model_view(model, {"query": "EXPLAIN SELECT * FROM patients WHERE district = 'North'"})
     assert any("Seq Scan on patients" in row[0] for row in plan["rows"])
     faked_plan = model_view(model, {"query": 'SELECT name AS "QUERY PLAN" FROM patients'})
@@ -173,7 +176,7 @@ def test_the_generic_rule_covers_tools_it_does_not_know():
     "query, allowed",
     [
         ("SELECT count(*) FROM t", True),
-        ("SELECT d, count(*), avg(x), sum(t.y), count(DISTINCT z) FROM t WHERE a > 1 GROUP BY d HAVING count(*) > 2 ORDER BY 2 LIMIT 5", True),
+        ("SELECT d, count(*), avg(x), count(x), sum(t.y), count(y), count(DISTINCT z) FROM t WHERE d > 'a' GROUP BY d HAVING count(*) > 2 ORDER BY 2 LIMIT 5", True),
         ("SELECT pg_catalog.count(*) FROM t", True),
         ("SELECT evil.count(*) FROM t", False),
         ("SELECT d, count(*) FROM t GROUP BY ROLLUP (d)", False),
@@ -190,10 +193,228 @@ def test_the_generic_rule_covers_tools_it_does_not_know():
         ("SELECT count(*) FROM t UNION SELECT 1", False),
         ("SELECT count(*) FROM t; SELECT 1", False),
         ("not sql at all", False),
+        # the rows of a group are all of the table's rows with its key (issue 30, item 5)
+        ("SELECT count(*), sum(score), count(score) FROM t WHERE id = 2 OR score IS NULL", False),
+        ("SELECT d, count(*), sum(x), count(x) FROM t WHERE a > 1 GROUP BY d", False),
+        ("SELECT d, count(*), sum(x), count(x) FROM t WHERE d = 'North' OR d IN ('South', 'East') GROUP BY d", True),
+        ("SELECT d, count(*), sum(x), count(x) FROM t WHERE lower(d) = 'north' GROUP BY d", False),
+        ("SELECT d, count(*), sum(x), count(x) FROM t WHERE random() < 0.5 GROUP BY d", False),
+        ("SELECT d, count(*), sum(x), count(x) FROM t WHERE d IN (SELECT d FROM t WHERE id = 2) GROUP BY d", False),
+        ("SELECT d, count(*), sum(x), count(x) FROM t AS u WHERE u.d <> 'x' GROUP BY u.d", True),
+        ("SELECT d, count(*), sum(x), count(x) FROM t WHERE other.d <> 'x' GROUP BY d", False),
+        ('SELECT "D", count(*), sum(x), count(x) FROM t WHERE d = 1 GROUP BY "D"', False),
+        # every sum or average beside the count of the values it adds up
+        ("SELECT count(*), sum(x) FROM t", False),
+        ("SELECT count(*), sum(x), count(y) FROM t", False),
+        ("SELECT count(*), sum(x), count(DISTINCT x) FROM t", False),
+        ("SELECT count(*), sum(DISTINCT x), count(x) FROM t", False),
+        # HAVING tests keys and counts; ORDER BY shown columns; LIMIT numbers
+        ("SELECT d, count(*) FROM t GROUP BY d HAVING sum(x) > 10", False),
+        ("SELECT d, count(*) FROM t GROUP BY d HAVING count(x) > 10 AND d <> 'x'", True),
+        ("SELECT d, count(*) FROM t GROUP BY d ORDER BY max(x) LIMIT 1", False),
+        ("SELECT d, count(*) FROM t GROUP BY d ORDER BY sum(x) LIMIT 1", False),
+        ("SELECT d, count(*) AS n FROM t GROUP BY d ORDER BY n DESC, d LIMIT 3", True),
+        ("SELECT d, count(*) FROM t GROUP BY d LIMIT (SELECT count(*) FROM t WHERE id = 2)", False),
+        ("SELECT DISTINCT ON (d) d, count(*) FROM t GROUP BY d", False),
+        # text two parsers could read differently is not read
+        ("SELECT d, count(*) FROM t WHERE d = 'a\\' OR id = 2 --' GROUP BY d", False),
+        ("SELECT d, count(*) FROM t /* a /* b */ WHERE id = 2 */ GROUP BY d", False),
+        ("SELECT d, count(*) FROM t WHERE d = $$x$$ GROUP BY d", False),
+        ('SELECT U&"d", count(*) FROM t GROUP BY U&"d"', False),
+        ("SELECT d, count(*) FROM t WHERE d = 'Kédougou' GROUP BY d", True),
     ],
 )
 def test_which_aggregates_are_allowed(query, allowed, settings):
     settings.ASSISTANT_MIN_GROUP_SIZE = 5
-    output = {"columns": [{"name": "a"}], "rows": [[9, 9, 9, 9, 9]], "row_count": 1}
+    output = {"columns": [{"name": "a"}], "rows": [[9] * 8], "row_count": 1}
     shown = withheld({"query": query}, output)
     assert (shown["rows"] is not None) == allowed
+
+
+# -- issue 30: error messages, padded groups, data files by content --------------------------
+
+
+def sent_to_model(model, request=1) -> str:
+    return json.dumps(model.server.requests[request]["body"])
+
+
+def leaks(text) -> list[str]:
+    return [secret for secret in [*SECRETS, "Quoted-Secret", "4242"] if secret in text]
+
+
+@pytest.fixture
+def quoted(patients):
+    """Values that start with a double quote, which closed the quoted-text redaction early."""
+    owner_run(patients, "CREATE TABLE quoted (name text); INSERT INTO quoted VALUES ('\"Quoted-Secret-1'), ('\"Quoted-Secret-2'); ANALYZE quoted;")
+    return patients
+
+
+POSTGRES_ERRORS = [
+    # item 1: a value starting with " ends the quoted text early
+    "SELECT ('\"' || string_agg(name || ':' || code, ','))::int FROM patients",
+    "SELECT string_agg(name, ',')::int FROM quoted",
+    "SELECT ('\"' || string_agg(histogram_bounds::text, ','))::int FROM pg_stats WHERE tablename = 'patients'",
+    # item 3: exact numbers outside quotes
+    "SELECT make_time(code, 0, 0) FROM patients",
+    "SELECT get_byte('\\x00'::bytea, code) FROM patients",
+    "SELECT chr(code * 1000) FROM patients",
+    "SELECT name::regclass FROM patients",
+]
+
+
+def test_postgresql_errors_reach_the_model_without_values(model, conversation, quoted):
+    calls = [("query_database", {"query": query}) for query in POSTGRES_ERRORS]
+    calls.append(("create_chart", {"query": POSTGRES_ERRORS[0], "spec": {"mark": "bar", "encoding": {"x": {"field": "a", "type": "nominal"}}}}))
+    model.script(tool_reply(calls), text_reply("Done."))
+    result = send_message(conversation.user, conversation.id, "Break it")
+    stored = [e.output["error"] for e in ToolExecution.objects.filter(message=result.message).order_by("created_at")]
+    assert all(leaks(error["message"]) for error in stored[:2])  # the page gets PostgreSQL's words
+    assert leaks(sent_to_model(model)) == []
+    cast = model_view(model, {"query": POSTGRES_ERRORS[0]})["error"]
+    assert cast["message"].startswith("PostgreSQL stopped the query while running it: invalid text representation (SQLSTATE 22P02).")
+    assert model_view(model, {"query": POSTGRES_ERRORS[3]})["error"]["sqlstate"] == "22008"
+
+
+def test_an_error_about_the_query_text_keeps_its_message(model, conversation, patients):
+    model.script(tool_reply([("query_database", {"query": "SELECT nme FROM patients"})]), text_reply("Done."))
+    send_message(conversation.user, conversation.id, "Typo")
+    error = model_view(model, {"query": "SELECT nme FROM patients"})["error"]
+    assert 'column "nme" does not exist' in error["message"] and error["stage"] == "check" and error["position"] == 8
+
+
+def test_quoted_text_of_the_model_s_own_input_is_no_oracle(model, conversation, patients):
+    guess = "SELECT CAST(name AS int) FROM patients WHERE name = 'Zanele-Secret-000'"
+    model.script(tool_reply([("query_database", {"query": guess})]), text_reply("Done."))
+    send_message(conversation.user, conversation.id, "Guess")
+    message = model_view(model, {"query": guess})["error"]["message"]
+    # the guess is in the query, not echoed back by the error: a right and a wrong guess read alike
+    assert "Zanele-Secret-000" not in message and "invalid text representation" in message
+
+
+DUCKDB_ERRORS = [
+    "SELECT error(string_agg(name, ',')) FROM p",
+    "SELECT strptime(name, '%Y') FROM p",
+    "SELECT regexp_matches('a', name || '(') FROM p",
+    "SELECT (code * 9223372036854775807)::bigint FROM p",
+    "SELECT name::int FROM p",
+    "SELECT name::date FROM p",
+]
+
+
+def test_duckdb_errors_reach_the_model_without_values(model, conversation, patients):
+    calls = [("query_files", {"sql": sql, "files": {"p": "data/patients.csv"}}) for sql in DUCKDB_ERRORS]
+    calls.append(("query_files", {"sql": "SELECT nme FROM p", "files": {"p": "data/patients.csv"}}))
+    model.script(tool_reply(calls), text_reply("Done."))
+    result = send_message(conversation.user, conversation.id, "Break the files")
+    stored = [e.output for e in ToolExecution.objects.filter(message=result.message)]
+    assert all("error" in output for output in stored)
+    assert sum(bool(leaks(output["error"]["message"])) for output in stored) >= 5  # the page gets DuckDB's words
+    assert leaks(sent_to_model(model)) == []
+    cast = model_view(model, {"sql": "SELECT name::int FROM p", "files": {"p": "data/patients.csv"}})["error"]
+    assert "DuckDB stopped the query while running it: Conversion Error. At character 12 of the query" in cast["message"]
+    typo = model_view(model, {"sql": "SELECT nme FROM p", "files": {"p": "data/patients.csv"}})["error"]
+    assert 'Referenced column "nme" not found' in typo["message"]
+
+
+@pytest.fixture
+def scores(patients):
+    """Five rows: one score, four NULLs."""
+    owner_run(patients, "CREATE TABLE scores (id int, district text, score int); INSERT INTO scores VALUES "
+              "(1, 'North', NULL), (2, 'North', 4242), (3, 'North', NULL), (4, 'North', NULL), (5, 'North', NULL);")
+    root = bucket_path(patients.bucket_name)
+    (root / "data" / "scores.csv").write_text("id,district,score\n1,North,\n2,North,4242\n3,North,\n4,North,\n5,North,\n")
+    return patients
+
+
+PADDED = [
+    ("query_database", {"query": "SELECT count(*), sum(score) FROM scores WHERE id = 2 OR score IS NULL"}),
+    ("query_database", {"query": "SELECT count(*), avg(score), count(score) FROM scores WHERE id = 2 OR score IS NULL"}),
+    ("query_database", {"query": "SELECT district, count(*), sum(score), count(score) FROM scores GROUP BY district"}),
+    ("query_files", {"sql": "SELECT count(*), sum(score) FROM s WHERE id = 2 OR score IS NULL", "files": {"s": "data/scores.csv"}}),
+    ("query_files", {"sql": "SELECT district, count(), sum(score), count(score) FROM s GROUP BY district", "files": {"s": "data/scores.csv"}}),
+]
+
+
+def test_a_group_cannot_be_padded_to_show_one_row(model, conversation, scores):
+    model.script(tool_reply(PADDED), text_reply("Done."))
+    result = send_message(conversation.user, conversation.id, "Scores")
+    stored = [e.output for e in ToolExecution.objects.filter(message=result.message)]
+    assert all("4242" in json.dumps(output["rows"]) for output in stored)  # the page sees them
+    assert "4242" not in sent_to_model(model)
+    grouped = model_view(model, PADDED[2][1])
+    assert grouped["rows"] == [] and "1 group(s)" in grouped["withheld"]
+
+
+def test_a_whole_group_with_enough_values_is_shown_from_files(model, conversation, patients):
+    sql = "SELECT district, count(), sum(code), count(code) FROM p WHERE district <> 'Nowhere' GROUP BY district ORDER BY district"
+    model.script(tool_reply([("query_files", {"sql": sql, "files": {"p": "data/patients.csv"}})]), text_reply("Done."))
+    send_message(conversation.user, conversation.id, "Totals")
+    rows = model_view(model, {"sql": sql, "files": {"p": "data/patients.csv"}})["rows"]
+    assert [row[:2] for row in rows] == [["North", 6], ["South", 5]]
+
+
+def test_data_files_are_told_by_their_content(model, conversation, patients):
+    root = bucket_path(patients.bucket_name)
+    (root / "data" / "patients.txt").write_text("name,district,code\n" + "\n".join(f"{n},{d},{c}" for n, d, c in zip(NAMES, DISTRICTS, CODES)))
+    (root / "dump.sql").write_text("-- dump\nINSERT INTO patients VALUES ('Zanele-Secret-000', 'North', 8675309);\n")
+    (root / "export").write_text('{"name": "Zanele-Secret-001"}\n{"name": "Zanele-Secret-002"}\n')
+    (root / "printed.log").write_text("name               district   code\nZanele-Secret-003   North      8675312\nZanele-Secret-004   North      8675313\n")
+    (root / "notes.txt").write_text("Meeting notes\nWe discussed the malaria figures, and the next steps.\nNothing else.\n")
+    paths = ["data/patients.txt", "dump.sql", "export", "printed.log", "notes.txt"]
+    model.script(tool_reply([("read_file", {"path": path}) for path in paths]), text_reply("Done."))
+    send_message(conversation.user, conversation.id, "Read them")
+    assert leaks(sent_to_model(model)) == []
+    assert all(model_view(model, {"path": path})["content"] is None for path in paths[:4])
+    assert "next steps" in model_view(model, {"path": "notes.txt"})["content"]
+
+
+def test_every_error_code_is_either_engine_text_or_own_words():
+    from hexa.assistant.data_policy import ENGINE_TEXT, OWN_WORDS
+    from hexa.assistant.errors import ToolErrorCode
+
+    assert set(ENGINE_TEXT) | OWN_WORDS == set(ToolErrorCode) and not set(ENGINE_TEXT) & OWN_WORDS
+    for code in ("UNREADABLE_FILE", "MEMORY_LIMIT", "NOT_ALLOWED"):
+        shown = withheld({}, {"error": {"code": code, "message": "DuckDB said: Zanele-Secret-000"}})
+        assert "Zanele" not in shown["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "sql, allowed",
+    [
+        ("SELECT d, count(), mean(x), count(x) FROM t GROUP BY d", False),  # mean: not read
+        ("SELECT d, count(), sum(x), count(x) FROM t GROUP BY ALL", False),
+        ("FROM t SELECT d, count(*), sum(x), count(x) GROUP BY d", True),
+        ("SELECT d, count(*), sum(x) FILTER (WHERE id = 2), count(x) FROM t GROUP BY d", False),
+        ("SELECT d, count(*), sum(s.x), count(s.x) FROM t GROUP BY d", False),  # a struct's field
+        ("SELECT d, count(*) FROM t USING SAMPLE 10 GROUP BY d", False),
+        ("SELECT d, count(*) FROM read_csv('x.csv') GROUP BY d", False),
+        ("SELECT d, count(*) FROM t WHERE d = getvariable('v') GROUP BY d", False),
+    ],
+)
+def test_which_duckdb_aggregates_are_allowed(sql, allowed, settings):
+    settings.ASSISTANT_MIN_GROUP_SIZE = 5
+    output = {"columns": [{"name": "a"}], "rows": [[9] * 8], "row_count": 1}
+    assert (withheld({"sql": sql, "files": {"t": "t.csv"}}, output)["rows"] is not None) == allowed
+
+
+def test_answers_and_summaries_written_while_rows_were_sent_are_not_sent_again(model, conversation, roles, patients):
+    from hexa.assistant.models import ConversationSummary, Message
+
+    ws.update_settings(roles["admin"], patients, {"send_rows_to_model": True})
+    model.script(
+        tool_reply([("query_database", {"query": "SELECT * FROM patients WHERE name = 'Zanele-Secret-001'"})]),
+        text_reply("The first patient is Zanele-Secret-000, code 8675309."),
+    )
+    first = send_message(conversation.user, conversation.id, "Who is the first patient?")
+    assert Message.objects.get(pk=first.message.pk).rows_sent
+    ConversationSummary.objects.create(
+        conversation=conversation, through_index=first.message.index, tool_results_through=1,
+        text="The user asked about Zanele-Secret-002.", model="claude-haiku-4-5-20251001",
+    )
+    ws.update_settings(roles["admin"], patients, {"send_rows_to_model": False})
+    model.script(text_reply("Summary."))
+    second = send_message(conversation.user, conversation.id, "Summarise")
+    sent = sent_to_model(model, 2)
+    assert leaks(sent) == []
+    assert "Who is the first patient?" in sent and "This answer was written while the workspace sent rows" in sent
+    assert not Message.objects.get(pk=second.message.pk).rows_sent

@@ -272,6 +272,21 @@ class Turn:
         system.append({"type": "text", "text": self.conversation.context, "cache_control": {"type": "ephemeral"}})
         return {"system": system, "tools": tools}
 
+    def _mark_rows_sent(self, resumed: bool):
+        """Record whether this answer is written while rows are sent to the model. A turn
+        begun with rows sent cannot go on under the data policy: what it wrote so far may
+        hold row values, and the model would be sent it again."""
+        if self.send_rows and not self.message.rows_sent:
+            self._save(rows_sent=True)
+        elif not self.send_rows and self.message.rows_sent:
+            if resumed:
+                raise AssistantError(
+                    ErrorCode.INTERRUPTED,
+                    "The workspace's data policy was turned on while this answer was being written with rows sent to "
+                    "the model, so it cannot go on. Ask again: the assistant starts from your questions.",
+                )
+            self._save(rows_sent=False)
+
     def _request(self, turn_messages):
         if self.prefix is None:
             self.prefix = self._prefix()
@@ -338,6 +353,7 @@ class Turn:
         texts: list[str] = [self.message.text] if self.message.text else []
         if self.message.status == MessageStatus.COMPLETE:
             return  # its last call was stored; only its end was not
+        self._mark_rows_sent(bool(turn_messages))
         if turn_messages and turn_messages[-1]["role"] == "assistant":
             # resumed after a model call whose tool calls had not all been run (a crash), or
             # had to wait for the user

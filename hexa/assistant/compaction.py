@@ -32,7 +32,7 @@ from .errors import AssistantError, ErrorCode
 from .events import EventType
 from .data_policy import history_for_model
 from .history import api_messages, shortened
-from .models import Conversation, ConversationSummary
+from .models import Conversation, ConversationSummary, MessageRole
 from .tools import TOOLS
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,13 @@ TRANSCRIPT_PART_CHARS = 1500
 MAX_SUMMARIES_AT_ONCE = 4
 # Off only to measure a conversation without context management (bench/bench_context.py).
 ENABLED = True
+
+# Under the data policy, an answer written while rows were sent to the model, as it is sent
+# again (its text and tool calls may quote rows).
+HIDDEN_ANSWER = [{"role": "assistant", "content": [{"type": "text", "text": (
+    "[This answer was written while the workspace sent rows to the model. Its data policy now keeps row "
+    "values from you, so the answer and its tool calls are not sent; the question above stays.]"
+)}]}]
 
 SUMMARY_HEADER = (
     "[Summary of the earlier turns of this conversation, written by you when they no longer fit in "
@@ -137,16 +144,23 @@ class ContextManager:
     # -- what is stored --------------------------------------------------------------
 
     def _load(self):
-        self.summary = self.conversation.summaries.order_by("-through_index").first()
+        summaries = self.conversation.summaries.all()
+        if not self.turn.send_rows:  # a summary written while rows were sent may hold row values
+            summaries = summaries.filter(rows_sent=False)
+        self.summary = summaries.order_by("-through_index").first()
         after = self.summary.through_index if self.summary else -1
         user_message = self.turn.user_message
         self.stored = list(self.conversation.messages.filter(index__gt=after, index__lt=user_message.index).order_by("index"))
         self.stored.append(user_message)
         # what of each stored message the model may see: with the workspace's data policy on,
-        # tool results are rebuilt without row values (summaries are written from these too)
+        # an answer written while rows were sent is replaced by a note (its text and tool calls
+        # may quote rows: the user's questions stay), and tool results are rebuilt without row
+        # values (summaries are written from these too)
         executions = None if self.turn.send_rows else list(self.conversation.tool_executions.all())
         self.contents = [
-            history_for_model(copy.deepcopy(m.content or []), executions, TOOLS) if executions is not None else m.content or []
+            m.content or [] if executions is None
+            else HIDDEN_ANSWER if m.role == MessageRole.ASSISTANT and m.rows_sent
+            else history_for_model(copy.deepcopy(m.content or []), executions, TOOLS)
             for m in self.stored
         ]
 
@@ -317,6 +331,7 @@ class ContextManager:
             tool_results_through=self.offset + tool_results,
             text=text,
             model=model,
+            rows_sent=self.turn.send_rows,
             **usage.as_dict(),
         )
         retry_db(summary.save)

@@ -10,25 +10,31 @@ every other tool, including tools added later, gets the generic rule below:
   `sample`, `preview`, `records`, `data`, `values`, `points`) is replaced by null and a
   `withheld` note with its count; `columns`, types, `row_count`, `truncated`, schemas and
   file names stay.
-- The `content` of a data file (by extension: DATA_FILE_EXTENSIONS) is withheld the same
-  way, with its size and line count.
-- Allowed aggregates pass: a query (`query` or `sql` input) whose result rows are only
-  group keys and counts/sums/averages of plain columns of one table, with `count(*)` among
-  them (see `_aggregate_count_column`); groups of fewer than ASSISTANT_MIN_GROUP_SIZE rows
-  are dropped. EXPLAIN plans pass (they show no table data).
-- Error messages keep quoted text only where the model's own input has it: PostgreSQL
-  quotes the offending value in its errors (`invalid input syntax for type integer: "…"`),
-  which would otherwise carry a row value out.
+- The `content` of a data file is withheld the same way, with its size and line count: a
+  file is data by its extension (DATA_FILE_EXTENSIONS) or by its content, whatever its name
+  (data_sniffing.py: a CSV saved as .txt, an SQL dump).
+- Allowed aggregates pass (aggregate_rule.py, one reading for PostgreSQL's and DuckDB's SQL):
+  groups that are whole groups of one table, each value a key, a count, or a sum/average
+  beside the count of the rows that make it; rows where one of those counts is below
+  ASSISTANT_MIN_GROUP_SIZE are dropped. EXPLAIN plans pass (they show no table data), not
+  EXPLAIN ANALYZE (its row counts would be counts of any condition, without a minimum).
+- Error messages that may quote the engine's or a reader's words (ENGINE_TEXT: a value that
+  failed a cast, `error(string_agg(…))`, a line of a CSV…) are replaced by what the error is
+  (its kind, SQLSTATE) and where it is in the model's query: nothing the engine wrote from
+  the data. Errors of parsing and binding the query's text keep their message: it is made of
+  the query and the schema only. Every other code's message is the executors' own words
+  (OWN_WORDS); every code is in one of the two (a test checks it).
 """
 
 import json
-import re
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from pglast import ast, parse_sql
 
-from .errors import is_error
+from .aggregate_rule import checked_columns
+from .data_sniffing import looks_like_data
+from .errors import ToolErrorCode, is_error
 from .history import HISTORY_TOOL_RESULT_MAX_CHARS
 from .tools.base import without_page_only
 
@@ -37,13 +43,11 @@ DATA_FILE_EXTENSIONS = {
     ".csv", ".tsv", ".tab", ".psv", ".json", ".jsonl", ".ndjson", ".geojson", ".xml", ".xlsx", ".xls", ".ods",
     ".parquet", ".arrow", ".feather", ".dta", ".sav", ".sas7bdat", ".dbf", ".sqlite", ".db",
 }
-AGGREGATES = {"count", "sum", "avg"}
 WITHHELD_NOTE = (
     "Row values are not sent to you in this workspace (its data policy); the user sees the full "
-    "result on the page. You can use aggregates: counts, sums and averages of plain columns of one "
-    "table, with count(*) per group and GROUP BY on plain columns."
+    "result on the page. You can use aggregates over one table: GROUP BY plain columns, WHERE only on "
+    "those columns, count(*) in the select list and count(x) beside each sum(x) or avg(x)."
 )
-_QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 
 
 def for_model(tool, tool_input, output, send_rows: bool):
@@ -61,31 +65,37 @@ def for_model(tool, tool_input, output, send_rows: bool):
 def withheld(tool_input: dict, output: dict) -> dict:
     """The generic rule (see the module docstring)."""
     if is_error(output):
-        return _redacted_error(tool_input, output)
+        return _error_for_model(tool_input, output)
     query = tool_input.get("query") or tool_input.get("sql")
-    count_column = _allowed_query(query) if isinstance(query, str) else None
-    return _walk(output, tool_input, count_column)
+    checked = _allowed_query(query, _dialect(tool_input)) if isinstance(query, str) else None
+    return _walk(output, tool_input, checked)
 
 
-def _walk(value, tool_input, count_column):
+def _dialect(tool_input: dict) -> str:
+    """The SQL of a query over files (query_files, a chart with `files`) is DuckDB's."""
+    return "duckdb" if tool_input.get("files") is not None or tool_input.get("source") == "files" else "postgres"
+
+
+def _walk(value, tool_input, checked):
     if isinstance(value, list):
-        return [_walk(item, tool_input, count_column) for item in value]
+        return [_walk(item, tool_input, checked) for item in value]
     if not isinstance(value, dict):
         return value
     result = {}
     for key, item in value.items():
         if key in ROW_KEYS and isinstance(item, list):
-            if count_column == "plan" or (key == "rows" and isinstance(count_column, int)):
-                result[key], dropped = _large_groups(item, count_column)
+            if checked == "plan" or (key == "rows" and isinstance(checked, list)):
+                result[key], dropped = _large_groups(item, checked)
+                minimum = settings.ASSISTANT_MIN_GROUP_SIZE
                 if dropped:
                     result["withheld"] = (
-                        f"{dropped} group(s) of fewer than {settings.ASSISTANT_MIN_GROUP_SIZE} rows are not sent to you "
-                        "(the workspace's data policy)."
+                        f"{dropped} group(s) of fewer than {minimum} rows (or with fewer than {minimum} values under a "
+                        "sum or average) are not sent to you (the workspace's data policy)."
                     )
                 continue
             result[key] = None
             result["withheld"] = f"{len(item)} {key.replace('_', ' ')} withheld. {WITHHELD_NOTE}"
-        elif key == "content" and isinstance(item, str) and _is_data_file(value.get("path") or tool_input.get("path")):
+        elif key == "content" and isinstance(item, str) and is_data_file(value.get("path") or tool_input.get("path"), item):
             result[key] = None
             result["withheld"] = (
                 f"The content of this data file ({len(item.encode())} bytes, {item.count(chr(10)) + 1} lines) is not "
@@ -94,17 +104,18 @@ def _walk(value, tool_input, count_column):
         elif key in ("sample_error",):
             continue  # may quote a value
         else:
-            result[key] = _walk(item, tool_input, count_column)
+            result[key] = _walk(item, tool_input, checked)
     return result
 
 
-def _large_groups(rows, count_column):
-    if count_column == "plan":
+def _large_groups(rows, checked):
+    """The rows whose checked counts (aggregate_rule.checked_columns) all reach the minimum."""
+    if checked == "plan":
         return rows, 0
     minimum = settings.ASSISTANT_MIN_GROUP_SIZE
     kept = [
         row for row in rows
-        if isinstance(row, list) and count_column < len(row) and _as_int(row[count_column]) >= minimum
+        if isinstance(row, list) and all(p < len(row) and _as_int(row[p]) >= minimum for p in checked)
     ]
     return kept, len(rows) - len(kept)
 
@@ -116,89 +127,79 @@ def _as_int(value) -> int:
         return -1
 
 
-def _is_data_file(path) -> bool:
-    return isinstance(path, str) and PurePosixPath(path).suffix.lower() in DATA_FILE_EXTENSIONS
+def is_data_file(path, content: str | None = None) -> bool:
+    """A data file by its name, or by its content (data_sniffing.looks_like_data)."""
+    if isinstance(path, str) and PurePosixPath(path).suffix.lower() in DATA_FILE_EXTENSIONS:
+        return True
+    return content is not None and looks_like_data(content)
 
 
-def _redacted_error(tool_input: dict, output: dict) -> dict:
+# -- errors ---------------------------------------------------------------------------
+
+# Codes whose message may hold an engine's or a reader's own words, and so a value: under the
+# policy the model gets this instead (QUERY_ERROR: what and where, see _query_error).
+ENGINE_TEXT = {
+    ToolErrorCode.QUERY_ERROR: None,
+    ToolErrorCode.UNREADABLE_FILE: "The file could not be read as a table: its content is damaged or not the format "
+    "its name says.",
+    ToolErrorCode.MEMORY_LIMIT: "The query needed more memory than it may use. Aggregate more, select fewer columns, "
+    "or filter first.",
+    ToolErrorCode.NOT_ALLOWED: "Refused by the engine: only the files named in `files` can be read, and nothing can "
+    "be written, attached, installed or changed.",
+}
+# Codes whose message the executors write from the model's input, settings, names and sizes.
+OWN_WORDS = set(ToolErrorCode) - set(ENGINE_TEXT)
+NOT_SENT = (
+    "The error's own message is not sent to you: it may quote values from the data (this workspace's data "
+    "policy); the user sees it on the page."
+)
+ENGINES = {"postgresql": "PostgreSQL", "duckdb": "DuckDB"}
+
+
+def _error_for_model(tool_input: dict, output: dict) -> dict:
     error = dict(output["error"])
-    own = json.dumps(tool_input, ensure_ascii=False)
-    message = str(error.get("message", ""))
-
-    def keep_own(match):
-        quoted = match.group(1) if match.group(1) is not None else match.group(2)
-        return match.group(0) if quoted and (quoted in own or json.dumps(quoted)[1:-1] in own) else '"…"'
-
-    error["message"] = _QUOTED.sub(keep_own, message)
+    code = error.get("code")
+    if code not in OWN_WORDS and not (code == ToolErrorCode.QUERY_ERROR and error.get("stage") == "check"):
+        if code == ToolErrorCode.QUERY_ERROR:
+            error["message"] = _query_error(tool_input, error)
+        else:
+            error["message"] = f"{ENGINE_TEXT.get(code) or 'The tool failed.'} {NOT_SENT}"
     rest = {k: v for k, v in output.items() if k != "error"}  # e.g. line_count beside the error
     return {**_walk(rest, tool_input, None), "error": error}
+
+
+def _query_error(tool_input: dict, error: dict) -> str:
+    """A query's error as its kind and its place in the query: enough to fix the SQL."""
+    engine = ENGINES.get(error.get("engine"), "The engine")
+    kind = error.get("kind") or "an error"
+    sqlstate = f" (SQLSTATE {error['sqlstate']})" if isinstance(error.get("sqlstate"), str) else ""
+    text = f"{engine} stopped the query while running it: {kind}{sqlstate}."
+    query = tool_input.get("query") or tool_input.get("sql")
+    position = error.get("position")
+    if isinstance(position, int) and isinstance(query, str) and 0 < position <= len(query):
+        # the model's own text around the place: the query, not the data
+        text += f" At character {position} of the query: {query[max(0, position - 31): position + 29]!r}."
+    return f"{text} {NOT_SENT} Fix the query and try again."
 
 
 # -- allowed aggregates --------------------------------------------------------------
 
 
-def _allowed_query(query: str):
-    """"plan" for an EXPLAIN, the position of the count(*) column for an allowed aggregate
-    query, else None. Anything this cannot read is not allowed (fail closed)."""
-    try:
-        statements = parse_sql(query)
-    except Exception:
-        return None
-    if len(statements) != 1:
-        return None
-    statement = statements[0].stmt
-    if isinstance(statement, ast.ExplainStmt):
-        return "plan"
-    if isinstance(statement, ast.SelectStmt):
-        return _aggregate_count_column(statement)
-    return None
-
-
-def _column(node) -> tuple | None:
-    if isinstance(node, ast.ColumnRef) and all(isinstance(f, ast.String) for f in node.fields):
-        return tuple(f.sval for f in node.fields)
-    return None
-
-
-def _aggregate_count_column(select: ast.SelectStmt) -> int | None:
-    """An allowed aggregate query is one SELECT over one plain table or view (no join,
-    subquery, function or CTE in FROM: those could repeat a row to fill a group), grouped by
-    plain columns, whose output columns are group columns or count/sum/avg of a plain column
-    (count(*) too) with no FILTER, ORDER or OVER (which could pick one row out of a group),
-    and one of which is a plain count(*): the group size, checked on every row."""
-    if select.larg is not None or select.withClause or select.valuesLists or select.intoClause:
-        return None
-    if not select.fromClause or len(select.fromClause) != 1 or not isinstance(select.fromClause[0], ast.RangeVar):
-        return None
-    groups = set()
-    for item in select.groupClause or ():
-        column = _column(item)
-        if column is None:
+def _allowed_query(query: str, dialect: str):
+    """"plan" for a PostgreSQL EXPLAIN without ANALYZE, the result columns to check for an
+    allowed aggregate (aggregate_rule.py), else None. Anything unread is not allowed."""
+    if dialect == "postgres":
+        try:
+            statements = parse_sql(query)
+        except Exception:
             return None
-        groups.add(column)
-    count_column = None
-    for position, target in enumerate(select.targetList or ()):
-        value = target.val
-        column = _column(value)
-        if column is not None:
-            if column not in groups and column[-1:] not in {g[-1:] for g in groups}:
-                return None
-            continue
-        if not isinstance(value, ast.FuncCall) or value.over or value.agg_filter or value.agg_order or value.agg_within_group:
+        if len(statements) != 1:
             return None
-        name = value.funcname[-1].sval.lower() if value.funcname else ""
-        schema = [part.sval for part in value.funcname[:-1]]
-        if name not in AGGREGATES or schema not in ([], ["pg_catalog"]):
-            return None
-        if value.agg_star:
-            if name != "count":
-                return None
-            if not value.agg_distinct and count_column is None:
-                count_column = position
-            continue
-        if not value.args or len(value.args) != 1 or _column(value.args[0]) is None:
-            return None
-    return count_column
+        statement = statements[0].stmt
+        if isinstance(statement, ast.ExplainStmt):
+            analyze = any(option.defname.lower() == "analyze" for option in statement.options or ())
+            return None if analyze else "plan"
+    return checked_columns(query, dialect)
 
 
 def history_for_model(messages: list[dict], executions, tools: dict) -> list[dict]:

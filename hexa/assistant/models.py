@@ -161,6 +161,10 @@ class Message(Base, Usage):
     first_event_seq = models.PositiveIntegerField(null=True, blank=True)
     # While WAITING: when the wait is closed as unanswered (ASSISTANT_WAIT_EXPIRY_H).
     waiting_expires_at = models.DateTimeField(null=True, blank=True)
+    # An answer written while the workspace sent rows to the model (set when its turn runs;
+    # true until then, and for answers older than this field). Under the data policy the
+    # model is not sent such an answer again, nor its tool calls (compaction.py).
+    rows_sent = models.BooleanField(default=True)
 
     objects = InConversationQuerySet.as_manager()
 
@@ -309,6 +313,8 @@ class ConversationSummary(Base, Usage):
     tool_results_through = models.PositiveIntegerField()
     text = models.TextField()
     model = models.CharField(max_length=100)
+    # Written while the workspace sent rows to the model: not used under the data policy.
+    rows_sent = models.BooleanField(default=True)
 
     objects = InConversationQuerySet.as_manager()
 

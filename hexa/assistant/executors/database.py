@@ -47,6 +47,7 @@ import time
 from contextlib import contextmanager
 
 import psycopg2
+import psycopg2.errorcodes
 import psycopg2.errors
 import psycopg2.extensions as ext
 from django.conf import settings
@@ -124,7 +125,9 @@ def _timeout() -> AssistantError:
     )
 
 
-def _query_failure(error: psycopg2.Error, query: str | None = None) -> AssistantError:
+def _query_failure(error: psycopg2.Error, query: str | None = None, stage: str = "run") -> AssistantError:
+    """`stage`: "check" for an error of the PREPARE check (the text parsed and analysed, no
+    row read: its message is made of the query and the schema only), else "run"."""
     if isinstance(error, psycopg2.errors.LockNotAvailable):
         return AssistantError(
             "QUERY_TIMEOUT",
@@ -141,7 +144,22 @@ def _query_failure(error: psycopg2.Error, query: str | None = None) -> Assistant
             "DATABASE_UNAVAILABLE",
             "The connection to the workspace database was lost. Try again in a moment, or tell the user.",
         )
-    return AssistantError("QUERY_ERROR", _server_message(error, query))
+    offset = _error_offset(error.diag, query) if query else None
+    return AssistantError(
+        "QUERY_ERROR",
+        _server_message(error, query, offset),
+        engine="postgresql",
+        sqlstate=code or None,
+        kind=error_kind(code),
+        stage=stage,
+        **({"position": offset + 1} if offset is not None else {}),
+    )
+
+
+def error_kind(sqlstate: str) -> str:
+    """PostgreSQL's fixed name of an error code, in words: 22P02 -> "invalid text representation"."""
+    name = psycopg2.errorcodes.lookup(sqlstate) if sqlstate else None
+    return name.lower().replace("_", " ") if name else "error"
 
 
 def _sentence(text: str) -> str:
@@ -149,7 +167,7 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "]")) else text + "."
 
 
-def _server_message(error: psycopg2.Error, query: str | None) -> str:
+def _server_message(error: psycopg2.Error, query: str | None, offset: int | None) -> str:
     """The server's own words (what the model learns from), placed in the model's query."""
     diag = error.diag
     primary = diag.message_primary or (str(error).strip().splitlines() or [type(error).__name__])[0]
@@ -158,7 +176,6 @@ def _server_message(error: psycopg2.Error, query: str | None) -> str:
         parts.append(_sentence(f"Detail: {diag.message_detail}"))
     if diag.message_hint:
         parts.append(_sentence(f"Hint: {diag.message_hint}"))
-    offset = _error_offset(diag, query) if query else None
     if offset is not None:
         parts.append(f"Near character {offset + 1} of the query: {query[max(0, offset - 30): offset + 30]!r}.")
     parts.append("Fix the query and try again.")
@@ -343,13 +360,20 @@ def _stream(connection, cursor, make_sql, before: str = ""):
     return [json.loads(row) for row in messages.rows], messages.end or "end"
 
 
+def check_text(cursor, query: str):
+    """The PREPARE check alone (step 1's first part), in a round trip of its own: its errors
+    are about the query's text (and the schema), never about rows, and say so (stage "check")."""
+    try:
+        cursor.execute(f"{CHECK_PREFIX}{query}{CHECK_SUFFIX}")
+    except psycopg2.Error as error:
+        raise _query_failure(error, query, stage="check") from None
+
+
 def _open(connection, cursor, query: str, limit: int) -> list[tuple[str, int]]:
     """Step 1: the (name, type oid) of each column of the query's result, its cursor open."""
     rows = f"SELECT * FROM (\n{query}\n) AS hexa_query LIMIT {limit + 1}"
-    cursor.execute(
-        f"{CHECK_PREFIX}{query}{CHECK_SUFFIX}; {_set_parameter(connection, rows)}; {_OPEN}; "
-        f"FETCH FORWARD 0 FROM {CURSOR}"
-    )
+    check_text(cursor, query)
+    cursor.execute(f"{_set_parameter(connection, rows)}; {_OPEN}; FETCH FORWARD 0 FROM {CURSOR}")
     return [(column.name, column.type_code) for column in cursor.description]
 
 
@@ -549,10 +573,10 @@ def _run_explain(connection, prefix: str, query: str, limit: int) -> dict:
     with connection.cursor() as cursor:
         try:
             # the query is parsed alone first: its errors come back with their position, as for a SELECT
+            check_text(cursor, query)
             explain = _set_parameter(connection, f"{prefix}\n{query}\n")
             raw_rows, end = _stream(
-                connection, cursor, lambda tag: _stream_sql(tag, "", loop, cells_code, limit),
-                before=f"{CHECK_PREFIX}{query}{CHECK_SUFFIX}; {explain}; ",
+                connection, cursor, lambda tag: _stream_sql(tag, "", loop, cells_code, limit), before=f"{explain}; "
             )
             rows, stopped = _collected(raw_rows, end, _decoder(connection, cursor, [oid], cells))
         except psycopg2.Error as error:

@@ -179,14 +179,14 @@ def _bounded(session, sql: str, limit: int, cell_max: int = CELL_MAX_CHARS) -> d
         relation = session.connection.sql(inner)
         names, types = relation.columns, [str(t) for t in relation.types]
     except duckdb.Error as error:
-        raise session.failure(error) from None
+        raise session.failure(error, sql, binding=True) from None
     column_count = len(names)
     names, types = names[:MAX_COLUMNS], types[:MAX_COLUMNS]
     cap = max(100, min(cell_max, RESULT_MAX_CHARS // (2 * max(1, len(names)))))
     aliases = ", ".join(f"c{i}" for i in range(column_count))
     select = ", ".join(_expression(i, t, cap) for i, t in enumerate(types))
     wrapped = f"SELECT {select} FROM (\n{sql}\n) AS hexa_query({aliases}) LIMIT {limit + 1}"
-    raw = session.run(wrapped).fetchall()
+    raw = session.run(wrapped, query=sql).fetchall()
     session.check_time()
     cells = Cells(cap + 64)  # values are cut in the engine already; its marker adds a few characters
     rows, used, stopped = [], 0, None

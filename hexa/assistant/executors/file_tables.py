@@ -27,6 +27,7 @@ wall holds on its own (tests/test_file_query.py).
 
 import csv
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -309,15 +310,18 @@ class FileSession:
 
     # -- running
 
-    def run(self, sql: str, parameters=None):
+    def run(self, sql: str, parameters=None, query: str | None = None):
+        """`query`: the model's SQL, inside `sql` from its second line on (for error positions)."""
         self.check_time()  # the timer may have fired between statements, when there was nothing to interrupt
         try:
             return self.connection.execute(sql, parameters)
         except duckdb.Error as error:
-            raise self.failure(error) from None
+            raise self.failure(error, query) from None
 
-    def failure(self, error: Exception) -> AssistantError:
-        """A DuckDB error as the model should see it: bucket paths, not descriptor paths."""
+    def failure(self, error: Exception, query: str | None = None, binding: bool = False) -> AssistantError:
+        """A DuckDB error as the model should see it: bucket paths, not descriptor paths.
+        `query`: the model's SQL, from the second line of the statement that failed on;
+        `binding`: the error came from binding it (no row read yet)."""
         if self.timed_out or isinstance(error, duckdb.InterruptException):
             self.timed_out = True
             return timeout_error()
@@ -345,7 +349,48 @@ class FileSession:
             hint = " The file is not valid UTF-8 throughout (mixed encodings?); ask for a UTF-8 export."
         elif "maximum line size" in message.lower():
             hint = f" A line is longer than {CSV_MAX_LINE_BYTES // 1_000_000} MB; the file is probably not a CSV."
-        return AssistantError("QUERY_ERROR", f"DuckDB error: {message}{hint} Fix the query and try again.")
+        return AssistantError(
+            "QUERY_ERROR",
+            f"DuckDB error: {message}{hint} Fix the query and try again.",
+            **duckdb_error_facts(error, query, binding),
+        )
+
+
+# Errors of the parser and the binder are about the query's text and the tables' columns:
+# raised while binding (before any row is read), their message quotes nothing else.
+TEXT_ERRORS = (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)
+_CARET = re.compile(r"LINE (\d+): (.*)\n( *)\^")
+
+
+def duckdb_error_facts(error: Exception, query: str | None, binding: bool) -> dict:
+    """What an error is, without its message: the engine, its kind (the exception's class,
+    e.g. "Conversion Error"), the stage ("check" for an error binding the text, else "run")
+    and, when DuckDB points at it, its 1-based position in `query`."""
+    kind = re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__.removesuffix("Exception")).strip() + " Error"
+    facts = {"engine": "duckdb", "kind": kind, "stage": "check" if binding and isinstance(error, TEXT_ERRORS) else "run"}
+    position = _caret_position(str(error), query) if query else None
+    if position is not None:
+        facts["position"] = position
+    return facts
+
+
+def _caret_position(message: str, query: str) -> int | None:
+    """The character DuckDB's `LINE n: …` and caret point at, in `query` (line 2 of the
+    statement is its first line); DuckDB may show only a part of a long line, between "..."."""
+    found = _CARET.search(message)
+    if not found:
+        return None
+    lines = query.split("\n")
+    line = int(found.group(1)) - 2
+    if not 0 <= line < len(lines):
+        return None
+    shown, column = found.group(2), len(found.group(3)) - len(f"LINE {found.group(1)}: ")
+    if shown.startswith("..."):
+        shown, column = shown[3:], column - 3
+    start = lines[line].find(shown.removesuffix("...")[:40])
+    if start < 0 or column < 0:
+        return None
+    return sum(len(text) + 1 for text in lines[:line]) + start + column + 1
 
 
 def timeout_error() -> AssistantError:

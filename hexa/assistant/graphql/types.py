@@ -11,6 +11,7 @@ from ..tools import TOOL_NAMES
 from ..models import AWAITING_USER, Conversation, MessageRole, MessageStatus, ToolExecutionStatus
 from ..start_screen import start_screen
 from ..waiting import question_of
+from ..workspace_settings import settings_for
 
 MAX_SEARCH_CHARS = 200
 
@@ -92,6 +93,24 @@ def resolve_messages(conversation, _, page=None, per_page=None):
     result = result_page(messages.order_by("-index"), page, per_page or 20, max_per_page=MAX_PER_PAGE)
     result["items"].reverse()
     return result
+
+
+def _rows_withheld(conversation) -> bool:
+    """The conversation's workspace keeps rows from the model now (read once per conversation
+    object: a page of messages shares it)."""
+    if not hasattr(conversation, "_rows_withheld"):
+        conversation._rows_withheld = not settings_for(conversation.workspace).send_rows_to_model
+    return conversation._rows_withheld
+
+
+@message_object.field("hiddenFromModel")
+def resolve_message_hidden_from_model(message, _):
+    return message.role == MessageRole.ASSISTANT and message.rows_sent and _rows_withheld(message.conversation)
+
+
+@summary_object.field("hiddenFromModel")
+def resolve_summary_hidden_from_model(summary, _):
+    return summary.rows_sent and _rows_withheld(summary.conversation)
 
 
 @message_object.field("errorCode")

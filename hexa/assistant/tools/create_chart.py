@@ -54,7 +54,7 @@ def _without_values(tool_input, output) -> dict:
     """Under a workspace's data policy the model learns that the chart was drawn and its
     shape, not the values: its ranges, sample rows and caption are read off the rows."""
     if "error" in output:
-        from ..data_policy import withheld  # the generic rule: quoted values in errors go
+        from ..data_policy import withheld  # the generic rule: an error is its kind and place only
 
         return withheld(tool_input, output)
     kept = {key: output[key] for key in ("title", "row_count", "truncated", "columns", "note") if key in output}
