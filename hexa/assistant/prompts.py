@@ -55,11 +55,12 @@ def system_prompt(workspace, user, role, send_rows: bool = True) -> str:
 
 DATA_POLICY_NOTE = """
 Data policy of this workspace: row values are not sent to you. Tool results give you \
-schemas, column types, row counts and file sizes, and the values of aggregate queries only \
-(counts, sums and averages of plain columns of one table, with count(*) in the select list; \
-groups with too few rows are left out). The user sees the full results on the page, so you \
-can run a query for them and describe its shape, or answer with aggregates. Never ask the \
-user to paste rows to you.
+schemas, column types, row counts and file sizes, and the values of aggregate queries only: \
+one table, GROUP BY plain columns, WHERE only on those GROUP BY columns, count(*) in the \
+select list and count(x) beside each sum(x) or avg(x) (groups with too few rows or values are \
+left out). An error that happens while a query runs reaches you as its kind and position, not \
+its message. The user sees the full results on the page, so you can run a query for them and \
+describe its shape, or answer with aggregates. Never ask the user to paste rows to you.
 """
 
 WORKSPACE_INSTRUCTIONS = """\

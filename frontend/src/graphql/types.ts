@@ -106,6 +106,8 @@ export type AssistantConversationSummary = {
   __typename?: 'AssistantConversationSummary';
   cost: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** True when the model is not sent this summary: it was written while rows were sent to the model, and the data policy is now on. */
+  hiddenFromModel: Scalars['Boolean']['output'];
   id: Scalars['UUID']['output'];
   /** Tokens and cost of the call that wrote it (counted in the conversation's totals). */
   inputTokens: Scalars['Float']['output'];
@@ -194,6 +196,12 @@ export type AssistantMessage = {
   feedback?: Maybe<AssistantFeedback>;
   /** Sequence number of this turn's first stream event: a page reloaded mid-turn resumes from it (events?after=firstEventSeq - 1). */
   firstEventSeq?: Maybe<Scalars['Int']['output']>;
+  /**
+   * True for an answer the model is no longer sent: it was written while the workspace sent rows to
+   * the model, and the workspace's data policy (sendRowsToModel: false) is now on. The model is sent
+   * the question and a note in its place.
+   */
+  hiddenFromModel: Scalars['Boolean']['output'];
   id: Scalars['UUID']['output'];
   inputTokens: Scalars['Float']['output'];
   model?: Maybe<Scalars['String']['output']>;

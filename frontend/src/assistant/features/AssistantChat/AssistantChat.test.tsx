@@ -277,7 +277,13 @@ describe("AssistantChat", () => {
         assistantConversation: conversation(
           {
             summaries: [
-              { __typename: "AssistantConversationSummary", id: "s1", text: "The user asked about **Bo**.", lastMessageId: "a1" },
+              {
+                __typename: "AssistantConversationSummary",
+                id: "s1",
+                text: "The user asked about **Bo**.",
+                lastMessageId: "a1",
+                hiddenFromModel: false,
+              },
             ],
           },
           [
@@ -298,6 +304,37 @@ describe("AssistantChat", () => {
     expect(articles[2].compareDocumentPosition(details) & Node.DOCUMENT_POSITION_PRECEDING).toBeTruthy();
     await userEvent.click(note);
     expect(within(details).getByText("Bo").tagName).toBe("STRONG");
+  });
+
+  it("says which answers the model no longer sees under the data policy, and hides their summary", async () => {
+    setup({
+      AssistantConversation: () => ({
+        assistantConversation: conversation(
+          {
+            summaries: [
+              {
+                __typename: "AssistantConversationSummary",
+                id: "s1",
+                text: "Patients listed.",
+                lastMessageId: "a1",
+                hiddenFromModel: true,
+              },
+            ],
+          },
+          [
+            userMessage("u1", "List the patients", "2025-01-01T10:01:00Z"),
+            answer("a1", "Here they are.", "2025-01-01T10:01:01Z", { hiddenFromModel: true }),
+            userMessage("u2", "How many?", "2025-01-01T10:02:00Z"),
+            answer("a2", "Twelve.", "2025-01-01T10:02:01Z"),
+          ],
+        ),
+      }),
+    });
+    const notice = (await screen.findByText("The assistant no longer sees its answers above")).closest("[role=note]")!;
+    const articles = screen.getAllByRole("article");
+    expect(articles[1].compareDocumentPosition(notice) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(articles[2].compareDocumentPosition(notice) & Node.DOCUMENT_POSITION_PRECEDING).toBeTruthy();
+    expect(screen.queryByText("Earlier turns summarised for the assistant")).not.toBeInTheDocument();
   });
 
   it("says in plain words why a message was refused, and retries", async () => {

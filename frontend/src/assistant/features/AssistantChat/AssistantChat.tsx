@@ -6,6 +6,7 @@ import { useApolloClient } from "@apollo/client";
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
 import ChatMessage from "assistant/features/ChatMessage";
 import ContextSummary from "assistant/features/ContextSummary";
+import HiddenHistoryNotice from "assistant/features/HiddenHistoryNotice";
 import ErrorBanner from "assistant/features/ErrorBanner";
 import MessageComposer from "assistant/features/MessageComposer";
 import { useSetAssistantMessageFeedbackMutation } from "assistant/features/MessageActions/MessageActions.generated";
@@ -127,7 +128,11 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     describeError(lastMessage.errorCode).retryable &&
     Boolean(lastUserText);
 
-  const summaryAfter = new Map(conversation.summaries.map((summary) => [summary.lastMessageId, summary]));
+  // summaries and answers the model is no longer sent (written while rows were sent to it)
+  const summaryAfter = new Map(
+    conversation.summaries.filter((summary) => !summary.hiddenFromModel).map((summary) => [summary.lastMessageId, summary]),
+  );
+  const lastHiddenId = [...messages].reverse().find((message) => message.hiddenFromModel)?.id;
 
   const onFeedback = async (messageId: string, feedback: AssistantFeedback | null) => {
     const result = await setFeedback({ variables: { input: { messageId, feedback } } });
@@ -208,10 +213,11 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
             )}
             {messages.map((message) => {
               const summary = summaryAfter.get(message.id);
-              return summary ? (
+              return summary || message.id === lastHiddenId ? (
                 <Fragment key={message.id}>
                   {renderMessage(message)}
-                  <ContextSummary text={summary.text} />
+                  {message.id === lastHiddenId ? <HiddenHistoryNotice /> : null}
+                  {summary ? <ContextSummary text={summary.text} /> : null}
                 </Fragment>
               ) : (
                 renderMessage(message)

@@ -167,6 +167,7 @@ ChatMessage.fragments = {
       cacheReadInputTokens
       cost
       firstEventSeq
+      hiddenFromModel
       createdAt
       feedback
       toolExecutions {
