@@ -199,12 +199,14 @@ def _error_offset(diag, query: str) -> int | None:
 
 # --- Queries -------------------------------------------------------------------------
 #
-# One query is three round trips, and none can send this process more than the caps allow,
+# One query is four round trips, and none can send this process more than the caps allow,
 # whatever the query computes:
 #
-# 1. `PREPARE hexa_check AS SELECT * FROM (<text>) AS hexa_query; DEALLOCATE hexa_check`:
-#    PostgreSQL parses and analyses the text but neither plans nor runs it, so syntax and name
-#    errors come back with their position (and quote at most the text itself). Then a DO
+# 1. `PREPARE hexa_check AS SELECT * FROM (<text>) AS hexa_query; DEALLOCATE hexa_check`,
+#    alone (check_text): PostgreSQL parses and analyses the text but neither plans nor runs
+#    it, so syntax and name errors come back with their position and quote at most the text
+#    itself and the schema; being alone, its errors are known to be such (stage "check": the
+#    data policy lets the model read them whole). Then a DO
 #    block OPENs the cursor `hexa_query_cursor` FOR EXECUTE `SELECT * FROM (<text>) AS
 #    hexa_query LIMIT <limit + 1>`, and FETCH 0 gives the result's column names and types,
 #    with nothing run. (Planning computes constant expressions such as repeat('x', 600000000)
