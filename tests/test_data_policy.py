@@ -222,6 +222,8 @@ def test_the_generic_rule_covers_tools_it_does_not_know():
         ("SELECT d, count(*) FROM t WHERE d = $$x$$ GROUP BY d", False),
         ('SELECT U&"d", count(*) FROM t GROUP BY U&"d"', False),
         ("SELECT d, count(*) FROM t WHERE d = 'Kédougou' GROUP BY d", True),
+        # nested deeper than the reading goes: not read
+        ("SELECT d, count(*) FROM t WHERE " + " OR ".join(f"d = {i}" for i in range(3000)) + " GROUP BY d", False),
         # a plan shows no row; EXPLAIN ANALYZE's row counts would count any condition, with no minimum
         ("EXPLAIN (FORMAT JSON) SELECT * FROM t WHERE id = 2", True),
         ("EXPLAIN ANALYZE SELECT * FROM t WHERE id = 2 AND score > 50", False),

@@ -86,7 +86,7 @@ def checked_columns(query: str, dialect: str) -> list[int] | None:
         return None
     try:
         return _Reading(normalize_identifiers(trees[0], dialect=dialect), dialect).checked()
-    except _NotAllowed:
+    except (_NotAllowed, RecursionError):  # RecursionError: nested deeper than this reads
         return None
 
 
