@@ -1,6 +1,6 @@
 """Which aggregate queries show their rows to the model under a workspace's data policy.
 
-    checked_columns(query, dialect) -> [positions] or None
+    checked_columns(query, dialect) -> (positions…) or None
 
 One reading for both query languages ("postgres" for the database, "duckdb" for bucket
 files), by sqlglot, which parses either without an engine. None means "not an allowed
@@ -29,6 +29,7 @@ backslash, `$`, `&` or `#` anywhere (E'…' escapes, dollar quoting, U&"…" nam
 comments are where parsers disagree).
 """
 
+import functools
 import logging
 import re
 
@@ -75,7 +76,8 @@ def plain_text(query: str) -> bool:
     return True
 
 
-def checked_columns(query: str, dialect: str) -> list[int] | None:
+@functools.lru_cache(maxsize=1024)  # a conversation's earlier results are read again at every turn
+def checked_columns(query: str, dialect: str) -> tuple[int, ...] | None:
     if not isinstance(query, str) or not plain_text(query):
         return None
     try:
@@ -106,7 +108,7 @@ class _Reading:
     def __init__(self, select: exp.Select, dialect: str):
         self.select, self.dialect = select, dialect
 
-    def checked(self) -> list[int]:
+    def checked(self) -> tuple[int, ...]:
         select = self.select
         if any(_given(value) and key not in _SELECT_PARTS for key, value in select.args.items()):
             _refuse()  # joins, laterals, WITH, QUALIFY, windows, INTO, locks…
@@ -146,7 +148,7 @@ class _Reading:
                 or node.expression.is_string
             ):
                 _refuse()
-        return [count_star, *sorted({counts[column] for column in totals})]
+        return (count_star, *sorted({counts[column] for column in totals}))
 
     def _table(self) -> str:
         source = self.select.args.get("from_")

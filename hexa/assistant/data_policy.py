@@ -84,7 +84,7 @@ def _walk(value, tool_input, checked):
     result = {}
     for key, item in value.items():
         if key in ROW_KEYS and isinstance(item, list):
-            if checked == "plan" or (key == "rows" and isinstance(checked, list)):
+            if checked == "plan" or (key == "rows" and isinstance(checked, tuple)):
                 result[key], dropped = _large_groups(item, checked)
                 minimum = settings.ASSISTANT_MIN_GROUP_SIZE
                 if dropped:
