@@ -272,6 +272,7 @@ REFUSED = [
     ("WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a", "UNKNOWN_TABLE"),
     ("SELECT * FROM t WHERE EXISTS (WITH w AS (SELECT 1) SELECT 1) AND a IN (SELECT * FROM w)", "UNKNOWN_TABLE"),
     ("SELECT " + "(" * 200 + "1" + ")" * 200, "INVALID_SQL"),
+    ("SELECT " + "+".join(["a"] * 12_000) + " FROM t", "INVALID_SQL"),
 ]
 
 
