@@ -35,7 +35,7 @@ import duckdb
 from hexa.databases.values import Cells
 
 from ..errors import AssistantError
-from . import file_process, file_sql_guard, spreadsheets
+from . import csv_cells, file_process, file_sql_guard, spreadsheets
 from .bucket import show
 from .database import checked_limit
 from .file_tables import SPREADSHEETS, FileSession, header_names, resolve_files, single_format, timeout_s
@@ -45,6 +45,7 @@ RESULT_MAX_CHARS = 100_000
 MAX_COLUMNS = 500
 MAX_TABLES = 20
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+CSV_BATCH_ROWS = 1_000  # rows of a download fetched at once: each at most csv_cells.ROW_MAX_CHARS
 PAGE_ROWS = 100  # rows read_file shows of a table by default
 MAX_PAGE_ROWS = 500
 COUNT_MAX_BYTES = 50_000_000  # a CSV this size or smaller has its rows counted for read_file
@@ -161,14 +162,25 @@ def copy_csv_in_child(tables, sql, max_rows, chunk_bytes, deadline, sender) -> d
 
     with FileSession(deadline) as session:
         _open_tables(session, tables)
-        cursor = session.run(f"SELECT * FROM (\n{sql}\n) AS hexa_query LIMIT {max_rows + 1}")
+        try:
+            relation = session.connection.sql(f"SELECT * FROM (\n{sql}\n) AS hexa_query")
+            names, types = relation.columns, [str(t) for t in relation.types]
+        except duckdb.Error as error:
+            raise session.failure(error) from None
+        cap = csv_cells.cell_cap(len(names))
+        cells = ", ".join(
+            f"c{i}" if _PASS_THROUGH.match(t) and t != "INTERVAL" else csv_cells.cell_expression(f"CAST(c{i} AS VARCHAR)", cap)
+            for i, t in enumerate(types)
+        )
+        aliases = ", ".join(f"c{i}" for i in range(len(names)))
+        cursor = session.run(f"SELECT {cells} FROM (\n{sql}\n) AS hexa_query({aliases}) LIMIT {max_rows + 1}")
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([column[0] for column in cursor.description])
+        writer.writerow(names)
         count, truncated = 0, False
         while not truncated:
             try:
-                batch = cursor.fetchmany(10_000)
+                batch = cursor.fetchmany(CSV_BATCH_ROWS)
             except duckdb.Error as error:
                 raise session.failure(error) from None
             session.check_time()
