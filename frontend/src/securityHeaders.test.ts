@@ -1,6 +1,7 @@
-import { pathToRegexp } from "next/dist/compiled/path-to-regexp";
-
 import { PAGE_PATHS, securityHeaders } from "./securityHeaders";
+
+// The matcher Next applies to a `source` (it ships no types of its own)
+const { pathToRegexp } = require("next/dist/compiled/path-to-regexp") as { pathToRegexp: (path: string) => RegExp };
 
 function header(headers: { key: string; value: string }[], key: string) {
   return headers.find((h) => h.key === key)?.value;
