@@ -284,11 +284,10 @@ def read_table(bucket, rel, fmt, st, start_row=None, end_row=None, sheet=None) -
     else:
         if sheet is not None:
             raise AssistantError("INVALID_INPUT", f"`sheet` is only for spreadsheets; {show(rel)} is {fmt}.")
-        with FileSession() as session:
-            session.add_table("data", files, fmt)
-            session.lock()
-            result.update(_bounded_page(session, first, wanted))
-            result["total_rows"] = session.run("SELECT count(*) FROM data").fetchone()[0]  # from the footer
+        page = file_process.run_in_child(
+            ("page_in_child", (first, wanted)), [("data", files, fmt, None)], time.monotonic() + timeout_s()
+        )
+        result.update(page)
     _page_facts(result, first, wanted)
     return result
 
@@ -347,6 +346,15 @@ def csv_header(bucket, rel, size, text) -> dict:
         except AssistantError:
             pass
     return header
+
+
+def page_in_child(tables, first, wanted, deadline, sender) -> dict:
+    """A page of a Parquet file, and its row count (from the footer), in the bounded child."""
+    with FileSession(deadline) as session:
+        _open_tables(session, tables)
+        page = _bounded_page(session, first, wanted)
+        page["total_rows"] = session.run("SELECT count(*) FROM data").fetchone()[0]
+    return page
 
 
 def _bounded_page(session, first, wanted) -> dict:
