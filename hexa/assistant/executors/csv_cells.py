@@ -17,18 +17,22 @@ CELL_MAX_CHARS = 32_767  # the most a spreadsheet cell holds
 ROW_MAX_CHARS = 1_000_000
 CELL_MIN_CHARS = 1_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_STARTS_SQL = ", ".join(["'='", "'+'", "'-'", "'@'", "chr(9)", "chr(13)"])
+_STARTS_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
 
 
 def cell_cap(column_count: int) -> int:
     return max(CELL_MIN_CHARS, min(CELL_MAX_CHARS, ROW_MAX_CHARS // max(1, column_count)))
 
 
-def cell_expression(text: str, cap: int) -> str:
-    """`text`: an SQL expression of type text (PostgreSQL) or VARCHAR (DuckDB); both engines
-    read this the same way."""
+def cell_expression(text: str, cap: int, byte_length: str = "octet_length") -> str:
+    """`text`: an SQL expression of type text (PostgreSQL) or VARCHAR (DuckDB, whose byte length
+    is `strlen`); both engines read the rest the same way. Most cells take the first branch:
+    short (its bytes counted without reading it) and not starting like a formula (`ascii`: the
+    first character's code)."""
+    formula = f"ascii({text}) IN ({_STARTS_CODES})"
     return (
-        f"CASE WHEN left({text}, 1) IN ({_STARTS_SQL}) THEN '''' ELSE '' END || "
+        f"CASE WHEN {byte_length}({text}) <= {cap} AND NOT {formula} THEN {text} "
+        f"ELSE CASE WHEN {formula} THEN '''' ELSE '' END || "
         f"CASE WHEN length({text}) > {cap} THEN left({text}, {cap}) || '… [cut, ' || length({text}) "
-        f"|| ' characters]' ELSE {text} END"
+        f"|| ' characters]' ELSE {text} END END"
     )

@@ -169,7 +169,7 @@ def copy_csv_in_child(tables, sql, max_rows, chunk_bytes, deadline, sender) -> d
             raise session.failure(error) from None
         cap = csv_cells.cell_cap(len(names))
         cells = ", ".join(
-            f"c{i}" if _PASS_THROUGH.match(t) and t != "INTERVAL" else csv_cells.cell_expression(f"CAST(c{i} AS VARCHAR)", cap)
+            f"c{i}" if _PASS_THROUGH.match(t) and t != "INTERVAL" else csv_cells.cell_expression(f"CAST(c{i} AS VARCHAR)", cap, "strlen")
             for i, t in enumerate(types)
         )
         aliases = ", ".join(f"c{i}" for i in range(len(names)))
