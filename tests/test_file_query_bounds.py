@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,9 @@ def test_what_is_stopped_says_why_and_the_rest_answers(measured):
     assert measured["an endless scan"]["result"]["error"]["code"] == "QUERY_TIMEOUT"
     assert measured["an ordinary query"]["result"]["rows"] == [["Bo", 5], ["Kenema", 7]]
 
+
+
+def test_a_failure_inside_the_child_is_a_bug_with_its_traceback():
+    """Not the query's fault, so not a typed error: the tool's edge logs it as INTERNAL_ERROR."""
+    with pytest.raises(RuntimeError, match="AttributeError"):
+        file_process.run_in_child(("no_such_work", ()), [], time.monotonic() + 10)

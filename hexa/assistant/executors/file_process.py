@@ -23,6 +23,7 @@ import os
 import resource
 import signal
 import time
+import traceback
 from multiprocessing import reduction
 
 from django.conf import settings
@@ -99,6 +100,8 @@ def run_in_child(work, tables, deadline: float, send=None):
                     send(message[0])
                 elif kind == "done":
                     return message[0]
+                elif kind == "failed":  # a bug, not the query's fault: logged as one by the caller's edge
+                    raise RuntimeError(f"The file query engine's child failed:\n{message[0]}")
                 else:
                     code, text, details = message
                     raise AssistantError(code, text, **details)
@@ -140,6 +143,8 @@ def _child(sender, values, work, tables, remaining: float):
     except MemoryError:
         sender.send(("error", "MEMORY_LIMIT", f"The query needed more than the {memory_limit_mb()} MB it may use.",
                      {"rule": "memory_limit"}))
+    except Exception:
+        sender.send(("failed", traceback.format_exc()[-5000:]))
     finally:
         sender.close()
         os._exit(0)  # no atexit handlers, no flush of what the fork server left in buffers
