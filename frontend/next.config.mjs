@@ -1,5 +1,7 @@
 // The page talks to the Django backend through this server (rewrites), so that the
 // session cookie is same-origin and no CORS is needed.
+import security from "./src/securityHeaders.js";
+
 const BACKEND_URL = (process.env.BACKEND_URL || "http://127.0.0.1:8000").replace(/\/$/, "");
 
 /** @type {import('next').NextConfig} */
@@ -18,6 +20,9 @@ const nextConfig = {
     // A turn (the sendAssistantMessage fallback) may take minutes without a byte; the
     // default is 30 s.
     proxyTimeout: 15 * 60 * 1000,
+  },
+  async headers() {
+    return [{ source: security.PAGE_PATHS, headers: security.securityHeaders() }];
   },
   async rewrites() {
     return {

@@ -81,6 +81,24 @@ def test_ordinary_specs_pass_unchanged(spec):
         ({**LINE, "projection": {"type": "fancyGlobe"}}, "INVALID_CHART_SPEC", "projection"),
         ({**LINE, "mark": {"type": "line", "color": {"gradient": "linear", "stops": []}}}, "INVALID_CHART_SPEC", "plain value"),
         (["not", "an", "object"], "INVALID_CHART_SPEC", "JSON object"),
+        # what froze vega for 5-12 s
+        ({**LINE, "transform": [{"impute": "cases", "key": "period", "keyvals": {"start": 0, "stop": 1e9}}]},
+         "CHART_TOO_COSTLY", "impute"),
+        ({**LINE, "encoding": {**LINE["encoding"], "y": {"field": "cases", "type": "quantitative", "impute": {"value": 0}}}},
+         "CHART_TOO_COSTLY", "impute"),
+        ({**LINE, "transform": [{"density": "cases", "steps": 100000}]}, "CHART_TOO_COSTLY", "density"),
+        ({**LINE, "transform": [{"quantile": "cases", "step": 0.00001}]}, "CHART_TOO_COSTLY", "quantile"),
+        ({**LINE, "transform": [{"loess": "cases", "on": "period"}]}, "CHART_TOO_COSTLY", "loess"),
+        ({**LINE, "width": 100000}, "CHART_TOO_COSTLY", "spec.width"),
+        ({**LINE, "height": 30000}, "CHART_TOO_COSTLY", "spec.height"),
+        ({**LINE, "width": {"step": 10000}}, "CHART_TOO_COSTLY", "step"),
+        ({**LINE, "padding": {"left": 50000}}, "CHART_TOO_COSTLY", "padding"),
+        ({**LINE, "config": {"view": {"continuousWidth": 50000}}}, "CHART_TOO_COSTLY", "continuousWidth"),
+        ({"layer": [{**LINE, "width": 90000}]}, "CHART_TOO_COSTLY", "spec.layer[0].width"),
+        ({**LINE, "encoding": {"x": {"field": "cases", "type": "quantitative", "bin": {"maxbins": 1000000}}}},
+         "CHART_TOO_COSTLY", "maxbins"),
+        ({**LINE, "encoding": {"x": {"field": "cases", "type": "quantitative", "bin": {"step": 0.000001}}}},
+         "CHART_TOO_COSTLY", "maxbins"),
     ],
 )
 def test_hostile_specs_are_refused_naming_the_rule(spec, code, words):
@@ -186,6 +204,26 @@ def test_points_are_capped_by_the_setting(charts):
 def test_bad_queries_and_specs_are_typed_errors(shared, db, tool_input, code):
     output = run_tool(shared.user, shared.workspace, "create_chart", tool_input)
     assert output["error"]["code"] == code, output
+
+
+def test_a_facet_per_row_is_refused_on_the_rows(charts):
+    facet = {"mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"},
+                                           "y": {"field": "y", "type": "quantitative"},
+                                           "row": {"field": "x", "type": "nominal"}}}
+    refused = charts.create_chart(facet, "SELECT x, y FROM points WHERE x <= 500")["error"]
+    assert refused["code"] == "CHART_TOO_COSTLY" and "500 subplots" in refused["message"]
+    few = charts.create_chart({**facet, "encoding": {**facet["encoding"], "row": {"field": "g", "type": "nominal"}}},
+                              "SELECT x, y, x % 3 AS g FROM points WHERE x <= 500")
+    assert few["row_count"] == 500
+
+
+def test_ordinary_sizes_and_bins_pass():
+    for spec in (
+        {**LINE, "width": 800, "height": 400, "padding": 10},
+        {**LINE, "width": {"step": 20}, "config": {"view": {"continuousWidth": 600}}},
+        {**LINE, "encoding": {"x": {"field": "cases", "type": "quantitative", "bin": {"maxbins": 40}}}},
+    ):
+        assert check_spec(spec) is spec
 
 
 def test_only_members_may_chart(shared, db):

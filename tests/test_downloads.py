@@ -173,3 +173,40 @@ def test_a_client_that_leaves_stops_the_query(setup):
     assert sessions == 0  # not even idle: a session cut mid-COPY is closed, not kept
     [record] = UsageRecord.objects.filter(tool_name="download_csv")
     assert record.success is False  # the file was not delivered whole
+
+
+def _status_bytes(pid, key):
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith(key))
+
+
+def test_text_cells_that_a_spreadsheet_would_run_are_neutralised(setup):
+    execution, client, _ = setup
+    stored = execution(query="SELECT '=1+1' AS f, '+A1' AS p, '-3' AS m, -3 AS n, '@SUM(A1)' AS a, "
+                             "E'\\tx' AS t, E'\\rx' AS r, 'plain' AS s, 1.5::numeric AS d, date '2024-01-02' AS day")
+    response = client("editor").get(url(stored))
+    rows = list(csv.reader(io.StringIO(response.text, newline="")))
+    assert rows == [
+        ["f", "p", "m", "n", "a", "t", "r", "s", "d", "day"],
+        ["'=1+1", "'+A1", "'-3", "-3", "'@SUM(A1)", "'\tx", "'\rx", "plain", "1.5", "2024-01-02"],
+    ]
+
+
+def test_a_row_of_huge_values_is_cut_and_the_server_stays_small(setup, server):
+    """Rows of 60 MB values: each cell keeps 32,767 characters and says it was cut; the server
+    process grows by less than 64 MB (its peak resident set, reset before the download)."""
+    execution, client, _ = setup
+    stored = execution(query="SELECT n, repeat('x', 60000000) AS v FROM generate_series(1, 5) n")
+    pid = server.process.pid
+    with open(f"/proc/{pid}/clear_refs", "w") as clear:
+        clear.write("5")
+    before = _status_bytes(pid, "VmRSS")
+    response = client("editor").get(url(stored))
+    growth = _status_bytes(pid, "VmHWM") - before
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert len(rows) == 6 and rows[1][0] == "1"
+    assert rows[1][1] == "x" * 32_767 + "… [cut, 60000000 characters]"
+    assert growth < 64 * 1024 * 1024, f"the server grew by {growth / 1e6:.0f} MB"
+    wide = execution(query="SELECT " + ", ".join(f"repeat('w', 100000) AS c{i}" for i in range(200)))
+    cells = list(csv.reader(io.StringIO(client("editor").get(url(wide)).text)))[1]
+    assert all(cell == "w" * 5_000 + "… [cut, 100000 characters]" for cell in cells)  # 1,000,000 a row

@@ -5,9 +5,13 @@ Uses test_tool_executors_files' `bucket` fixture: a real workspace row and bucke
 """
 
 import datetime
+import json
 import os
+import subprocess
+import sys
 import time
 import zipfile
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -250,6 +254,25 @@ REFUSED = [
     ("PRAGMA database_list", "NOT_READ_ONLY"),
     ("SELECT 1; SELECT 2", "MULTIPLE_STATEMENTS"),
     ("SELEC 1", "INVALID_SQL"),
+    # statements an engine would act on while parsing them: text here
+    ("IMPORT DATABASE '/etc'", "NOT_READ_ONLY"),
+    ("PRAGMA import_database('/etc')", "NOT_READ_ONLY"),
+    ("CALL pragma_version()", "NOT_READ_ONLY"),
+    ("WITH x AS (INSERT INTO t VALUES (1) RETURNING *) SELECT * FROM x", "NOT_READ_ONLY"),
+    ("PIVOT t ON a USING sum(b)", "NOT_READ_ONLY"),
+    # a denied function by any spelling of its call
+    ("SELECT 'HOME'.getenv()", "FUNCTION_NOT_ALLOWED"),
+    ("SELECT main.getenv('HOME')", "FUNCTION_NOT_ALLOWED"),
+    ('SELECT "getenv"(\'HOME\')', "FUNCTION_NOT_ALLOWED"),
+    ("SELECT * FROM query_table('t')", "FUNCTION_NOT_ALLOWED"),
+    ("SELECT * FROM json_each('[1]')", "FUNCTION_NOT_ALLOWED"),
+    # a WITH name is a table only where that WITH is in scope
+    ("(WITH y AS (SELECT 1) SELECT * FROM y) UNION ALL SELECT * FROM y", "UNKNOWN_TABLE"),
+    ("SELECT (WITH z AS (SELECT 1) SELECT * FROM z), (SELECT * FROM z)", "UNKNOWN_TABLE"),
+    ("WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a", "UNKNOWN_TABLE"),
+    ("SELECT * FROM t WHERE EXISTS (WITH w AS (SELECT 1) SELECT 1) AND a IN (SELECT * FROM w)", "UNKNOWN_TABLE"),
+    ("SELECT " + "(" * 200 + "1" + ")" * 200, "INVALID_SQL"),
+    ("SELECT " + "+".join(["a"] * 12_000) + " FROM t", "INVALID_SQL"),
 ]
 
 
@@ -266,8 +289,54 @@ def test_the_sql_guard_accepts_queries_over_declared_tables():
         "SELECT a, sum(b) OVER (PARTITION BY a) FROM t UNION ALL SELECT 1, 2",
         "SELECT * FROM range(10) r, unnest([1, 2])",
         "SELECT * FROM T",
+        "WITH y AS (SELECT 1) SELECT * FROM y UNION ALL SELECT * FROM y",
+        "WITH a AS (SELECT * FROM t), b AS (SELECT * FROM a) SELECT * FROM b",
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r",
+        "SELECT * EXCLUDE (a), [x * 2 FOR x IN [1, 2]], list_transform([1], x -> x + 1) FROM t",
+        "FROM t SELECT a QUALIFY row_number() OVER (PARTITION BY a ORDER BY b) = 1",
+        "SELECT a, sum(b) FROM t GROUP BY ALL ORDER BY ALL",
+        "DESCRIBE t",
+        "SUMMARIZE t",
+        "VALUES (1, 2)",
+        "SELECT 1;",
     ):
         file_sql_guard.check_select(sql, ["t"])
+
+
+def test_the_sql_guard_never_touches_the_file_system(tmp_path):
+    """IMPORT DATABASE and PRAGMA import_database make an engine read <path>/schema.sql while
+    parsing: the guard parses without one. Its answer is the same whether the path exists, holds
+    something or not, and names no server path; no engine is even loaded to check."""
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    (folder / "schema.sql").write_text("CREATE TABLE leaked_schema_name (secret_column INTEGER);\n")
+    (folder / "load.sql").write_text("SELECT 1;\n")
+    child = (
+        "import json, sys\n"
+        "from hexa.assistant.executors import file_sql_guard\n"
+        "answers = []\n"
+        "for sql in json.load(sys.stdin):\n"
+        "    try:\n"
+        "        file_sql_guard.check_select(sql, ['t'])\n"
+        "        answers.append(None)\n"
+        "    except Exception as error:\n"
+        "        answers.append([error.code, error.message])\n"
+        "print(json.dumps({'answers': answers, 'engine_loaded': 'duckdb' in sys.modules}))\n"
+    )
+    paths = [str(folder), str(tmp_path / "missing"), "/etc/passwd", str(tmp_path)]
+    statements = [template.format(path) for path in paths
+                  for template in ("IMPORT DATABASE '{}'", "PRAGMA import_database('{}')")]
+    completed = subprocess.run(
+        [sys.executable, "-c", child], input=json.dumps(statements), capture_output=True, text=True,
+        cwd=Path(__file__).resolve().parent.parent, timeout=60,
+    )
+    measured = json.loads(completed.stdout.splitlines()[-1])
+    assert measured["engine_loaded"] is False
+    answers = measured["answers"]
+    assert all(answer[0] == "NOT_READ_ONLY" for answer in answers), answers
+    assert len({answer[1] for answer in answers[0::2]}) == 1 and len({answer[1] for answer in answers[1::2]}) == 1
+    text = json.dumps(answers)
+    assert "leaked_schema_name" not in text and str(tmp_path) not in text and "Stack Trace" not in text
 
 
 def test_refusals_reach_the_model_as_typed_errors(bucket):
@@ -291,6 +360,8 @@ ENGINE_REFUSED = [
     "COPY t TO '{folder}/written.csv'",
     "ATTACH '{folder}/x.db'",
     "EXPORT DATABASE '{folder}/export'",
+    "IMPORT DATABASE '{folder}'",
+    "PRAGMA import_database('{folder}')",
     "INSTALL httpfs",
     "LOAD httpfs",
     "SELECT * FROM read_csv('https://example.org/x.csv')",

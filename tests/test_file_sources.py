@@ -72,3 +72,21 @@ def test_someone_without_access_to_the_files_gets_nothing(cases):
     with pytest.raises(Exception) as refused:
         SOURCES["files"].copy_csv(cases["outsider"], cases["workspace"], query, 10, lambda b: None)
     assert "PERMISSION_DENIED" in str(getattr(refused.value, "code", refused.value))
+
+
+def test_a_files_download_neutralises_formulas_and_cuts_huge_cells(cases):
+    """As for the database: a text cell a spreadsheet would run gets a leading `'`, numbers stay
+    numbers, and a cell keeps 32,767 characters (the rows are built in the engine's child)."""
+    query = {
+        "sql": "SELECT '=HYPERLINK(1)' AS f, '-3' AS m, -3 AS n, '@x' AS a, chr(9) || 'x' AS t, 'plain' AS s, "
+               "repeat('x', 5000000) AS huge FROM range(2)",
+        "files": {"c": "data/cases.csv"},
+    }
+    chunks = []
+    done = SOURCES["files"].copy_csv(cases["editor"], cases["workspace"], query, 1_000, chunks.append)
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode(), newline="")))
+    assert done == {"row_count": 2, "truncated": False}
+    assert rows[0] == ["f", "m", "n", "a", "t", "s", "huge"]
+    assert rows[1][:6] == ["'=HYPERLINK(1)", "'-3", "-3", "'@x", "'\tx", "plain"]
+    assert rows[1][6] == "x" * 32_767 + "… [cut, 5000000 characters]"
+    assert max(len(chunk) for chunk in chunks) <= 256 * 1024

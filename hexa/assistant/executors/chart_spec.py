@@ -6,6 +6,11 @@
                                 `data` other than the rows the server inserts, `usermeta`, `loader`
         CHART_EXPRESSION        Vega expressions: `calculate`, `filter` strings, `expr`, `signal`,
                                 `labelExpr`, `test`, `params`/selections
+        CHART_TOO_COSTLY        what would keep the page's vega busy for seconds: the `impute`,
+                                `density`, `quantile` and `loess` transforms (and `impute` in an
+                                encoding), a width, height or padding past MAX_SIZE, a band step past
+                                MAX_STEP, bins past MAX_BINS or by `step`;
+                                too many facets is checked on the rows (charts.py, MAX_FACETS)
         INVALID_CHART_SPEC      anything else the allow-list does not know (a key, a mark, a channel,
                                 a transform, a value of the wrong shape)
 
@@ -25,6 +30,14 @@ SPEC_MAX_CHARS = 20_000
 SPEC_MAX_DEPTH = 12
 SPEC_MAX_NODES = 2_000
 STRING_MAX_CHARS = 1_000
+# What vega draws in well under a second with ASSISTANT_CHART_MAX_POINTS points; past these, a chart
+# froze the page for 5-12 s (and it is stored: each time the conversation opened)
+MAX_SIZE = 2_000  # pixels of width, height (config.view's too) and padding
+MAX_STEP = 200  # pixels a band (one bar, one category) may take
+MAX_BINS = 200
+MAX_FACETS = 50  # subplots of a row/column/facet channel, counted on the rows
+COSTLY_TRANSFORMS = {"impute", "density", "quantile", "loess"}
+SIZE_KEYS = {"width", "height", "continuousWidth", "continuousHeight", "discreteWidth", "discreteHeight", "padding"}
 DATA_NAME = "table"  # the one dataset a chart has: the rows of its query, inserted by the server
 
 MARKS = {"line", "bar", "area", "point", "circle", "square", "rect", "geoshape", "text", "tick", "rule", "arc", "trail"}
@@ -46,7 +59,7 @@ CHANNELS = {
 }
 FIELD_KEYS = {
     "field", "type", "aggregate", "bin", "timeUnit", "title", "axis", "legend", "scale", "sort", "stack", "format",
-    "value", "datum", "header", "impute", "band", "bandPosition", "columns", "spacing",
+    "value", "datum", "header", "band", "bandPosition", "columns", "spacing",
 }
 TYPES = {"quantitative", "temporal", "ordinal", "nominal", "geojson"}
 AGGREGATES = {
@@ -55,7 +68,7 @@ AGGREGATES = {
 }
 TRANSFORMS = {
     "aggregate", "bin", "timeUnit", "fold", "window", "joinaggregate", "stack", "flatten", "pivot", "regression",
-    "loess", "density", "quantile", "impute", "filter", "sort",
+    "filter", "sort",
 }
 FILTER_PREDICATES = {"field", "timeUnit", "equal", "lt", "lte", "gt", "gte", "range", "oneOf", "valid"}
 PROJECTIONS = {
@@ -75,8 +88,33 @@ def _at(path: list) -> str:
     return "spec" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
 
 
+def _too_costly(message: str):
+    _refuse(ToolErrorCode.CHART_TOO_COSTLY, f"{message} It would keep the page busy drawing it.")
+
+
+def _cost(key, item, path):
+    """Sizes, steps and bins, wherever they are (a view, config.view, an axis, a bin)."""
+    numbers = [item] if isinstance(item, (int, float)) and not isinstance(item, bool) else []
+    if key == "padding" and isinstance(item, dict):
+        numbers = [v for v in item.values() if isinstance(v, (int, float))]
+    if key in SIZE_KEYS and any(abs(n) > MAX_SIZE for n in numbers):
+        _too_costly(f"{_at(path + [key])} is larger than {MAX_SIZE:,} pixels.")
+    if key == "step" and isinstance(item, (int, float)) and path and path[-1] in ("width", "height", "view"):
+        if item > MAX_STEP:
+            _too_costly(f"{_at(path + [key])}: a band step is at most {MAX_STEP} pixels.")
+    if key == "maxbins" and isinstance(item, (int, float)) and item > MAX_BINS:
+        _too_costly(f"{_at(path + [key])}: at most {MAX_BINS} bins.")
+    if key in ("step", "steps", "minstep") and path and path[-1] == "bin":
+        _too_costly(f"{_at(path + [key])}: bins are set by `maxbins` (at most {MAX_BINS}), not by their step.")
+    if key in COSTLY_TRANSFORMS or (key == "impute" and "encoding" in path):
+        _too_costly(
+            f"{_at(path + [key])} is refused: compute it in the SQL query instead (percentile_cont for "
+            "quantiles, a histogram with width_bucket for densities, a calendar joined for missing values)."
+        )
+
+
 def _walk(value, path: list, counter: list):
-    """Size, depth and the keys refused anywhere; strings bounded."""
+    """Size, depth, cost and the keys refused anywhere; strings bounded."""
     counter[0] += 1
     if counter[0] > SPEC_MAX_NODES:
         _refuse(ToolErrorCode.CHART_SPEC_TOO_LARGE, f"The spec has more than {SPEC_MAX_NODES} values.")
@@ -98,6 +136,7 @@ def _walk(value, path: list, counter: list):
                     f"{_at(path + [key])} is refused: charts take no Vega expressions or selections. Compute "
                     "values in the SQL query instead (CASE, arithmetic, date_trunc…).",
                 )
+            _cost(key, item, path)
             _walk(item, path + [key], counter)
     elif isinstance(value, list):
         for index, item in enumerate(value):

@@ -18,7 +18,7 @@ import math
 from django.conf import settings
 
 from ..errors import AssistantError, ToolErrorCode
-from .chart_spec import DATA_NAME, check_spec
+from .chart_spec import DATA_NAME, MAX_FACETS, check_spec
 from .errors import requires, tool_method
 from .sources import SOURCES, chart_query
 
@@ -51,6 +51,23 @@ def _encoded_fields(spec: dict) -> dict[str, str | None]:
                 if isinstance(item, dict) and isinstance(item.get("field"), str):
                     fields.setdefault(item["field"], item.get("type"))
     return fields
+
+
+def _check_facets(spec: dict, names: list, rows: list):
+    """One subplot per distinct value of a row/column/facet field: bounded on the rows themselves."""
+    for view in _views(spec):
+        for channel in ("row", "column", "facet"):
+            definition = (view.get("encoding") or {}).get(channel)
+            field = definition.get("field") if isinstance(definition, dict) else None
+            if field in names:
+                index = names.index(field)
+                count = len({json.dumps(row[index], sort_keys=True, default=str) for row in rows})
+                if count > MAX_FACETS:
+                    raise AssistantError(
+                        ToolErrorCode.CHART_TOO_COSTLY,
+                        f"encoding.{channel} on {field!r} would draw {count:,} subplots; at most {MAX_FACETS}. "
+                        "Facet on a field with fewer values, or use color for the rest.",
+                    )
 
 
 def _has_transforms(spec: dict) -> bool:
@@ -235,6 +252,7 @@ class UserChartTools:
                 f"columns are: {', '.join(names)[:500]}. Rename a column in SQL (AS) or fix the field.",
             )
         rows, unreadable = _chart_rows(result, fields)
+        _check_facets(spec, names, rows)
         ranges = _ranges(result["columns"], rows)
         drawn, geometry = _features(spec, fields)
         stored_spec = {**drawn, "data": {"name": DATA_NAME}}

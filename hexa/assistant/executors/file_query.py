@@ -35,7 +35,7 @@ import duckdb
 from hexa.databases.values import Cells
 
 from ..errors import AssistantError
-from . import file_sql_guard, spreadsheets
+from . import csv_cells, file_process, file_sql_guard, spreadsheets
 from .bucket import show
 from .database import checked_limit
 from .file_tables import SPREADSHEETS, FileSession, header_names, resolve_files, single_format, timeout_s
@@ -45,6 +45,7 @@ RESULT_MAX_CHARS = 100_000
 MAX_COLUMNS = 500
 MAX_TABLES = 20
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+CSV_BATCH_ROWS = 1_000  # rows of a download fetched at once: each at most csv_cells.ROW_MAX_CHARS
 PAGE_ROWS = 100  # rows read_file shows of a table by default
 MAX_PAGE_ROWS = 500
 COUNT_MAX_BYTES = 50_000_000  # a CSV this size or smaller has its rows counted for read_file
@@ -93,29 +94,39 @@ def _checked(sql, files) -> tuple[str, dict]:
     return sql.strip().rstrip(";").rstrip(), specs  # it is wrapped in a subquery: no final semicolon
 
 
-def _open_tables(bucket, specs, session) -> dict:
-    """The declared tables in `session`, then the engine locked (file_tables.py)."""
-    tables = {}
+def _resolved(bucket, specs) -> list:
+    """[(name, [(rel, /proc/self/fd/N)], format, sheet)]: the declared tables' files, opened here."""
+    tables = []
     for name, (spec, sheet) in specs.items():
         resolved = resolve_files(bucket, spec)
         fmt = single_format(resolved, spec)
         if sheet is not None and fmt not in SPREADSHEETS:
             raise AssistantError("INVALID_INPUT", f"files.{name}.sheet is only for spreadsheets; {show(spec)} is {fmt}.")
-        facts = session.add_table(name, resolved, fmt, sheet)
-        tables[name] = {"format": fmt, "files": [rel for rel, _ in resolved][:50], "file_count": len(resolved), **facts}
-    session.lock()
+        tables.append((name, resolved, fmt, sheet))
     return tables
+
+
+def _open_tables(session, tables) -> dict:
+    """The declared tables in `session`, then the engine locked (file_tables.py)."""
+    facts = {}
+    for name, resolved, fmt, sheet in tables:
+        facts[name] = {
+            "format": fmt, "files": [rel for rel, _ in resolved][:50], "file_count": len(resolved),
+            **session.add_table(name, resolved, fmt, sheet),
+        }
+    session.lock()
+    return facts
 
 
 def query_files(bucket, sql, files, limit=None, max_limit=None) -> dict:
     """`max_limit`: the most rows asked for (a chart's points; the model's queries:
-    ASSISTANT_QUERY_MAX_ROWS)."""
+    ASSISTANT_QUERY_MAX_ROWS). The engine runs in a bounded child process (file_process.py)."""
     started = time.monotonic()
     limit, limit_note = checked_limit(limit, max_limit)
     sql, specs = _checked(sql, files)
-    with FileSession(started + timeout_s()) as session:
-        tables = _open_tables(bucket, specs, session)
-        result = _bounded(session, sql, limit)
+    tables = _resolved(bucket, specs)
+    result = file_process.run_in_child(("query_in_child", (sql, limit)), tables, started + timeout_s())
+    tables = result.pop("tables")
     result["duration_ms"] = round((time.monotonic() - started) * 1000)
     result["tables"] = tables
     notes = [n for n in (limit_note, result.pop("note", None)) if n]
@@ -126,20 +137,50 @@ def query_files(bucket, sql, files, limit=None, max_limit=None) -> dict:
     return result
 
 
+def query_in_child(tables, sql, limit, deadline, sender) -> dict:
+    with FileSession(deadline) as session:
+        facts = _open_tables(session, tables)
+        result = _bounded(session, sql, limit)
+    result["tables"] = facts
+    return result
+
+
 def copy_csv(bucket, sql, files, max_rows: int, write, timeout: float, chunk_bytes: int = 256 * 1024) -> dict:
     """The query's rows as CSV (a header, then at most `max_rows` rows) passed to
-    write(bytes) in chunks, fetched in batches: memory stays bounded whatever the result."""
+    write(bytes) in chunks, fetched in batches in the bounded child: memory stays bounded
+    whatever the result."""
     sql, specs = _checked(sql, files)
-    with FileSession(time.monotonic() + timeout) as session:
-        _open_tables(bucket, specs, session)
-        cursor = session.run(f"SELECT * FROM (\n{sql}\n) AS hexa_query LIMIT {max_rows + 1}")
+    tables = _resolved(bucket, specs)
+    return file_process.run_in_child(
+        ("copy_csv_in_child", (sql, max_rows, chunk_bytes)), tables, time.monotonic() + timeout, write
+    )
+
+
+def copy_csv_in_child(tables, sql, max_rows, chunk_bytes, deadline, sender) -> dict:
+    def write(data):
+        sender.send(("chunk", data))
+
+    with FileSession(deadline) as session:
+        _open_tables(session, tables)
+        try:
+            relation = session.connection.sql(f"SELECT * FROM (\n{sql}\n) AS hexa_query")
+            names, types = relation.columns, [str(t) for t in relation.types]
+        except duckdb.Error as error:
+            raise session.failure(error) from None
+        cap = csv_cells.cell_cap(len(names))
+        cells = ", ".join(
+            f"c{i}" if _PASS_THROUGH.match(t) and t != "INTERVAL" else csv_cells.cell_expression(f"CAST(c{i} AS VARCHAR)", cap, "strlen")
+            for i, t in enumerate(types)
+        )
+        aliases = ", ".join(f"c{i}" for i in range(len(names)))
+        cursor = session.run(f"SELECT {cells} FROM (\n{sql}\n) AS hexa_query({aliases}) LIMIT {max_rows + 1}")
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([column[0] for column in cursor.description])
+        writer.writerow(names)
         count, truncated = 0, False
         while not truncated:
             try:
-                batch = cursor.fetchmany(10_000)
+                batch = cursor.fetchmany(CSV_BATCH_ROWS)
             except duckdb.Error as error:
                 raise session.failure(error) from None
             session.check_time()
@@ -243,11 +284,10 @@ def read_table(bucket, rel, fmt, st, start_row=None, end_row=None, sheet=None) -
     else:
         if sheet is not None:
             raise AssistantError("INVALID_INPUT", f"`sheet` is only for spreadsheets; {show(rel)} is {fmt}.")
-        with FileSession() as session:
-            session.add_table("data", files, fmt)
-            session.lock()
-            result.update(_bounded_page(session, first, wanted))
-            result["total_rows"] = session.run("SELECT count(*) FROM data").fetchone()[0]  # from the footer
+        page = file_process.run_in_child(
+            ("page_in_child", (first, wanted)), [("data", files, fmt, None)], time.monotonic() + timeout_s()
+        )
+        result.update(page)
     _page_facts(result, first, wanted)
     return result
 
@@ -306,6 +346,15 @@ def csv_header(bucket, rel, size, text) -> dict:
         except AssistantError:
             pass
     return header
+
+
+def page_in_child(tables, first, wanted, deadline, sender) -> dict:
+    """A page of a Parquet file, and its row count (from the footer), in the bounded child."""
+    with FileSession(deadline) as session:
+        _open_tables(session, tables)
+        page = _bounded_page(session, first, wanted)
+        page["total_rows"] = session.run("SELECT count(*) FROM data").fetchone()[0]
+    return page
 
 
 def _bounded_page(session, first, wanted) -> dict:

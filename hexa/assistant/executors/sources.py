@@ -20,7 +20,7 @@ import psycopg2
 from django.conf import settings
 
 from ..errors import AssistantError
-from . import database, file_query
+from . import csv_cells, database, file_query
 from .bucket import Bucket
 from .errors import requires
 from .sql_guard import check_read_only
@@ -60,12 +60,23 @@ class _CsvSink:
             self.flush()
 
     def flush(self):
-        if self.buffer:
-            self.send(bytes(self.buffer))
-            self.buffer.clear()
+        for start in range(0, len(self.buffer), CSV_CHUNK_BYTES):  # a wide row goes in pieces too
+            self.send(bytes(self.buffer[start:start + CSV_CHUNK_BYTES]))
+        self.buffer.clear()
 
 
 _NOT_A_MEMBER = database._NOT_A_MEMBER
+# PostgreSQL types written as they are: numbers, booleans, dates and times, uuids (by type oid)
+_PLAIN_TYPES = {16, 20, 21, 23, 26, 700, 701, 1700, 1082, 1083, 1114, 1184, 1186, 1266, 2950}
+
+
+def _database_cells(description) -> str:
+    cap = csv_cells.cell_cap(len(description))
+    cells = []
+    for index, column in enumerate(description):
+        value = f"c{index}" if column.type_code in _PLAIN_TYPES else csv_cells.cell_expression(f"c{index}::text", cap)
+        cells.append(f'{value} AS "{column.name.replace(chr(34), chr(34) * 2)}"')
+    return ", ".join(cells)
 
 
 class _Database:
@@ -101,11 +112,14 @@ class _Database:
                 try:
                     # layer 2 as for the model's queries: parsed as a subquery, where writes are refused
                     cursor.execute(f"{database.CHECK_PREFIX}{text}{database.CHECK_SUFFIX}")
-                    # PostgreSQL writes the CSV itself (text output: ISO dates, exact numbers):
-                    # no row becomes a Python object here.
+                    # PostgreSQL writes the CSV itself (text output: ISO dates, exact numbers),
+                    # cells bounded and formulas neutralised (csv_cells.py): no row becomes a
+                    # Python object here, and none is larger than ROW_MAX_CHARS.
+                    cursor.execute(f"SELECT * FROM (\n{text}\n) AS hexa_query LIMIT 0")
                     cursor.copy_expert(
-                        f"COPY (SELECT * FROM (\n{text}\n) AS hexa_query LIMIT {max_rows + 1}) "
-                        "TO STDOUT WITH (FORMAT csv, HEADER)",
+                        f"COPY (SELECT {_database_cells(cursor.description)} FROM (\n{text}\n) AS "
+                        f"hexa_query({', '.join(f'c{i}' for i in range(len(cursor.description)))}) "
+                        f"LIMIT {max_rows + 1}) TO STDOUT WITH (FORMAT csv, HEADER)",
                         sink,
                     )
                 except psycopg2.Error as error:

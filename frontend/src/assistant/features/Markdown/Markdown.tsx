@@ -3,6 +3,8 @@ import { memo } from "react";
 import ReactMarkdown, { Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import HighlightedCode from "assistant/features/HighlightedCode";
+import { useTranslation } from "core/helpers/i18n";
+import { formatsQuickly } from "./formatsQuickly";
 
 /**
  * The model's answer as Markdown (GitHub tables included). Model output is untrusted: raw
@@ -51,12 +53,26 @@ const components: Components = {
   },
 };
 
-const Markdown = ({ children, className }: { children: string; className?: string }) => (
-  <div className={clsx("markdown text-sm leading-6 text-gray-900", className)}>
-    <ReactMarkdown remarkPlugins={[remarkGfm]} skipHtml components={components}>
-      {children}
-    </ReactMarkdown>
-  </div>
-);
+const Markdown = ({ children, className }: { children: string; className?: string }) => {
+  const { t } = useTranslation();
+  if (!formatsQuickly(children)) {
+    // Too long or too deeply nested to format without freezing the page: the text as it is.
+    return (
+      <div className={clsx("text-sm leading-6 text-gray-900", className)}>
+        <div className="break-words whitespace-pre-wrap" data-testid="markdown-plain">
+          {children}
+        </div>
+        <p className="mt-1 text-xs text-gray-500">{t("Shown as plain text: too long or too nested to format.")}</p>
+      </div>
+    );
+  }
+  return (
+    <div className={clsx("markdown text-sm leading-6 text-gray-900", className)}>
+      <ReactMarkdown remarkPlugins={[remarkGfm]} skipHtml components={components}>
+        {children}
+      </ReactMarkdown>
+    </div>
+  );
+};
 
 export default memo(Markdown);
