@@ -17,6 +17,7 @@ from hexa.core.db import retry_db
 from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 
 from . import leases, waiting
+from .liveness import locks
 from .agent import Turn, TurnResult
 from .approvals import outcomes_note
 from .errors import AssistantError, ErrorCode
@@ -117,13 +118,20 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
     )
     if message is None or message.status != MessageStatus.RUNNING:
         return None
-    conversation = message.conversation
     handle = leases.acquire(message, should_hand_over)
     if handle is None:
         return None  # another worker has it
-    if message.runs > MAX_RUNS:
-        interrupt_turn(message)
-        return None
+    try:
+        if message.runs > MAX_RUNS:
+            interrupt_turn(message)
+            return None
+        return _run(message, handle, should_hand_over)
+    finally:
+        locks.release(handle.owner)  # after the lease was cleared (or lost): see liveness.py
+
+
+def _run(message, handle, should_hand_over) -> TurnResult | None:
+    conversation = message.conversation
     inline = settings.ASSISTANT_TURNS_INLINE
     if not inline:
         leases.monitor.watch(handle)
