@@ -442,6 +442,9 @@ class Turn:
             if execution is not None and execution.status != ToolExecutionStatus.RUNNING:
                 results.append(self._tool_result_block(call["id"], execution.output, execution.name, execution.input))
                 continue
+            if execution is not None:  # cut by its worker's death: the page says it runs again, at once
+                self.emit(EventType.TOOL_CALL, {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "input": _normalised_input(execution.input), "rerun": True})
+                self._flush_events()
             self.handle.poll()
             if self.handle.stopping:
                 if not self.handle.cancelled.is_set():
