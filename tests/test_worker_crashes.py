@@ -490,3 +490,25 @@ def test_a_killed_worker_leaves_no_job_doing_and_no_heartbeat_file(chat, board, 
         lambda: not list((tmp_path / "workers").glob(f"*-{first.process.pid}.alive")), timeout=20,
         what="the removal of the dead worker's heartbeat file",
     )
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="stops the embedded PostgreSQL server")
+def test_a_turn_sent_right_after_a_long_outage_starts_at_once(chat, board, workers):
+    from config.local_postgres import ensure_running, stop as stop_postgres
+
+    conversation, client = chat
+    board.script(text_reply("Back."))
+    workers()
+    stop_postgres()
+    try:
+        time.sleep(20)
+    finally:
+        ensure_running()
+        connection.close()
+    wait_until(lambda: client.get("/healthz").status_code == 200, timeout=30, what="the web process's reconnection")
+    sent = time.monotonic()
+    reader, events = stream_in_background(client, conversation, "Hello again")
+    started = wait_until(lambda: board.requests == 1, timeout=30, what="the turn's model call")
+    assert started - sent < 4  # the task engine took 11.9 s after a 20 s outage
+    ended_at(reader)
+    assert_complete_and_exact(conversation, events)
