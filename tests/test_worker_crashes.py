@@ -8,7 +8,10 @@ import threading
 import time
 from decimal import Decimal
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
 
@@ -123,11 +126,12 @@ def test_a_worker_killed_during_a_model_call_is_resumed_by_another(chat, board, 
 def test_a_worker_killed_during_a_tool_call_does_not_repeat_the_model_call(chat, board, workers):
     conversation, client = chat
     board.script(tool_reply([("query_database", {"query": SLOW_SQL})]), text_reply("Forty million."))
-    first = workers()
+    slow_machine = {"ASSISTANT_QUERY_TIMEOUT_MS": 60_000}  # the query takes seconds, more on a loaded machine
+    first = workers(**slow_machine)
     reader, events = stream_in_background(client, conversation)
     wait_for_event(conversation, "tool_call")
     first.kill()
-    workers()
+    workers(**slow_machine)
     reader.join(90)
     assert not reader.is_alive()
     message = assert_complete_and_exact(conversation, events)
@@ -248,3 +252,263 @@ def test_a_worker_answers_its_liveness_probe_while_it_runs(workers, model_url, t
     for beat in (tmp_path / "workers").glob("*.alive"):
         os.utime(beat, (time.time() - 60, time.time() - 60))  # as if its last beat were a minute ago
     assert subprocess.run(probe, env=env, capture_output=True).returncode == 1
+
+
+# -- Stop, SIGTERM, delete and kill -9 within seconds, whatever the turn is doing ------------
+
+# a query that runs until the statement timeout (10 s) unless it is cancelled
+ENDLESS_SQL = "SELECT count(*) AS n FROM generate_series(1, 4000000000)"
+# a DuckDB query that runs until its time limit (10 s) unless it is interrupted
+ENDLESS_FILE_SQL = "SELECT sum(i % 7) AS s FROM range(100000000000) t(i)"
+
+
+def stop(client, conversation):
+    answer = client.post(
+        "/graphql/",
+        json={"query": "mutation($id: UUID!) { cancelAssistantRun(conversationId: $id) { success errors } }", "variables": {"id": str(conversation.id)}},
+    ).json()
+    assert answer["data"]["cancelAssistantRun"]["success"], answer
+    return time.monotonic()
+
+
+def wait_until(condition, timeout=30, what="the condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return time.monotonic()
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not happen within {timeout} s")
+
+
+def ended_at(reader, timeout=60):
+    reader.join(timeout)
+    assert not reader.is_alive()
+    return time.monotonic()
+
+
+def running_queries():
+    """The assistant's SQL queries running now in the workspace databases (the only ones in
+    these tests: one at a time)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND application_name = 'openhexa-assistant'")
+        return cursor.fetchone()[0]
+
+
+def assert_stopped(conversation, events):
+    kinds = [kind for kind, _ in events if kind != "keepalive"]
+    assert kinds[-1] == "done" and events[-1][1]["status"] == "CANCELLED", kinds
+    conversation.refresh_from_db()
+    assert not conversation.is_running
+
+
+def test_stop_before_the_first_byte_cuts_the_model_call_at_once(chat, board, workers):
+    conversation, client = chat
+    board.script(text_reply("Too late.", delay=30))  # a model that thinks 30 s before its first byte
+    workers()
+    reader, events = stream_in_background(client, conversation)
+    wait_until(lambda: board.requests == 1, what="the model call")
+    time.sleep(0.3)
+    stopped = stop(client, conversation)
+    assert ended_at(reader) - stopped < 3
+    assert_stopped(conversation, events)
+
+
+def test_stop_during_a_sql_query_cancels_it(chat, board, workers):
+    conversation, client = chat
+    board.script(tool_reply([("query_database", {"query": ENDLESS_SQL})]), text_reply("Not reached."))
+    workers()
+    reader, events = stream_in_background(client, conversation)
+    wait_until(lambda: running_queries() == 1, what="the query")
+    stopped = stop(client, conversation)
+    assert ended_at(reader) - stopped < 3
+    assert_stopped(conversation, events)
+    execution = ToolExecution.objects.get(conversation=conversation)
+    assert execution.output["error"]["code"] == "CANCELLED"  # what was done is kept, as cancelled
+    assert board.requests == 1  # no model call after the Stop
+    wait_until(lambda: running_queries() == 0, timeout=2, what="the query's end")
+
+
+def test_stop_during_a_file_query_interrupts_duckdb(chat, board, workers, roles):
+    conversation, client = chat
+    bucket = settings.WORKSPACE_BUCKETS_ROOT / roles["workspace"].bucket_name
+    bucket.mkdir(parents=True, exist_ok=True)
+    (bucket / "one.csv").write_text("a\n1\n")
+    board.script(tool_reply([("query_files", {"files": {"t": "one.csv"}, "sql": ENDLESS_FILE_SQL})]), text_reply("Not reached."))
+    workers()
+    reader, events = stream_in_background(client, conversation)
+    wait_for_event(conversation, "tool_call")
+    time.sleep(0.5)  # DuckDB is at work
+    stopped = stop(client, conversation)
+    assert ended_at(reader) - stopped < 3
+    assert_stopped(conversation, events)
+    assert ToolExecution.objects.get(conversation=conversation).output["error"]["code"] == "CANCELLED"
+
+
+def test_sigterm_during_a_tool_hands_the_turn_over_within_the_drain(chat, board, workers):
+    conversation, client = chat
+    board.script(tool_reply([("query_database", {"query": ENDLESS_SQL})]), text_reply("Too long."))
+    first = workers(ASSISTANT_QUERY_TIMEOUT_MS=60_000)  # its query would run a minute
+    reader, events = stream_in_background(client, conversation)
+    wait_until(lambda: running_queries() == 1, what="the query")
+    workers(ASSISTANT_QUERY_TIMEOUT_MS=1000)  # where the call runs again, to its (short) time limit
+    signalled = time.monotonic()
+    first.process.terminate()  # drains 1 s, then cuts the query and hands the turn over
+    first.process.wait(30)
+    assert time.monotonic() - signalled < 1 + 2  # ASSISTANT_WORKER_DRAIN_S + 2 s
+    ended_at(reader, 60)
+    message = assert_complete_and_exact(conversation, events)
+    assert message.runs == 2  # the interrupted call ran again, on the other worker, in its row
+    execution = ToolExecution.objects.get(message=message)
+    assert execution.status == "FAILED" and execution.output["error"]["code"] == "QUERY_TIMEOUT"
+
+
+def test_sigterm_before_the_first_byte_exits_within_the_drain(chat, board, workers):
+    conversation, client = chat
+    board.script(text_reply("Late.", delay=20), text_reply("On time."))
+    first = workers()
+    reader, events = stream_in_background(client, conversation)
+    wait_until(lambda: board.requests == 1, what="the model call")
+    workers()
+    signalled = time.monotonic()
+    first.process.terminate()
+    first.process.wait(30)
+    assert time.monotonic() - signalled < 1 + 2
+    ended_at(reader, 60)
+    message = assert_complete_and_exact(conversation, events)
+    assert message.text == "On time." and message.runs == 2
+
+
+@pytest.mark.parametrize("step", ["model", "tool"])
+def test_a_killed_worker_s_turn_resumes_within_seconds_with_a_long_lease(chat, board, workers, step):
+    conversation, client = chat
+    lease = {"ASSISTANT_TURN_LEASE_S": 30}  # the lease is not shortened: its lock tells
+    if step == "model":
+        board.script(text_reply("Words, slowly, one by one, for a long while, as long as a worker takes to start.", chunk_delay=0.5), text_reply("Resumed."))
+    else:
+        board.script(tool_reply([("query_database", {"query": ENDLESS_SQL})]), text_reply("Resumed."))
+    first = workers(**lease)
+    reader, events = stream_in_background(client, conversation)
+    if step == "model":
+        wait_for_event(conversation, "text_delta")
+    else:
+        wait_until(lambda: running_queries() == 1, what="the query")
+    workers(**lease)
+    first.kill()
+    killed = time.monotonic()
+    wait_for_event(conversation, "resumed", timeout=40)
+    assert time.monotonic() - killed < 5
+    if step == "tool":  # the dead worker's query does not run on for nobody
+        wait_until(lambda: running_queries() <= 1, timeout=3, what="the orphaned query's end")
+        # the page is told at once that the interrupted step runs again
+        rerun = Event.objects.filter(conversation=conversation, type="tool_call", data__rerun=True)
+        wait_until(rerun.exists, timeout=2, what="the rerun event")
+        stop(client, conversation)  # the call run again would take 10 s
+    ended_at(reader)
+    assert [kind for kind, _ in events if kind != "keepalive"][-1] == "done"
+
+
+def test_the_killed_worker_s_query_is_cancelled_by_the_server(chat, board, workers):
+    conversation, client = chat
+    board.script(tool_reply([("query_database", {"query": ENDLESS_SQL})]), text_reply("Not reached."))
+    worker = workers()
+    reader, events = stream_in_background(client, conversation)
+    wait_until(lambda: running_queries() == 1, what="the query")
+    worker.kill()  # no other worker: nothing runs the call again
+    killed = time.monotonic()
+    wait_until(lambda: running_queries() == 0, timeout=8, what="the orphaned query's end")
+    assert time.monotonic() - killed < 3
+    client.post(
+        "/graphql/",
+        json={"query": "mutation($id: UUID!) { deleteAssistantConversation(input: {id: $id}) { success errors } }", "variables": {"id": str(conversation.id)}},
+    )
+    ended_at(reader)
+
+
+@pytest.mark.parametrize("step", ["first byte", "tool"])
+def test_deleting_a_conversation_ends_its_stream_with_a_terminal_event(chat, board, workers, step, logs):
+    conversation, client = chat
+    if step == "tool":
+        board.script(tool_reply([("query_database", {"query": ENDLESS_SQL})]), text_reply("Not reached."))
+    else:
+        board.script(text_reply("Not reached.", delay=30))
+    worker = workers()
+    reader, events = stream_in_background(client, conversation)
+    if step == "tool":
+        wait_until(lambda: running_queries() == 1, what="the query")
+    else:
+        wait_until(lambda: board.requests == 1, what="the model call")
+    asked = time.monotonic()
+    deleted = client.post(
+        "/graphql/",
+        json={"query": "mutation($id: UUID!) { deleteAssistantConversation(input: {id: $id}) { success errors } }", "variables": {"id": str(conversation.id)}},
+    ).json()
+    assert deleted["data"]["deleteAssistantConversation"]["success"]
+    assert ended_at(reader) - asked < 4
+    kinds = [kind for kind, _ in events if kind != "keepalive"]
+    assert kinds[-1] in ("done", "error"), kinds
+    time.sleep(1)
+    assert worker.process.poll() is None
+    log = Path(worker.log.name).read_text()
+    assert "Traceback" not in log and "IntegrityError" not in log
+
+
+def test_healthz_shows_a_dead_worker_at_once(django_db_setup, model_url, logs, workers):
+    server = LiveServer(model_url, logs, turn_workers=0, ASSISTANT_TURN_LEASE_S=30)
+    try:
+        client = server.client()
+        before = client.get("/healthz").json()["workers"]
+        worker = workers(ASSISTANT_TURN_LEASE_S=30)
+        wait_until(lambda: client.get("/healthz").json()["workers"] == before + 1, timeout=10, what="the worker's count")
+        worker.kill()
+        killed = time.monotonic()
+        wait_until(lambda: client.get("/healthz").json()["workers"] == before, timeout=40, what="the dead worker's count")
+        assert time.monotonic() - killed < 5
+        client.close()
+    finally:
+        server.stop()
+
+
+def test_a_killed_worker_leaves_no_job_doing_and_no_heartbeat_file(chat, board, workers, tmp_path):
+    conversation, client = chat
+    board.script(text_reply("Words, slowly, one by one, as long as a worker takes to start.", chunk_delay=0.5), text_reply("Resumed."))
+    first = workers(HEXA_DATA_DIR=str(tmp_path))
+    reader, events = stream_in_background(client, conversation)
+    wait_for_event(conversation, "text_delta")
+    workers(HEXA_DATA_DIR=str(tmp_path))
+    beats = {p.name for p in (tmp_path / "workers").glob("*.alive")}
+    assert f"-{first.process.pid}.alive" in " ".join(beats)
+    first.kill()
+    ended_at(reader)
+
+    def doing():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")
+            return cursor.fetchone()[0]
+
+    wait_until(lambda: doing() == 0, timeout=20, what="the removal of the stalled job")
+    wait_until(
+        lambda: not list((tmp_path / "workers").glob(f"*-{first.process.pid}.alive")), timeout=20,
+        what="the removal of the dead worker's heartbeat file",
+    )
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="stops the embedded PostgreSQL server")
+def test_a_turn_sent_right_after_a_long_outage_starts_at_once(chat, board, workers):
+    from config.local_postgres import ensure_running, stop as stop_postgres
+
+    conversation, client = chat
+    board.script(text_reply("Back."))
+    workers()
+    stop_postgres()
+    try:
+        time.sleep(20)
+    finally:
+        ensure_running()
+        connection.close()
+    wait_until(lambda: client.get("/healthz").status_code == 200, timeout=30, what="the web process's reconnection")
+    sent = time.monotonic()
+    reader, events = stream_in_background(client, conversation, "Hello again")
+    started = wait_until(lambda: board.requests == 1, timeout=30, what="the turn's model call")
+    assert started - sent < 4  # the task engine took 11.9 s after a 20 s outage
+    ended_at(reader)
+    assert_complete_and_exact(conversation, events)

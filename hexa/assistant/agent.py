@@ -20,6 +20,7 @@ from hexa.core.db import retry_db
 
 from . import leases
 from .leases import TurnCancelled, TurnInterrupted
+from .model_http import CallCut, http_client
 from .context import workspace_context
 from .compaction import ContextManager
 from .history import with_cache_breakpoints
@@ -78,7 +79,10 @@ class TurnResult:
 def _client(api_key, base_url, max_retries, timeout) -> anthropic.Anthropic:
     # One client per process and configuration: it is thread-safe, and creating one (TLS
     # context, connection pool) costs more CPU than a whole turn's own work.
-    return anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout)
+    # Its HTTP client lets a turn that must stop cut its call at once (model_http).
+    return anthropic.Anthropic(
+        api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout, http_client=http_client()
+    )
 
 
 def make_client() -> anthropic.Anthropic:
@@ -224,7 +228,13 @@ class Turn:
         """Run the turn to its end; None if it was interrupted (see TurnInterrupted)."""
         try:
             self.client = self.client or make_client()
-            self._loop()
+            with leases.running(self.handle):
+                self._loop()
+        except CallCut:  # a model call other than the turn's own (a compaction summary) was cut
+            if self.handle.interrupted:
+                return None
+            self._save(status=MessageStatus.CANCELLED)
+            return self._done()
         except TurnWaits:
             return TurnResult(self.user_message, self.message, waiting=True)
         except TurnInterrupted:
@@ -304,23 +314,26 @@ class Turn:
         return request
 
     def _call_model(self, request):
-        """One streamed model call; its text is emitted as it comes. The turn's handle
-        may close the stream from another thread (Stop, hand-over): ModelCallCut."""
-        with self.client.messages.stream(**request) as stream:
-            self.handle.stream = stream
-            try:
+        """One streamed model call; its text is emitted as it comes. The turn's handle may
+        cut it from another thread (Stop, hand-over), even before its first byte:
+        ModelCallCut."""
+        stream = None
+        try:
+            with self.client.messages.stream(**request) as stream:
                 self.handle.raise_if_stopping()
                 for event in stream:
                     # Stop and hand-over are seen here, event by event; between events (a
-                    # model that thinks in silence) the monitor closes the stream instead
+                    # model that thinks in silence) the handle cuts the socket instead
                     self.handle.raise_if_stopping()
                     if event.type == "text":
                         self.emit(EventType.TEXT_DELTA, {"message_id": str(self.message.id), "text": event.text})
                 return stream.get_final_message()
-            except Exception as error:
-                raise ModelCallCut(error, _snapshot(stream)) from error
-            finally:
-                self.handle.stream = None
+        except CallCut as error:
+            raise ModelCallCut(error, _snapshot(stream) if stream is not None else None) from error
+        except Exception as error:
+            if stream is None:  # refused before it started (an error status): nothing was streamed
+                raise
+            raise ModelCallCut(error, _snapshot(stream)) from error
 
     def _cut_call(self, cut: ModelCallCut, turn_messages, texts):
         """A call that did not finish: bill what the API reported, keep the text the user
@@ -445,6 +458,9 @@ class Turn:
             if execution is not None and execution.status != ToolExecutionStatus.RUNNING:
                 results.append(self._tool_result_block(call["id"], execution.output, execution.name, execution.input))
                 continue
+            if execution is not None:  # cut by its worker's death: the page says it runs again, at once
+                self.emit(EventType.TOOL_CALL, {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "input": _normalised_input(execution.input), "rerun": True})
+                self._flush_events()
             self.handle.poll()
             if self.handle.stopping:
                 if not self.handle.cancelled.is_set():
@@ -471,6 +487,10 @@ class Turn:
                 output = AssistantError(ToolErrorCode.CUT_OFF, CUT_OFF_TOOL_CALL).as_dict()
             else:
                 output = self.execute_tool(execution)
+                if self.handle.interrupted and is_error(output):
+                    raise TurnInterrupted()  # cut by a hand-over: it stays RUNNING and runs again when resumed
+                if self.handle.cancelled.is_set() and is_error(output):  # cut by Stop
+                    output = AssistantError(ToolErrorCode.CANCELLED, "The user stopped the turn while this tool ran.").as_dict()
             execution.duration_ms = int((time.monotonic() - started) * 1000)
             execution.output = output
             execution.success = None if execution.status in AWAITING_USER else not is_error(output)

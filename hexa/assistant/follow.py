@@ -22,6 +22,7 @@ from hexa.core.db import retry_db
 from hexa.core.sse import KEEPALIVE, frame
 from hexa.core.workers import run_sync
 
+from .errors import ErrorCode
 from .events import CHANNEL, EventType, events_after
 from .models import Conversation
 
@@ -91,12 +92,16 @@ class EventHub:
 hub = EventHub()
 
 
-def _poll(conversation_id, after: int) -> tuple[list, bool]:
-    """Stored events after `after`, and whether a turn still runs (read first: a turn that
-    ends meanwhile stored its last event before it ended, so this batch or the next has it)."""
+DELETED_MESSAGE = "The conversation was deleted; its turn ended."
+
+
+def _poll(conversation_id, after: int) -> tuple[list, bool, bool]:
+    """Stored events after `after`, whether a turn still runs (read first: a turn that
+    ends meanwhile stored its last event before it ended, so this batch or the next has it),
+    and whether the conversation still exists."""
     conversation = Conversation.objects.filter(pk=conversation_id).only("turn_started_at").first()
     running = conversation is not None and conversation.is_running
-    return events_after(conversation_id, after), running
+    return events_after(conversation_id, after), running, conversation is not None
 
 
 async def follow(conversation_id, after: int, until_message_id: str | None = None):
@@ -109,9 +114,13 @@ async def follow(conversation_id, after: int, until_message_id: str | None = Non
         while True:
             batch = []
             if must_read:
-                stored, running = await run_sync(retry_db, _poll, conversation_id, cursor)
+                stored, running, exists = await run_sync(retry_db, _poll, conversation_id, cursor)
                 batch = [(data["seq"], event_type, data) for event_type, data in stored]
                 if not stored and not running:
+                    if not exists and until_message_id is not None:
+                        # deleted under the turn, its last events with it: the stream still
+                        # ends with a terminal event
+                        yield frame(EventType.ERROR, {"seq": cursor + 1, "message_id": until_message_id, "code": ErrorCode.NOT_FOUND, "message": DELETED_MESSAGE})
                     return
                 must_read = len(stored) >= 500  # a long replay comes in pages
             else:

@@ -8,9 +8,10 @@ the recovery (tasks.recover_turns) gives the turn to another worker. A live turn
 declared dead because it is long: only a lease that nobody renews expires.
 
 The same thread reads the cancel flags of its turns twice a second (one statement), so
-that Stop cuts a model call within a second, and notices when a turn must be handed over
-(the worker is stopping) or was taken by another worker (its lease was lost): the turn's
-open model stream is closed and the turn stops at once.
+that Stop ends a turn within a second whatever it is doing, and notices when a turn must be
+handed over (the worker is stopping) or was taken by another worker (its lease was lost):
+the turn's work in progress is cut (its model call, before or after the first byte; its SQL
+query; its DuckDB query: see on_stop) and the turn stops at once.
 """
 
 import logging
@@ -18,10 +19,12 @@ import socket
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
 
+from .liveness import locks
 from .models import Conversation, Message
 
 logger = logging.getLogger(__name__)
@@ -42,19 +45,43 @@ def _table() -> str:
     return connection.ops.quote_name(Conversation._meta.db_table)
 
 
-def _cut(stream):
-    """End a model stream that another thread is reading. Closing it would release its
-    socket under a blocked read (which then waits for data that never comes); shutting the
-    socket down wakes the reader with an end of stream, which it reports as a cut."""
+_running = threading.local()
+
+
+def current() -> "TurnHandle | None":
+    """The handle of the turn this thread runs, if any (see running)."""
+    return getattr(_running, "handle", None)
+
+
+@contextmanager
+def running(handle):
+    """The block runs `handle`'s turn in this thread: what it starts can be cut (on_stop,
+    model_http)."""
+    previous, _running.handle = current(), handle
     try:
-        network = stream.response.extensions.get("network_stream")
-        sock = network.get_extra_info("socket") if network is not None else None
-        if sock is not None:
-            sock.shutdown(socket.SHUT_RDWR)
-        else:
-            stream.close()
-    except Exception:  # already ended or closed: the reader stops either way
-        pass
+        yield handle
+    finally:
+        _running.handle = previous
+
+
+@contextmanager
+def on_stop(callback):
+    """While the block runs, `callback` is called (from the monitor's thread) as soon as the
+    turn running in this thread must stop: it cuts the work in progress (cancels a SQL
+    query, interrupts DuckDB), which then fails at once. Outside a turn, nothing."""
+    handle = current()
+    if handle is None:
+        yield
+        return
+    with handle.lock:
+        handle.stoppers.append(callback)
+    try:
+        if handle.stopping:  # stopped before the block began
+            callback()
+        yield
+    finally:
+        with handle.lock:
+            handle.stoppers.remove(callback)
 
 
 class TurnHandle:
@@ -69,7 +96,9 @@ class TurnHandle:
         self.handed_over = threading.Event()
         self.lost = threading.Event()
         self.monitored = False
-        self.stream = None  # the open model stream, closed when the turn must stop
+        self.lock = threading.Lock()
+        self.stoppers = []  # what cuts the work in progress (on_stop)
+        self.reading = None  # the socket a model call of the turn is blocked on (model_http)
 
     @property
     def interrupted(self) -> bool:
@@ -89,11 +118,22 @@ class TurnHandle:
             raise TurnInterrupted() if self.interrupted else TurnCancelled()
 
     def stop(self, reason: threading.Event):
-        """Called from the monitor thread: flag the turn and cut its model call."""
+        """Called from the monitor thread: flag the turn and cut what it is doing."""
         reason.set()
-        stream = self.stream
-        if stream is not None:
-            _cut(stream)
+        sock = self.reading
+        if sock is not None:
+            try:
+                # not close: the reading thread owns the socket; a shutdown wakes its read
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # the read ended meanwhile
+                pass
+        with self.lock:
+            stoppers = list(self.stoppers)
+        for stopper in stoppers:
+            try:
+                stopper()
+            except Exception:  # what it would stop has ended
+                logger.exception("Could not cut the work of the turn in conversation %s", self.conversation_id)
 
     def _cancel_flag(self) -> bool:
         with connection.cursor() as cursor:
@@ -107,6 +147,7 @@ def acquire(message, should_hand_over=None) -> TurnHandle | None:
     or expired (its worker died), and count the run on the message. None if another
     worker holds it, or if no turn runs."""
     owner = uuid.uuid4()
+    locks.hold(owner)  # before the lease: a lease seen without its lock is an orphan (liveness.py)
     messages = connection.ops.quote_name(Message._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -118,6 +159,7 @@ def acquire(message, should_hand_over=None) -> TurnHandle | None:
         )
         row = cursor.fetchone()
     if row is None:
+        locks.release(owner)
         return None
     message.runs = row[0]
     return TurnHandle(message.conversation_id, owner, should_hand_over)
@@ -163,6 +205,7 @@ class Monitor:
                 connection.close()
 
     def tick(self):
+        locks.check()  # a connection lost with the database is made again, locks included
         with self.lock:
             handles = list(self.handles.values())
         if not handles:

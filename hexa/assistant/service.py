@@ -9,7 +9,7 @@ import sys
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from hexa.core.db import retry_db
 from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 
 from . import leases, waiting
+from .liveness import locks
 from .agent import Turn, TurnResult
 from .approvals import outcomes_note
 from .errors import AssistantError, ErrorCode
@@ -117,13 +118,26 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
     )
     if message is None or message.status != MessageStatus.RUNNING:
         return None
-    conversation = message.conversation
     handle = leases.acquire(message, should_hand_over)
     if handle is None:
         return None  # another worker has it
-    if message.runs > MAX_RUNS:
-        interrupt_turn(message)
+    try:
+        if message.runs > MAX_RUNS:
+            interrupt_turn(message)
+            return None
+        return _run(message, handle, should_hand_over)
+    except IntegrityError:
+        if Conversation.objects.filter(pk=message.conversation_id).exists():
+            raise
+        # the conversation was deleted under the turn (its rows with it): nothing to end
+        log_event("turn", conversation=message.conversation_id, message=message.pk, status="DELETED")
         return None
+    finally:
+        locks.release(handle.owner)  # after the lease was cleared (or lost): see liveness.py
+
+
+def _run(message, handle, should_hand_over) -> TurnResult | None:
+    conversation = message.conversation
     inline = settings.ASSISTANT_TURNS_INLINE
     if not inline:
         leases.monitor.watch(handle)
@@ -134,6 +148,7 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
     try:
         if message.runs > 1:  # what the page showed of an interrupted call is not kept
             recorder(EventType.RESUMED, {"message_id": str(message.pk), "text": message.text})
+            retry_db(recorder.flush)  # the page learns it at once, not after the next step
         result = Turn(message, emit=recorder, handle=handle).run()
         if result is not None and result.waiting:
             waits = retry_db(_pause, message, recorder, handle, recorder.seq, list(recorder.pending))

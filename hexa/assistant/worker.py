@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,12 +24,14 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 from procrastinate import exceptions as procrastinate_exceptions
+from procrastinate import jobs as procrastinate_jobs
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.utils import connector_params
 from procrastinate.psycopg_connector import PsycopgConnector
 
 from hexa.core.db import RETRY_FOR_S
 
+from .liveness import OrphanWatch, locks
 from .tasks import QUEUE, recover_turns
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,13 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_FRESH_S = 30.0
 # how often each worker looks for turns whose lease expired
 RECOVER_EVERY_S = min(5.0, max(settings.ASSISTANT_TURN_LEASE_S / 3, 0.5))
+# how often each worker looks for turns whose worker died (their lock is gone: liveness.py)
+ORPHAN_CHECK_S = 0.5
+# finished jobs of the task engine kept this long (failed ones, for inspection), then deleted
+OLD_JOBS_H = 1
+OLD_JOBS_EVERY_S = 600
+# past ASSISTANT_WORKER_DRAIN_S, what a hand-over may take before the process exits anyway
+HAND_OVER_S = 1.5
 
 
 def _lost_connection(error: BaseException) -> bool:
@@ -81,11 +91,24 @@ class ResilientConnector(PsycopgConnector):
                 await asyncio.sleep(1)
 
 
+# After an outage, the task engine is back within seconds of the database, not after the
+# pool's exponential backoff (1, 2, 4, 8, 16 s... between attempts, 11.9 s measured after a
+# 20 s outage): a request waits POOL_TIMEOUT_S at most before ResilientConnector tries again,
+# and the pool gives up a reconnection after POOL_RECONNECT_S to start a fresh one on demand.
+POOL_TIMEOUT_S = 2.0
+POOL_RECONNECT_S = 2.0
+# how often an idle worker looks for jobs when no notification came (the listener's
+# connection may be dead unnoticed for a while after an outage; notifications are then lost)
+FETCH_POLL_S = 1.0
+
+
 def connector() -> ResilientConnector:
     return ResilientConnector(
         kwargs=connector_params("default"),
         min_size=1,
         max_size=4,
+        timeout=POOL_TIMEOUT_S,
+        reconnect_timeout=POOL_RECONNECT_S,
     )
 
 
@@ -99,6 +122,40 @@ def _recover():
 
 def heartbeat_path() -> Path:
     return Path(settings.DATA_DIR) / "workers" / f"{socket.gethostname()}-{os.getpid()}.alive"
+
+
+def remove_dead_heartbeats():
+    """Heartbeat files of this machine's workers whose process is gone (killed: they could
+    not remove their own)."""
+    for path in (Path(settings.DATA_DIR) / "workers").glob(f"{socket.gethostname()}-*.alive"):
+        try:
+            os.kill(int(path.stem.rsplit("-", 1)[1]), 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except (ValueError, PermissionError):  # not a pid, or another user's live process
+            pass
+
+
+async def remove_litter():
+    """What killed workers leave behind in the task engine: their jobs stuck in `doing`
+    (procrastinate's stalled jobs: their worker's heartbeat stopped; the turns themselves are
+    resumed through their leases) and their stale worker rows; and every OLD_JOBS_EVERY_S,
+    finished jobs older than OLD_JOBS_H."""
+    lease_s = settings.ASSISTANT_TURN_LEASE_S
+    manager = app.job_manager
+    for job in await manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=lease_s):
+        await manager.finish_job_by_id_async(job.id, procrastinate_jobs.Status.ABORTED, delete_job=True)
+        logger.info("Removed the stalled job %s of a dead worker", job.id)
+    await manager.prune_stalled_workers(lease_s)
+    now = time.monotonic()
+    if now - remove_litter.old_jobs_at >= OLD_JOBS_EVERY_S:
+        remove_litter.old_jobs_at = now
+        await manager.delete_old_jobs(
+            nb_hours=OLD_JOBS_H, queue=QUEUE, include_failed=True, include_cancelled=True, include_aborted=True
+        )
+
+
+remove_litter.old_jobs_at = -float("inf")
 
 
 def heartbeat_ages() -> list[tuple[str, float]]:
@@ -118,8 +175,27 @@ async def _recovery_loop():
         await asyncio.sleep(RECOVER_EVERY_S)
         try:
             await sync_to_async(_recover, thread_sensitive=False)()
+            await remove_litter()
+            remove_dead_heartbeats()
         except Exception as error:  # the database is down: next time
             logger.warning("Turn recovery failed: %s", error)
+
+
+def _watch_orphans(stopped):
+    """The thread that keeps this worker's liveness locks (taken again after a database
+    restart) and resumes at once the turns of workers that died (liveness.py)."""
+    watch = OrphanWatch(time.monotonic)
+    while not stopped.wait(ORPHAN_CHECK_S):
+        try:
+            locks.check()
+            if watch.check():
+                _recover()
+        except Exception as error:  # the database is down: next time
+            logger.warning("Orphan watch: %s", error)
+            close_old_connections()
+            from django.db import connection
+
+            connection.close()
 
 
 async def serve(concurrency: int):
@@ -128,6 +204,9 @@ async def serve(concurrency: int):
     loop.set_default_executor(ThreadPoolExecutor(max_workers=concurrency + 4, thread_name_prefix="turn"))
     name = f"{socket.gethostname()}-{os.getpid()}"
     stopping = asyncio.Event()
+    await sync_to_async(locks.register_worker, thread_sensitive=False)()
+    watching = threading.Event()
+    threading.Thread(target=_watch_orphans, args=(watching,), name="orphan-watch", daemon=True).start()
     with app.replace_connector(connector()):
         async with app.open_async():
             worker = asyncio.create_task(_run_worker(name, concurrency, stopping))
@@ -140,6 +219,12 @@ async def serve(concurrency: int):
                 logger.info("Worker %s: stopping (draining for %s s)", name, settings.ASSISTANT_WORKER_DRAIN_S)
                 stopping.set()
                 worker.cancel()  # procrastinate stops taking jobs and drains the running ones
+                # past the drain, running turns are cut and handed over within a second;
+                # should one not answer, the process exits anyway (its locks go with it, so
+                # other workers resume its turns at once)
+                deadline = threading.Timer(settings.ASSISTANT_WORKER_DRAIN_S + HAND_OVER_S, _exit_late, args=(name,))
+                deadline.daemon = True
+                deadline.start()
 
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, on_signal)
@@ -148,7 +233,14 @@ async def serve(concurrency: int):
             except asyncio.CancelledError:
                 pass
             recovery.cancel()
+            watching.set()
             heartbeat_path().unlink(missing_ok=True)
+
+
+def _exit_late(name):
+    logger.warning("Worker %s: turns still running after the drain and hand-over; exiting now", name)
+    heartbeat_path().unlink(missing_ok=True)
+    os._exit(1)
 
 
 async def _run_worker(name, concurrency, stopping):
@@ -162,6 +254,7 @@ async def _run_worker(name, concurrency, stopping):
                 shutdown_graceful_timeout=settings.ASSISTANT_WORKER_DRAIN_S,
                 delete_jobs="successful",
                 update_heartbeat_interval=max(settings.ASSISTANT_TURN_LEASE_S / 3, 1),
+                fetch_job_polling_interval=FETCH_POLL_S,
                 stalled_worker_timeout=settings.ASSISTANT_TURN_LEASE_S,
             )
         except asyncio.CancelledError:

@@ -48,6 +48,9 @@ def time_limits(timeout_ms: int) -> dict[str, int]:
         "lock_timeout": max(1, timeout_ms // 2),
         # Frees the server if this process stalls between FETCHes with the transaction open.
         "idle_in_transaction_session_timeout": timeout_ms + 10_000,
+        # Ends the query within a second if this process dies (kill -9): the server would
+        # otherwise run it to its timeout for nobody.
+        "client_connection_check_interval": 1000,
     }
 
 
@@ -97,6 +100,17 @@ def cut(connection) -> None:
 
 
 _STOPPED: dict[int, threading.Event] = {}  # id(connection) -> set once the watchdog fired, while in a session
+
+
+_STOPPERS: dict[int, object] = {}  # id(connection) -> what the watchdog does, while in a session
+
+
+def interrupt(connection) -> None:
+    """Stop what `connection` runs now, as the watchdog would (its caller no longer wants it:
+    the user stopped the turn): cancelled, cut if that does not end it. Returns at once."""
+    stop = _STOPPERS.get(id(connection))
+    if stop is not None:
+        threading.Thread(target=stop, name="sql-interrupt", daemon=True).start()
 
 
 def stopped(connection) -> bool:
@@ -282,7 +296,10 @@ def read_only_session(workspace, timeout_ms: int, application_name: str):
     fired, done, lock = threading.Event(), threading.Event(), threading.Lock()
 
     def stop_the_call():
-        fired.set()
+        with lock:  # never after the block ended: the cancel could land on the next call's query
+            if done.is_set():
+                return
+            fired.set()
         cancel(connection)
         if not done.wait(WATCHDOG_CUT_S):
             with lock:  # never after the block ended: the descriptor could then be another socket's
@@ -290,6 +307,7 @@ def read_only_session(workspace, timeout_ms: int, application_name: str):
                     cut(connection)
 
     _STOPPED[id(connection)] = fired
+    _STOPPERS[id(connection)] = stop_the_call
     watchdog = threading.Timer(timeout_ms / 1000 + WATCHDOG_GRACE_S, stop_the_call)
     watchdog.daemon = True
     watchdog.start()
@@ -302,6 +320,7 @@ def read_only_session(workspace, timeout_ms: int, application_name: str):
             done.set()
         watchdog.cancel()
         _STOPPED.pop(id(connection), None)
+        _STOPPERS.pop(id(connection), None)
         # a cancel sent by the watchdog could still land on the next call's query
         if clean and not fired.is_set() and reusable(connection):
             IDLE.give(key, connection)

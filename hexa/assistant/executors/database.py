@@ -56,6 +56,7 @@ from psycopg2 import sql
 from hexa.databases import pool
 from hexa.databases.values import Cells, cut
 
+from .. import leases
 from ..errors import AssistantError
 from . import sql_guard
 from .errors import requires, tool_method
@@ -101,7 +102,8 @@ def _read_only_session(workspace, timeout_ms: int | None = None):
     try:
         with pool.read_only_session(workspace, timeout_ms or _timeout_ms(), APPLICATION_NAME) as connection:
             try:
-                yield connection
+                with leases.on_stop(lambda: pool.interrupt(connection)):  # Stop cancels the query
+                    yield connection
             except (AssistantError, psycopg2.Error) as error:
                 # The watchdog cut the connection (the server ignored the cancel): a timeout, not a lost server.
                 if pool.stopped(connection) and getattr(error, "code", None) != "QUERY_TIMEOUT":

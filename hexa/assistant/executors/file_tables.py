@@ -36,6 +36,7 @@ import time
 import duckdb
 from django.conf import settings
 
+from .. import leases
 from ..errors import AssistantError
 from . import search, spreadsheets
 from .bucket import clean_path, show
@@ -200,6 +201,9 @@ class FileSession:
         self.timer = threading.Timer(remaining, self._interrupt)
         self.timer.daemon = True
         self.timer.start()
+        # the user's Stop (or a hand-over) interrupts the query as the time limit does
+        self.stop_hook = leases.on_stop(self._interrupt)
+        self.stop_hook.__enter__()
         return self
 
     def _interrupt(self):
@@ -211,6 +215,7 @@ class FileSession:
 
     def __exit__(self, *exc):
         self.timer.cancel()
+        self.stop_hook.__exit__(None, None, None)
         try:
             self.connection.close()
         finally:

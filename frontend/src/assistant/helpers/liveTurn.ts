@@ -82,6 +82,8 @@ export type LiveTurn = {
   startedAt: string;
   /** A model call ended since the last text: the next text is a new paragraph. */
   newParagraph: boolean;
+  /** The tool call cut by a worker's death that runs again now (its name), or null. */
+  rerunning: string | null;
 };
 
 export function startTurn(userText: string, now = new Date()): LiveTurn {
@@ -105,6 +107,7 @@ export function startTurn(userText: string, now = new Date()): LiveTurn {
     lastSeq: 0,
     startedAt: now.toISOString(),
     newParagraph: false,
+    rerunning: null,
   };
 }
 
@@ -137,7 +140,12 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
       };
     }
     case "tool_call": {
-      if (next.toolExecutions.some((execution) => execution.id === event.id)) return next;
+      if (next.toolExecutions.some((execution) => execution.id === event.id)) {
+        if (!event.rerun) return next;
+        const running = updateExecution(next, event.id, (execution) => ({ ...execution, status: "RUNNING", output: null, success: null }));
+        return { ...running, rerunning: event.name };
+      }
+      if (event.rerun) next = { ...next, rerunning: event.name };
       const execution: ToolExecution = {
         __typename: "AssistantToolExecution",
         id: event.id,
@@ -170,7 +178,7 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
         },
       }));
     case "tool_result":
-      return updateExecution(next, event.id, (execution) => ({
+      return updateExecution({ ...next, rerunning: null }, event.id, (execution) => ({
         ...execution,
         output: event.output,
         success: event.success,
@@ -195,12 +203,13 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
       return { ...next, text, parts: resumedParts(next.parts, text), newParagraph: true };
     }
     case "done":
-      return { ...next, status: "done", messageStatus: event.status };
+      return { ...next, status: "done", messageStatus: event.status, rerunning: null };
     case "waiting":
       return { ...next, status: "done", messageStatus: "WAITING" };
     case "error":
       return {
         ...next,
+        rerunning: null,
         status: "failed",
         messageStatus: "FAILED",
         error: { code: event.code, message: event.message },

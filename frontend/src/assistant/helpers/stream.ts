@@ -26,7 +26,8 @@ type StreamEvent<Type extends AssistantEventType, Data> = { type: Type; seq: num
 
 export type UserMessageEvent = StreamEvent<"user_message", { message_id: string; assistant_message_id: string; text: string }>;
 export type TextDeltaEvent = StreamEvent<"text_delta", { message_id: string; text: string }>;
-export type ToolCallEvent = StreamEvent<"tool_call", { id: string; tool_use_id: string; name: CalledToolName; input: any }>;
+/** `rerun`: a call cut by its worker's death, run again now by the worker that resumed the turn. */
+export type ToolCallEvent = StreamEvent<"tool_call", { id: string; tool_use_id: string; name: CalledToolName; input: any; rerun?: boolean }>;
 export type ToolResultEvent = StreamEvent<
   "tool_result",
   {

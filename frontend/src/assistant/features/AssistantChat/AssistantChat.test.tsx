@@ -427,6 +427,36 @@ describe("AssistantChat", () => {
     });
   });
 
+  it("says at once that an interrupted step is being run again, until its result comes", async () => {
+    const stream = controllableStream();
+    globalThis.fetch = jest.fn(async () => stream.response) as any;
+    setup({ AssistantConversation: () => ({ assistantConversation: conversation() }) });
+    await userEvent.type(await screen.findByLabelText("Message the assistant"), "How many cases?{Enter}");
+    const call = { id: "t1", tool_use_id: "tu1", name: "query_database", input: { query: "SELECT count(*) FROM cases" } };
+    await act(async () => {
+      stream.send("user_message", { message_id: "u1", assistant_message_id: "a1", text: "How many cases?" });
+      stream.send("tool_call", call);
+    });
+    expect(screen.queryByText(/being run again/)).not.toBeInTheDocument();
+    await act(async () => {
+      stream.send("resumed", { message_id: "a1", text: "" });
+      stream.send("tool_call", { ...call, rerun: true });
+    });
+    expect(
+      await screen.findByText("The server running this answer stopped; the interrupted step (query_database) is being run again."),
+    ).toHaveAttribute("role", "status");
+    const live = screen.getByRole("article", { name: "Assistant's answer" });
+    expect(within(live).getAllByTestId("tool-execution")).toHaveLength(1); // the same call, not a second one
+    await act(async () => {
+      stream.send("tool_result", { ...call, success: true, status: "COMPLETED", output: { columns: ["count"], rows: [[16]] } });
+    });
+    await waitFor(() => expect(screen.queryByText(/being run again/)).not.toBeInTheDocument());
+    await act(async () => {
+      stream.send("done", { message_id: "a1", status: "COMPLETE" });
+      stream.close();
+    });
+  });
+
   it("says in plain words that a turn was interrupted, and offers to send the message again", async () => {
     const stream = controllableStream();
     globalThis.fetch = jest.fn(async () => stream.response) as any;

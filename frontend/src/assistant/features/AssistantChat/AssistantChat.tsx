@@ -224,6 +224,11 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
               );
             })}
             {liveMessages.map((message) => renderMessage(message, message.role === "ASSISTANT" && live?.status === "streaming"))}
+            {live?.status === "streaming" && live.rerunning ? (
+              <p role="status" className="text-sm text-gray-600">
+                {t("The server running this answer stopped; the interrupted step ({{tool}}) is being run again.", { tool: live.rerunning })}
+              </p>
+            ) : null}
             {canRetryLast && lastUserText ? (
               <div className="flex justify-end">
                 <Button variant="white" size="sm" onClick={() => chat.retry(lastUserText)}>
