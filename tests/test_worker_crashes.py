@@ -15,46 +15,9 @@ from django.db.models import Sum
 from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Event, Message, ToolExecution, UsageRecord
 
-from .support.live_server import LiveServer, LiveWorker, read_events, session_for
+from .support.live_server import read_events
 
-# short leases: a dead worker's turn is taken over within seconds
-ENV = {"ASSISTANT_TURN_LEASE_S": 2, "ASSISTANT_WORKER_DRAIN_S": 1, "ASSISTANT_RATE_LIMIT": ""}
 SLOW_SQL = "SELECT count(*) AS n FROM generate_series(1, 40000000)"
-
-
-@pytest.fixture(scope="module")
-def logs(tmp_path_factory):
-    return tmp_path_factory.mktemp("crash-logs")
-
-
-@pytest.fixture(scope="module")
-def web(django_db_setup, django_db_blocker, model_url, logs):
-    server = LiveServer(model_url, logs, turn_workers=0, **ENV)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def workers(model_url, logs):
-    started = []
-
-    def start(**env):
-        worker = LiveWorker(model_url, logs, concurrency=4, **{**ENV, **env})
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        if worker.process.poll() is None:
-            worker.kill()
-
-
-@pytest.fixture
-def chat(transactional_db, roles, web):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
-    client = web.client(session_for(roles["editor"]))
-    yield conversation, client
-    client.close()
 
 
 def stream_in_background(client, conversation, message="How many districts?"):
@@ -169,6 +132,7 @@ def test_sigterm_hands_a_long_turn_over_to_another_worker(chat, board, workers):
     assert message.runs == 2 and board.requests == 3
 
 
+@pytest.mark.stops_database
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="restarts the embedded PostgreSQL server")
 def test_a_postgres_restart_mid_turn_does_not_end_it(chat, board, workers):
     from config.local_postgres import restart
@@ -205,6 +169,7 @@ def test_deleting_a_running_conversation_stops_its_turn_and_keeps_the_bill(chat,
     assert billed.count() == 1 and billed.get().input_tokens > 0  # the cut call, billed before the rows went
 
 
+@pytest.mark.stops_database
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="stops the embedded PostgreSQL server")
 def test_requests_while_the_database_is_down_get_a_typed_503(chat, workers):
     from config.local_postgres import ensure_running, stop
