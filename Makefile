@@ -70,12 +70,12 @@ test: test-backend test-frontend test-e2e
 
 # The backend suite on every core (pytest-xdist, a test database per worker process; each test
 # file on one worker, so that its module-wide servers and databases are made once), then the
-# tests that stop the shared PostgreSQL server, alone.
+# tests marked `alone` by themselves: they stop the shared PostgreSQL server, or time work.
 TEST_WORKERS ?= auto
 test-backend: install
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not stops_database"
-	$(PY) -m pytest -m stops_database
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone"
+	$(PY) -m pytest -m alone
 
 # The generated GraphQL hooks must match the backend's SDL; then the component tests (jsdom).
 test-frontend: frontend/node_modules/.installed

@@ -132,7 +132,7 @@ def model(settings):
 def conversation(roles):
     from hexa.assistant.models import Conversation
 
-    return Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-7")
+    return Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
 
 
 @pytest.fixture(scope="module")
@@ -154,8 +154,9 @@ def model_url(board):
 
 
 @pytest.fixture(autouse=True)
-def _alone_when_stopping_the_database(request):
-    """A test that stops the shared PostgreSQL server would break the tests other xdist
-    workers run meanwhile: `make test-backend` runs them apart (`-m stops_database`)."""
-    if request.node.get_closest_marker("stops_database") and hasattr(request.config, "workerinput"):
-        pytest.fail("stops the shared PostgreSQL server: run it without -n (pytest -m stops_database)")
+def _alone_tests_run_alone(request):
+    """A test marked `alone` stops the shared PostgreSQL server (which would break the tests
+    other xdist workers run meanwhile) or times work they would slow down: `make
+    test-backend` runs them after the others, by themselves (`-m alone`)."""
+    if request.node.get_closest_marker("alone") and hasattr(request.config, "workerinput"):
+        pytest.fail("marked `alone`: run it without -n (pytest -m alone)")

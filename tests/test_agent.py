@@ -49,7 +49,7 @@ class TestSimpleTurn:
         model.script(text_reply("Hi"))
         send(conversation, "Hello")
         body = bodies(model)[0]
-        assert body["model"] == "claude-opus-4-7"
+        assert body["model"] == "claude-opus-4-5-20251101"
         assert {t["name"] for t in body["tools"]} == {
             "ask_user", "list_files", "read_file", "write_file", "search_files", "query_database", "describe_tables",
             "create_chart", "query_files",

@@ -41,7 +41,7 @@ def setup(transactional_db, roles, server):
     with connection.cursor() as cursor:
         cursor.execute(SCHEMA)
     connection.close()
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=workspace, model="claude-opus-4-7")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=workspace, model="claude-opus-4-5-20251101")
     message = Message.objects.create(conversation=conversation, index=1, role="assistant")
 
     def execution(name="query_database", **tool_input):

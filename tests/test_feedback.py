@@ -15,7 +15,7 @@ def answer(roles, model, who="editor"):
     model.script(text_reply("Bo has the most cases."))
     from hexa.assistant.models import Conversation
 
-    conversation = Conversation.objects.create(user=roles[who], workspace=roles["workspace"], model="claude-opus-4-7")
+    conversation = Conversation.objects.create(user=roles[who], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
     return send_message(roles[who], conversation.id, "Which district?").message
 
 

@@ -25,7 +25,7 @@ def servers(django_db_setup, django_db_blocker, model_url, tmp_path_factory):
 
 @pytest.fixture
 def chat(transactional_db, roles, servers):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-7")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
     session = session_for(roles["editor"])
     clients = [server.client(session) for server in servers]
     yield conversation, clients
@@ -184,7 +184,7 @@ def test_keepalive_during_silence(chat, board):
 def test_the_rate_limit_holds_across_processes(chat, board, roles):
     conversation, clients = chat
     conversations = [conversation] + [
-        Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-7")
+        Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
         for _ in range(7)
     ]
     board.script(*[text_reply("ok", delay=0.2) for _ in range(6)])

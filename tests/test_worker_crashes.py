@@ -17,6 +17,9 @@ from hexa.assistant.models import Conversation, Event, Message, ToolExecution, U
 
 from .support.live_server import read_events
 
+# kills, stops and restarts real processes on 1-2 s leases and drains, and stops PostgreSQL
+pytestmark = pytest.mark.alone
+
 SLOW_SQL = "SELECT count(*) AS n FROM generate_series(1, 40000000)"
 
 
@@ -132,7 +135,6 @@ def test_sigterm_hands_a_long_turn_over_to_another_worker(chat, board, workers):
     assert message.runs == 2 and board.requests == 3
 
 
-@pytest.mark.stops_database
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="restarts the embedded PostgreSQL server")
 def test_a_postgres_restart_mid_turn_does_not_end_it(chat, board, workers):
     from config.local_postgres import restart
@@ -169,7 +171,6 @@ def test_deleting_a_running_conversation_stops_its_turn_and_keeps_the_bill(chat,
     assert billed.count() == 1 and billed.get().input_tokens > 0  # the cut call, billed before the rows went
 
 
-@pytest.mark.stops_database
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="stops the embedded PostgreSQL server")
 def test_requests_while_the_database_is_down_get_a_typed_503(chat, workers):
     from config.local_postgres import ensure_running, stop

@@ -44,7 +44,7 @@ def workers(model_url, logs):
 
 @pytest.fixture
 def chat(transactional_db, roles, web):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-7")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
     client = web.client(session_for(roles["editor"]))
     yield conversation, client
     client.close()
