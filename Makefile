@@ -68,18 +68,24 @@ serve: frontend/.next/BUILD_ID
 
 test: test-backend test-frontend test-e2e
 
+# The backend suite on every core (pytest-xdist, a test database per worker process; each test
+# file on one worker, so that its module-wide servers and databases are made once), then the
+# tests marked `alone` by themselves: they stop the shared PostgreSQL server, or time work.
+TEST_WORKERS ?= auto
 test-backend: install
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone"
+	$(PY) -m pytest -m alone
 
 # The generated GraphQL hooks must match the backend's SDL; then the component tests (jsdom).
 test-frontend: frontend/node_modules/.installed
 	cd frontend && node scripts/check-codegen.mjs
 	cd frontend && node_modules/.bin/jest --ci
 
-# The page in chromium against its own stack (.data/e2e, ports 8100/8187/3100, offline model).
+# The page in chromium against its own stack (.data/e2e, ports 8100/8187/3100, offline model),
+# started once for every test file (e2e/run.mjs).
 test-e2e: install frontend/.next-e2e/BUILD_ID $(CHROMIUM)
-	cd frontend && node --test --test-concurrency=1 --test-timeout=600000 e2e/
+	cd frontend && node e2e/run.mjs
 
 bench: install
 	$(PY) manage.py migrate --noinput

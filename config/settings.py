@@ -172,11 +172,12 @@ WORKSPACE_BUCKETS_ROOT = Path(os.environ.get("WORKSPACE_BUCKETS_ROOT", DATA_DIR 
 
 ANTHROPIC_API_KEY = os.environ.get("ANTHROPIC_API_KEY", "")
 ANTHROPIC_BASE_URL = os.environ.get("ANTHROPIC_BASE_URL", "")
-ASSISTANT_MODEL = os.environ.get("ASSISTANT_MODEL", "claude-opus-4-5-20251101")
-# The models workspaces may choose (comma-separated ids); empty: Opus 4.5, Sonnet 4.5, Haiku 4.5
+# Claude Fable 5.2: the most capable current model (see the README)
+ASSISTANT_MODEL = os.environ.get("ASSISTANT_MODEL", "claude-fable-5-2")
+# The models workspaces may choose (comma-separated ids); empty: Fable 5.2, Opus 5.5, Sonnet 5.5, Haiku 5.5
 ASSISTANT_MODELS = os.environ.get("ASSISTANT_MODELS", "")
 # Writes conversation titles after the first answer; empty: titles stay the first line of the question
-ASSISTANT_TITLE_MODEL = os.environ.get("ASSISTANT_TITLE_MODEL", "claude-haiku-4-5-20251001")
+ASSISTANT_TITLE_MODEL = os.environ.get("ASSISTANT_TITLE_MODEL", "claude-haiku-5-5")
 # The data policy: the fewest rows an aggregate may summarise before the model sees it
 ASSISTANT_MIN_GROUP_SIZE = env_int("ASSISTANT_MIN_GROUP_SIZE", 5)
 ASSISTANT_MAX_TOOL_ROUNDS = env_int("ASSISTANT_MAX_TOOL_ROUNDS", 20)

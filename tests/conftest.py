@@ -9,13 +9,17 @@ from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
 
+# the live web server, worker and chat fixtures of the tests with real processes
+pytest_plugins = ["tests.support.live_turns"]
+
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings():
-    """HEXA_TEST_DB_NAME lets several test sessions share one PostgreSQL server at once."""
-    name = os.environ.get("HEXA_TEST_DB_NAME")
-    if name:
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
+def django_db_modify_db_settings(request):
+    """HEXA_TEST_DB_NAME lets several test sessions share one PostgreSQL server at once; under
+    pytest-xdist each worker gets a database of its own (the name with `_gw0`, `_gw1`…)."""
+    name = os.environ.get("HEXA_TEST_DB_NAME") or f"test_{settings.DATABASES['default']['NAME']}"
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"{name}_{worker}" if worker else name
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -147,3 +151,12 @@ def model_url(board):
     server = LocalModelServer(board, chunk_delay=0.01).start()
     yield server.url
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _alone_tests_run_alone(request):
+    """A test marked `alone` stops the shared PostgreSQL server (which would break the tests
+    other xdist workers run meanwhile) or times work they would slow down: `make
+    test-backend` runs them after the others, by themselves (`-m alone`)."""
+    if request.node.get_closest_marker("alone") and hasattr(request.config, "workerinput"):
+        pytest.fail("marked `alone`: run it without -n (pytest -m alone)")

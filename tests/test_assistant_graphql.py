@@ -24,7 +24,10 @@ def create(gql, slug):
     return result["conversation"]
 
 
-def test_create_send_and_read_back_a_whole_turn(gql, roles, model):
+def test_create_send_and_read_back_a_whole_turn(gql, roles, model, settings):
+    # the figures below are Opus 4.5's prices, with no cache write (the fake API caches
+    # prompts of 4,096 tokens and more on that model)
+    settings.ASSISTANT_MODEL = "claude-opus-4-5-20251101"
     gql.login(roles["viewer"])  # any member may use the assistant
     conversation = create(gql, roles["workspace"].slug)
     assert conversation["title"] == "" and conversation["cost"] == "0" and conversation["offlineModel"] is False

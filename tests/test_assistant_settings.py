@@ -40,8 +40,11 @@ mutation($input: UpdateAssistantPromptTemplateInput!) { updateAssistantPromptTem
 DELETE_TEMPLATE = """
 mutation($input: DeleteAssistantPromptTemplateInput!) { deleteAssistantPromptTemplate(input: $input) { success errors } }
 """
-SONNET = "claude-sonnet-4-5-20250929"
-HAIKU = "claude-haiku-4-5-20251001"
+DEFAULT = "claude-fable-5-2"
+SONNET = "claude-sonnet-5-5"
+HAIKU = "claude-haiku-5-5"
+# retired on 2026-11-30, still priced by genai-prices for the bills it left
+SONNET_4_5 = "claude-sonnet-4-5-20250929"
 
 
 def bodies(model):
@@ -65,7 +68,7 @@ def test_members_read_and_admins_change(gql, roles, who, can_read, can_manage):
     if settings:
         assert settings["canManage"] == can_manage
         assert settings["promptTemplates"][0]["title"] == "Weekly cases"
-        assert settings["model"] == "claude-opus-4-5-20251101" and settings["sendRowsToModel"] is True
+        assert settings["model"] == DEFAULT and settings["sendRowsToModel"] is True
         assert settings["enabledTools"] == list(TOOL_NAMES)
         # the history of changes is for admins only
         assert bool(settings["changes"]) == can_manage
@@ -130,7 +133,7 @@ def test_changes_are_recorded_with_who_and_before_after(roles):
     changes = list(AssistantSettingsChange.objects.filter(workspace=workspace).order_by("created_at", "id"))
     assert [c.user for c in changes] == [admin] * 4
     first = changes[0].changes
-    assert first["model"] == {"before": "claude-opus-4-5-20251101", "after": SONNET}
+    assert first["model"] == {"before": DEFAULT, "after": SONNET}
     assert first["enabled_tools"] == {"before": list(TOOL_NAMES), "after": ["list_files", "read_file"]}
     assert first["send_rows_to_model"] == {"before": True, "after": False}
     assert changes[1].changes["prompt_template"]["before"] is None
@@ -204,15 +207,15 @@ def test_new_conversations_take_the_workspace_model_and_keep_it(gql, roles, mode
     old = send_message(roles["editor"], before["id"], "Hi").message
     ws.update_settings(roles["admin"], roles["workspace"], {"model": SONNET})
     after = gql(create, {"s": roles["workspace"].slug})["data"]["createAssistantConversation"]["conversation"]
-    assert (before["model"], after["model"]) == ("claude-opus-4-5-20251101", SONNET)
+    assert (before["model"], after["model"]) == (DEFAULT, SONNET)
     new = send_message(roles["editor"], after["id"], "Hi").message
-    assert [b["model"] for b in bodies(model)] == ["claude-opus-4-5-20251101", SONNET]
+    assert [b["model"] for b in bodies(model)] == [DEFAULT, SONNET]
     # each billed at its own model's prices (the fake API adds the prompt's cache writes)
-    for message, name in ((old, "claude-opus-4-5-20251101"), (new, SONNET)):
+    for message, name in ((old, DEFAULT), (new, SONNET)):
         assert message.model == name
         assert message.cost == cost_of(name, {f: getattr(message, f) for f in TOKEN_FIELDS}) > 0
-    assert Decimal("1.5") < old.cost / new.cost < Decimal("1.7")  # $30 vs $18 per million of each
-    assert Conversation.objects.get(pk=before["id"]).model == "claude-opus-4-5-20251101"
+    assert Decimal("3.9") < old.cost / new.cost < Decimal("4.1")  # $48 vs $12 per million of each
+    assert Conversation.objects.get(pk=before["id"]).model == DEFAULT
 
 
 # -- prices ------------------------------------------------------------------------------
@@ -222,25 +225,27 @@ def test_prices_per_model():
     # 50k tokens of each kind: a twentieth of the price per million
     tokens = {"input_tokens": 50_000, "output_tokens": 50_000, "cache_creation_input_tokens": 50_000, "cache_read_input_tokens": 50_000}
     assert cost_of("claude-opus-4-5-20251101", tokens) * 20 == Decimal("5") + Decimal("25") + Decimal("6.25") + Decimal("0.5")
-    assert cost_of(SONNET, tokens) * 20 == Decimal("3") + Decimal("15") + Decimal("3.75") + Decimal("0.3")
-    assert cost_of(HAIKU, tokens) * 20 == Decimal("1") + Decimal("5") + Decimal("1.25") + Decimal("0.1")
+    assert cost_of(SONNET_4_5, tokens) * 20 == Decimal("3") + Decimal("15") + Decimal("3.75") + Decimal("0.3")
+    assert cost_of("claude-haiku-4-5-20251001", tokens) * 20 == Decimal("1") + Decimal("5") + Decimal("1.25") + Decimal("0.1")
+    assert cost_of(DEFAULT, tokens) * 20 == Decimal("8") + Decimal("40") + Decimal("10") + Decimal("0.2")
 
 
 def test_long_prompts_on_sonnet_are_priced_at_the_long_context_rate():
     # past 200k prompt tokens, Sonnet 4.5 costs $6 / $22.50 per million (Anthropic's long-context prices)
-    assert cost_of(SONNET, {"input_tokens": 300_000}) == Decimal("1.8")
-    assert cost_of(SONNET, {"input_tokens": 200_000}) == Decimal("0.6")
+    assert cost_of(SONNET_4_5, {"input_tokens": 300_000}) == Decimal("1.8")
+    assert cost_of(SONNET_4_5, {"input_tokens": 200_000}) == Decimal("0.6")
 
 
 def test_the_offered_models_and_their_override(settings):
-    assert [(m.id, m.input_price, m.output_price) for m in available_models()] == [
-        ("claude-opus-4-5-20251101", Decimal("5"), Decimal("25")),
-        (SONNET, Decimal("3"), Decimal("15")),
-        (HAIKU, Decimal("1"), Decimal("5")),
+    assert [(m.id, m.name, m.input_price, m.output_price) for m in available_models()] == [
+        (DEFAULT, "Claude Fable 5.2", Decimal("8"), Decimal("40")),
+        ("claude-opus-5-5", "Claude Opus 5.5", Decimal("4"), Decimal("20")),
+        (SONNET, "Claude Sonnet 5.5", Decimal("2"), Decimal("10")),
+        (HAIKU, "Claude Haiku 5.5", Decimal("0.1"), Decimal("0.5")),
     ]
     settings.ASSISTANT_MODELS = f" {HAIKU}, {HAIKU} ,"
-    assert [m.id for m in available_models()] == ["claude-opus-4-5-20251101", HAIKU]  # the default is always offered
-    assert available_models()[1].name == "Claude Haiku 4.5"
+    assert [m.id for m in available_models()] == [DEFAULT, HAIKU]  # the default is always offered
+    assert available_models()[1].name == "Claude Haiku 5.5"
 
 
 # -- titles ------------------------------------------------------------------------------
@@ -261,7 +266,8 @@ def test_a_small_model_titles_the_conversation_after_the_first_answer(model, con
     conversation.refresh_from_db()
     assert conversation.title == "Malaria cases in Bo"
     ledger = UsageRecord.objects.get(conversation_uuid=conversation.pk, model=HAIKU)
-    assert ledger.cost == Decimal("1") and ledger.message_uuid == result.message.pk  # Haiku: $1 per million input
+    # Haiku 5.5: $0.10 per million input tokens, five times that for a prompt over 100k tokens
+    assert ledger.cost == Decimal("0.5") and ledger.message_uuid == result.message.pk
     # only after the first answer
     send_message(conversation.user, conversation.id, "And in Kenema?")
     assert len(bodies(model)) == 3

@@ -439,6 +439,7 @@ def test_broken_files_give_clear_errors(bucket):
     error(bucket.fs.read_file("badxml.xlsx"), "UNREADABLE_FILE")
 
 
+@pytest.mark.alone  # within the time limit only when nothing else runs
 def test_a_csv_with_a_huge_line(bucket):
     bucket.put("huge.csv", "a,b\n1," + "x" * 5_000_000 + "\n2,y\n")
     started = time.monotonic()

@@ -26,6 +26,9 @@ from hexa.assistant.executors.database import UserDatabaseTools
 from hexa.databases import api as databases
 from hexa.databases import pool
 
+# hostile queries measured against their time limits and memory budget: alone, after the others
+pytestmark = pytest.mark.alone
+
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_BUDGET = 64 * 1024 * 1024
 TIMEOUT_MS = 10_000

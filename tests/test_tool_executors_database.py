@@ -412,6 +412,7 @@ def test_a_pooled_connection_closed_by_the_server_is_replaced(shared, tools):
 # --- Rows: limits and budgets -----------------------------------------------------------
 
 
+@pytest.mark.alone  # timed
 def test_ten_million_rows_are_never_materialised(tools):
     tracemalloc.start()
     try:

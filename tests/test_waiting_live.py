@@ -4,51 +4,13 @@ web server resumes the same turn on whichever worker is there."""
 
 import json
 
-import pytest
 from django.db.models import Sum
 
 from hexa.assistant.local_model import text_reply, tool_reply
-from hexa.assistant.models import Conversation, Message, ToolExecution, UsageRecord
+from hexa.assistant.models import Message, ToolExecution, UsageRecord
 from hexa.files.api import bucket_path
 
-from .support.live_server import LiveServer, LiveWorker, read_events, session_for
-
-ENV = {"ASSISTANT_TURN_LEASE_S": 2, "ASSISTANT_WORKER_DRAIN_S": 1, "ASSISTANT_RATE_LIMIT": ""}
-
-
-@pytest.fixture(scope="module")
-def logs(tmp_path_factory):
-    return tmp_path_factory.mktemp("waiting-logs")
-
-
-@pytest.fixture(scope="module")
-def web(django_db_setup, django_db_blocker, model_url, logs):
-    server = LiveServer(model_url, logs, turn_workers=0, **ENV)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def workers(model_url, logs):
-    started = []
-
-    def start():
-        worker = LiveWorker(model_url, logs, concurrency=4, **ENV)
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        if worker.process.poll() is None:
-            worker.kill()
-
-
-@pytest.fixture
-def chat(transactional_db, roles, web):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
-    client = web.client(session_for(roles["editor"]))
-    yield conversation, client
-    client.close()
+from .support.live_server import read_events
 
 
 def stream(client, conversation, text):

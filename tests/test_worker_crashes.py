@@ -18,46 +18,12 @@ from django.db.models import Sum
 from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Event, Message, ToolExecution, UsageRecord
 
-from .support.live_server import LiveServer, LiveWorker, read_events, session_for
+from .support.live_server import read_events
 
-# short leases: a dead worker's turn is taken over within seconds
-ENV = {"ASSISTANT_TURN_LEASE_S": 2, "ASSISTANT_WORKER_DRAIN_S": 1, "ASSISTANT_RATE_LIMIT": ""}
+# kills, stops and restarts real processes on 1-2 s leases and drains, and stops PostgreSQL
+pytestmark = pytest.mark.alone
+
 SLOW_SQL = "SELECT count(*) AS n FROM generate_series(1, 40000000)"
-
-
-@pytest.fixture(scope="module")
-def logs(tmp_path_factory):
-    return tmp_path_factory.mktemp("crash-logs")
-
-
-@pytest.fixture(scope="module")
-def web(django_db_setup, django_db_blocker, model_url, logs):
-    server = LiveServer(model_url, logs, turn_workers=0, **ENV)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def workers(model_url, logs):
-    started = []
-
-    def start(**env):
-        worker = LiveWorker(model_url, logs, concurrency=4, **{**ENV, **env})
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        if worker.process.poll() is None:
-            worker.kill()
-
-
-@pytest.fixture
-def chat(transactional_db, roles, web):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
-    client = web.client(session_for(roles["editor"]))
-    yield conversation, client
-    client.close()
 
 
 def stream_in_background(client, conversation, message="How many districts?"):

@@ -4,101 +4,21 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
-import { FRONTEND_DIR, bucketDir, startStack, webUrl } from "./stack.mjs";
-
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const RESULTS = path.join(FRONTEND_DIR, "test-results");
-const SLUG = "malaria-programme";
-const QUESTION = "Which districts had the most malaria cases?";
+import { QUESTION, SLUG, graphql, lastAnswer, launch, messages, newConversation, send, shot, step, waitForTurnEnd } from "./browser.mjs";
+import { bucketDir, startStack, webUrl } from "./stack.mjs";
 
 let stack;
 let context;
 let page;
-let userDataDir;
+let close;
 let bucket;
-
-async function shot(name) {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  await page?.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: false }).catch(() => undefined);
-}
-
-/** Runs a test body; on failure keeps a screenshot of the page as it was. */
-function step(name, body) {
-  return async () => {
-    try {
-      await body();
-    } catch (error) {
-      await shot(`failure-${name.replace(/\W+/g, "-")}`);
-      throw error;
-    }
-  };
-}
-
-const log = () => page.getByRole("region", { name: "Messages" });
-const composer = () => page.getByLabel("Message the assistant");
-const lastAnswer = () => page.getByRole("article", { name: "Assistant's answer" }).last();
-
-async function send(text) {
-  await composer().click();
-  await composer().fill(text);
-  await page.keyboard.press("Enter"); // the keyboard way: Enter sends
-}
-
-async function waitForTurnEnd(timeout = 60_000) {
-  await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, { timeout });
-  await page.getByRole("button", { name: "Stop the assistant" }).waitFor({ state: "detached", timeout });
-}
-
-async function newConversation() {
-  await page.goto(`${webUrl()}/workspaces/${SLUG}/assistant`);
-  await page.getByRole("button", { name: "New conversation" }).click();
-  await page.waitForURL(/\/assistant\/[0-9a-f-]{36}$/);
-  await composer().waitFor();
-  return page.url().split("/").pop();
-}
-
-async function graphql(query, variables = {}) {
-  return page.evaluate(
-    async ([q, v]) => {
-      const response = await fetch("/graphql/", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ query: q, variables: v }),
-      });
-      return response.json();
-    },
-    [query, variables],
-  );
-}
 
 before(
   async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    fs.mkdirSync(RESULTS, { recursive: true });
-    for (const name of fs.readdirSync(RESULTS)) if (name.endsWith(".png")) fs.rmSync(path.join(RESULTS, name));
     stack = await startStack();
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-      viewport: { width: 1280, height: 900 },
-      timeout: 60_000,
-    });
-    context.setDefaultTimeout(30_000);
-    context.setDefaultNavigationTimeout(30_000);
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ page, context, close } = await launch());
     page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
   },
   { timeout: 420_000 },
@@ -106,8 +26,7 @@ before(
 
 after(
   async () => {
-    await context?.close().catch(() => undefined);
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    await close?.();
     await stack?.stop();
   },
   { timeout: 120_000 },
@@ -128,7 +47,7 @@ describe("the assistant page", { concurrency: false }, () => {
       await page.getByRole("button", { name: "Log in" }).click();
       await page.waitForURL(new RegExp(`/workspaces/${SLUG}/assistant$`));
       await page.getByRole("heading", { name: "Assistant" }).waitFor();
-      const result = await graphql(`query ($slug: String!) { workspace(slug: $slug) { bucket { name } } }`, { slug: SLUG });
+      const result = await graphql(page, `query ($slug: String!) { workspace(slug: $slug) { bucket { name } } }`, { slug: SLUG });
       bucket = result.data.workspace.bucket.name;
       assert.ok(bucket, "the workspace has a bucket");
     }),
@@ -138,36 +57,36 @@ describe("the assistant page", { concurrency: false }, () => {
     "streams an answer about the database, with a result table",
     { timeout: 120_000 },
     step("answer", async () => {
-      await newConversation();
+      await newConversation(page);
       await page.getByText("Offline demo model — not Claude").waitFor();
-      await send(QUESTION);
+      await send(page, QUESTION);
       await page.getByRole("article", { name: "Your message" }).filter({ hasText: QUESTION }).waitFor();
       // The answer grows while it streams.
       const lengths = [];
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
-        const busy = await log().getAttribute("aria-busy");
-        lengths.push((await lastAnswer().textContent().catch(() => "")) ?? "");
+        const busy = await messages(page).getAttribute("aria-busy");
+        lengths.push((await lastAnswer(page).textContent().catch(() => "")) ?? "");
         if (busy !== "true" && lengths.length > 1) break;
         await page.waitForTimeout(150);
       }
       const distinct = new Set(lengths.map((text) => text.length));
       assert.ok(distinct.size >= 4, `the answer appeared progressively (${distinct.size} distinct lengths)`);
-      await waitForTurnEnd();
-      const table = lastAnswer().locator(".markdown table");
+      await waitForTurnEnd(page);
+      const table = lastAnswer(page).locator(".markdown table");
       await table.waitFor();
       assert.ok((await table.getByRole("row").count()) >= 3, "the answer has a table with rows");
-      await shot("chat-table-answer");
+      await shot(page, "chat-table-answer");
 
       // the tool call, expanded: the SQL and the result as a table
-      await lastAnswer().getByRole("button", { name: /Queried the database/ }).click();
-      const card = lastAnswer().getByTestId("tool-execution");
+      await lastAnswer(page).getByRole("button", { name: /Queried the database/ }).click();
+      const card = lastAnswer(page).getByTestId("tool-execution");
       await card.locator("code.language-sql").waitFor();
       assert.ok((await card.getByRole("table").getByRole("row").count()) >= 3);
       await card.getByText(/\d+ rows/).waitFor();
-      await shot("chat-tool-card-expanded");
+      await shot(page, "chat-tool-card-expanded");
       // totals: per message and for the conversation
-      await lastAnswer().getByLabel("Usage of this answer").waitFor();
+      await lastAnswer(page).getByLabel("Usage of this answer").waitFor();
       assert.match(await page.getByLabel("Conversation total").textContent(), /tokens · \$/);
     }),
   );
@@ -178,13 +97,13 @@ describe("the assistant page", { concurrency: false }, () => {
     step("approve", async () => {
       const file = path.join(bucketDir(bucket), "notes", "e2e_note.md");
       fs.rmSync(file, { force: true });
-      await send("Write a note notes/e2e_note.md about it");
+      await send(page, "Write a note notes/e2e_note.md about it");
       const card = page.getByRole("region", { name: "Proposed write to notes/e2e_note.md" });
       await card.waitFor({ timeout: 60_000 });
       await card.getByText("CREATE").waitFor();
       assert.ok((await card.locator('[data-diff="added"]').count()) > 0, "the diff shows added lines");
-      await waitForTurnEnd();
-      await shot("chat-approval-card");
+      await waitForTurnEnd(page);
+      await shot(page, "chat-approval-card");
       assert.equal(fs.existsSync(file), false, "nothing is written before approval");
       await card.getByRole("button", { name: "Approve writing notes/e2e_note.md" }).click();
       await card.getByText("Approved — written").waitFor();
@@ -201,11 +120,11 @@ describe("the assistant page", { concurrency: false }, () => {
       fs.rmSync(file, { force: true });
       // A new conversation: in the previous one the offline model would read the path of the
       // approved note in the outcome the server adds to the next message.
-      await newConversation();
-      await send("Save a note to notes/e2e_rejected.md");
+      await newConversation(page);
+      await send(page, "Save a note to notes/e2e_rejected.md");
       const card = page.getByRole("region", { name: "Proposed write to notes/e2e_rejected.md" });
       await card.waitFor({ timeout: 60_000 });
-      await waitForTurnEnd();
+      await waitForTurnEnd(page);
       await card.getByRole("button", { name: "Reject writing notes/e2e_rejected.md" }).click();
       await card.getByLabel(/Reason/).fill("Not needed");
       await card.getByRole("button", { name: "Confirm rejection" }).click();
@@ -219,10 +138,10 @@ describe("the assistant page", { concurrency: false }, () => {
     "a failed tool call shows its error in red",
     { timeout: 120_000 },
     step("tool-error", async () => {
-      await newConversation();
-      await send("Read reports/missing_file.md");
-      await waitForTurnEnd();
-      const card = lastAnswer().getByTestId("tool-execution").filter({ hasText: "Read a file" });
+      await newConversation(page);
+      await send(page, "Read reports/missing_file.md");
+      await waitForTurnEnd(page);
+      const card = lastAnswer(page).getByTestId("tool-execution").filter({ hasText: "Read a file" });
       await card.getByText("Not found", { exact: true }).waitFor(); // plain words; the code is in the details
       await card.getByRole("button", { name: /Read a file/ }).click();
       const alert = card.getByRole("alert");
@@ -233,7 +152,7 @@ describe("the assistant page", { concurrency: false }, () => {
         ? numbers[1] > 0.1 && (numbers[2] < 45 || numbers[2] > 340) // chroma, hue (Tailwind 4's colours)
         : numbers[0] > numbers[1] && numbers[0] > numbers[2];
       assert.ok(red, `the error is red (${color})`);
-      await shot("chat-tool-error");
+      await shot(page, "chat-tool-error");
     }),
   );
 
@@ -241,17 +160,17 @@ describe("the assistant page", { concurrency: false }, () => {
     "a reload in the middle of a turn resumes it",
     { timeout: 120_000 },
     step("resume", async () => {
-      await newConversation();
-      await send(QUESTION);
-      await lastAnswer().getByText("I will use", { exact: false }).waitFor({ timeout: 30_000 });
-      assert.equal(await log().getAttribute("aria-busy"), "true", "the turn is still running");
+      await newConversation(page);
+      await send(page, QUESTION);
+      await lastAnswer(page).getByText("I will use", { exact: false }).waitFor({ timeout: 30_000 });
+      assert.equal(await messages(page).getAttribute("aria-busy"), "true", "the turn is still running");
       await page.reload();
       await page.getByRole("article", { name: "Your message" }).first().waitFor();
       // the turn goes on in the reloaded page and ends with its table
       await page.getByRole("status").filter({ hasText: "Thinking…" }).waitFor({ timeout: 15_000 });
-      await shot("chat-resumed-mid-turn");
-      await waitForTurnEnd();
-      await lastAnswer().locator(".markdown table").waitFor();
+      await shot(page, "chat-resumed-mid-turn");
+      await waitForTurnEnd(page);
+      await lastAnswer(page).locator(".markdown table").waitFor();
       assert.equal(await page.getByRole("article", { name: "Your message" }).count(), 1, "no duplicate message");
       assert.equal(await page.getByRole("article", { name: "Assistant's answer" }).count(), 1, "no duplicate answer");
     }),
@@ -261,12 +180,12 @@ describe("the assistant page", { concurrency: false }, () => {
     "Stop ends a running turn",
     { timeout: 120_000 },
     step("stop", async () => {
-      await newConversation();
-      await send(QUESTION);
-      await lastAnswer().getByText("offline", { exact: false }).waitFor({ timeout: 30_000 });
+      await newConversation(page);
+      await send(page, QUESTION);
+      await lastAnswer(page).getByText("offline", { exact: false }).waitFor({ timeout: 30_000 });
       await page.getByRole("button", { name: "Stop the assistant" }).click();
-      await waitForTurnEnd();
-      await lastAnswer().getByText("Stopped.").waitFor();
+      await waitForTurnEnd(page);
+      await lastAnswer(page).getByText("Stopped.").waitFor();
     }),
   );
 
@@ -274,7 +193,7 @@ describe("the assistant page", { concurrency: false }, () => {
     "deltas reach the browser through the Next server as they are produced",
     { timeout: 120_000 },
     step("progressive", async () => {
-      const conversationId = await newConversation();
+      const conversationId = await newConversation(page);
       const cookies = await context.cookies(webUrl());
       const cookie = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
       const started = Date.now();
@@ -306,9 +225,9 @@ describe("the assistant page", { concurrency: false }, () => {
     "the list follows a running turn until it ends, without a reload",
     { timeout: 120_000 },
     step("list-running", async () => {
-      const id = await newConversation();
-      await send(QUESTION);
-      await lastAnswer().getByText("I will use", { exact: false }).waitFor({ timeout: 30_000 });
+      const id = await newConversation(page);
+      await send(page, QUESTION);
+      await lastAnswer(page).getByText("I will use", { exact: false }).waitFor({ timeout: 30_000 });
       await page.goto(`${webUrl()}/workspaces/${SLUG}/assistant`);
       const row = page.locator(`tr:has(a[href$="/assistant/${id}"])`);
       await row.getByText("Running").waitFor({ timeout: 10_000 });
@@ -329,7 +248,7 @@ describe("the assistant page", { concurrency: false }, () => {
       // the offline model is free: the month's spending stays at zero, against the default limit
       const usage = page.getByRole("region", { name: "Your assistant usage this month" });
       assert.match(await usage.innerText(), /spent \$0\.00 of your \$50\.00 limit; it resets on \w{3} \d{1,2}, \d{4}\./);
-      await shot("conversation-list");
+      await shot(page, "conversation-list");
       const before = await rows.count();
       await page.getByRole("button", { name: `Rename ${QUESTION}` }).first().click();
       await page.getByLabel("Title").fill("Cases by district");

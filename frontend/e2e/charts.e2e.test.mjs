@@ -7,48 +7,20 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
-import { FRONTEND_DIR, startStack, webUrl } from "./stack.mjs";
-
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const RESULTS = path.join(FRONTEND_DIR, "test-results");
-const SLUG = "malaria-programme";
+import { launch, login, newConversation, send, shot, step, waitForTurnEnd } from "./browser.mjs";
+import { startStack } from "./stack.mjs";
 
 let stack;
-let context;
 let page;
-let userDataDir;
+let close;
 const pageErrors = [];
 
-async function shot(name) {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  await page?.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: false }).catch(() => undefined);
-}
-
-function step(name, body) {
-  return async () => {
-    try {
-      await body();
-    } catch (error) {
-      await shot(`failure-charts-${name.replace(/\W+/g, "-")}`);
-      throw error;
-    }
-  };
-}
-
-const composer = () => page.getByLabel("Message the assistant");
-
+/** A question in a new conversation, until its turn ends. */
 async function ask(text) {
-  await page.goto(`${webUrl()}/workspaces/${SLUG}/assistant`);
-  await page.getByRole("button", { name: "New conversation" }).click();
-  await page.waitForURL(/\/assistant\/[0-9a-f-]{36}$/);
-  await composer().click();
-  await composer().fill(text);
-  await page.keyboard.press("Enter");
-  await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, { timeout: 90_000 });
+  await newConversation(page);
+  await send(page, text);
+  await waitForTurnEnd(page, 90_000);
 }
 
 /** The chart's figure once vega has drawn it. */
@@ -61,38 +33,23 @@ async function drawnFigure() {
 
 before(
   async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     stack = await startStack();
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-charts-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      acceptDownloads: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-      viewport: { width: 1280, height: 900 },
-      timeout: 60_000,
-    });
-    context.setDefaultTimeout(30_000);
-    page = context.pages()[0] ?? (await context.newPage());
+    let context;
+    ({ page, context, close } = await launch({ acceptDownloads: true }));
     page.on("pageerror", (error) => pageErrors.push(error.message));
     // nothing a chart draws may come from elsewhere: no tiles, no fonts, no data URLs
     await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
       pageErrors.push(`request to ${route.request().url()}`);
       return route.abort();
     });
-    await page.goto(`${webUrl()}/login`);
-    await page.getByLabel("Email").fill("demo@openhexa.org");
-    await page.getByLabel("Password").fill("openhexa-demo");
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(new RegExp(`/workspaces/${SLUG}/assistant$`));
+    await login(page);
   },
   { timeout: 420_000 },
 );
 
 after(
   async () => {
-    await context?.close().catch(() => undefined);
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    await close?.();
     await stack?.stop();
   },
   { timeout: 120_000 },
@@ -102,7 +59,7 @@ describe("charts", { concurrency: false }, () => {
   test(
     "a map of the districts: a captioned figure, a canvas, the table one click away, downloads",
     { timeout: 180_000 },
-    step("map", async () => {
+    step("charts-map", async () => {
       await ask("Map malaria cases per district");
       const figure = await drawnFigure();
       const caption = figure.locator("figcaption");
@@ -111,7 +68,7 @@ describe("charts", { concurrency: false }, () => {
       assert.equal(await figure.locator("canvas").count(), 1, "vega drew on one canvas");
       const box = await figure.locator("canvas").boundingBox();
       assert.ok(box.width > 200 && box.height > 100, `the map has a size (${box.width}x${box.height})`);
-      await shot("chart-map");
+      await shot(page, "chart-map");
 
       const download = page.waitForEvent("download");
       await figure.getByRole("button", { name: "Download PNG" }).click();
@@ -141,7 +98,7 @@ describe("charts", { concurrency: false }, () => {
       const cases = await table.locator("tbody tr td:last-child").first();
       assert.match(await cases.innerText(), /^\d{1,3}(,\d{3})+$/, "numbers grouped by thousands");
       assert.match((await cases.getAttribute("class")) ?? "", /text-right/);
-      await shot("chart-map-table");
+      await shot(page, "chart-map-table");
       await figure.getByRole("button", { name: "Chart" }).click();
       await drawnFigure();
 
@@ -157,7 +114,7 @@ describe("charts", { concurrency: false }, () => {
   test(
     "a query's result table downloads as CSV and copies",
     { timeout: 120_000 },
-    step("csv", async () => {
+    step("charts-csv", async () => {
       await ask("Which districts had the most malaria cases?");
       const card = page.locator('[data-tool="query_database"]').last();
       await card.getByRole("button", { expanded: false }).first().click();
@@ -176,14 +133,14 @@ describe("charts", { concurrency: false }, () => {
   test(
     "a 10,000-point chart draws in the browser (time printed)",
     { timeout: 180_000 },
-    step("10k", async () => {
+    step("charts-10k", async () => {
       await ask("Scatter plot of tested against confirmed cases");
       const figure = await drawnFigure();
       assert.match(await figure.locator("figcaption").innerText(), /10,000 rows/);
       const renderMs = Number(await figure.getByTestId("chart-view").getAttribute("data-render-ms"));
       console.log(`# 10,000-point chart rendered in ${renderMs.toFixed(0)} ms in Chromium (goal: < 500 ms)`);
       assert.ok(renderMs > 0);
-      await shot("chart-10k");
+      await shot(page, "chart-10k");
       assert.deepEqual(pageErrors, []);
     }),
   );

@@ -4,53 +4,21 @@
  * kept on the account (a reload keeps it). `make test-e2e`.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
-import { FRONTEND_DIR, startStack, webUrl } from "./stack.mjs";
-
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const RESULTS = path.join(FRONTEND_DIR, "test-results");
-const SLUG = "malaria-programme";
+import { SLUG, launch, step } from "./browser.mjs";
+import { startStack, webUrl } from "./stack.mjs";
 
 let stack;
-let context;
 let page;
-let userDataDir;
-
-function step(name, body) {
-  return async () => {
-    try {
-      await body();
-    } catch (error) {
-      fs.mkdirSync(RESULTS, { recursive: true });
-      await page?.screenshot({ path: path.join(RESULTS, `failure-i18n-${name}.png`) }).catch(() => undefined);
-      throw error;
-    }
-  };
-}
+let close;
 
 const htmlLang = () => page.evaluate(() => document.documentElement.lang);
 
 before(
   async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     stack = await startStack();
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      // A browser whose user reads French first.
-      locale: "fr-FR",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=fr-FR"],
-      viewport: { width: 1280, height: 900 },
-      timeout: 60_000,
-    });
-    context.setDefaultTimeout(30_000);
-    context.setDefaultNavigationTimeout(30_000);
-    page = context.pages()[0] ?? (await context.newPage());
+    // a browser whose user reads French first
+    ({ page, close } = await launch({ locale: "fr-FR" }));
     page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
   },
   { timeout: 420_000 },
@@ -58,8 +26,7 @@ before(
 
 after(
   async () => {
-    await context?.close().catch(() => undefined);
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    await close?.();
     await stack?.stop();
   },
   { timeout: 120_000 },
@@ -69,7 +36,7 @@ describe("the page's language", { concurrency: false }, () => {
   test(
     "a French browser gets the login page in French",
     { timeout: 60_000 },
-    step("browser", async () => {
+    step("i18n-browser", async () => {
       assert.equal(await page.evaluate(() => navigator.languages[0]), "fr-FR");
       await page.goto(`${webUrl()}/login`);
       await page.getByRole("button", { name: "Se connecter" }).waitFor();
@@ -84,7 +51,7 @@ describe("the page's language", { concurrency: false }, () => {
   test(
     "once logged in, the user's setting (English) wins over the browser",
     { timeout: 60_000 },
-    step("login", async () => {
+    step("i18n-login", async () => {
       await page.getByLabel("Mot de passe").fill("openhexa-demo");
       await page.getByRole("button", { name: "Se connecter" }).click();
       await page.waitForURL(new RegExp(`/workspaces/${SLUG}/assistant$`));
@@ -97,7 +64,7 @@ describe("the page's language", { concurrency: false }, () => {
   test(
     "switching to French changes the page, numbers included, and a reload keeps it",
     { timeout: 90_000 },
-    step("switch", async () => {
+    step("i18n-switch", async () => {
       await page.getByRole("group", { name: "Language" }).getByRole("button", { name: "Français" }).click();
       await page.getByRole("button", { name: "Nouvelle conversation" }).waitFor();
       await page.getByRole("link", { name: "Aller au contenu" }).waitFor({ state: "attached" });
@@ -119,7 +86,7 @@ describe("the page's language", { concurrency: false }, () => {
   test(
     "switching back to English is kept as well",
     { timeout: 60_000 },
-    step("back", async () => {
+    step("i18n-back", async () => {
       await page.getByRole("group", { name: "Langue" }).getByRole("button", { name: "English" }).click();
       await page.getByLabel("Message the assistant").waitFor();
       await page.reload();

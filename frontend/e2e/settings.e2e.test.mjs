@@ -4,58 +4,25 @@
  * small title model names the conversation, and the change is in the admin's history.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
-import { FRONTEND_DIR, startStack, webUrl } from "./stack.mjs";
-
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const RESULTS = path.join(FRONTEND_DIR, "test-results");
-const SLUG = "malaria-programme";
-const QUESTION = "Which districts had the most malaria cases?";
+import { QUESTION, SLUG, launch, login, step, waitForTurnEnd } from "./browser.mjs";
+import { startStack, webUrl } from "./stack.mjs";
 
 let stack;
 let context;
 let page;
-let userDataDir;
+let close;
 
-function step(name, body) {
-  return async () => {
-    try {
-      await body();
-    } catch (error) {
-      fs.mkdirSync(RESULTS, { recursive: true });
-      await page?.screenshot({ path: path.join(RESULTS, `failure-settings-${name}.png`) }).catch(() => undefined);
-      throw error;
-    }
-  };
-}
-
-async function login(email) {
+/** Logs in as `email`, out of any earlier session. */
+async function loginAs(email) {
   await context.clearCookies();
-  await page.goto(`${webUrl()}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("openhexa-demo");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(new RegExp(`/workspaces/${SLUG}/assistant$`));
+  await login(page, email);
 }
 
 before(
   async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     stack = await startStack();
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-      viewport: { width: 1280, height: 900 },
-      timeout: 60_000,
-    });
-    context.setDefaultTimeout(30_000);
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ page, context, close } = await launch());
     page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
   },
   { timeout: 420_000 },
@@ -63,8 +30,7 @@ before(
 
 after(
   async () => {
-    await context?.close().catch(() => undefined);
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    await close?.();
     await stack?.stop();
   },
   { timeout: 120_000 },
@@ -74,8 +40,8 @@ describe("workspace assistant settings", { concurrency: false }, () => {
   test(
     "an admin saves a question and sees the change in the history",
     { timeout: 90_000 },
-    step("admin", async () => {
-      await login("demo@openhexa.org");
+    step("settings-admin", async () => {
+      await loginAs("demo@openhexa.org");
       await page.getByRole("link", { name: "Settings" }).click();
       await page.waitForURL(new RegExp(`/workspaces/${SLUG}/assistant/settings$`));
       await page.getByRole("heading", { name: "Assistant settings" }).waitFor();
@@ -99,15 +65,15 @@ describe("workspace assistant settings", { concurrency: false }, () => {
   test(
     "a member asks the saved question in one click and the conversation gets a title",
     { timeout: 120_000 },
-    step("ask", async () => {
-      await login("viewer@openhexa.org");
+    step("settings-ask", async () => {
+      await loginAs("viewer@openhexa.org");
       await page.getByRole("button", { name: "New conversation" }).click();
       await page.waitForURL(/\/assistant\/[0-9a-f-]{36}$/);
       const saved = page.getByRole("region", { name: "Saved questions" });
       await saved.getByRole("button", { name: /Top districts/ }).click();
       const answer = page.getByRole("article", { name: "Assistant's answer" }).last();
       await answer.getByText("offline demo model").first().waitFor({ timeout: 60_000 });
-      await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, { timeout: 60_000 });
+      await waitForTurnEnd(page);
       // the question was sent as the user's message, and the start screen is gone
       await page.getByRole("region", { name: "Messages" }).getByText(QUESTION).first().waitFor();
       assert.equal(await saved.count(), 0);
@@ -133,7 +99,7 @@ describe("workspace assistant settings", { concurrency: false }, () => {
   test(
     "a member reads the settings but cannot change them",
     { timeout: 60_000 },
-    step("member", async () => {
+    step("settings-member", async () => {
       await page.goto(`${webUrl()}/workspaces/${SLUG}/assistant/settings`);
       await page.getByText("Only workspace admins can change these settings.").waitFor();
       assert.equal(await page.getByLabel("Instructions for the assistant").inputValue(), "Report weeks start on Monday.");

@@ -166,8 +166,17 @@ export function stopPostgres() {
   });
 }
 
-/** A fresh data directory, migrated and seeded; then the three servers. */
+/**
+ * A fresh data directory, migrated and seeded; then the three servers. Under `e2e/run.mjs`
+ * (E2E_SHARED_STACK=1) the stack is already up for every test file: this only checks it
+ * answers, and `stop()` leaves it to the runner.
+ */
 export async function startStack() {
+  if (process.env.E2E_SHARED_STACK === "1") {
+    await waitForHttp(`${webUrl()}/login`, null, 10_000);
+    await waitForHttp(`${backendUrl()}/graphql/`, null, 10_000);
+    return { async stop() {} };
+  }
   if (!fs.existsSync(path.join(FRONTEND_DIR, E2E.distDir, "BUILD_ID"))) {
     throw new Error(`No build in frontend/${E2E.distDir}: run \`make test-e2e\` (it builds the page for this stack).`);
   }
@@ -238,7 +247,8 @@ export function bucketDir(bucketName) {
   return path.join(E2E.dataDir, "buckets", bucketName);
 }
 
-// `node e2e/stack.mjs`: start the stack and keep it up (to look at the page by hand).
+// `node e2e/stack.mjs`: start the stack and keep it up (to look at the page by hand; with
+// E2E_SHARED_STACK=1, `node --test e2e/<file>` then runs against it).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const stack = await startStack();
   console.log(`e2e stack up: ${webUrl()} (backend ${backendUrl()}); Ctrl-C stops it`);

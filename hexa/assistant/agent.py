@@ -28,7 +28,8 @@ from .logs import log_event
 from .models import AWAITING_USER, Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
 from .prompts import instructions_block, system_prompt
 from .data_policy import for_model
-from .workspace_settings import enabled_tools, settings_for
+from .retired_models import is_retired
+from .workspace_settings import conversation_model, enabled_tools, settings_for
 from .events import EventType
 from .errors import AssistantError, ErrorCode, ToolErrorCode, is_error
 from .pricing import TokenUsage
@@ -187,8 +188,10 @@ class Turn:
         self.client = client
         self.handle = handle or leases.TurnHandle(self.conversation.pk)
         self.free = settings.ASSISTANT_OFFLINE_MODEL  # the offline stand-in costs nothing
-        # a conversation keeps the model it started with
+        # a conversation keeps the model it started with, unless Anthropic retired it meanwhile
         self.model = message.model or self.conversation.model or settings.ASSISTANT_MODEL
+        if is_retired(self.model):
+            self.model = conversation_model(self.conversation)
         self.max_tokens = MAX_OUTPUT_TOKENS
         self.workspace_settings = settings_for(self.workspace)
         self.enabled_tools = set(enabled_tools(self.workspace_settings))

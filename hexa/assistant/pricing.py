@@ -6,7 +6,8 @@ its wheel: no network at run time, and a price change is a version bump, reviewe
 other. Every figure is a Decimal: costs are summed over thousands of messages and must not
 drift.
 
-The models a workspace may choose are `ASSISTANT_MODELS` (see `available_models`).
+The models a workspace may choose are `ASSISTANT_MODELS` (see `available_models`), less
+those Anthropic has retired (`retired_models`).
 """
 
 from dataclasses import asdict, dataclass
@@ -17,6 +18,8 @@ from django.conf import settings
 from genai_prices import Usage, calc_price
 from genai_prices.data_snapshot import get_snapshot
 
+from .retired_models import is_retired
+
 PER_MILLION = Decimal(1_000_000)
 ZERO = Decimal("0")
 TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
@@ -24,7 +27,10 @@ PROVIDER = "anthropic"
 # An unknown model is billed as the most expensive Claude model (Opus 4.1: $15 / $75 per
 # million tokens) rather than under-reported.
 FALLBACK_MODEL = "claude-opus-4-1"
-DEFAULT_MODELS = ("claude-opus-4-5-20251101", "claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001")
+# The newest model of each family that both the SDK (2.17) and genai-prices (0.2.5) know and that
+# is widely available (Mythos 5.2 is Fable 5.2 for verified organisations only): Fable 5.2 for
+# demanding reasoning, Opus 5.5, Sonnet 5.5, and Haiku 5.5 for quick, cheap work.
+DEFAULT_MODELS = ("claude-fable-5-2", "claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5")
 
 
 @lru_cache(maxsize=256)
@@ -95,11 +101,11 @@ def model_choice(model: str) -> ModelChoice:
 
 def available_models() -> list[ModelChoice]:
     """The models workspaces may choose from: `ASSISTANT_MODELS`, a comma-separated list of
-    model ids (default: Opus 4.5, Sonnet 4.5, Haiku 4.5), and always the server's default
-    ASSISTANT_MODEL, first."""
+    model ids (default: DEFAULT_MODELS), and always the server's default ASSISTANT_MODEL,
+    first; a model Anthropic has retired is left out (it would fail at its next call)."""
     ids = [m.strip() for m in (settings.ASSISTANT_MODELS or "").split(",") if m.strip()] or list(DEFAULT_MODELS)
     ordered = list(dict.fromkeys([settings.ASSISTANT_MODEL, *ids]))
-    return [model_choice(m) for m in ordered]
+    return [model_choice(m) for m in ordered if m == settings.ASSISTANT_MODEL or not is_retired(m)]
 
 
 @dataclass(frozen=True)

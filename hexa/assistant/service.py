@@ -28,6 +28,7 @@ from .recording import create_turn_messages
 from .tasks import enqueue_turn
 from .titles import should_write_title, write_title
 from .usage import BudgetExceeded, RateLimited, check_budgets, check_rate_limit
+from .workspace_settings import conversation_model
 
 MAX_MESSAGE_CHARS = 32_000
 # A turn whose workers died this many times is not resumed again (it may be what kills them).
@@ -96,7 +97,7 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
         )
         message = Message(
             conversation=conversation, index=index + 2, role=MessageRole.ASSISTANT, status=MessageStatus.RUNNING,
-            model=conversation.model or settings.ASSISTANT_MODEL, first_event_seq=recorder.seq + 1,
+            model=conversation_model(conversation), first_event_seq=recorder.seq + 1,
         )
         create_turn_messages(user_message, message)
         message.first_event = recorder(

@@ -9,8 +9,9 @@ from django.db import transaction
 
 from hexa.core.text import is_storable_text
 
-from .models import AssistantPromptTemplate, AssistantSettings, AssistantSettingsChange
+from .models import AssistantPromptTemplate, AssistantSettings, AssistantSettingsChange, Conversation
 from .pricing import available_models
+from .retired_models import is_retired
 from .tools import TOOL_NAMES
 
 MAX_INSTRUCTIONS_CHARS = 10_000
@@ -21,9 +22,57 @@ SETTINGS_FIELDS = ("instructions", "model", "enabled_tools", "send_rows_to_model
 
 
 def settings_for(workspace) -> AssistantSettings:
-    """The workspace's settings; an unsaved default row when it never changed them."""
+    """The workspace's settings; an unsaved default row when it never changed them. A model
+    Anthropic has retired is replaced by the server's default first."""
     found = AssistantSettings.objects.filter(workspace=workspace).first()
+    if found is not None and is_retired(found.model):
+        found = _move_off_retired_model(found)
     return found or AssistantSettings(workspace=workspace)
+
+
+def _move_off_retired_model(current: AssistantSettings) -> AssistantSettings:
+    """The workspace goes back to the server's default model, with an entry (by nobody,
+    marked `retired`) in its change history: its next call would fail otherwise."""
+    with transaction.atomic():
+        current = AssistantSettings.objects.select_for_update().get(pk=current.pk)
+        if is_retired(current.model):  # unless another request moved it meanwhile
+            change = {"before": current.model, "after": settings.ASSISTANT_MODEL, "retired": True}
+            AssistantSettingsChange.objects.create(workspace_id=current.workspace_id, user=None, changes={"model": change})
+            current.model = ""
+            current.save()
+    return current
+
+
+def retired_model(workspace_settings: AssistantSettings) -> str | None:
+    """The retired model the workspace was moved off, for the settings page's notice; None
+    once the model was changed again (or never moved)."""
+    last = (
+        AssistantSettingsChange.objects.filter(workspace_id=workspace_settings.workspace_id, changes__has_key="model")
+        .values_list("changes", flat=True)
+        .first()
+    )
+    return last["model"]["before"] if last and last["model"].get("retired") else None
+
+
+def conversation_model(conversation: Conversation) -> str:
+    """The model of a conversation's next call: its own (a conversation keeps the model it
+    started with) unless Anthropic has retired it; then the workspace's model, kept on the
+    conversation and recorded in the workspace's change history."""
+    model = conversation.model or settings.ASSISTANT_MODEL
+    if not is_retired(model):
+        return model
+    current = model_of(settings_for(conversation.workspace))
+    with transaction.atomic():
+        if Conversation.objects.filter(pk=conversation.pk, model=conversation.model).update(model=current):
+            change = {
+                "before": model, "after": current, "retired": True,
+                "conversation": {"id": str(conversation.pk), "title": conversation.title},
+            }
+            AssistantSettingsChange.objects.create(
+                workspace_id=conversation.workspace_id, user=None, changes={"conversation_model": change}
+            )
+    conversation.model = current
+    return current
 
 
 def model_of(workspace_settings: AssistantSettings) -> str:

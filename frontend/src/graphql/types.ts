@@ -322,7 +322,7 @@ export type AssistantReachableTable = {
 /** How the assistant works in a workspace: members read them, workspace ADMINs change them. */
 export type AssistantSettings = {
   __typename?: 'AssistantSettings';
-  /** The models this server offers, with their prices. */
+  /** The models this server offers, with their prices (never a model Anthropic has retired). */
   availableModels: Array<AssistantModel>;
   /** Every tool of this server, to choose from. */
   availableTools: Array<AssistantToolName>;
@@ -338,6 +338,11 @@ export type AssistantSettings = {
   /** The model new conversations start with; a conversation keeps the model it started with. */
   model: Scalars['String']['output'];
   promptTemplates: Array<AssistantPromptTemplate>;
+  /**
+   * The model Anthropic retired that this workspace used, when the server moved it to its
+   * default model; null once the model was changed again (or never moved).
+   */
+  retiredModel?: Maybe<Scalars['String']['output']>;
   /** False: the model gets schemas, types, counts and allowed aggregates, never row values. */
   sendRowsToModel: Scalars['Boolean']['output'];
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -349,7 +354,11 @@ export type AssistantSettingsChangesArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** One change of a workspace's assistant settings: `changes` is {field: {before, after}}. */
+/**
+ * One change of a workspace's assistant settings: `changes` is {field: {before, after}}. A move
+ * off a retired model is made by nobody (`user` null) and marked `retired: true`: on `model` for
+ * the workspace, on `conversation_model` (with `conversation: {id, title}`) for a conversation.
+ */
 export type AssistantSettingsChange = {
   __typename?: 'AssistantSettingsChange';
   changes: Scalars['JSON']['output'];

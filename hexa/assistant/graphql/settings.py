@@ -38,6 +38,11 @@ def resolve_model(settings, _):
     return ws.model_of(settings)
 
 
+@settings_object.field("retiredModel")
+def resolve_retired_model(settings, _):
+    return ws.retired_model(settings) if settings.pk else None
+
+
 @settings_object.field("enabledTools")
 def resolve_enabled_tools(settings, _):
     return ws.enabled_tools(settings)

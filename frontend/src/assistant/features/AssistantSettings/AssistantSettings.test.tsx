@@ -13,6 +13,7 @@ function settings(overrides: Record<string, any> = {}) {
     instructions: "District codes: BO=01.",
     maxInstructionsLength: 10000,
     model: "claude-opus-4-5-20251101",
+    retiredModel: null,
     enabledTools: TOOLS,
     availableTools: TOOLS,
     sendRowsToModel: true,
@@ -164,4 +165,43 @@ test("recorded changes are described in words", () => {
       prompt_template: { before: null, after: { title: "Stock" } },
     }),
   ).toEqual(["Rows are no longer sent to the model", "Instructions changed", "Tools: none", "Saved question added: Stock"]);
+});
+
+test("a workspace moved off a retired model says so, above the model it now uses", async () => {
+  setup(
+    settings({
+      retiredModel: "claude-sonnet-4-5-20250929",
+      changes: [
+        {
+          __typename: "AssistantSettingsChange",
+          id: "2",
+          createdAt: "2026-12-01T10:00:00Z",
+          changes: { model: { before: "claude-sonnet-4-5-20250929", after: "claude-opus-4-5-20251101", retired: true } },
+          user: null,
+        },
+      ],
+    }),
+  );
+  const notice = await screen.findByText(/Anthropic has retired/);
+  expect(notice).toHaveAttribute("role", "status");
+  expect(notice).toHaveTextContent(
+    "Anthropic has retired claude-sonnet-4-5-20250929, the model this workspace used: it now uses the server's default model, claude-opus-4-5-20251101.",
+  );
+  expect(screen.getByRole("region", { name: "Change history" })).toHaveTextContent(
+    "the server: Model retired by Anthropic: claude-sonnet-4-5-20250929 → claude-opus-4-5-20251101",
+  );
+});
+
+test("no notice when the workspace was never moved off a retired model", async () => {
+  setup(settings());
+  await screen.findByText("Weekly cases");
+  expect(screen.queryByText(/Anthropic has retired/)).not.toBeInTheDocument();
+});
+
+test("a conversation moved off a retired model is described in the history", () => {
+  expect(
+    describeChange(t, {
+      conversation_model: { before: "claude-sonnet-4-5", after: "claude-opus-5-5", retired: true, conversation: { id: "c1", title: "Old" } },
+    } as any),
+  ).toEqual(["A conversation's model was retired by Anthropic: claude-sonnet-4-5 → claude-opus-5-5"]);
 });

@@ -35,12 +35,22 @@ export function describeSettingsError(t: TFunction, code: AssistantSettingsError
 // prices per million tokens, written in the page's language (e.g. "3,00 $US")
 const price = (value: string) => formatCost(value);
 
+/** Whether the server made the change itself: a move off a model Anthropic retired. */
+const byServer = (changes: Record<string, { retired?: boolean }>) => Object.values(changes ?? {}).some((change) => change?.retired);
+
 /** One line per changed field of a recorded change. */
 export function describeChange(t: TFunction, changes: Record<string, { before: any; after: any }>): string[] {
   return Object.entries(changes ?? {}).map(([field, { before, after }]) => {
     if (field === "instructions") return t("Instructions changed");
     if (field === "send_rows_to_model") return after ? t("Rows are sent to the model") : t("Rows are no longer sent to the model");
+    if (field === "model" && (changes[field] as { retired?: boolean }).retired)
+      return t("Model retired by Anthropic: {{before}} → {{after}}", { before: String(before), after: String(after) });
     if (field === "model") return t("Model: {{before}} → {{after}}", { before: String(before), after: String(after) });
+    if (field === "conversation_model")
+      return t("A conversation's model was retired by Anthropic: {{before}} → {{after}}", {
+        before: String(before),
+        after: String(after),
+      });
     if (field === "enabled_tools") return t("Tools: {{after}}", { after: (after as string[]).join(", ") || t("none") });
     if (field === "prompt_template") {
       if (!before) return t("Saved question added: {{title}}", { title: after.title });
@@ -221,6 +231,14 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
             <p className="mt-1 text-xs text-gray-500">
               {t("For new conversations; a conversation keeps the model it started with. Prices in USD per million tokens.")}
             </p>
+            {settings.retiredModel ? (
+              <p role="status" className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                {t(
+                  "Anthropic has retired {{retired}}, the model this workspace used: it now uses the server's default model, {{current}}. Conversations on the retired model go on with this workspace's model.",
+                  { retired: settings.retiredModel, current: settings.model },
+                )}
+              </p>
+            ) : null}
             <select
               id="assistant-model"
               value={model}
@@ -352,7 +370,10 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
               {settings.changes.map((change) => (
                 <li key={change.id}>
                   <span className="text-gray-500">{formatDate(change.createdAt)}</span>{" "}
-                  <span className="font-medium">{change.user?.email ?? t("a deleted user")}</span>:{" "}
+                  <span className="font-medium">
+                    {change.user?.email ?? (byServer(change.changes) ? t("the server") : t("a deleted user"))}
+                  </span>
+                  :{" "}
                   {describeChange(t, change.changes).join("; ")}
                 </li>
               ))}

@@ -1,0 +1,143 @@
+/**
+ * What every browser test does the same way: launch Debian's chromium (driven by
+ * playwright-core), log in, keep a screenshot of a failed step, send a message, wait for a
+ * turn to end, open a new conversation. Helpers take the page they act on.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { FRONTEND_DIR, webUrl } from "./stack.mjs";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+export const RESULTS = path.join(FRONTEND_DIR, "test-results");
+export const SLUG = "malaria-programme";
+export const QUESTION = "Which districts had the most malaria cases?";
+export const PASSWORD = "openhexa-demo";
+
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+// what a failed step photographs: every page of every browser launched here
+const launched = new Set();
+
+function assertChromium() {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+}
+
+/**
+ * A browser with one persistent profile and its first page; `locale` (e.g. "fr-FR") for a
+ * browser whose user reads another language first. `close()` removes the profile.
+ */
+export async function launch({ locale, acceptDownloads = false, viewport = { width: 1280, height: 900 } } = {}) {
+  assertChromium();
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads,
+    ...(locale ? { locale } : {}),
+    args: locale ? [...ARGS, `--lang=${locale}`] : ARGS,
+    viewport,
+    timeout: 60_000,
+  });
+  context.setDefaultTimeout(30_000);
+  context.setDefaultNavigationTimeout(30_000);
+  launched.add(context);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      launched.delete(context);
+      await context.close().catch(() => undefined);
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser without a profile, for tests that open several contexts (widths, users). */
+export async function launchBrowser() {
+  assertChromium();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+  launched.add(browser);
+  return {
+    browser,
+    async close() {
+      launched.delete(browser);
+      await browser.close().catch(() => undefined);
+    },
+  };
+}
+
+function openPages() {
+  return [...launched].flatMap((owner) => (owner.pages ? owner.pages() : owner.contexts().flatMap((c) => c.pages())));
+}
+
+export async function shot(page, name) {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  await page?.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: false }).catch(() => undefined);
+}
+
+/** A test body that, when it fails, keeps a screenshot of each open page as it was. */
+export function step(name, body) {
+  return async () => {
+    try {
+      await body();
+    } catch (error) {
+      const pages = openPages();
+      const slug = name.replace(/\W+/g, "-");
+      await Promise.all(pages.map((page, i) => shot(page, `failure-${slug}${pages.length > 1 ? `-${i + 1}` : ""}`)));
+      throw error;
+    }
+  };
+}
+
+export const messages = (page) => page.getByRole("region", { name: "Messages" });
+export const composer = (page) => page.getByLabel("Message the assistant");
+export const lastAnswer = (page) => page.getByRole("article", { name: "Assistant's answer" }).last();
+
+/** Logs in through the login page and lands on the workspace's conversations. */
+export async function login(page, email = "demo@openhexa.org") {
+  await page.goto(`${webUrl()}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(new RegExp(`/workspaces/${SLUG}/assistant$`));
+}
+
+/** Types `text` in the composer and sends it the keyboard way (Enter). */
+export async function send(page, text) {
+  await composer(page).click();
+  await composer(page).fill(text);
+  await page.keyboard.press("Enter");
+}
+
+/** Until the running turn has ended: the message list no longer busy, no Stop button. */
+export async function waitForTurnEnd(page, timeout = 60_000) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, { timeout });
+  await page.getByRole("button", { name: "Stop the assistant" }).waitFor({ state: "detached", timeout });
+}
+
+/** Opens a new conversation of the workspace; returns its id. */
+export async function newConversation(page) {
+  await page.goto(`${webUrl()}/workspaces/${SLUG}/assistant`);
+  await page.getByRole("button", { name: "New conversation" }).click();
+  await page.waitForURL(/\/assistant\/[0-9a-f-]{36}$/);
+  await composer(page).waitFor();
+  return page.url().split("/").pop();
+}
+
+/** A GraphQL request from the page, with its session. */
+export async function graphql(page, query, variables = {}) {
+  return page.evaluate(
+    async ([q, v]) => {
+      const response = await fetch("/graphql/", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ query: q, variables: v }),
+      });
+      return response.json();
+    },
+    [query, variables],
+  );
+}

@@ -1,0 +1,50 @@
+"""Fixtures for tests of turns with real processes (worker crashes, waiting turns): a web
+server process per test module, worker processes started by each test (and killed after it),
+and a conversation of the editor's with a logged-in client of that server. Registered for
+every test module by `tests/conftest.py` (`pytest_plugins`)."""
+
+import pytest
+
+from hexa.assistant.models import Conversation
+
+from .live_server import LiveServer, LiveWorker, session_for
+
+# short leases: a dead worker's turn is taken over within seconds
+LIVE_ENV = {"ASSISTANT_TURN_LEASE_S": 2, "ASSISTANT_WORKER_DRAIN_S": 1, "ASSISTANT_RATE_LIMIT": ""}
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory, request):
+    return tmp_path_factory.mktemp(f"{request.module.__name__.rsplit('.', 1)[-1]}-logs")
+
+
+@pytest.fixture(scope="module")
+def web(django_db_setup, django_db_blocker, model_url, logs):
+    server = LiveServer(model_url, logs, turn_workers=0, **LIVE_ENV)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def workers(model_url, logs):
+    """`workers(**env)` starts an `assistant_worker` process (4 turns at once); each is
+    killed at the end of the test if it still runs."""
+    started = []
+
+    def start(**env):
+        worker = LiveWorker(model_url, logs, concurrency=4, **{**LIVE_ENV, **env})
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.process.poll() is None:
+            worker.kill()
+
+
+@pytest.fixture
+def chat(transactional_db, roles, web):
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    client = web.client(session_for(roles["editor"]))
+    yield conversation, client
+    client.close()
