@@ -18,7 +18,7 @@ from django.db.models import Sum
 from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Event, Message, ToolExecution, UsageRecord
 
-from .support.live_server import read_events
+from .support.live_server import LiveServer, read_events
 
 # kills, stops and restarts real processes on 1-2 s leases and drains, and stops PostgreSQL
 pytestmark = pytest.mark.alone
