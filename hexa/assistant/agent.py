@@ -12,7 +12,10 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
+from types import SimpleNamespace
+
 import anthropic
+import httpx
 from django.conf import settings
 from django.db import DatabaseError
 
@@ -30,10 +33,19 @@ from .data_policy import for_model
 from .workspace_settings import enabled_tools, settings_for
 from .events import EventType
 from .errors import AssistantError, ErrorCode, ToolErrorCode, is_error
-from .pricing import TokenUsage
+from .pricing import TOKEN_FIELDS, TokenUsage, cost_of
 from .tool_executors import run_tool
 from .tools import TOOLS, tool_definitions
-from .recording import record_model_call, record_tool_call, record_tool_start, save_message
+from .recording import (
+    drop_model_call,
+    note_call_started,
+    open_model_call,
+    record_model_call,
+    record_tool_call,
+    record_tool_start,
+    save_message,
+    tokens_for_chars,
+)
 from .usage import BudgetExceeded, check_budgets
 
 logger = logging.getLogger(__name__)
@@ -54,12 +66,14 @@ CUT_OFF_TOOL_CALL = (
 
 class ModelCallCut(Exception):
     """A model call that ended before its final message (cut stream, overload mid-stream,
-    malformed tool JSON, Stop): what the API reported so far, to bill and keep."""
+    malformed tool JSON, Stop): what the API reported so far, to bill and keep.
+    `final_usage`: the call's last usage (`message_delta`), when it came all the same."""
 
-    def __init__(self, error: BaseException, snapshot):
+    def __init__(self, error: BaseException, snapshot, final_usage=None):
         super().__init__(str(error))
         self.error = error
         self.snapshot = snapshot
+        self.final_usage = final_usage
 
 
 @dataclass
@@ -134,6 +148,35 @@ def _snapshot(stream):
         return None
 
 
+def _final_usage(stream):
+    """The usage of the call's `message_delta`, read from the rest of a stream whose
+    accumulation failed (malformed tool JSON): the API bills the whole response. None if the
+    stream ends without it."""
+    try:
+        for event in stream._raw_stream:  # the SDK's stream of raw events, where it stopped
+            if event.type == "message_delta":
+                return event.usage
+            if event.type == "message_stop":
+                return None
+    except Exception:  # cut as well: the estimate stands
+        return None
+    return None
+
+
+def streamed_output_chars(content) -> int:
+    """Characters of output in a response's blocks so far: text, tool input, thinking."""
+    chars = 0
+    for block in content or ():
+        kind = getattr(block, "type", None)
+        if kind == "text":
+            chars += len(block.text or "")
+        elif kind == "tool_use":
+            chars += len(block.name or "") + len(json.dumps(block.input, ensure_ascii=False, default=str))
+        elif kind == "thinking":
+            chars += len(getattr(block, "thinking", "") or "")
+    return chars
+
+
 def _normalised_input(raw) -> dict:
     """A tool_use input as it may be sent back to the API: always an object, and bounded.
 
@@ -192,6 +235,7 @@ class Turn:
         self.prefix = None
         self.context = None  # what of the conversation the model is sent (compaction.py)
         self.raw_inputs = {}  # tool inputs of the last response, as the model gave them
+        self.call = None  # the ledger row of the model call in flight (recording.open_model_call)
 
     # -- storage ---------------------------------------------------------------------
 
@@ -209,14 +253,63 @@ class Turn:
         self.message.model_calls += 1
         return usage
 
-    def record_call(self, response_usage, model) -> TokenUsage:
+    def open_call(self, input_tokens: int, model: str):
+        """Note the model call about to be sent in the ledger, with its estimated input, before
+        it is sent: a call the API may bill is in the ledger whatever happens to this process."""
+        usage = TokenUsage(input_tokens=input_tokens, cost=cost_of(model, {"input_tokens": input_tokens}, free=self.free))
+        after_seq = getattr(self.emit, "seq", 0)
+        self.call = retry_db(open_model_call, self.message, self.user, self.workspace, model, usage, after_seq)
+
+    def drop_call(self):
+        """The API refused the request with an error: it bills nothing."""
+        call, self.call = self.call, None
+        if call is not None:
+            retry_db(drop_model_call, call)
+
+    def call_started(self, response_usage, model):
+        """`message_start` reported the call's input: noted at once, in one statement, and
+        never at the cost of the stream (a database blip leaves the estimate)."""
+        if self.call is None:
+            return
+        try:
+            note_call_started(self.call, TokenUsage.of_response(response_usage, model, free=self.free))
+        except DatabaseError as error:
+            logger.warning("Could not note the start of a model call: %s", error)
+
+    def record_call(self, response_usage, model, estimated=False) -> TokenUsage:
         """Bill a model call: the message, the conversation's totals and the ledger, together."""
         usage = self._add_usage(response_usage, model)
-        conversation_cost = retry_db(record_model_call, self.message, self.user, self.workspace, usage, model)
-        self.emit(EventType.USAGE, {**usage.as_dict(), "cost": str(usage.cost), "conversation_cost": str(conversation_cost)})
+        call, self.call = self.call, None
+        conversation_cost = retry_db(
+            record_model_call, self.message, self.user, self.workspace, usage, model, call=call, estimated=estimated
+        )
+        event = {**usage.as_dict(), "cost": str(usage.cost), "conversation_cost": str(conversation_cost)}
+        self.emit(EventType.USAGE, {**event, "estimated": True} if estimated else event)
         log_event("model_call", conversation=self.conversation.pk, message=self.message.pk, model=model,
-                  input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, cost=str(usage.cost))
+                  input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, cost=str(usage.cost),
+                  estimated=estimated)
         return usage
+
+    def record_cut_call(self, snapshot, model, final_usage=None) -> TokenUsage:
+        """Bill a call cut before its end: the usage the API reported when its last report
+        came (`message_delta`), else an estimate from what had arrived: the input reported at
+        its start (or estimated before it was sent) and the output streamed so far."""
+        if snapshot is not None and (final_usage is not None or snapshot.stop_reason is not None):
+            reported = snapshot.usage
+            if final_usage is not None:  # message_delta's counts are cumulative; absent ones stand
+                reported = SimpleNamespace(**{
+                    f: getattr(final_usage, f, None) if getattr(final_usage, f, None) is not None else getattr(reported, f, 0)
+                    for f in TOKEN_FIELDS
+                })
+            return self.record_call(reported, model)
+        if snapshot is not None:
+            tokens = {f: getattr(snapshot.usage, f, 0) or 0 for f in TOKEN_FIELDS}
+        else:  # nothing came back: the input as estimated before the request was sent
+            tokens = {f: getattr(self.call, f, 0) if self.call is not None else 0 for f in TOKEN_FIELDS}
+            tokens["output_tokens"] = 0
+        streamed = tokens_for_chars(streamed_output_chars(snapshot.content if snapshot else ()), self.conversation.chars_per_token)
+        tokens["output_tokens"] = max(tokens["output_tokens"], streamed)
+        return self.record_call(SimpleNamespace(**tokens), model, estimated=True)
 
     # -- the loop --------------------------------------------------------------------
 
@@ -288,24 +381,65 @@ class Turn:
             request["tools"] = self.prefix["tools"]
         return request
 
+    def _input_estimate(self) -> int:
+        """The input tokens of the request about to be sent, as compaction measured it."""
+        if self.context is None:
+            return 0
+        return self.context.last_request_tokens
+
     def _call_model(self, request):
         """One streamed model call; its text is emitted as it comes. The turn's handle
-        may close the stream from another thread (Stop, hand-over): ModelCallCut."""
-        with self.client.messages.stream(**request) as stream:
-            self.handle.stream = stream
-            try:
-                self.handle.raise_if_stopping()
-                for event in stream:
-                    # Stop and hand-over are seen here, event by event; between events (a
-                    # model that thinks in silence) the monitor closes the stream instead
+        may close the stream from another thread (Stop, hand-over): ModelCallCut.
+
+        Its ledger row is written before the request goes (no request goes once the turn
+        is stopping: Stop during a compaction summary sends nothing more)."""
+        self.handle.raise_if_stopping()
+        self.open_call(self._input_estimate(), request["model"])
+        try:
+            with self.client.messages.stream(**request) as stream:
+                self.handle.stream = stream
+                try:
                     self.handle.raise_if_stopping()
-                    if event.type == "text":
-                        self.emit(EventType.TEXT_DELTA, {"message_id": str(self.message.id), "text": event.text})
-                return stream.get_final_message()
-            except Exception as error:
-                raise ModelCallCut(error, _snapshot(stream)) from error
-            finally:
-                self.handle.stream = None
+                    for event in stream:
+                        # Stop and hand-over are seen here, event by event; between events (a
+                        # model that thinks in silence) the monitor closes the stream instead
+                        self.handle.raise_if_stopping()
+                        if event.type == "text":
+                            self.emit(EventType.TEXT_DELTA, {"message_id": str(self.message.id), "text": event.text})
+                        elif event.type == "message_start":
+                            self.call_started(event.message.usage, event.message.model or request["model"])
+                    return stream.get_final_message()
+                except Exception as error:
+                    final = _final_usage(stream) if isinstance(error, ValueError) else None
+                    raise ModelCallCut(error, _snapshot(stream), final) from error
+                finally:
+                    self.handle.stream = None
+        except ModelCallCut:
+            raise
+        except anthropic.APIStatusError:
+            self.drop_call()  # an error answer: nothing was billed
+            raise
+        except anthropic.APIConnectionError as error:
+            if isinstance(error.__cause__, httpx.ConnectError):
+                self.drop_call()  # the request never reached the API
+                raise
+            raise ModelCallCut(error, None) from error
+        except Exception as error:  # cut before the first byte (Stop, hand-over, delete)
+            raise ModelCallCut(error, None) from error
+
+    def summary_call(self, request, input_estimate: int):
+        """A compaction summary (compaction.py): one model call, in the ledger before it is
+        sent like any other, and none once the turn is stopping."""
+        self.handle.raise_if_stopping()
+        self.open_call(input_estimate, request["model"])
+        try:
+            return self.client.messages.create(**request)
+        except anthropic.APIStatusError:
+            self.drop_call()
+            raise
+        except Exception:  # cut: billed as estimated, with its input
+            self.record_cut_call(None, request["model"])
+            raise
 
     def _cut_call(self, cut: ModelCallCut, turn_messages, texts):
         """A call that did not finish: bill what the API reported, keep the text the user
@@ -318,7 +452,8 @@ class Turn:
                 turn_messages.append({"role": "assistant", "content": [{"type": "text", "text": partial}]})
                 texts.append(partial)
                 self.message.content, self.message.text = turn_messages, "\n\n".join(texts)
-            self.record_call(snapshot.usage, snapshot.model or self.model)
+        # the API may bill a call cut at any point, even before its first byte
+        self.record_cut_call(snapshot, (snapshot.model if snapshot else None) or self.model, cut.final_usage)
         if resumed_elsewhere:
             raise TurnInterrupted() from None
         if self.handle.cancelled.is_set():

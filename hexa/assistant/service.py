@@ -23,7 +23,7 @@ from .errors import AssistantError, ErrorCode
 from .events import EventRecorder, EventType
 from .logs import log_event
 from .models import Conversation, Event, Message, MessageRole, MessageStatus
-from .recording import create_turn_messages
+from .recording import close_dead_calls, create_turn_messages
 from .tasks import enqueue_turn
 from .titles import should_write_title, write_title
 from .usage import BudgetExceeded, RateLimited, check_budgets, check_rate_limit
@@ -121,6 +121,8 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
     handle = leases.acquire(message, should_hand_over)
     if handle is None:
         return None  # another worker has it
+    if message.runs > 1:  # the dead worker's call in flight is billed from what was stored
+        retry_db(close_dead_calls, message, free=settings.ASSISTANT_OFFLINE_MODEL)
     if message.runs > MAX_RUNS:
         interrupt_turn(message)
         return None
@@ -192,6 +194,7 @@ def _end_turn(conversation, recorder, terminal, failed_message=None):
 def interrupt_turn(message: Message) -> bool:
     """End a turn that cannot be resumed: FAILED with INTERRUPTED, what was done kept, the
     conversation free. False if it is no longer running."""
+    close_dead_calls(message, free=settings.ASSISTANT_OFFLINE_MODEL)
     with transaction.atomic():
         updated = Message.objects.filter(pk=message.pk, status=MessageStatus.RUNNING).update(
             status=MessageStatus.FAILED, error_code=ErrorCode.INTERRUPTED, error_message=INTERRUPTED_MESSAGE,
