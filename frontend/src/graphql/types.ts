@@ -500,6 +500,13 @@ export type AssistantUsageTotals = {
   cacheReadInputTokens: Scalars['Float']['output'];
   conversations: Scalars['Int']['output'];
   cost: Scalars['String']['output'];
+  /** The cost of those calls (USD, decimal string), included in cost. */
+  estimatedCost: Scalars['String']['output'];
+  /**
+   * Model calls billed with the server's estimate rather than the API's report (their worker
+   * was killed, or the call was cut before its final usage); included in the figures above.
+   */
+  estimatedModelCalls: Scalars['Int']['output'];
   inputTokens: Scalars['Float']['output'];
   /** Assistant turns (answers to a user message). */
   messages: Scalars['Int']['output'];
