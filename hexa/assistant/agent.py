@@ -8,6 +8,7 @@ failed with a typed code. A turn runs from what is stored, so it can be resumed.
 
 import json
 import logging
+import math
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,11 +89,24 @@ class TurnResult:
     waiting: bool = False
 
 
+# A rate limit asking to wait longer than this is not waited out by the SDK's retries (which
+# honour `retry-after`, up to ASSISTANT_API_MAX_RETRIES times): the turn ends at once with
+# RATE_LIMITED and the wait, and the page counts it down, instead of a silent minute.
+RATE_LIMIT_WAIT_MAX_S = 5
+
+
+class Client(anthropic.Anthropic):
+    def _should_retry(self, response) -> bool:
+        if response.status_code == 429 and (retry_after_s(response) or 0) > RATE_LIMIT_WAIT_MAX_S:
+            return False
+        return super()._should_retry(response)
+
+
 @lru_cache(maxsize=4)
 def _client(api_key, base_url, max_retries, timeout) -> anthropic.Anthropic:
     # One client per process and configuration: it is thread-safe, and creating one (TLS
     # context, connection pool) costs more CPU than a whole turn's own work.
-    return anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout)
+    return Client(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout)
 
 
 def make_client() -> anthropic.Anthropic:
@@ -108,28 +122,48 @@ def make_client() -> anthropic.Anthropic:
     )
 
 
-def api_error_code(error: Exception) -> tuple[str, str]:
-    """A typed code and a plain message for an SDK exception."""
+def retry_after_s(response) -> int | None:
+    """The seconds an API answer's `retry-after` header asks for, if it says."""
+    value = response.headers.get("retry-after") if response is not None else None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return max(1, math.ceil(seconds)) if seconds > 0 else None
+
+
+def api_error_code(error: Exception) -> tuple[str, str, dict]:
+    """A typed code, a plain message and details (`retry_after`) for an SDK exception.
+    The API's own words go to the log, not to the user: they may quote the request."""
     if isinstance(error, (anthropic.AuthenticationError, anthropic.PermissionDeniedError)):
-        return ErrorCode.AUTHENTICATION_FAILED, "The Anthropic API refused the server's credentials."
+        return ErrorCode.AUTHENTICATION_FAILED, "The Anthropic API refused the server's credentials.", {}
     if isinstance(error, anthropic.RateLimitError):
-        retry_after = error.response.headers.get("retry-after") if error.response is not None else None
-        suffix = f" Retry in {retry_after} s." if retry_after else " Retry in a moment."
-        return ErrorCode.RATE_LIMITED, "The Anthropic API rate limit was reached." + suffix
+        retry_after = retry_after_s(error.response)
+        if retry_after:
+            return ErrorCode.RATE_LIMITED, f"The Anthropic API rate limit was reached. Retry in {retry_after} s.", {"retry_after": retry_after}
+        return ErrorCode.RATE_LIMITED, "The Anthropic API rate limit was reached. Retry in a moment.", {}
     # 529, or an overload reported in the middle of a stream (HTTP status 200)
     if isinstance(error, anthropic.APIStatusError) and (
         error.status_code == 529 or getattr(error, "type", None) == "overloaded_error"
     ):
-        return ErrorCode.OVERLOADED, "The model is overloaded right now. Retry in a moment."
+        return ErrorCode.OVERLOADED, "The model is overloaded right now. Retry in a moment.", {}
+    if isinstance(error, anthropic.APIStatusError) and error.status_code == 413:
+        return ErrorCode.REQUEST_TOO_LARGE, (
+            "This request was too large for the model's API (it limits the size of one request). "
+            "Start a new conversation, or ask for smaller results."
+        ), {}
     if isinstance(error, anthropic.BadRequestError) and any(
         words in str(error).lower() for words in ("too long", "exceed context limit")
     ):
-        return ErrorCode.CONTEXT_TOO_LONG, "This conversation is too long for the model. Start a new conversation."
+        return ErrorCode.CONTEXT_TOO_LONG, "This conversation is too long for the model. Start a new conversation.", {}
     if isinstance(error, anthropic.APITimeoutError):
-        return ErrorCode.API_ERROR, "The Anthropic API did not answer in time."
+        return ErrorCode.API_ERROR, "The Anthropic API did not answer in time.", {}
     if isinstance(error, anthropic.APIConnectionError):
-        return ErrorCode.API_ERROR, "The Anthropic API could not be reached."
-    return ErrorCode.API_ERROR, f"The Anthropic API failed: {str(error)[:300]}"
+        return ErrorCode.API_ERROR, "The Anthropic API could not be reached.", {}
+    logger.warning("Anthropic API error: %s", str(error)[:2000])
+    if isinstance(error, anthropic.APIStatusError):
+        return ErrorCode.API_ERROR, f"The Anthropic API failed (HTTP {error.status_code}). Retry in a moment.", {}
+    return ErrorCode.API_ERROR, "The Anthropic API failed. Retry in a moment.", {}
 
 
 def _dump_block(block) -> dict:
@@ -328,7 +362,8 @@ class Turn:
         except AssistantError as error:
             return self._fail(error.code, error.message, **error.details)
         except anthropic.APIError as error:
-            return self._fail(*api_error_code(error))
+            code, message, details = api_error_code(error)
+            return self._fail(code, message, **details)
         except Exception:
             logger.exception("Assistant turn failed in conversation %s", self.conversation.pk)
             return self._fail(ErrorCode.INTERNAL_ERROR, "The assistant failed unexpectedly. What was done so far is kept.")

@@ -138,6 +138,8 @@ export type AssistantErrorCode =
   | 'NOT_FOUND'
   | 'OVERLOADED'
   | 'RATE_LIMITED'
+  /** The request to the model was over the API's size limit (its 413). */
+  | 'REQUEST_TOO_LARGE'
   | 'UNAUTHENTICATED';
 
 /** Types of stream events: the SSE `event:` field of /assistant/conversations/<id>/stream/ and /events/. */
@@ -824,7 +826,8 @@ export type SendAssistantMessageError =
   | 'MESSAGE_TOO_LONG'
   | 'NOT_FOUND'
   | 'OVERLOADED'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'REQUEST_TOO_LARGE';
 
 export type SendAssistantMessageInput = {
   conversationId: Scalars['UUID']['input'];

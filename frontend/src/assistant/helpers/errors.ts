@@ -29,6 +29,10 @@ const ERRORS: Record<string, { text: () => string; retryable: boolean }> = {
   },
   AUTHENTICATION_FAILED: { text: () => t("The model provider refused the server's credentials."), retryable: false },
   API_ERROR: { text: () => t("The model could not be reached. Retry in a moment."), retryable: true },
+  REQUEST_TOO_LARGE: {
+    text: () => t("This request was too large for the model. Start a new conversation, or ask for smaller results."),
+    retryable: false,
+  },
   CONTEXT_TOO_LONG: {
     text: () => t("This conversation is too long for the model. Start a new conversation."),
     retryable: false,
