@@ -17,6 +17,8 @@ from django.utils import timezone
 from procrastinate import exceptions as procrastinate_exceptions
 from procrastinate.contrib.django import app
 
+from hexa.core.idle_connections import APP
+
 from .models import Conversation, Message, MessageRole, MessageStatus
 
 logger = logging.getLogger(__name__)
@@ -29,12 +31,10 @@ def run_turn(context, message_id: str):
     from .service import execute_turn
 
     close_old_connections()
-    try:
+    with APP.in_use():  # the thread's connection is closed on a timer once idle and old
         # the task engine asks a job to stop when its worker shuts down: the turn is then
         # handed over to another worker at once
         execute_turn(message_id, should_hand_over=context.should_abort)
-    finally:
-        close_old_connections()
 
 
 def enqueue_turn(message_id, new=False):
