@@ -20,7 +20,7 @@ import httpx
 from django.conf import settings
 from django.db import DatabaseError
 
-from hexa.core.db import retry_db
+from hexa.core.db import is_connection_error, retry_db, riding_out
 
 from . import leases
 from .leases import TurnCancelled, TurnInterrupted
@@ -270,6 +270,7 @@ class Turn:
         self.context = None  # what of the conversation the model is sent (compaction.py)
         self.raw_inputs = {}  # tool inputs of the last response, as the model gave them
         self.call = None  # the ledger row of the model call in flight (recording.open_model_call)
+        self.unrecorded = None  # a call billed here whose writing the database has not taken yet
 
     # -- storage ---------------------------------------------------------------------
 
@@ -311,12 +312,16 @@ class Turn:
             logger.warning("Could not note the start of a model call: %s", error)
 
     def record_call(self, response_usage, model, estimated=False) -> TokenUsage:
-        """Bill a model call: the message, the conversation's totals and the ledger, together."""
+        """Bill a model call: the message, the conversation's totals and the ledger, together.
+        While the database is unreachable, the call is kept (`unrecorded`) until it is
+        written, by this or by the end of the turn (_fail)."""
         usage = self._add_usage(response_usage, model)
         call, self.call = self.call, None
+        self.unrecorded = (usage, model, call, estimated)
         conversation_cost = retry_db(
             record_model_call, self.message, self.user, self.workspace, usage, model, call=call, estimated=estimated
         )
+        self.unrecorded = None
         event = {**usage.as_dict(), "cost": str(usage.cost), "conversation_cost": str(conversation_cost)}
         self.emit(EventType.USAGE, {**event, "estimated": True} if estimated else event)
         log_event("model_call", conversation=self.conversation.pk, message=self.message.pk, model=model,
@@ -364,6 +369,11 @@ class Turn:
         except anthropic.APIError as error:
             code, message, details = api_error_code(error)
             return self._fail(code, message, **details)
+        except DatabaseError as error:
+            if not is_connection_error(error):
+                logger.exception("Assistant turn failed in conversation %s", self.conversation.pk)
+                return self._fail(ErrorCode.INTERNAL_ERROR, "The assistant failed unexpectedly. What was done so far is kept.")
+            return self._fail_unavailable()
         except Exception:
             logger.exception("Assistant turn failed in conversation %s", self.conversation.pk)
             return self._fail(ErrorCode.INTERNAL_ERROR, "The assistant failed unexpectedly. What was done so far is kept.")
@@ -372,6 +382,21 @@ class Turn:
     def _done(self) -> TurnResult:
         done = (EventType.DONE, {"message_id": str(self.message.id), "status": self.message.status})
         return TurnResult(self.user_message, self.message, terminal_event=done)
+
+    def _fail_unavailable(self) -> TurnResult:
+        """The database stayed unreachable past ASSISTANT_DATABASE_OUTAGE_S: the turn ends, and
+        what it owes (its last call's usage, its end) is written once the database is back."""
+        logger.warning("Turn in conversation %s ends: the database is unreachable", self.conversation.pk)
+        with riding_out(None):
+            if self.unrecorded is not None:
+                usage, model, call, estimated = self.unrecorded
+                retry_db(record_model_call, self.message, self.user, self.workspace, usage, model, call=call, estimated=estimated)
+                self.unrecorded = None
+            return self._fail(
+                ErrorCode.DATABASE_UNAVAILABLE,
+                "The database was unreachable for too long, so the assistant stopped. What was done so far is kept; "
+                "send your message again to continue.",
+            )
 
     def _fail(self, code, message, **details) -> TurnResult:
         self._save(status=MessageStatus.FAILED, error_code=code, error_message=message)

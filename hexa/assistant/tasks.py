@@ -17,6 +17,9 @@ from django.utils import timezone
 from procrastinate import exceptions as procrastinate_exceptions
 from procrastinate.contrib.django import app
 
+from django.conf import settings
+
+from hexa.core.db import riding_out
 from hexa.core.idle_connections import APP
 
 from .models import Conversation, Message, MessageRole, MessageStatus
@@ -31,7 +34,9 @@ def run_turn(context, message_id: str):
     from .service import execute_turn
 
     close_old_connections()
-    with APP.in_use():  # the thread's connection is closed on a timer once idle and old
+    # the thread's connection is closed on a timer once idle and old; the turn rides out a
+    # database outage of up to ASSISTANT_DATABASE_OUTAGE_S
+    with APP.in_use(), riding_out(settings.ASSISTANT_DATABASE_OUTAGE_S):
         # the task engine asks a job to stop when its worker shuts down: the turn is then
         # handed over to another worker at once
         execute_turn(message_id, should_hand_over=context.should_abort)
