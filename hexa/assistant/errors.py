@@ -31,6 +31,9 @@ class ErrorCode(StrEnum):
     MAX_TOOL_ROUNDS = "MAX_TOOL_ROUNDS"
     INTERRUPTED = "INTERRUPTED"
     DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+    # no worker took a new turn in time (all busy, or out of database connections): the
+    # send was refused and nothing of it stored
+    TURN_NOT_STARTED = "TURN_NOT_STARTED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 

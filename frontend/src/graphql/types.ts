@@ -140,6 +140,8 @@ export type AssistantErrorCode =
   | 'RATE_LIMITED'
   /** The request to the model was over the API's size limit (its 413). */
   | 'REQUEST_TOO_LARGE'
+  /** No worker took the turn in time; nothing was stored, send again in a moment. */
+  | 'TURN_NOT_STARTED'
   | 'UNAUTHENTICATED';
 
 /** Types of stream events: the SSE `event:` field of /assistant/conversations/<id>/stream/ and /events/. */
@@ -827,7 +829,8 @@ export type SendAssistantMessageError =
   | 'NOT_FOUND'
   | 'OVERLOADED'
   | 'RATE_LIMITED'
-  | 'REQUEST_TOO_LARGE';
+  | 'REQUEST_TOO_LARGE'
+  | 'TURN_NOT_STARTED';
 
 export type SendAssistantMessageInput = {
   conversationId: Scalars['UUID']['input'];

@@ -49,6 +49,10 @@ const ERRORS: Record<string, { text: () => string; retryable: boolean }> = {
     text: () => t("The service is briefly unavailable; your message was not lost. Try again in a moment."),
     retryable: true,
   },
+  TURN_NOT_STARTED: {
+    text: () => t("The assistant is too busy to start right now; your message was not sent. Try again in a moment."),
+    retryable: true,
+  },
   INTERNAL_ERROR: { text: () => t("Something went wrong on the server. What was done so far is kept."), retryable: true },
   UNAUTHENTICATED: { text: () => t("Your session has ended. Log in again."), retryable: false },
   NETWORK_ERROR: { text: () => t("The server could not be reached. Check your connection and retry."), retryable: true },
