@@ -208,7 +208,8 @@ class LocalModelServer:
     `latency`: seconds before the first byte of every answer (time to first token).
     `chunk_delay`: seconds between streamed deltas.
     `billing`: a Billing (prompt cache state and usage); a fresh one by default.
-    `record_requests`: keep every request in `.requests` (off for the long-running demo).
+    `record_requests`: keep every request in `.requests` and what was served in `.served`
+    (off for the long-running demo).
     `on_sent(event_name, event_data, body)`: called right after each streamed event is
     flushed to the client (benchmarks time the first token with it).
     `context_window`: the model's window in tokens; larger requests get the API's 400.
@@ -303,6 +304,8 @@ class LocalModelServer:
             return list(self._served_calls)
 
     def _served(self, usage: dict, output_tokens: int, complete: bool):
+        if not self.record_requests:  # the long-running offline demo keeps nothing
+            return
         entry = {k: usage.get(k, 0) for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")}
         with self._lock:
             self._served_calls.append({**entry, "output_tokens": output_tokens, "complete": complete})
