@@ -132,10 +132,10 @@ def input_of(item) -> int:
     return sum(get(f) for f in INPUT_FIELDS)
 
 
-def report(fault, rows, served):
+def report(fault, rows, served, took=None):
     """One line of the comparison table (pytest -s shows it)."""
     print(
-        f"\nLEDGER {fault}: "
+        f"\nLEDGER {fault}" + (f" (ended {took:.1f} s after the fault)" if took is not None else "") + ": "
         + json.dumps({
             "ledger": [[input_of(r), r.output_tokens, "estimated" if r.estimated else "reported"] for r in rows],
             "served": [[input_of(s), s["output_tokens"], "complete" if s["complete"] else "cut"] for s in served],
@@ -164,13 +164,15 @@ def test_a_worker_killed_after_the_response_started_leaves_its_call_in_the_ledge
     reader, events = stream_in_background(client, conversation)
     wait_until(lambda: deltas(conversation) >= 12, what="12 words streamed")
     first.kill()  # after message_start: the API bills this call; its worker never learns how much
+    killed_at = time.monotonic()
     workers()
     reader.join(90)
+    took = time.monotonic() - killed_at
     assert not reader.is_alive() and events[-1][0] == "done"
     message = Message.objects.get(conversation=conversation, role=MessageRole.ASSISTANT)
     assert message.status == MessageStatus.COMPLETE and message.runs == 2
     rows, served = ledger(conversation), api.served
-    report("kill -9 after message_start", rows, served)
+    report("kill -9 after message_start", rows, served, took)
     assert len(rows) == len(served) == 3
     killed = rows[0]
     # its input as message_start reported it, its output from the words stored before the kill
@@ -187,11 +189,12 @@ def test_stop_before_the_first_byte_bills_the_request_as_estimated(chat, board, 
     workers()
     reader, events = stream_in_background(client, conversation)
     wait_until(lambda: in_flight(conversation), what="the call sent")
+    stopped_at = time.monotonic()
     cancel(client, conversation)
     reader.join(30)
     assert events[-1][0] == "done" and events[-1][1]["status"] == "CANCELLED"
     rows, served = ledger(conversation), api.served
-    report("Stop before the first byte", rows, served)
+    report("Stop before the first byte", rows, served, time.monotonic() - stopped_at)
     [row] = rows
     assert row.estimated and row.output_tokens == 0 and row.input_tokens > 0 and row.cost > 0
     assert board.requests == 1
@@ -255,13 +258,15 @@ def test_stop_during_a_compaction_summary_sends_no_other_request(chat, board, ap
     workers(ASSISTANT_CONTEXT_TOKENS=20000)
     reader, events = stream_in_background(client, conversation)
     wait_until(lambda: board.requests == 1, what="the summary requested")
+    stopped_at = time.monotonic()
     cancel(client, conversation)
     reader.join(30)
+    took = time.monotonic() - stopped_at
     assert events[-1][0] == "done" and events[-1][1]["status"] == "CANCELLED"
     time.sleep(0.5)
     assert board.requests == 1  # the turn's own request was not sent after Stop
     rows, served = ledger(conversation), api.served
-    report("Stop during a compaction summary", rows, served)
+    report("Stop during a compaction summary", rows, served, took)
     [row] = rows
     assert not row.estimated and exact(row, served[0])
     assert_bill_is_the_ledger(conversation, Message.objects.get(conversation=conversation, role=MessageRole.ASSISTANT, index=13))
