@@ -12,7 +12,6 @@ import math
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-
 from types import SimpleNamespace
 
 import anthropic
@@ -96,6 +95,10 @@ RATE_LIMIT_WAIT_MAX_S = 5
 
 
 class Client(anthropic.Anthropic):
+    """The SDK's client, but for long rate-limit waits: the SDK decides on retries in
+    `_should_retry` (its documented hook for custom retry rules is the `x-should-retry`
+    header, which only the server sets)."""
+
     def _should_retry(self, response) -> bool:
         if response.status_code == 429 and (retry_after_s(response) or 0) > RATE_LIMIT_WAIT_MAX_S:
             return False
@@ -346,7 +349,9 @@ class Turn:
         else:  # nothing came back: the input as estimated before the request was sent
             tokens = {f: getattr(self.call, f, 0) if self.call is not None else 0 for f in TOKEN_FIELDS}
             tokens["output_tokens"] = 0
-        streamed = tokens_for_chars(streamed_output_chars(snapshot.content if snapshot else ()), self.conversation.chars_per_token)
+        # at the characters per token measured on this conversation's calls, when they were
+        ratio = self.context.ratio if self.context is not None else self.conversation.chars_per_token
+        streamed = tokens_for_chars(streamed_output_chars(snapshot.content if snapshot else ()), ratio)
         tokens["output_tokens"] = max(tokens["output_tokens"], streamed)
         return self.record_call(SimpleNamespace(**tokens), model, estimated=True)
 
