@@ -206,6 +206,15 @@ ASSISTANT_OFFLINE_MODEL = env_bool("ASSISTANT_OFFLINE_MODEL", False)
 # A running turn holds a lease renewed while it works; when its worker dies, another
 # worker resumes it once the lease has expired (see hexa/assistant/leases.py).
 ASSISTANT_TURN_LEASE_S = float(os.environ.get("ASSISTANT_TURN_LEASE_S", "30"))
+# How long a running turn rides out an unreachable database (default: four leases): it keeps
+# what the model produced and the call's usage meanwhile, then goes on; past it, the turn
+# ends DATABASE_UNAVAILABLE and what it owes is written once the database is back. Streams
+# following a turn wait as long, then end with a DATABASE_UNAVAILABLE error event.
+# A send is answered once a worker has taken its turn; if none has within this many seconds
+# (all busy, or out of database connections), the turn is withdrawn and the send refused
+# (503 TURN_NOT_STARTED, nothing stored).
+ASSISTANT_PICKUP_WAIT_S = float(os.environ.get("ASSISTANT_PICKUP_WAIT_S", "10"))
+ASSISTANT_DATABASE_OUTAGE_S = float(os.environ.get("ASSISTANT_DATABASE_OUTAGE_S", str(4 * ASSISTANT_TURN_LEASE_S)))
 # A turn waiting for the user (a question, writes to approve) holds no worker; after this
 # many hours its open questions and writes are closed as unanswered (hexa/assistant/waiting.py).
 ASSISTANT_WAIT_EXPIRY_H = float(os.environ.get("ASSISTANT_WAIT_EXPIRY_H", "24"))

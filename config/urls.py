@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from hexa.core.views import graphql_view, healthz_view
 
+handler400 = "hexa.core.views.bad_request"
 handler500 = "hexa.core.views.server_error"
 
 urlpatterns = [

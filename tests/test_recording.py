@@ -87,14 +87,19 @@ def test_a_tool_using_turn_writes_each_ledger_row_with_what_it_accounts_for(tran
         result = send_message(roles["editor"], conversation.id, "Count twice")
     assert result.error_code is None
     ledger_writes = [q["sql"] for q in queries.captured_queries if 'INSERT INTO "assistant_usagerecord"' in q["sql"]]
-    assert len(ledger_writes) == 5  # three model calls, two tool calls
-    assert all(sql.startswith("WITH ") for sql in ledger_writes)  # each together with its message or execution
-    assert sum('UPDATE "assistant_conversation" SET "input_tokens"' in sql for sql in ledger_writes) == 3
+    # a model call's row is written before its request, then completed with its message and
+    # its conversation's totals in one statement; a tool call's row with its execution
+    opened = [sql for sql in ledger_writes if not sql.startswith("WITH ")]
+    assert len(ledger_writes) == 5 and len(opened) == 3  # three model calls, two tool calls
+    completed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('WITH step_0 AS (UPDATE "assistant_usagerecord"')]
+    assert len(completed) == 3
+    assert all('UPDATE "assistant_conversation" SET "input_tokens"' in sql and 'UPDATE "assistant_message"' in sql for sql in completed)
     # The whole turn, checks included, in a bounded number of round trips (events are
     # written in batches on the side): a regression here costs every running turn. Since
     # turns run on workers, a turn also takes its lease, reads its messages back and the
     # last event number, and the sender reads the result; it reads the workspace's assistant
     # settings and the conversation's latest summary, and a send closes a turn left waiting
-    # (transaction brackets not counted).
+    # (transaction brackets not counted); each model call's ledger row is written before its
+    # request and given the input reported at its start (two statements per call).
     statements = [q for q in queries.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
-    assert len(statements) <= 52, "\n".join(q["sql"][:120] for q in statements)
+    assert len(statements) <= 58, "\n".join(q["sql"][:120] for q in statements)

@@ -108,8 +108,8 @@ class MessageAdmin(SuperuserOnly, admin.ModelAdmin):
 class UsageRecordAdmin(SuperuserOnly, admin.ModelAdmin):
     """The usage ledger, with totals per workspace and per user over the current filter."""
 
-    list_display = ["created_at", "kind", "workspace", "user", "model", "tool_name", *USAGE_COLUMNS, "success", "duration_ms"]
-    list_filter = ["kind", "workspace", ("user", admin.RelatedOnlyFieldListFilter), "model", "created_at"]
+    list_display = ["created_at", "kind", "workspace", "user", "model", "tool_name", *USAGE_COLUMNS, "estimated", "success", "duration_ms"]
+    list_filter = ["kind", "estimated", "workspace", ("user", admin.RelatedOnlyFieldListFilter), "model", "created_at"]
     date_hierarchy = "created_at"
     search_fields = ["user__email", "workspace__slug", "model", "tool_name"]
     list_select_related = ["user", "workspace"]

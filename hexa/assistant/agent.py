@@ -8,15 +8,18 @@ failed with a typed code. A turn runs from what is stored, so it can be resumed.
 
 import json
 import logging
+import math
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 
 import anthropic
+import httpx
 from django.conf import settings
 from django.db import DatabaseError
 
-from hexa.core.db import retry_db
+from hexa.core.db import is_connection_error, retry_db, riding_out
 
 from . import leases
 from .leases import TurnCancelled, TurnInterrupted
@@ -32,10 +35,19 @@ from .retired_models import is_retired
 from .workspace_settings import conversation_model, enabled_tools, settings_for
 from .events import EventType
 from .errors import AssistantError, ErrorCode, ToolErrorCode, is_error
-from .pricing import TokenUsage
+from .pricing import TOKEN_FIELDS, TokenUsage, cost_of
 from .tool_executors import run_tool
 from .tools import TOOLS, tool_definitions
-from .recording import record_model_call, record_tool_call, record_tool_start, save_message
+from .recording import (
+    drop_model_call,
+    note_call_started,
+    open_model_call,
+    record_model_call,
+    record_tool_call,
+    record_tool_start,
+    save_message,
+    tokens_for_chars,
+)
 from .usage import BudgetExceeded, check_budgets
 
 logger = logging.getLogger(__name__)
@@ -56,12 +68,14 @@ CUT_OFF_TOOL_CALL = (
 
 class ModelCallCut(Exception):
     """A model call that ended before its final message (cut stream, overload mid-stream,
-    malformed tool JSON, Stop): what the API reported so far, to bill and keep."""
+    malformed tool JSON, Stop): what the API reported so far, to bill and keep.
+    `final_usage`: the call's last usage (`message_delta`), when it came all the same."""
 
-    def __init__(self, error: BaseException, snapshot):
+    def __init__(self, error: BaseException, snapshot, final_usage=None):
         super().__init__(str(error))
         self.error = error
         self.snapshot = snapshot
+        self.final_usage = final_usage
 
 
 @dataclass
@@ -76,14 +90,29 @@ class TurnResult:
     waiting: bool = False
 
 
+# A rate limit asking to wait longer than this is not waited out by the SDK's retries (which
+# honour `retry-after`, up to ASSISTANT_API_MAX_RETRIES times): the turn ends at once with
+# RATE_LIMITED and the wait, and the page counts it down, instead of a silent minute.
+RATE_LIMIT_WAIT_MAX_S = 5
+
+
+class Client(anthropic.Anthropic):
+    """The SDK's client, but for long rate-limit waits: the SDK decides on retries in
+    `_should_retry` (its documented hook for custom retry rules is the `x-should-retry`
+    header, which only the server sets)."""
+
+    def _should_retry(self, response) -> bool:
+        if response.status_code == 429 and (retry_after_s(response) or 0) > RATE_LIMIT_WAIT_MAX_S:
+            return False
+        return super()._should_retry(response)
+
+
 @lru_cache(maxsize=4)
 def _client(api_key, base_url, max_retries, timeout) -> anthropic.Anthropic:
     # One client per process and configuration: it is thread-safe, and creating one (TLS
     # context, connection pool) costs more CPU than a whole turn's own work.
     # Its HTTP client lets a turn that must stop cut its call at once (model_http).
-    return anthropic.Anthropic(
-        api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout, http_client=http_client()
-    )
+    return Client(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout, http_client=http_client())
 
 
 def make_client() -> anthropic.Anthropic:
@@ -99,28 +128,48 @@ def make_client() -> anthropic.Anthropic:
     )
 
 
-def api_error_code(error: Exception) -> tuple[str, str]:
-    """A typed code and a plain message for an SDK exception."""
+def retry_after_s(response) -> int | None:
+    """The seconds an API answer's `retry-after` header asks for, if it says."""
+    value = response.headers.get("retry-after") if response is not None else None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return max(1, math.ceil(seconds)) if seconds > 0 else None
+
+
+def api_error_code(error: Exception) -> tuple[str, str, dict]:
+    """A typed code, a plain message and details (`retry_after`) for an SDK exception.
+    The API's own words go to the log, not to the user: they may quote the request."""
     if isinstance(error, (anthropic.AuthenticationError, anthropic.PermissionDeniedError)):
-        return ErrorCode.AUTHENTICATION_FAILED, "The Anthropic API refused the server's credentials."
+        return ErrorCode.AUTHENTICATION_FAILED, "The Anthropic API refused the server's credentials.", {}
     if isinstance(error, anthropic.RateLimitError):
-        retry_after = error.response.headers.get("retry-after") if error.response is not None else None
-        suffix = f" Retry in {retry_after} s." if retry_after else " Retry in a moment."
-        return ErrorCode.RATE_LIMITED, "The Anthropic API rate limit was reached." + suffix
+        retry_after = retry_after_s(error.response)
+        if retry_after:
+            return ErrorCode.RATE_LIMITED, f"The Anthropic API rate limit was reached. Retry in {retry_after} s.", {"retry_after": retry_after}
+        return ErrorCode.RATE_LIMITED, "The Anthropic API rate limit was reached. Retry in a moment.", {}
     # 529, or an overload reported in the middle of a stream (HTTP status 200)
     if isinstance(error, anthropic.APIStatusError) and (
         error.status_code == 529 or getattr(error, "type", None) == "overloaded_error"
     ):
-        return ErrorCode.OVERLOADED, "The model is overloaded right now. Retry in a moment."
+        return ErrorCode.OVERLOADED, "The model is overloaded right now. Retry in a moment.", {}
+    if isinstance(error, anthropic.APIStatusError) and error.status_code == 413:
+        return ErrorCode.REQUEST_TOO_LARGE, (
+            "This request was too large for the model's API (it limits the size of one request). "
+            "Start a new conversation, or ask for smaller results."
+        ), {}
     if isinstance(error, anthropic.BadRequestError) and any(
         words in str(error).lower() for words in ("too long", "exceed context limit")
     ):
-        return ErrorCode.CONTEXT_TOO_LONG, "This conversation is too long for the model. Start a new conversation."
+        return ErrorCode.CONTEXT_TOO_LONG, "This conversation is too long for the model. Start a new conversation.", {}
     if isinstance(error, anthropic.APITimeoutError):
-        return ErrorCode.API_ERROR, "The Anthropic API did not answer in time."
+        return ErrorCode.API_ERROR, "The Anthropic API did not answer in time.", {}
     if isinstance(error, anthropic.APIConnectionError):
-        return ErrorCode.API_ERROR, "The Anthropic API could not be reached."
-    return ErrorCode.API_ERROR, f"The Anthropic API failed: {str(error)[:300]}"
+        return ErrorCode.API_ERROR, "The Anthropic API could not be reached.", {}
+    logger.warning("Anthropic API error: %s", str(error)[:2000])
+    if isinstance(error, anthropic.APIStatusError):
+        return ErrorCode.API_ERROR, f"The Anthropic API failed (HTTP {error.status_code}). Retry in a moment.", {}
+    return ErrorCode.API_ERROR, "The Anthropic API failed. Retry in a moment.", {}
 
 
 def _dump_block(block) -> dict:
@@ -137,6 +186,35 @@ def _snapshot(stream):
         return stream.current_message_snapshot
     except Exception:  # no message_start yet: nothing was billed
         return None
+
+
+def _final_usage(stream):
+    """The usage of the call's `message_delta`, read from the rest of a stream whose
+    accumulation failed (malformed tool JSON): the API bills the whole response. None if the
+    stream ends without it."""
+    try:
+        for event in stream._raw_stream:  # the SDK's stream of raw events, where it stopped
+            if event.type == "message_delta":
+                return event.usage
+            if event.type == "message_stop":
+                return None
+    except Exception:  # cut as well: the estimate stands
+        return None
+    return None
+
+
+def streamed_output_chars(content) -> int:
+    """Characters of output in a response's blocks so far: text, tool input, thinking."""
+    chars = 0
+    for block in content or ():
+        kind = getattr(block, "type", None)
+        if kind == "text":
+            chars += len(block.text or "")
+        elif kind == "tool_use":
+            chars += len(block.name or "") + len(json.dumps(block.input, ensure_ascii=False, default=str))
+        elif kind == "thinking":
+            chars += len(getattr(block, "thinking", "") or "")
+    return chars
 
 
 def _normalised_input(raw) -> dict:
@@ -199,6 +277,8 @@ class Turn:
         self.prefix = None
         self.context = None  # what of the conversation the model is sent (compaction.py)
         self.raw_inputs = {}  # tool inputs of the last response, as the model gave them
+        self.call = None  # the ledger row of the model call in flight (recording.open_model_call)
+        self.unrecorded = None  # a call billed here whose writing the database has not taken yet
 
     # -- storage ---------------------------------------------------------------------
 
@@ -216,14 +296,69 @@ class Turn:
         self.message.model_calls += 1
         return usage
 
-    def record_call(self, response_usage, model) -> TokenUsage:
-        """Bill a model call: the message, the conversation's totals and the ledger, together."""
+    def open_call(self, input_tokens: int, model: str):
+        """Note the model call about to be sent in the ledger, with its estimated input, before
+        it is sent: a call the API may bill is in the ledger whatever happens to this process."""
+        usage = TokenUsage(input_tokens=input_tokens, cost=cost_of(model, {"input_tokens": input_tokens}, free=self.free))
+        after_seq = getattr(self.emit, "seq", 0)
+        self.call = retry_db(open_model_call, self.message, self.user, self.workspace, model, usage, after_seq)
+
+    def drop_call(self):
+        """The API refused the request with an error: it bills nothing."""
+        call, self.call = self.call, None
+        if call is not None:
+            retry_db(drop_model_call, call)
+
+    def call_started(self, response_usage, model):
+        """`message_start` reported the call's input: noted at once, in one statement, and
+        never at the cost of the stream (a database blip leaves the estimate)."""
+        if self.call is None:
+            return
+        try:
+            note_call_started(self.call, TokenUsage.of_response(response_usage, model, free=self.free))
+        except DatabaseError as error:
+            logger.warning("Could not note the start of a model call: %s", error)
+
+    def record_call(self, response_usage, model, estimated=False) -> TokenUsage:
+        """Bill a model call: the message, the conversation's totals and the ledger, together.
+        While the database is unreachable, the call is kept (`unrecorded`) until it is
+        written, by this or by the end of the turn (_fail)."""
         usage = self._add_usage(response_usage, model)
-        conversation_cost = retry_db(record_model_call, self.message, self.user, self.workspace, usage, model)
-        self.emit(EventType.USAGE, {**usage.as_dict(), "cost": str(usage.cost), "conversation_cost": str(conversation_cost)})
+        call, self.call = self.call, None
+        self.unrecorded = (usage, model, call, estimated)
+        conversation_cost = retry_db(
+            record_model_call, self.message, self.user, self.workspace, usage, model, call=call, estimated=estimated
+        )
+        self.unrecorded = None
+        event = {**usage.as_dict(), "cost": str(usage.cost), "conversation_cost": str(conversation_cost)}
+        self.emit(EventType.USAGE, {**event, "estimated": True} if estimated else event)
         log_event("model_call", conversation=self.conversation.pk, message=self.message.pk, model=model,
-                  input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, cost=str(usage.cost))
+                  input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, cost=str(usage.cost),
+                  estimated=estimated)
         return usage
+
+    def record_cut_call(self, snapshot, model, final_usage=None) -> TokenUsage:
+        """Bill a call cut before its end: the usage the API reported when its last report
+        came (`message_delta`), else an estimate from what had arrived: the input reported at
+        its start (or estimated before it was sent) and the output streamed so far."""
+        if snapshot is not None and (final_usage is not None or snapshot.stop_reason is not None):
+            reported = snapshot.usage
+            if final_usage is not None:  # message_delta's counts are cumulative; absent ones stand
+                reported = SimpleNamespace(**{
+                    f: getattr(final_usage, f, None) if getattr(final_usage, f, None) is not None else getattr(reported, f, 0)
+                    for f in TOKEN_FIELDS
+                })
+            return self.record_call(reported, model)
+        if snapshot is not None:
+            tokens = {f: getattr(snapshot.usage, f, 0) or 0 for f in TOKEN_FIELDS}
+        else:  # nothing came back: the input as estimated before the request was sent
+            tokens = {f: getattr(self.call, f, 0) if self.call is not None else 0 for f in TOKEN_FIELDS}
+            tokens["output_tokens"] = 0
+        # at the characters per token measured on this conversation's calls, when they were
+        ratio = self.context.ratio if self.context is not None else self.conversation.chars_per_token
+        streamed = tokens_for_chars(streamed_output_chars(snapshot.content if snapshot else ()), ratio)
+        tokens["output_tokens"] = max(tokens["output_tokens"], streamed)
+        return self.record_call(SimpleNamespace(**tokens), model, estimated=True)
 
     # -- the loop --------------------------------------------------------------------
 
@@ -248,7 +383,13 @@ class Turn:
         except AssistantError as error:
             return self._fail(error.code, error.message, **error.details)
         except anthropic.APIError as error:
-            return self._fail(*api_error_code(error))
+            code, message, details = api_error_code(error)
+            return self._fail(code, message, **details)
+        except DatabaseError as error:
+            if not is_connection_error(error):
+                logger.exception("Assistant turn failed in conversation %s", self.conversation.pk)
+                return self._fail(ErrorCode.INTERNAL_ERROR, "The assistant failed unexpectedly. What was done so far is kept.")
+            return self._fail_unavailable()
         except Exception:
             logger.exception("Assistant turn failed in conversation %s", self.conversation.pk)
             return self._fail(ErrorCode.INTERNAL_ERROR, "The assistant failed unexpectedly. What was done so far is kept.")
@@ -257,6 +398,21 @@ class Turn:
     def _done(self) -> TurnResult:
         done = (EventType.DONE, {"message_id": str(self.message.id), "status": self.message.status})
         return TurnResult(self.user_message, self.message, terminal_event=done)
+
+    def _fail_unavailable(self) -> TurnResult:
+        """The database stayed unreachable past ASSISTANT_DATABASE_OUTAGE_S: the turn ends, and
+        what it owes (its last call's usage, its end) is written once the database is back."""
+        logger.warning("Turn in conversation %s ends: the database is unreachable", self.conversation.pk)
+        with riding_out(None):
+            if self.unrecorded is not None:
+                usage, model, call, estimated = self.unrecorded
+                retry_db(record_model_call, self.message, self.user, self.workspace, usage, model, call=call, estimated=estimated)
+                self.unrecorded = None
+            return self._fail(
+                ErrorCode.DATABASE_UNAVAILABLE,
+                "The database was unreachable for too long, so the assistant stopped. What was done so far is kept; "
+                "send your message again to continue.",
+            )
 
     def _fail(self, code, message, **details) -> TurnResult:
         self._save(status=MessageStatus.FAILED, error_code=code, error_message=message)
@@ -316,10 +472,21 @@ class Turn:
             request["tools"] = self.prefix["tools"]
         return request
 
+    def _input_estimate(self) -> int:
+        """The input tokens of the request about to be sent, as compaction measured it."""
+        if self.context is None:
+            return 0
+        return self.context.last_request_tokens
+
     def _call_model(self, request):
         """One streamed model call; its text is emitted as it comes. The turn's handle may
         cut it from another thread (Stop, hand-over), even before its first byte:
-        ModelCallCut."""
+        ModelCallCut.
+
+        Its ledger row is written before the request goes (no request goes once the turn
+        is stopping: Stop during a compaction summary sends nothing more)."""
+        self.handle.raise_if_stopping()
+        self.open_call(self._input_estimate(), request["model"])
         stream = None
         try:
             with self.client.messages.stream(**request) as stream:
@@ -330,13 +497,35 @@ class Turn:
                     self.handle.raise_if_stopping()
                     if event.type == "text":
                         self.emit(EventType.TEXT_DELTA, {"message_id": str(self.message.id), "text": event.text})
+                    elif event.type == "message_start":
+                        self.call_started(event.message.usage, event.message.model or request["model"])
                 return stream.get_final_message()
-        except CallCut as error:
+        except CallCut as error:  # cut by the handle, before the first byte or while streaming
             raise ModelCallCut(error, _snapshot(stream) if stream is not None else None) from error
         except Exception as error:
-            if stream is None:  # refused before it started (an error status): nothing was streamed
+            if stream is not None:  # cut while streaming: an overload, malformed tool JSON, a lost connection
+                final = _final_usage(stream) if isinstance(error, ValueError) else None
+                raise ModelCallCut(error, _snapshot(stream), final) from error
+            refused = isinstance(error, anthropic.APIStatusError)
+            unreached = isinstance(error, anthropic.APIConnectionError) and isinstance(error.__cause__, httpx.ConnectError)
+            if refused or unreached:
+                self.drop_call()  # an error answer, or a request that never reached the API: nothing billed
                 raise
-            raise ModelCallCut(error, _snapshot(stream)) from error
+            raise ModelCallCut(error, None) from error  # cut before the first byte (a hand-over, a delete)
+
+    def summary_call(self, request, input_estimate: int):
+        """A compaction summary (compaction.py): one model call, in the ledger before it is
+        sent like any other, and none once the turn is stopping."""
+        self.handle.raise_if_stopping()
+        self.open_call(input_estimate, request["model"])
+        try:
+            return self.client.messages.create(**request)
+        except anthropic.APIStatusError:
+            self.drop_call()
+            raise
+        except BaseException:  # cut (CallCut included): billed as estimated, with its input
+            self.record_cut_call(None, request["model"])
+            raise
 
     def _cut_call(self, cut: ModelCallCut, turn_messages, texts):
         """A call that did not finish: bill what the API reported, keep the text the user
@@ -349,7 +538,8 @@ class Turn:
                 turn_messages.append({"role": "assistant", "content": [{"type": "text", "text": partial}]})
                 texts.append(partial)
                 self.message.content, self.message.text = turn_messages, "\n\n".join(texts)
-            self.record_call(snapshot.usage, snapshot.model or self.model)
+        # the API may bill a call cut at any point, even before its first byte
+        self.record_cut_call(snapshot, (snapshot.model if snapshot else None) or self.model, cut.final_usage)
         if resumed_elsewhere:
             raise TurnInterrupted() from None
         if self.handle.cancelled.is_set():

@@ -138,6 +138,7 @@ class ContextManager:
         self.budget = context_window() - turn.max_tokens
         self.ratio = self.conversation.chars_per_token or DEFAULT_CHARS_PER_TOKEN
         self.last_request_chars = 0
+        self.last_request_tokens = 0  # the size of the request last measured, as measure() gave it
         self._history_key, self._history = None, []
         self._load()
 
@@ -203,7 +204,7 @@ class ContextManager:
         estimate comes near the budget."""
         chars = _chars(system) + _chars(tools) + _chars(messages)
         self.last_request_chars = chars
-        estimate = self.estimate(chars)
+        estimate = self.last_request_tokens = self.estimate(chars)
         if estimate < CHECK_ABOVE * self.budget:
             return estimate
         try:
@@ -214,6 +215,7 @@ class ContextManager:
             logger.warning("Token count failed in conversation %s: %r", self.conversation.pk, error)
             return estimate
         self.calibrate(chars, counted)
+        self.last_request_tokens = counted
         return counted
 
     def calibrate(self, chars: int, tokens: int):
@@ -311,12 +313,13 @@ class ContextManager:
         transcript = previous + "Transcript of the turns to add:\n\n" + "\n\n".join(
             _transcript(m, content) for m, content in zip(chosen, self.contents)
         )
-        response = self.turn.client.messages.create(
-            model=self.turn.model,
-            max_tokens=SUMMARY_MAX_TOKENS,
-            system=SUMMARY_SYSTEM,
-            messages=[{"role": "user", "content": _cut(transcript, limit_chars)}],
-        )
+        request = {
+            "model": self.turn.model,
+            "max_tokens": SUMMARY_MAX_TOKENS,
+            "system": SUMMARY_SYSTEM,
+            "messages": [{"role": "user", "content": _cut(transcript, limit_chars)}],
+        }
+        response = self.turn.summary_call(request, self.estimate(_chars(request["system"]) + _chars(request["messages"])))
         model = response.model or self.turn.model
         usage = self.turn.record_call(response.usage, model)
         text = "".join(b.text for b in response.content if getattr(b, "type", None) == "text").strip()

@@ -26,9 +26,14 @@ class ErrorCode(StrEnum):
     OVERLOADED = "OVERLOADED"
     API_ERROR = "API_ERROR"
     CONTEXT_TOO_LONG = "CONTEXT_TOO_LONG"
+    # the API's 413: the request's bytes are over its size limit
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
     MAX_TOOL_ROUNDS = "MAX_TOOL_ROUNDS"
     INTERRUPTED = "INTERRUPTED"
     DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+    # no worker took a new turn in time (all busy, or out of database connections): the
+    # send was refused and nothing of it stored
+    TURN_NOT_STARTED = "TURN_NOT_STARTED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 

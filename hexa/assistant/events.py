@@ -1,15 +1,18 @@
 """Events of a turn: stored with a per-conversation sequence number, then announced."""
 
 import json
+import logging
 import time
 from enum import StrEnum
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Max
 
-from hexa.core.db import retry_db
+from hexa.core.db import is_connection_error
 
 from .models import Event
+
+logger = logging.getLogger(__name__)
 
 
 class EventType(StrEnum):
@@ -56,6 +59,8 @@ class EventRecorder:
     (conversation, seq) would refuse a second writer rather than interleave."""
 
     DELTA_BATCH_S = 0.025
+    # While the database is unreachable, text deltas are kept and tried again this often.
+    RETRY_DELTAS_S = 1.0
 
     def __init__(self, conversation_id):
         self.conversation_id = conversation_id
@@ -63,16 +68,34 @@ class EventRecorder:
         self.pending: list[tuple] = []
         self.flushed_at = 0.0
         self.streaming = False  # a text delta was flushed since the last other event
+        self.unreachable_at = None  # when writing text deltas last failed
 
     def __call__(self, event_type: str, data: dict) -> dict:
         data = self.store(event_type, data)
         if event_type == EventType.TEXT_DELTA:
             if not self.streaming or time.monotonic() - self.flushed_at >= self.DELTA_BATCH_S:
-                retry_db(self.flush)  # a database restart delays the stream, never ends it
+                self._flush_deltas()
                 self.streaming = True
         else:
             self.streaming = False
         return data
+
+    def _flush_deltas(self):
+        """Write the text deltas so far, without ever holding up the model's stream: while the
+        database is unreachable they are kept (in order, numbered) and written with the next
+        flush that gets through."""
+        if self.unreachable_at is not None and time.monotonic() - self.unreachable_at < self.RETRY_DELTAS_S:
+            return
+        try:
+            self.flush()
+            self.unreachable_at = None
+        except DatabaseError as error:
+            if not is_connection_error(error):
+                raise
+            if self.unreachable_at is None:
+                logger.warning("Events kept in memory: the database is unreachable (%s)", error.__class__.__name__)
+            self.unreachable_at = time.monotonic()
+            connection.close()  # the next flush opens a new connection
 
     def store(self, event_type: str, data: dict) -> dict:
         """Number the event and queue it (flush() writes it)."""

@@ -12,13 +12,15 @@ reading the table never misses one that was announced.
 import asyncio
 import json
 import logging
+import time
 from collections import defaultdict
 
 import psycopg
 from django.conf import settings
+from django.db import DatabaseError
 from procrastinate.contrib.django.utils import connector_params
 
-from hexa.core.db import retry_db
+from hexa.core.db import is_connection_error
 from hexa.core.sse import KEEPALIVE, frame
 from hexa.core.workers import run_sync
 
@@ -35,6 +37,10 @@ FALLBACK_POLL_S = 1.0
 # the page follows again once it has answered
 TERMINAL = (EventType.DONE, EventType.ERROR, EventType.WAITING)
 WAKE = object()  # "read the table": something may have been missed
+UNAVAILABLE_MESSAGE = (
+    "The database has been unreachable for too long to follow the answer. Nothing is lost: "
+    "reload the page in a moment to see it."
+)
 
 
 class EventHub:
@@ -110,11 +116,29 @@ async def follow(conversation_id, after: int, until_message_id: str | None = Non
     nothing is left to send."""
     queue = hub.subscribe(conversation_id)
     cursor, must_read, quiet = after, True, 0.0
+    unreachable_since = None
     try:
         while True:
             batch = []
             if must_read:
-                stored, running, exists = await run_sync(retry_db, _poll, conversation_id, cursor)
+                try:
+                    stored, running, exists = await run_sync(_poll, conversation_id, cursor)
+                    unreachable_since = None
+                except DatabaseError as error:
+                    # the database is unreachable: keepalives while the turn rides it out,
+                    # then a terminal event (not stored: none can be), never a silent end
+                    if not is_connection_error(error):
+                        raise
+                    unreachable_since = unreachable_since or time.monotonic()
+                    if time.monotonic() - unreachable_since > settings.ASSISTANT_DATABASE_OUTAGE_S:
+                        yield frame(EventType.ERROR, {"message_id": until_message_id, "code": ErrorCode.DATABASE_UNAVAILABLE, "message": UNAVAILABLE_MESSAGE})
+                        return
+                    await asyncio.sleep(FALLBACK_POLL_S)
+                    quiet += FALLBACK_POLL_S
+                    if quiet >= settings.ASSISTANT_STREAM_KEEPALIVE_S:
+                        quiet = 0.0
+                        yield KEEPALIVE
+                    continue
                 batch = [(data["seq"], event_type, data) for event_type, data in stored]
                 if not stored and not running:
                     if not exists and until_message_id is not None:

@@ -12,8 +12,9 @@ kernel closes the socket; a lost machine: the TCP keepalives below), so:
 - /healthz counts the worker locks: a worker's death shows at once.
 
 After a database restart the locks are taken again at the worker's next monitor tick; a
-turn is declared orphaned only when its lock stays missing ORPHAN_GRACE_S, so a restart
-hands no live turn over.
+turn is declared orphaned only when its lock stays missing ORPHAN_GRACE_S, and not at all
+in the first lease after PostgreSQL started, so a restart or an outage hands no live turn
+over.
 """
 
 import logging
@@ -22,6 +23,7 @@ import threading
 import uuid
 
 import psycopg
+from django.conf import settings
 from django.db import connection as django_connection
 from procrastinate.contrib.django.utils import connector_params
 
@@ -131,15 +133,20 @@ def live_workers() -> int:
 
 
 def unlocked_turns() -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """(conversation, lease owner) of running turns whose lease holds but whose lock does not."""
+    """(conversation, lease owner) of running turns whose lease holds but whose lock does not.
+
+    None in the first lease after PostgreSQL started (the rule of tasks.expired_turns): a
+    restart drops every lock, and a live worker riding out the outage takes its locks again
+    only once it has a connection; its turns must not be taken from it meanwhile."""
     table = django_connection.ops.quote_name(Conversation._meta.db_table)
     with django_connection.cursor() as cursor:
         cursor.execute(
             f"SELECT c.id, c.lease_owner FROM {table} c WHERE c.turn_started_at IS NOT NULL "
-            "AND c.lease_owner IS NOT NULL AND c.lease_expires_at >= now() AND NOT EXISTS ("
+            "AND c.lease_owner IS NOT NULL AND c.lease_expires_at >= now() "
+            "AND now() - pg_postmaster_start_time() >= make_interval(secs => %s) AND NOT EXISTS ("
             "SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.classid = %s "
             f"AND l.database = {_SQL_DATABASE} AND l.objid::bigint = {_SQL_TURN_KEY.format('c.lease_owner')})",
-            [TURN_LOCKS],
+            [settings.ASSISTANT_TURN_LEASE_S, TURN_LOCKS],
         )
         return cursor.fetchall()
 

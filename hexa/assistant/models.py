@@ -254,6 +254,11 @@ class UsageRecord(models.Model):
     Usage reports, budgets and rate limits read it. It keeps plain ids of conversations and
     messages rather than foreign keys, so that deleting old conversations
     (`assistant_cleanup`) leaves every figure intact.
+
+    A model call's row is written before its request is sent, with the request's estimated
+    input, and completed with the usage the API reports (recording.py): a call that never
+    reports (its worker killed, the call cut before its final usage) stays in the ledger,
+    `estimated`.
     """
 
     kind = models.CharField(max_length=16, choices=UsageKind.choices)
@@ -270,12 +275,20 @@ class UsageRecord(models.Model):
     tool_name = models.CharField(max_length=100, blank=True)
     success = models.BooleanField(null=True)
     duration_ms = models.PositiveIntegerField(null=True)
+    # The figures are the server's estimate, not the API's report: the request's input
+    # (measured from what was sent) and the output streamed before the call was cut.
+    estimated = models.BooleanField(default=False)
+    # Set while the call is in flight: the conversation's last event before it was sent (the
+    # text it streams is stored after it). A run that resumes the turn of a dead worker
+    # closes such a row from what was stored (recording.close_dead_calls).
+    in_flight_after_seq = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["user", "created_at"]),
             models.Index(fields=["workspace", "created_at"]),
+            models.Index(fields=["message_uuid"], condition=Q(in_flight_after_seq__isnull=False), name="assistant_usage_in_flight"),
         ]
 
 

@@ -1,6 +1,10 @@
 """Storing a turn as it runs: one statement for its two messages, one per model call, and
 two per tool call (the row when it starts, its result when it ends).
 
+A model call's ledger row is written before its request is sent (`open_model_call`, with
+the request's estimated input), so that a call the API may bill is in the ledger whatever
+happens to the process; `record_model_call` completes it with the usage the API reported.
+
 A model call changes three tables: the assistant message (its content so far and running
 totals), the conversation's totals and the usage ledger. They are written by one
 statement (data-modifying CTEs), so they never disagree and a turn pays one round trip and
@@ -12,10 +16,15 @@ The SQL is built from the models' own field definitions (columns, defaults, conv
 so it writes exactly what `save()` would.
 """
 
-from django.db import connection
+import math
 
-from .models import Conversation, Message, ToolExecution, Usage, UsageKind, UsageRecord
-from .pricing import TokenUsage
+from django.db import connection, transaction
+from django.db.models import F
+
+from .compaction import DEFAULT_CHARS_PER_TOKEN, ESTIMATE_MARGIN
+from .events import EventType
+from .models import Conversation, Event, Message, ToolExecution, Usage, UsageKind, UsageRecord
+from .pricing import TOKEN_FIELDS, TokenUsage, cost_of
 
 MESSAGE_FIELDS = ("content", "text", "stop_reason", "model", "status", "model_calls", *Usage.USAGE_FIELDS)
 TOOL_EXECUTION_FIELDS = ("output", "success", "status", "duration_ms", "proposal")
@@ -83,21 +92,101 @@ def record_tool_start(execution: ToolExecution) -> None:
     _execute(final=_insert(execution))
 
 
-def record_model_call(message: Message, user, workspace, usage: TokenUsage, model: str):
+def tokens_for_chars(chars: int, chars_per_token: float = 0) -> int:
+    """Tokens of `chars` characters of text or JSON, estimated on the safe side (at the
+    conversation's measured characters per token, as compaction estimates requests)."""
+    return math.ceil(chars / (chars_per_token or DEFAULT_CHARS_PER_TOKEN) * ESTIMATE_MARGIN) if chars > 0 else 0
+
+
+def open_model_call(message: Message, user, workspace, model: str, usage: TokenUsage, after_seq: int) -> UsageRecord:
+    """Write a model call's ledger row before its request is sent: `usage` is its estimated
+    input, and the row is marked in flight until the call is recorded (record_model_call) or
+    closed by the run that resumes the turn after its worker died (close_dead_calls)."""
+    row = _ledger_row(
+        UsageKind.MODEL_CALL, user, workspace, message.conversation_id, message.id, model=model,
+        estimated=True, in_flight_after_seq=after_seq, **usage.as_dict(),
+    )
+    sql, params = _insert(row)
+    row.pk = _execute(final=(sql + " RETURNING id", params))[0]
+    return row
+
+
+def note_call_started(call: UsageRecord, usage: TokenUsage) -> None:
+    """The API reported the call's input (`message_start`): the in-flight row gets it, so
+    that a worker killed from now on leaves the exact input in the ledger."""
+    fields = usage.as_dict()
+    UsageRecord.objects.filter(pk=call.pk, in_flight_after_seq__isnull=False).update(**fields)
+
+
+def drop_model_call(call: UsageRecord) -> None:
+    """The API refused the request (an HTTP error): nothing was billed."""
+    UsageRecord.objects.filter(pk=call.pk, in_flight_after_seq__isnull=False).delete()
+
+
+def record_model_call(
+    message: Message, user, workspace, usage: TokenUsage, model: str, call: UsageRecord | None = None, estimated=False
+):
     """Store the message as it stands after a model call, add `usage` (tokens and cost of
-    that call) to its conversation's totals, and write the call's ledger row. Returns the
-    conversation's total cost afterwards."""
+    that call) to its conversation's totals, and write the call's ledger row (complete the
+    one written before the request, `call`). Returns the conversation's total cost
+    afterwards, or None when nothing was written: the call was closed already (by a run
+    that took the turn over), or the conversation is gone."""
     fields = usage.as_dict()
     increments = ", ".join(f"{q} = {q} + %s" for q in map(connection.ops.quote_name, Usage.USAGE_FIELDS))
+    if call is None:
+        ledger = _ledger_row(
+            UsageKind.MODEL_CALL, user, workspace, message.conversation_id, message.id, model=model,
+            estimated=estimated, **fields,
+        )
+        statements, written = [_update(message, MESSAGE_FIELDS), _insert(ledger)], "TRUE"
+    else:
+        # the in-flight row is completed once: whoever closes it adds the call to the totals
+        quote = connection.ops.quote_name
+        assignments = ", ".join(f"{quote(f)} = %s" for f in (*fields, "model", "estimated"))
+        closed = (
+            f"UPDATE {_table(UsageRecord)} SET {assignments}, in_flight_after_seq = NULL "
+            "WHERE id = %s AND in_flight_after_seq IS NOT NULL RETURNING id",
+            [*fields.values(), model, estimated, call.pk],
+        )
+        message_sql, message_params = _update(message, MESSAGE_FIELDS)
+        statements = [closed, (message_sql + " AND EXISTS (SELECT 1 FROM step_0)", message_params)]
+        written = "EXISTS (SELECT 1 FROM step_0)"
     conversation = (
-        f"UPDATE {_table(Conversation)} SET {increments} WHERE id = %s RETURNING cost",
+        f"UPDATE {_table(Conversation)} SET {increments} WHERE id = %s AND {written} RETURNING cost",
         [fields[f] for f in Usage.USAGE_FIELDS] + [message.conversation_id],
     )
-    ledger = _ledger_row(
-        UsageKind.MODEL_CALL, user, workspace, message.conversation_id, message.id, model=model, **fields
-    )
-    row = _execute(_update(message, MESSAGE_FIELDS), _insert(ledger), final=conversation)
+    row = _execute(*statements, final=conversation)
     return row[0] if row else None
+
+
+def close_dead_calls(message: Message, free: bool = False) -> int:
+    """Close the model calls a dead worker left in flight on this turn: each is billed, as
+    estimated, with its input (as reported at its start, or as estimated before it was sent)
+    and the output it had streamed (its text deltas, stored as events), and added to the
+    message's and the conversation's totals. Returns how many were closed."""
+    closed = 0
+    for call in UsageRecord.objects.filter(message_uuid=message.pk, in_flight_after_seq__isnull=False):
+        deltas = Event.objects.filter(
+            conversation_id=message.conversation_id, seq__gt=call.in_flight_after_seq, type=EventType.TEXT_DELTA,
+            data__message_id=str(message.pk),
+        ).values_list("data", flat=True)
+        chars = sum(len(data.get("text", "")) for data in deltas)
+        ratio = Conversation.objects.filter(pk=message.conversation_id).values_list("chars_per_token", flat=True).first()
+        tokens = {f: getattr(call, f) for f in TOKEN_FIELDS}
+        tokens["output_tokens"] = max(tokens["output_tokens"], tokens_for_chars(chars, ratio or 0))
+        cost = cost_of(call.model, tokens, free=free)
+        with transaction.atomic():
+            if not UsageRecord.objects.filter(pk=call.pk, in_flight_after_seq__isnull=False).update(
+                **tokens, cost=cost, estimated=True, in_flight_after_seq=None
+            ):
+                continue
+            totals = {f: F(f) + value for f, value in (*tokens.items(), ("cost", cost))}
+            Message.objects.filter(pk=message.pk).update(**totals, model_calls=F("model_calls") + 1)
+            Conversation.objects.filter(pk=message.conversation_id).update(**totals)
+        closed += 1
+    if closed:
+        message.refresh_from_db(fields=[*Usage.USAGE_FIELDS, "model_calls"])
+    return closed
 
 
 def record_tool_call(execution: ToolExecution, user, workspace) -> None:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from hexa.core.db import retry_db
 from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
@@ -24,13 +25,14 @@ from .errors import AssistantError, ErrorCode
 from .events import EventRecorder, EventType
 from .logs import log_event
 from .models import Conversation, Event, Message, MessageRole, MessageStatus
-from .recording import create_turn_messages
+from .recording import close_dead_calls, create_turn_messages
 from .tasks import enqueue_turn
 from .titles import should_write_title, write_title
 from .usage import BudgetExceeded, RateLimited, check_budgets, check_rate_limit
 from .workspace_settings import conversation_model
 
 MAX_MESSAGE_CHARS = 32_000
+PICKUP_POLL_S = 0.02
 # A turn whose workers died this many times is not resumed again (it may be what kills them).
 MAX_RUNS = 3
 INTERRUPTED_MESSAGE = (
@@ -106,8 +108,40 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
         )
         recorder.flush()
         if not settings.ASSISTANT_TURNS_INLINE:
-            enqueue_turn(message.pk, new=True)
+            message.job_id = enqueue_turn(message.pk, new=True)
+    if not settings.ASSISTANT_TURNS_INLINE:
+        _await_pickup(message)
     return message
+
+
+def _await_pickup(message: Message):
+    """A send is answered once a worker has taken its turn (within milliseconds, woken by
+    the queue's NOTIFY), never left waiting: after ASSISTANT_PICKUP_WAIT_S (every worker
+    busy or out of database connections), the turn is withdrawn and the send refused,
+    nothing of it stored."""
+    deadline = time.monotonic() + settings.ASSISTANT_PICKUP_WAIT_S
+    while time.monotonic() < deadline:
+        if Message.objects.filter(pk=message.pk, runs__gte=1).exists():
+            return
+        time.sleep(PICKUP_POLL_S)
+    if _withdraw(message):
+        raise AssistantError(
+            ErrorCode.TURN_NOT_STARTED, "The assistant is too busy to start right now; nothing was sent. Try again in a moment."
+        )
+
+
+def _withdraw(message: Message) -> bool:
+    """Take a turn no worker has taken back out of the queue and out of the conversation;
+    False if a worker took it meanwhile."""
+    with transaction.atomic():
+        if not app.job_manager.cancel_job_by_id(message.job_id, delete_job=True):
+            return False  # a worker has it: the send goes on
+        Event.objects.filter(conversation_id=message.conversation_id, seq__gte=message.first_event_seq).delete()
+        Message.objects.filter(conversation_id=message.conversation_id, index__in=[message.index - 1, message.index]).delete()
+        Conversation.objects.filter(pk=message.conversation_id).update(
+            turn_started_at=None, lease_owner=None, lease_expires_at=None
+        )
+    return True
 
 
 def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
@@ -123,6 +157,8 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
     if handle is None:
         return None  # another worker has it
     try:
+        if message.runs > 1:  # the dead worker's call in flight is billed from what was stored
+            retry_db(close_dead_calls, message, free=settings.ASSISTANT_OFFLINE_MODEL)
         if message.runs > MAX_RUNS:
             interrupt_turn(message)
             return None
@@ -208,6 +244,7 @@ def _end_turn(conversation, recorder, terminal, failed_message=None):
 def interrupt_turn(message: Message) -> bool:
     """End a turn that cannot be resumed: FAILED with INTERRUPTED, what was done kept, the
     conversation free. False if it is no longer running."""
+    close_dead_calls(message, free=settings.ASSISTANT_OFFLINE_MODEL)
     with transaction.atomic():
         updated = Message.objects.filter(pk=message.pk, status=MessageStatus.RUNNING).update(
             status=MessageStatus.FAILED, error_code=ErrorCode.INTERRUPTED, error_message=INTERRUPTED_MESSAGE,

@@ -11,11 +11,16 @@ nothing is recovered, it is queued again when answered (waiting.py).
 
 import logging
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from procrastinate import exceptions as procrastinate_exceptions
 from procrastinate.contrib.django import app
+
+from django.conf import settings
+
+from hexa.core.db import riding_out
+from hexa.core.idle_connections import APP
 
 from .models import Conversation, Message, MessageRole, MessageStatus
 
@@ -29,21 +34,20 @@ def run_turn(context, message_id: str):
     from .service import execute_turn
 
     close_old_connections()
-    try:
+    # the thread's connection is closed on a timer once idle and old; the turn rides out a
+    # database outage of up to ASSISTANT_DATABASE_OUTAGE_S
+    with APP.in_use(), riding_out(settings.ASSISTANT_DATABASE_OUTAGE_S):
         # the task engine asks a job to stop when its worker shuts down: the turn is then
         # handed over to another worker at once
         execute_turn(message_id, should_hand_over=context.should_abort)
-    finally:
-        close_old_connections()
 
 
 def enqueue_turn(message_id, new=False):
     """Queue a turn (new, or to resume). Queued twice, it runs once: a job waiting for a
-    worker is not queued again."""
+    worker is not queued again. Returns the job's id when a new turn was queued."""
     job = run_turn.configure(queueing_lock=f"turn:{message_id}")
     if new:  # no job can exist yet for a new message: in the caller's transaction
-        job.defer(message_id=str(message_id))
-        return
+        return job.defer(message_id=str(message_id))
     try:
         with transaction.atomic():  # a refused duplicate must not break an outer transaction
             job.defer(message_id=str(message_id))
@@ -51,8 +55,20 @@ def enqueue_turn(message_id, new=False):
         pass
 
 
+def _server_up_for_s() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extract(epoch FROM now() - pg_postmaster_start_time())")
+        return float(cursor.fetchone()[0])
+
+
 def expired_turns():
-    """(conversation, its running message or None) for every turn whose lease expired."""
+    """(conversation, its running message or None) for every turn whose lease expired.
+
+    None in the first lease after PostgreSQL started: leases also expire while the database
+    is down (a restart, a long outage), and the live workers renew theirs once it is back;
+    their turns must not be taken from them meanwhile."""
+    if _server_up_for_s() < settings.ASSISTANT_TURN_LEASE_S:
+        return
     stale = Conversation.objects.filter(turn_started_at__isnull=False).filter(
         Q(lease_expires_at__lt=timezone.now()) | Q(lease_expires_at__isnull=True)
     )

@@ -19,6 +19,11 @@ from django.utils import timezone
 from .models import Message, MessageFeedback, SendRecord, UsageKind, UsageRecord, WorkspaceBudget
 from .pricing import TOKEN_FIELDS
 
+# Model calls billed with the server's estimate (UsageRecord.estimated), counted apart in reports.
+ESTIMATED = {
+    "estimated_model_calls": Count("id", filter=Q(kind=UsageKind.MODEL_CALL, estimated=True)),
+    "estimated_cost": Sum("cost", filter=Q(kind=UsageKind.MODEL_CALL, estimated=True)),
+}
 RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -129,14 +134,19 @@ def check_rate_limit(user):
 
 def _totals(records) -> dict:
     model_calls = records.filter(kind=UsageKind.MODEL_CALL)
-    sums = model_calls.aggregate(**{f: Sum(f) for f in (*TOKEN_FIELDS, "cost")})
+    # the estimated sums first: once `cost` names an aggregate, Sum("cost") would mean it
+    sums = model_calls.aggregate(
+        **ESTIMATED, **{f: Sum(f) for f in (*TOKEN_FIELDS, "cost")}, model_calls=Count("id")
+    )
     counts = records.aggregate(
         conversations=Count("conversation_uuid", distinct=True), messages=Count("message_uuid", distinct=True)
     )
     return {
         **{f: sums[f] or 0 for f in TOKEN_FIELDS},
         "cost": sums["cost"] or Decimal("0"),
-        "model_calls": model_calls.count(),
+        "model_calls": sums["model_calls"],
+        "estimated_model_calls": sums["estimated_model_calls"],
+        "estimated_cost": sums["estimated_cost"] or Decimal("0"),
         **counts,
     }
 
@@ -145,6 +155,7 @@ def _grouped(records, key, **extra) -> list[dict]:
     rows = (
         records.values(key)
         .annotate(
+            **ESTIMATED,
             conversations=Count("conversation_uuid", distinct=True),
             messages=Count("message_uuid", distinct=True),
             model_calls=Count("id", filter=Q(kind=UsageKind.MODEL_CALL)),
@@ -154,7 +165,15 @@ def _grouped(records, key, **extra) -> list[dict]:
         )
         .order_by(key)
     )
-    return [{**row, "cost": row["cost"] or Decimal("0"), **{f: row[f] or 0 for f in TOKEN_FIELDS}} for row in rows]
+    return [
+        {
+            **row,
+            "cost": row["cost"] or Decimal("0"),
+            "estimated_cost": row["estimated_cost"] or Decimal("0"),
+            **{f: row[f] or 0 for f in TOKEN_FIELDS},
+        }
+        for row in rows
+    ]
 
 
 def workspace_report(workspace, start=None, end=None, period="DAY") -> dict:

@@ -103,16 +103,39 @@ async def healthz_view(request):
     return JsonResponse({"status": "ok", **status})
 
 
+def _database_unavailable():
+    return JsonResponse(
+        {"errors": ["DATABASE_UNAVAILABLE"], "message": "The database cannot be reached right now. Nothing was lost; try again in a moment."},
+        status=503,
+    )
+
+
+def _from_database(error) -> bool:
+    """Whether `error`, or what it was raised from, is a lost or refused database connection."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, DatabaseError) and is_connection_error(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request):
     """Every unexpected failure answers JSON, never an HTML page or a driver's message; a
     database that cannot be reached (a restart, no connection left) is a typed 503."""
-    error = sys.exc_info()[1]
-    if error is not None and is_connection_error(error):
-        return JsonResponse(
-            {"errors": ["DATABASE_UNAVAILABLE"], "message": "The database cannot be reached right now. Nothing was lost; try again in a moment."},
-            status=503,
-        )
+    if _from_database(sys.exc_info()[1]):
+        return _database_unavailable()
     return JsonResponse({"errors": ["INTERNAL_ERROR"], "message": "The server failed unexpectedly."}, status=500)
+
+
+def bad_request(request, exception=None):
+    """Django's 400s (a session that could not be saved, a suspicious request) as JSON. A
+    session lost to the database (it could not be written: no connection left, a restart)
+    is the typed 503 of the rest of the API, not the caller's fault."""
+    if _from_database(exception):
+        return _database_unavailable()
+    return JsonResponse({"errors": ["BAD_REQUEST"], "message": "The request could not be handled."}, status=400)
 
 
 def format_graphql_error(error: GraphQLError, debug: bool = False) -> dict:

@@ -12,7 +12,8 @@ import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import close_old_connections
+
+from .idle_connections import APP
 
 _executor = None
 
@@ -25,11 +26,10 @@ def executor() -> ThreadPoolExecutor:
 
 
 def _closing_connections(fn, *args, **kwargs):
-    try:
+    # a pool thread keeps its database connection between tasks only up to its age limit,
+    # then the timer closes it, even if no task comes
+    with APP.in_use():
         return fn(*args, **kwargs)
-    finally:
-        # a pool thread must not keep a database connection between tasks
-        close_old_connections()
 
 
 def submit(fn, *args, **kwargs) -> asyncio.Future:

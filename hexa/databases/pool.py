@@ -24,6 +24,8 @@ import psycopg2
 import psycopg2.extensions as ext
 from django.conf import settings
 
+from hexa.core.idle_connections import TIMER
+
 from . import api as databases
 from .values import register
 
@@ -135,9 +137,9 @@ class IdleConnections:
     (nothing of a session — locks, prepared statements, settings — reaches the next call).
 
     A connection idle longer than settings.DATABASE_CONN_MAX_AGE seconds is closed, as the
-    main database's are (None: no age limit; 0: none is kept). There is no background
-    thread: whatever has expired is closed whenever a connection is taken or given back,
-    or when close_idle() is called. At most `max_per_key` connections are kept per key and
+    main database's are (None: no age limit; 0: none is kept): whenever a connection is
+    taken or given back, and by the process's idle-connection timer
+    (hexa/core/idle_connections.py), so that they close even when no call comes. At most `max_per_key` connections are kept per key and
     `max_total` in all; beyond that, the oldest idle ones are closed first.
     """
 
@@ -178,6 +180,7 @@ class IdleConnections:
                 while len(stack) > self.max_per_key:
                     done.append(stack.pop(0)[1])
                 done.extend(self._over_total())
+                TIMER.start()
         _close_all(done)
 
     def close_idle(self) -> int:
@@ -236,6 +239,7 @@ def _close_all(connections) -> None:
 
 
 IDLE = IdleConnections()
+TIMER.every_tick(IDLE.close_idle)
 
 
 def close_idle() -> int:

@@ -140,6 +140,10 @@ export type AssistantErrorCode =
   | 'NOT_FOUND'
   | 'OVERLOADED'
   | 'RATE_LIMITED'
+  /** The request to the model was over the API's size limit (its 413). */
+  | 'REQUEST_TOO_LARGE'
+  /** No worker took the turn in time; nothing was stored, send again in a moment. */
+  | 'TURN_NOT_STARTED'
   | 'UNAUTHENTICATED';
 
 /** Types of stream events: the SSE `event:` field of /assistant/conversations/<id>/stream/ and /events/. */
@@ -518,6 +522,13 @@ export type AssistantUsageTotals = {
   cacheReadInputTokens: Scalars['Float']['output'];
   conversations: Scalars['Int']['output'];
   cost: Scalars['String']['output'];
+  /** The cost of those calls (USD, decimal string), included in cost. */
+  estimatedCost: Scalars['String']['output'];
+  /**
+   * Model calls billed with the server's estimate rather than the API's report (their worker
+   * was killed, or the call was cut before its final usage); included in the figures above.
+   */
+  estimatedModelCalls: Scalars['Int']['output'];
   inputTokens: Scalars['Float']['output'];
   /** Assistant turns (answers to a user message). */
   messages: Scalars['Int']['output'];
@@ -835,7 +846,9 @@ export type SendAssistantMessageError =
   | 'MESSAGE_TOO_LONG'
   | 'NOT_FOUND'
   | 'OVERLOADED'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'REQUEST_TOO_LARGE'
+  | 'TURN_NOT_STARTED';
 
 export type SendAssistantMessageInput = {
   conversationId: Scalars['UUID']['input'];

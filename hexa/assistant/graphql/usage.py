@@ -21,6 +21,11 @@ def resolve_totals_cost(totals, _):
     return _money(totals["cost"])
 
 
+@usage_totals_object.field("estimatedCost")
+def resolve_totals_estimated_cost(totals, _):
+    return _money(totals["estimated_cost"])
+
+
 @usage_workspace_object.field("assistantUsage")
 def resolve_workspace_usage(workspace, info, period="DAY", **kwargs):
     user = info.context["request"].user

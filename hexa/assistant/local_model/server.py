@@ -22,7 +22,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .billing import Billing, estimate_output_tokens
+from .billing import Billing, estimate_output_tokens, estimate_tokens
 from .replies import ErrorReply, Reply, StreamErrorReply, new_id
 from .validation import validate_request
 from .wire import message_json, sse_frame, stream_events
@@ -122,15 +122,16 @@ class _Handler(BaseHTTPRequestHandler):
             usage = owner._usage(body, reply.before)
             events = list(stream_events(reply.before, body["model"], usage, finish=False))
             events.append(("error", reply.body()))
-            return self._send_stream(events, body)
+            return self._send_stream(events, body, usage=usage)
         if not isinstance(reply, Reply):
             return self._send_error(
                 ErrorReply(500, "api_error", f"responder returned {type(reply).__name__}, not a Reply")
             )
         usage = owner._usage(body, reply)
         if streaming:
-            return self._send_stream(stream_events(reply, body["model"], usage), body, reply)
-        self._send_json(200, message_json(reply, body["model"], usage))
+            return self._send_stream(stream_events(reply, body["model"], usage), body, reply, usage)
+        if self._send_json(200, message_json(reply, body["model"], usage)):
+            owner._served(usage, usage["output_tokens"], complete=True)
 
     # -- writing --
     def _start(self, status: int, content_type: str, extra: dict | None = None, length: int | None = None):
@@ -146,22 +147,37 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("content-length", str(length))
         self.end_headers()
 
-    def _send_json(self, status: int, payload: dict, headers: dict | None = None):
+    def _send_json(self, status: int, payload: dict, headers: dict | None = None) -> bool:
         data = json.dumps(payload, ensure_ascii=False).encode()
         try:
             self._start(status, "application/json", headers, len(data))
             self.wfile.write(data)
+            return True
         except OSError:  # the client went away
             self.close_connection = True
+            return False
 
     def _send_error(self, reply: ErrorReply):
         self._send_json(reply.status, reply.body(), reply.headers)
 
-    def _send_stream(self, events, body, reply=None):
+    def _send_stream(self, events, body, reply=None, usage=None):
         delay, on_sent = self.server.owner.chunk_delay, self.server.owner.on_sent
         if reply is not None and reply.chunk_delay is not None:
             delay = reply.chunk_delay
         cut_after = reply.cut_after if reply is not None else None
+        # what the client was sent, for the tally of what the API would bill (served)
+        started, finished, output = False, False, []
+        try:
+            for name in self._write_stream(events, body, delay, on_sent, cut_after, output):
+                started = started or name == "message_start"
+                finished = finished or name == "message_delta"
+        finally:
+            if started and usage is not None:
+                sent = usage["output_tokens"] if finished else estimate_tokens("".join(output)) if output else 1
+                self.server.owner._served(usage, sent, complete=finished)
+
+    def _write_stream(self, events, body, delay, on_sent, cut_after, output):
+        """Write the stream's events; yields the name of each one sent."""
         try:
             self._start(200, "text/event-stream; charset=utf-8")
             for count, (name, data) in enumerate(events):
@@ -174,6 +190,10 @@ class _Handler(BaseHTTPRequestHandler):
                 frame = sse_frame(name, data)
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(frame), frame))
                 self.wfile.flush()
+                if name == "content_block_delta":
+                    delta = data["delta"]
+                    output.append(delta.get("text") or delta.get("partial_json") or delta.get("thinking") or "")
+                yield name
                 if on_sent:
                     on_sent(name, data, body)
             self.wfile.write(b"0\r\n\r\n")
@@ -188,7 +208,8 @@ class LocalModelServer:
     `latency`: seconds before the first byte of every answer (time to first token).
     `chunk_delay`: seconds between streamed deltas.
     `billing`: a Billing (prompt cache state and usage); a fresh one by default.
-    `record_requests`: keep every request in `.requests` (off for the long-running demo).
+    `record_requests`: keep every request in `.requests` and what was served in `.served`
+    (off for the long-running demo).
     `on_sent(event_name, event_data, body)`: called right after each streamed event is
     flushed to the client (benchmarks time the first token with it).
     `context_window`: the model's window in tokens; larger requests get the API's 400.
@@ -214,6 +235,7 @@ class LocalModelServer:
         self.on_sent = on_sent
         self.context_window = context_window
         self._requests: list[dict] = []
+        self._served_calls: list[dict] = []
         self._lock = threading.Lock()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -270,6 +292,23 @@ class LocalModelServer:
     def clear_requests(self):
         with self._lock:
             self._requests.clear()
+            self._served_calls.clear()
+
+    @property
+    def served(self) -> list[dict]:
+        """What the API would bill, one entry per answer that started (an error answer bills
+        nothing): the request's input as its usage says, and the output tokens the client
+        was sent (all of them once `message_delta` went out; else those of the deltas sent,
+        counted as the billing counts them). `complete`: the answer was sent to its end."""
+        with self._lock:
+            return list(self._served_calls)
+
+    def _served(self, usage: dict, output_tokens: int, complete: bool):
+        if not self.record_requests:  # the long-running offline demo keeps nothing
+            return
+        entry = {k: usage.get(k, 0) for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")}
+        with self._lock:
+            self._served_calls.append({**entry, "output_tokens": output_tokens, "complete": complete})
 
     def _record(self, request: dict):
         if not self.record_requests:

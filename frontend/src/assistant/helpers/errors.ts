@@ -29,6 +29,10 @@ const ERRORS: Record<string, { text: () => string; retryable: boolean }> = {
   },
   AUTHENTICATION_FAILED: { text: () => t("The model provider refused the server's credentials."), retryable: false },
   API_ERROR: { text: () => t("The model could not be reached. Retry in a moment."), retryable: true },
+  REQUEST_TOO_LARGE: {
+    text: () => t("This request was too large for the model. Start a new conversation, or ask for smaller results."),
+    retryable: false,
+  },
   CONTEXT_TOO_LONG: {
     text: () => t("This conversation is too long for the model. Start a new conversation."),
     retryable: false,
@@ -43,6 +47,10 @@ const ERRORS: Record<string, { text: () => string; retryable: boolean }> = {
   },
   DATABASE_UNAVAILABLE: {
     text: () => t("The service is briefly unavailable; your message was not lost. Try again in a moment."),
+    retryable: true,
+  },
+  TURN_NOT_STARTED: {
+    text: () => t("The assistant is too busy to start right now; your message was not sent. Try again in a moment."),
     retryable: true,
   },
   INTERNAL_ERROR: { text: () => t("Something went wrong on the server. What was done so far is kept."), retryable: true },

@@ -116,6 +116,14 @@ describe("consumeEventStream", () => {
     expect(outcome).toEqual({ kind: "error", code: "OVERLOADED", message: "busy", lastSeq: 5 });
   });
 
+  it("keeps how long a rate-limited turn asks to wait", async () => {
+    const outcome = await consumeEventStream(
+      response([frame("error", { message_id: "a", code: "RATE_LIMITED", message: "Retry in 30 s.", retry_after: 30 }, 3)]),
+      { onEvent: () => undefined },
+    );
+    expect(outcome).toEqual({ kind: "error", code: "RATE_LIMITED", message: "Retry in 30 s.", lastSeq: 3, retryAfter: 30 });
+  });
+
   it("ends on an INTERRUPTED error (a turn that could not be resumed)", async () => {
     const outcome = await consumeEventStream(
       response([

@@ -73,7 +73,15 @@ export type WaitingEvent = StreamEvent<
   "waiting",
   { message_id: string; expires_at: string; awaiting: { id: string; tool_use_id: string; name: string; status: AssistantToolExecutionStatus }[] }
 >;
-export type ErrorEvent = { type: "error"; seq?: number; message_id?: string; code: AssistantErrorCode; message: string };
+export type ErrorEvent = {
+  type: "error";
+  seq?: number;
+  message_id?: string;
+  code: AssistantErrorCode;
+  message: string;
+  /** Seconds before trying again makes sense (RATE_LIMITED by the model's API). */
+  retry_after?: number;
+};
 
 export type AssistantEvent =
   | UserMessageEvent
@@ -115,7 +123,7 @@ export type StreamOutcome =
   /** The turn ended (`done`): status COMPLETE, CANCELLED… */
   | { kind: "done"; status: AssistantMessageStatus; lastSeq: number }
   /** The turn failed (`error` event): what was done so far is kept by the server. */
-  | { kind: "error"; code: AssistantErrorCode; message: string; lastSeq: number }
+  | { kind: "error"; code: AssistantErrorCode; message: string; lastSeq: number; retryAfter?: number }
   /** Refused before the stream started (e.g. CONVERSATION_BUSY): nothing was sent. */
   | {
       kind: "refused";
@@ -207,7 +215,11 @@ export async function consumeEventStream(
       if (event.type === "done") terminal = { kind: "done", status: event.status, lastSeq };
       else if (event.type === "waiting") terminal = { kind: "done", status: "WAITING", lastSeq };
       else if (event.type === "resumed") terminal = null; // a waiting turn goes on
-      else if (event.type === "error") terminal = { kind: "error", code: event.code, message: event.message, lastSeq };
+      else if (event.type === "error") {
+        terminal = { kind: "error", code: event.code, message: event.message, lastSeq };
+        const wait = Number(event.retry_after);
+        if (Number.isFinite(wait) && wait > 0) terminal.retryAfter = Math.ceil(wait);
+      }
       else if (event.type === "user_message") terminal = null; // a new turn in a replay
       if (terminal && stopAtTerminal) return terminal;
     }

@@ -76,6 +76,9 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
       if (outcome?.kind === "refused") {
         setError({ code: outcome.code, message: outcome.message, retryText, retryAfter: outcome.retryAfter });
         if (retryText) giveBack(retryText);
+      } else if (outcome?.kind === "error" && outcome.retryAfter) {
+        // the model's API asked to wait (a rate limit): the banner counts it down at once
+        setError({ code: outcome.code, message: outcome.message, retryText, retryAfter: outcome.retryAfter });
       }
     },
     [refetch, giveBack],
