@@ -423,6 +423,13 @@ def test_answers_and_summaries_written_while_rows_were_sent_are_not_sent_again(m
     assert leaks(sent) == []
     assert "Who is the first patient?" in sent and "This answer was written while the workspace sent rows" in sent
     assert not Message.objects.get(pk=second.message.pk).rows_sent
+    # the page is told the newest answer the model no longer sees (the note goes below it)
+    from hexa.assistant.graphql.types import resolve_last_answer_hidden_from_model
+    from hexa.assistant.models import Conversation
+
+    assert resolve_last_answer_hidden_from_model(Conversation.objects.get(pk=conversation.pk), None) == first.message.pk
+    ws.update_settings(roles["admin"], patients, {"send_rows_to_model": True})
+    assert resolve_last_answer_hidden_from_model(Conversation.objects.get(pk=conversation.pk), None) is None
 
 
 def test_a_turn_begun_with_rows_sent_does_not_resume_under_the_policy(model, conversation, roles, patients):

@@ -490,22 +490,28 @@ class Turn:
         stream = None
         try:
             with self.client.messages.stream(**request) as stream:
-                self.handle.raise_if_stopping()
-                for event in stream:
-                    # Stop and hand-over are seen here, event by event; between events (a
-                    # model that thinks in silence) the handle cuts the socket instead
+                try:
                     self.handle.raise_if_stopping()
-                    if event.type == "text":
-                        self.emit(EventType.TEXT_DELTA, {"message_id": str(self.message.id), "text": event.text})
-                    elif event.type == "message_start":
-                        self.call_started(event.message.usage, event.message.model or request["model"])
-                return stream.get_final_message()
+                    for event in stream:
+                        # Stop and hand-over are seen here, event by event; between events (a
+                        # model that thinks in silence) the handle cuts the socket instead
+                        self.handle.raise_if_stopping()
+                        if event.type == "text":
+                            self.emit(EventType.TEXT_DELTA, {"message_id": str(self.message.id), "text": event.text})
+                        elif event.type == "message_start":
+                            self.call_started(event.message.usage, event.message.model or request["model"])
+                    return stream.get_final_message()
+                except ValueError as error:
+                    # malformed tool JSON: the rest of the stream, read before it is closed,
+                    # has the response's final usage
+                    raise ModelCallCut(error, _snapshot(stream), _final_usage(stream)) from error
+        except ModelCallCut:
+            raise
         except CallCut as error:  # cut by the handle, before the first byte or while streaming
             raise ModelCallCut(error, _snapshot(stream) if stream is not None else None) from error
         except Exception as error:
-            if stream is not None:  # cut while streaming: an overload, malformed tool JSON, a lost connection
-                final = _final_usage(stream) if isinstance(error, ValueError) else None
-                raise ModelCallCut(error, _snapshot(stream), final) from error
+            if stream is not None:  # cut while streaming: an overload, a lost connection
+                raise ModelCallCut(error, _snapshot(stream)) from error
             refused = isinstance(error, anthropic.APIStatusError)
             unreached = isinstance(error, anthropic.APIConnectionError) and isinstance(error.__cause__, httpx.ConnectError)
             if refused or unreached:

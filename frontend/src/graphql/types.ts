@@ -63,6 +63,13 @@ export type AssistantConversation = {
   id: Scalars['UUID']['output'];
   inputTokens: Scalars['Float']['output'];
   isRunning: Scalars['Boolean']['output'];
+  /**
+   * The newest answer the model is no longer sent, or null: answers written while the workspace sent
+   * rows to the model are not sent again once its data policy (sendRowsToModel: false) is on; the
+   * model is sent each question and a note in place of its answer. Every answer up to this one is
+   * hidden so.
+   */
+  lastAnswerHiddenFromModel?: Maybe<Scalars['UUID']['output']>;
   /** Sequence number of the last stored stream event (0 if none). */
   lastEventSeq: Scalars['Int']['output'];
   messages: AssistantMessagePage;
@@ -200,12 +207,6 @@ export type AssistantMessage = {
   feedback?: Maybe<AssistantFeedback>;
   /** Sequence number of this turn's first stream event: a page reloaded mid-turn resumes from it (events?after=firstEventSeq - 1). */
   firstEventSeq?: Maybe<Scalars['Int']['output']>;
-  /**
-   * True for an answer the model is no longer sent: it was written while the workspace sent rows to
-   * the model, and the workspace's data policy (sendRowsToModel: false) is now on. The model is sent
-   * the question and a note in its place.
-   */
-  hiddenFromModel: Scalars['Boolean']['output'];
   id: Scalars['UUID']['output'];
   inputTokens: Scalars['Float']['output'];
   model?: Maybe<Scalars['String']['output']>;

@@ -103,9 +103,14 @@ def _rows_withheld(conversation) -> bool:
     return conversation._rows_withheld
 
 
-@message_object.field("hiddenFromModel")
-def resolve_message_hidden_from_model(message, _):
-    return message.role == MessageRole.ASSISTANT and message.rows_sent and _rows_withheld(message.conversation)
+@conversation_object.field("lastAnswerHiddenFromModel")
+def resolve_last_answer_hidden_from_model(conversation, _):
+    # one field for the whole conversation: a flag on each message would cost the page a field
+    # per message of every page it loads
+    if not _rows_withheld(conversation):
+        return None
+    answers = conversation.messages.filter(role=MessageRole.ASSISTANT, rows_sent=True)
+    return answers.order_by("-created_at").values_list("id", flat=True).first()
 
 
 @summary_object.field("hiddenFromModel")

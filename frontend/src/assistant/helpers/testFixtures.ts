@@ -41,7 +41,6 @@ export function message(overrides: Partial<ChatMessage_MessageFragment> = {}): C
     cacheReadInputTokens: 0,
     cost: "0.0123",
     firstEventSeq: 1,
-    hiddenFromModel: false,
     createdAt: "2025-01-01T10:00:00Z",
     feedback: null,
     toolExecutions: [],

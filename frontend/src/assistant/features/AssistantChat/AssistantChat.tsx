@@ -132,7 +132,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
   const summaryAfter = new Map(
     conversation.summaries.filter((summary) => !summary.hiddenFromModel).map((summary) => [summary.lastMessageId, summary]),
   );
-  const lastHiddenId = [...messages].reverse().find((message) => message.hiddenFromModel)?.id;
+  const lastHiddenId = conversation.lastAnswerHiddenFromModel;
 
   const onFeedback = async (messageId: string, feedback: AssistantFeedback | null) => {
     const result = await setFeedback({ variables: { input: { messageId, feedback } } });

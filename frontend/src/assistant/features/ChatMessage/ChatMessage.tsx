@@ -167,7 +167,6 @@ ChatMessage.fragments = {
       cacheReadInputTokens
       cost
       firstEventSeq
-      hiddenFromModel
       createdAt
       feedback
       toolExecutions {
