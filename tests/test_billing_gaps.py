@@ -21,6 +21,9 @@ from hexa.assistant.models import Conversation, Event, Message, MessageRole, Mes
 from .support.live_server import LiveServer, LiveWorker, read_events, session_for
 from .support.switchboard import Switchboard
 
+# kills and stops real worker processes and times how soon turns end: by itself
+pytestmark = pytest.mark.alone
+
 ENV = {"ASSISTANT_TURN_LEASE_S": 2, "ASSISTANT_WORKER_DRAIN_S": 1, "ASSISTANT_RATE_LIMIT": ""}
 WORDS_47 = (
     "The districts with the most confirmed malaria cases last month were in the eastern region, where the "

@@ -28,7 +28,11 @@ from hexa.assistant.models import Conversation, Message, MessageRole, UsageRecor
 from .support.live_server import ROOT, LiveServer, _free_port, read_events, server_env, session_for
 from .support.switchboard import Switchboard
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="stops the embedded PostgreSQL server")
+# stops the shared PostgreSQL server: by itself, after the parallel tests
+pytestmark = [
+    pytest.mark.alone,
+    pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="stops the embedded PostgreSQL server"),
+]
 
 LONG_ANSWER = " ".join(f"District {n} reported its cases on time." for n in range(12))
 
