@@ -31,6 +31,7 @@ from procrastinate.psycopg_connector import PsycopgConnector
 
 from hexa.core.db import RETRY_FOR_S
 
+from .executors.file_process import start_fork_server
 from .liveness import OrphanWatch, locks
 from .tasks import QUEUE, recover_turns
 
@@ -205,6 +206,8 @@ async def serve(concurrency: int):
     name = f"{socket.gethostname()}-{os.getpid()}"
     stopping = asyncio.Event()
     await sync_to_async(locks.register_worker, thread_sensitive=False)()
+    # before the first job: a turn's first file query must not wait for the engine's load
+    await sync_to_async(start_fork_server, thread_sensitive=False)()
     watching = threading.Event()
     threading.Thread(target=_watch_orphans, args=(watching,), name="orphan-watch", daemon=True).start()
     with app.replace_connector(connector()):

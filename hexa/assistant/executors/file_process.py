@@ -22,12 +22,14 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
 import traceback
 from multiprocessing import reduction
 
 from django.conf import settings
 
+from .. import leases
 from ..errors import AssistantError
 from .file_tables import memory_limit_mb, timeout_error
 
@@ -66,6 +68,19 @@ def _status_kb(pid, key: str) -> int | None:
     return None
 
 
+def _ready():
+    pass
+
+
+def start_fork_server():
+    """Start the fork server and let it load Django and DuckDB now, with one empty child: a
+    worker calls it before its first job, so that a turn's first file query does not wait
+    for that load (seconds on a busy machine, during which a Stop could not reach it)."""
+    child = _context.Process(target=_ready, daemon=True)
+    child.start()
+    child.join()
+
+
 def run_in_child(work, tables, deadline: float, send=None):
     """Run `work` = (function name, args) in a child over `tables` ([(name, [(rel, proc path)],
     fmt, sheet)]). `send(bytes)` receives what the work streams (downloads). Returns its result
@@ -80,46 +95,56 @@ def run_in_child(work, tables, deadline: float, send=None):
     child.start()
     sender.close()
     budget_kb = (memory_limit_mb() + OVERHEAD_MB) * 1024
-    started_kb = None
+    stopped = threading.Event()  # the user's Stop (or a hand-over) cuts the query as its time limit does
     try:
-        while True:
-            if receiver.poll(POLL_S):
-                try:
-                    kind, *message = receiver.recv()
-                except EOFError:
-                    child.join(1)
-                    raise AssistantError(
-                        "MEMORY_LIMIT",
-                        f"The query's engine stopped (exit {child.exitcode}): most likely it needed more than the "
-                        f"{memory_limit_mb()} MB it may use. Aggregate more, select fewer columns, or filter first.",
-                        rule="memory_limit",
-                    ) from None
-                if kind == "started":
-                    started_kb = message[0]
-                elif kind == "chunk":
-                    send(message[0])
-                elif kind == "done":
-                    return message[0]
-                elif kind == "failed":  # a bug, not the query's fault: logged as one by the caller's edge
-                    raise RuntimeError(f"The file query engine's child failed:\n{message[0]}")
-                else:
-                    code, text, details = message
-                    raise AssistantError(code, text, **details)
-            if time.monotonic() > deadline + GRACE_S:
-                raise timeout_error()
-            rss = _status_kb(child.pid, "VmRSS")
-            if started_kb is not None and rss is not None and rss - started_kb > budget_kb:
-                raise AssistantError(
-                    "MEMORY_LIMIT",
-                    f"The query needed more than the {memory_limit_mb()} MB it may use (it was stopped). Aggregate "
-                    "more, select fewer columns, or filter first.",
-                    rule="memory_limit",
-                )
+        with leases.on_stop(stopped.set):
+            return _wait_for_child(child, receiver, deadline, send, budget_kb, stopped)
     finally:
         receiver.close()
         if child.is_alive():
             child.kill()
         child.join(5)
+
+
+def _wait_for_child(child, receiver, deadline, send, budget_kb, stopped):
+    """The child's messages until its result, its error, or a bound: the time limit, the
+    memory budget, or the turn's Stop (its caller then kills the child)."""
+    started_kb = None
+    while True:
+        if stopped.is_set():
+            raise timeout_error()
+        if receiver.poll(POLL_S):
+            try:
+                kind, *message = receiver.recv()
+            except EOFError:
+                child.join(1)
+                raise AssistantError(
+                    "MEMORY_LIMIT",
+                    f"The query's engine stopped (exit {child.exitcode}): most likely it needed more than the "
+                    f"{memory_limit_mb()} MB it may use. Aggregate more, select fewer columns, or filter first.",
+                    rule="memory_limit",
+                ) from None
+            if kind == "started":
+                started_kb = message[0]
+            elif kind == "chunk":
+                send(message[0])
+            elif kind == "done":
+                return message[0]
+            elif kind == "failed":  # a bug, not the query's fault: logged as one by the caller's edge
+                raise RuntimeError(f"The file query engine's child failed:\n{message[0]}")
+            else:
+                code, text, details = message
+                raise AssistantError(code, text, **details)
+        if time.monotonic() > deadline + GRACE_S:
+            raise timeout_error()
+        rss = _status_kb(child.pid, "VmRSS")
+        if started_kb is not None and rss is not None and rss - started_kb > budget_kb:
+            raise AssistantError(
+                "MEMORY_LIMIT",
+                f"The query needed more than the {memory_limit_mb()} MB it may use (it was stopped). Aggregate "
+                "more, select fewer columns, or filter first.",
+                rule="memory_limit",
+            )
 
 
 def _child(sender, values, work, tables, remaining: float):
