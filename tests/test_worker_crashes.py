@@ -494,9 +494,9 @@ def test_a_turn_sent_right_after_a_long_outage_starts_at_once(chat, board, worke
     sent = time.monotonic()
     reader, events = stream_in_background(client, conversation, "Hello again")
     started = wait_until(lambda: board.requests == 1, timeout=30, what="the turn's model call")
-    # the target is 2 s (11.9 s before the pool's bounds, 2.9 s while the first pruning after
-    # the outage deleted the live worker's own row): 1.0 s measured, up to 2.1 s on a loaded
-    # 2-core machine
-    assert started - sent < 2.5
+    print(f"\nthe turn sent after the outage started in {started - sent:.1f} s")
+    # the target (11.9 s before the pool's bounds, 2.9 s while the first pruning
+    # after the outage deleted the live worker's own row): 1.0-1.5 s measured
+    assert started - sent < 2
     ended_at(reader)
     assert_complete_and_exact(conversation, events)

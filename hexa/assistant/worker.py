@@ -88,7 +88,7 @@ class ResilientConnector(PsycopgConnector):
                 if not _lost_connection(error):
                     raise
                 logger.warning("Task engine: listener lost its connection; reconnecting")
-                await asyncio.sleep(1)
+                await asyncio.sleep(RETRY_DELAY_S)
 
 
 # After an outage, the task engine is back within a second of the database, not after the
