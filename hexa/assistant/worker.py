@@ -94,9 +94,10 @@ class ResilientConnector(PsycopgConnector):
 # After an outage, the task engine is back within a second of the database, not after the
 # pool's exponential backoff (1, 2, 4, 8, 16 s... between attempts, 11.9 s measured after a
 # 20 s outage): a request waits POOL_TIMEOUT_S at most before ResilientConnector tries again
-# (every RETRY_DELAY_S at most), and the pool gives up a reconnection after POOL_RECONNECT_S
-# (its next attempt would wait a second) to start a fresh one at once on demand. The cost
-# is only during an outage: a refused connection attempt or two a second.
+# (every RETRY_DELAY_S at most, as the listener reconnects), and the pool gives up a
+# reconnection after POOL_RECONNECT_S (its next attempt would wait a second) to start a
+# fresh one at once on demand. The cost is only during an outage: a few refused connection
+# attempts a second. A turn sent right after a 20 s outage starts in 1.0-1.5 s.
 POOL_TIMEOUT_S = 1.0
 POOL_RECONNECT_S = 0.5
 RETRY_DELAY_S = 0.5
