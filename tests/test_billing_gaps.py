@@ -266,12 +266,15 @@ def test_stop_during_a_compaction_summary_sends_no_other_request(chat, board, ap
     reader.join(30)
     took = time.monotonic() - stopped_at
     assert events[-1][0] == "done" and events[-1][1]["status"] == "CANCELLED"
+    # Stop cuts the summary's HTTP request: the turn ends within a second (0.4 s measured;
+    # 17.9 s when the summary ran to its end and the turn's own request followed), the bound
+    # generous for a loaded machine
+    assert took < 2.5
     time.sleep(0.5)
     assert board.requests == 1  # the turn's own request was not sent after Stop
     rows, served = ledger(conversation), api.served
     report("Stop during a compaction summary", rows, served, took)
-    assert took < 2.5  # Stop cuts the summary's call at once (it took 17.9 s, the summary's whole time)
-    [row] = rows  # the summary's call, cut before its first byte: billed on its measured input
+    [row] = rows  # the summary call, cut before its first byte: billed on its measured input
     assert row.estimated and row.output_tokens == 0 and row.input_tokens > 0 and row.cost > 0
     if served:  # the API answered before the worker read it: the estimate is on the safe side
         assert input_of(row) >= input_of(served[0])

@@ -375,16 +375,33 @@ def test_a_killed_worker_s_turn_resumes_within_seconds_with_a_long_lease(chat, b
     assert [kind for kind, _ in events if kind != "keepalive"][-1] == "done"
 
 
+def query_backends():
+    """The server processes running the assistant's SQL queries now."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE state = 'active' AND application_name = 'openhexa-assistant'")
+        return {pid for pid, in cursor.fetchall()}
+
+
+def server_process_exists(pid) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone()[0] == 1
+
+
 def test_the_killed_worker_s_query_is_cancelled_by_the_server(chat, board, workers):
     conversation, client = chat
     board.script(tool_reply([("query_database", {"query": ENDLESS_SQL})]), text_reply("Not reached."))
-    worker = workers()
+    # the query's own timeout far past the test's bound: without the server's check of its
+    # client (client_connection_check_interval), the dead worker's query runs for 60 s
+    worker = workers(ASSISTANT_QUERY_TIMEOUT_MS=60_000)
     reader, events = stream_in_background(client, conversation)
     wait_until(lambda: running_queries() == 1, what="the query")
+    [backend] = query_backends()
     worker.kill()  # no other worker: nothing runs the call again
     killed = time.monotonic()
-    wait_until(lambda: running_queries() == 0, timeout=8, what="the orphaned query's end")
-    assert time.monotonic() - killed < 3
+    ended = wait_until(lambda: not server_process_exists(backend), timeout=8, what="the orphaned query's end")
+    print(f"\nthe killed worker's query ended {ended - killed:.1f} s after the kill")
+    assert ended - killed < 3
     client.post(
         "/graphql/",
         json={"query": "mutation($id: UUID!) { deleteAssistantConversation(input: {id: $id}) { success errors } }", "variables": {"id": str(conversation.id)}},
@@ -477,6 +494,9 @@ def test_a_turn_sent_right_after_a_long_outage_starts_at_once(chat, board, worke
     sent = time.monotonic()
     reader, events = stream_in_background(client, conversation, "Hello again")
     started = wait_until(lambda: board.requests == 1, timeout=30, what="the turn's model call")
-    assert started - sent < 4  # the task engine took 11.9 s after a 20 s outage
+    print(f"\nthe turn sent after the outage started in {started - sent:.1f} s")
+    # the issue's target (11.9 s before the pool's bounds, 2.9 s while the first pruning
+    # after the outage deleted the live worker's own row): 1.0-1.5 s measured
+    assert started - sent < 2
     ended_at(reader)
     assert_complete_and_exact(conversation, events)
