@@ -126,6 +126,61 @@ describe("security headers", { concurrency: false }, () => {
   );
 
   test(
+    "a stored chart too costly to draw leaves the page responsive, then says so, its rows in the table",
+    { timeout: 180_000 },
+    step("security-costly-chart", async () => {
+      // A chart stored before the server bounded specs (CHART_TOO_COSTLY): the same 10,000 rows,
+      // with a density estimate at 100,000 steps per group (seconds of vega's work, per opening).
+      const costly = {
+        mark: "area",
+        transform: [{ density: "tested", groupby: ["age_group"], steps: 100000 }],
+        encoding: {
+          x: { field: "value", type: "quantitative" },
+          y: { field: "density", type: "quantitative" },
+          color: { field: "age_group", type: "nominal" },
+        },
+      };
+      const swapSpecs = (value) => {
+        if (Array.isArray(value)) return value.map(swapSpecs);
+        if (!value || typeof value !== "object") return value;
+        if (value.spec && Array.isArray(value.rows) && Array.isArray(value.columns)) return { ...value, spec: costly };
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, swapSpecs(item)]));
+      };
+      const swap = async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, json: swapSpecs(await response.json()) });
+      };
+      await page.route("**/graphql/", swap);
+      try {
+        violations.length = 0;
+        await page.reload();
+        const figure = page.getByTestId("chart-figure").last();
+        const view = figure.getByTestId("chart-view");
+        await view.waitFor({ timeout: 30_000 });
+        await composer(page).fill("");
+        const typed = Date.now();
+        await composer(page).pressSequentially("the page answers");
+        const deadline = Date.now() + 30_000;
+        while ((await composer(page).inputValue()) !== "the page answers" && Date.now() < deadline) await page.waitForTimeout(20);
+        const typingMs = Date.now() - typed;
+        const drawingWhileTyping = (await view.count()) === 1 && (await view.getAttribute("data-rendered")) !== "true";
+        const alert = figure.getByRole("alert");
+        await alert.waitFor({ timeout: 30_000 });
+        console.log(`# a chart too costly to draw: typing 16 keys meanwhile took ${typingMs} ms`);
+        assert.ok(drawingWhileTyping, "the chart was still being drawn while typing");
+        assert.ok(typingMs < 2000, `typing landed in ${typingMs} ms while the chart was drawn`);
+        assert.equal(await alert.innerText(), "This chart is too costly to draw in the page: its rows are in the table.");
+        await figure.getByRole("button", { name: "Table" }).click();
+        assert.ok((await figure.getByRole("table").locator("tbody tr").count()) > 0, "the rows are in the table");
+        assert.deepEqual(violations, []);
+        assert.deepEqual(pageErrors, []);
+      } finally {
+        await page.unroute("**/graphql/", swap);
+      }
+    }),
+  );
+
+  test(
     "the GraphQL explorer (the backend's /graphql/, README) loads under Django's CSP",
     { timeout: 60_000 },
     step("security-explorer", async () => {
