@@ -157,18 +157,25 @@ describe("security headers", { concurrency: false }, () => {
         const figure = page.getByTestId("chart-figure").last();
         const view = figure.getByTestId("chart-view");
         await view.waitFor({ timeout: 30_000 });
+        // a key every 400 ms for the first seconds of vega's work (tens of seconds of it, on the
+        // page's thread, would freeze it): each must land at once
         await composer(page).fill("");
-        const typed = Date.now();
-        await composer(page).pressSequentially("the page answers");
-        const deadline = Date.now() + 30_000;
-        while ((await composer(page).inputValue()) !== "the page answers" && Date.now() < deadline) await page.waitForTimeout(20);
-        const typingMs = Date.now() - typed;
-        const drawingWhileTyping = (await view.count()) === 1 && (await view.getAttribute("data-rendered")) !== "true";
+        let slowest = 0;
+        let whileDrawing = 0;
+        for (let typed = 1; typed <= 12; typed++) {
+          const pressed = Date.now();
+          await composer(page).press("x");
+          const deadline = pressed + 60_000;
+          while ((await composer(page).inputValue()).length < typed && Date.now() < deadline) await page.waitForTimeout(10);
+          slowest = Math.max(slowest, Date.now() - pressed);
+          if ((await view.count()) === 1 && (await view.getAttribute("data-rendered")) !== "true") whileDrawing += 1;
+          await page.waitForTimeout(400);
+        }
+        console.log(`# a chart too costly to draw: the slowest of 12 keys typed meanwhile took ${slowest} ms (${whileDrawing} while it was drawn)`);
         const alert = figure.getByRole("alert");
         await alert.waitFor({ timeout: 30_000 });
-        console.log(`# a chart too costly to draw: typing 16 keys meanwhile took ${typingMs} ms`);
-        assert.ok(drawingWhileTyping, "the chart was still being drawn while typing");
-        assert.ok(typingMs < 2000, `typing landed in ${typingMs} ms while the chart was drawn`);
+        assert.ok(whileDrawing >= 6, `keys typed while the chart was drawn: ${whileDrawing}`);
+        assert.ok(slowest < 1000, `each key landed within a second (the slowest: ${slowest} ms)`);
         assert.equal(await alert.innerText(), "This chart is too costly to draw in the page: its rows are in the table.");
         await figure.getByRole("button", { name: "Table" }).click();
         assert.ok((await figure.getByRole("table").locator("tbody tr").count()) > 0, "the rows are in the table");
