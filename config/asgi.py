@@ -14,6 +14,7 @@ from django.core.handlers.exception import convert_exception_to_response  # noqa
 import config.schema  # noqa: E402, F401
 import hexa.assistant.agent  # noqa: E402, F401
 import hexa.assistant.executors.sql_guard  # noqa: E402, F401
+from hexa.core.security import with_stream_headers  # noqa: E402
 
 
 class StreamsHandler(ASGIHandler):
@@ -36,5 +37,5 @@ streams_application = StreamsHandler()
 
 async def application(scope, receive, send):
     if scope["type"] == "http" and scope["path"].startswith("/assistant/"):
-        return await streams_application(scope, receive, send)
+        return await streams_application(scope, receive, with_stream_headers(send))
     return await django_application(scope, receive, send)

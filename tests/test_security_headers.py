@@ -1,7 +1,9 @@
 """Every Django response carries a Content-Security-Policy (no 'unsafe-eval', no framing, the
 explorer's inline script allowed by a nonce of its own), X-Frame-Options and nosniff: the API,
-the admin and the GraphQL explorer, through the sync and the async (ASGI) handlers."""
+the admin and the GraphQL explorer, through the sync and the async (ASGI) handlers; the
+streaming endpoints (served without the middleware) too, with a policy that allows nothing."""
 
+import asyncio
 import re
 
 from asgiref.sync import async_to_sync
@@ -43,3 +45,37 @@ def test_the_api_and_the_admin_are_covered(client):
 
 def test_the_async_handler_sends_them_too(async_client):
     assert_protected(async_to_sync(async_client.get)("/graphql/"))
+
+
+async def _asgi_get(path: str) -> dict:
+    """One GET through the server's ASGI application, as uvicorn calls it."""
+    from config.asgi import application
+
+    sent = []
+    requests = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive():
+        if requests:
+            return requests.pop()
+        await asyncio.Event().wait()  # the client stays connected until the response ends
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": [],
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000),
+    }
+    await application(scope, receive, send)
+    [start] = [message for message in sent if message["type"] == "http.response.start"]
+    return {"status": start["status"], **{name.decode().lower(): value.decode() for name, value in start["headers"]}}
+
+
+def test_the_streaming_endpoints_send_them_without_the_middleware():
+    for path in ("/assistant/tool-executions/00000000-0000-0000-0000-000000000000/download.csv", "/assistant/nothing/"):
+        headers = async_to_sync(_asgi_get)(path)
+        assert headers["status"] in (401, 404), headers
+        policy = {part.split()[0]: part.split()[1:] for part in headers["content-security-policy"].split("; ")}
+        assert policy["default-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
+        assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"

@@ -3,7 +3,8 @@
 // Django sends its own, with a nonce for the explorer's inline script.
 //
 // script-src has no 'unsafe-eval' in production: charts render with vega's expression
-// interpreter (ChartView: `ast: true`), which generates no code. Next's development server
+// interpreter (chart.worker.ts: `ast: true`), which generates no code. Charts are drawn in a
+// Web Worker, a script of the page's own build (worker-src 'self', no blob: workers). Next's development server
 // evaluates its modules, so `next dev` alone gets 'unsafe-eval'. Styles may be inline: vega
 // and the Markdown highlighter set them.
 
@@ -15,6 +16,7 @@ function contentSecurityPolicy(development) {
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     "connect-src 'self'",
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

@@ -17,6 +17,8 @@ describe("the page's security headers", () => {
     expect(directives["object-src"]).toEqual(["'none'"]);
     expect(directives["frame-ancestors"]).toEqual(["'none'"]);
     expect(directives["connect-src"]).toEqual(["'self'"]);
+    // charts are drawn by a worker of the page's own build
+    expect(directives["worker-src"]).toEqual(["'self'"]);
     expect(header(headers, "X-Frame-Options")).toBe("DENY");
     expect(header(headers, "X-Content-Type-Options")).toBe("nosniff");
   });

@@ -1,5 +1,9 @@
 """Content-Security-Policy on every Django response (API, admin, the GraphQL explorer).
 
+The streaming endpoints under /assistant/ (streams, CSV downloads) run without Django's
+middleware (config/asgi.py): `with_stream_headers` gives their responses the same three headers,
+with a policy that allows nothing (they are JSON, Server-Sent Events and CSV, never a page).
+
 X-Frame-Options (DENY) and X-Content-Type-Options (nosniff) come from Django's own middlewares
 (XFrameOptionsMiddleware, SecurityMiddleware); this adds the policy, with a nonce per request
 for the explorer's one inline script (`request.csp_nonce` in templates). No 'unsafe-eval':
@@ -41,3 +45,24 @@ class ContentSecurityPolicyMiddleware:
     def _with_policy(request, response):
         response.headers.setdefault("Content-Security-Policy", POLICY.format(nonce=request.csp_nonce))
         return response
+
+
+STREAM_HEADERS = (
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+def with_stream_headers(send):
+    """An ASGI `send` that adds STREAM_HEADERS to the response's start (those it lacks)."""
+
+    async def send_with_headers(message):
+        if message["type"] == "http.response.start":
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            extra = [(name, value) for name, value in STREAM_HEADERS if name not in present]
+            message = {**message, "headers": [*message.get("headers", []), *extra]}
+        await send(message)
+
+    return send_with_headers

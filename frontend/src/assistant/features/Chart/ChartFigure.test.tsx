@@ -2,16 +2,48 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import ChartFigure from "./ChartFigure";
 
-// vega draws on a canvas, which jsdom has not: the chart itself is tested in the browser
-// (e2e/charts.e2e.test.mjs). Here, what surrounds it.
-jest.mock("./ChartView", () => ({
-  __esModule: true,
-  default: function FakeChartView({ columns, rows, onReady }: { columns: string[]; rows: unknown[][]; onReady: (h: unknown) => void }) {
-    const { useEffect } = jest.requireActual("react");
-    useEffect(() => onReady({ toImageURL: async (type: string) => `data:image/${type};base64,AAAA` }), [onReady]);
-    return <div data-testid="chart-view">{`${rows.length} rows of ${columns.join(", ")}`}</div>;
-  },
-}));
+import { act } from "react";
+import { CHART_TIME_LIMIT_MS } from "./ChartView";
+
+// jsdom has no workers: a stub stands for chart.worker.ts, so that these tests see what the
+// figure asks the worker and what it shows for each answer. The drawing itself (vega in a
+// real worker, under the page's CSP) is tested in the browser (e2e/charts.e2e.test.mjs).
+class StubWorker {
+  static last: StubWorker | null = null;
+  posted: unknown[] = [];
+  terminated = false;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onerror: ((event: { message: string }) => void) | null = null;
+  constructor() {
+    StubWorker.last = this;
+  }
+  postMessage(message: unknown) {
+    this.posted.push(message);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  answer(data: unknown) {
+    act(() => this.onmessage?.({ data }));
+  }
+}
+
+jest.mock("./chartWorker", () => ({ startChartWorker: () => new StubWorker() }));
+
+const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><rect width="10" height="10"/></svg>';
+
+beforeEach(() => {
+  StubWorker.last = null;
+  // jsdom has no blob: URLs either
+  URL.createObjectURL = jest.fn(() => "blob:chart");
+  URL.revokeObjectURL = jest.fn();
+});
+
+/** The worker the figure started, once it was asked to draw. */
+async function worker(): Promise<StubWorker> {
+  await waitFor(() => expect(StubWorker.last?.posted.length).toBe(1));
+  return StubWorker.last!;
+}
 
 const output = {
   title: "Cases per district",
@@ -37,7 +69,26 @@ describe("ChartFigure", () => {
     render(<ChartFigure output={output} executionId="abc" />);
     const figure = screen.getByRole("figure", { name: "Cases per district" });
     expect(figure).toHaveTextContent("Bar chart of cases by district, 2 rows.");
-    expect(await screen.findByTestId("chart-view")).toHaveTextContent("2 rows of district, cases");
+    expect(await screen.findByText("Drawing the chart…")).toBeInTheDocument();
+    const drawing = await worker();
+    expect(drawing.posted[0]).toMatchObject({
+      spec: { mark: "bar" },
+      columns: ["district", "cases"],
+      rows: [
+        ["Bo", 34567],
+        ["Kenema", 1200],
+      ],
+    });
+    expect(screen.getByRole("button", { name: "Download PNG" })).toBeDisabled();
+    drawing.answer({ svg: SVG });
+    // the picture, named by the chart's title, from a blob: URL (no script of it runs)
+    const picture = screen.getByRole("img", { name: "Cases per district" });
+    expect(picture).toHaveAttribute("src", "blob:chart");
+    expect(drawing.terminated).toBe(true);
+    act(() => {
+      picture.dispatchEvent(new Event("load"));
+    });
+    expect(screen.getByTestId("chart-view")).toHaveAttribute("data-rendered", "true");
     expect(screen.getByRole("link", { name: "Download CSV" })).toHaveAttribute(
       "href",
       "/assistant/tool-executions/abc/download.csv",
@@ -57,6 +108,44 @@ describe("ChartFigure", () => {
     expect(screen.getByRole("columnheader", { name: "cases" })).toHaveClass("text-right");
     await user.click(screen.getByRole("button", { name: "Chart" }));
     expect(await screen.findByTestId("chart-view")).toBeInTheDocument();
+  });
+
+  it("stops a chart's worker at the time limit and says the chart is too costly to draw", async () => {
+    jest.useFakeTimers();
+    try {
+      render(<ChartFigure output={output} executionId="abc" />);
+      const drawing = await worker();
+      act(() => {
+        jest.advanceTimersByTime(CHART_TIME_LIMIT_MS - 100);
+      });
+      expect(drawing.terminated).toBe(false);
+      expect(screen.getByText("Drawing the chart…")).toBeInTheDocument();
+      act(() => {
+        jest.advanceTimersByTime(200);
+      });
+      expect(drawing.terminated).toBe(true);
+      expect(screen.getByRole("alert")).toHaveTextContent("This chart is too costly to draw in the page: its rows are in the table.");
+      expect(screen.queryByRole("img")).not.toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "Download PNG" })).toBeDisabled();
+      // a late answer changes nothing: the worker is gone
+      drawing.answer({ svg: SVG });
+      expect(screen.queryByRole("img")).not.toBeInTheDocument();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it("says why a chart the worker could not draw is missing", async () => {
+    render(<ChartFigure output={output} />);
+    (await worker()).answer({ error: "Unrecognized data set: nope" });
+    expect(screen.getByRole("alert")).toHaveTextContent("The chart could not be drawn: Unrecognized data set: nope");
+  });
+
+  it("stops the worker of a chart that leaves the page before it is drawn", async () => {
+    const { unmount } = render(<ChartFigure output={output} />);
+    const drawing = await worker();
+    unmount();
+    expect(drawing.terminated).toBe(true);
   });
 
   it("copies the table as tab-separated values", async () => {

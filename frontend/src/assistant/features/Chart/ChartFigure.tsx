@@ -39,6 +39,7 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
   const [mode, setMode] = useState<"chart" | "table">("chart");
   const [handle, setHandle] = useState<ChartHandle | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [tooCostly, setTooCostly] = useState(false);
   const ChartView = useChartView();
   const page = output.page;
   // stable across renders: a new array would draw the chart again
@@ -48,6 +49,7 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
   const title = String(output.title ?? t("Chart"));
   const onReady = useCallback((ready: ChartHandle) => setHandle(ready), []);
   const onError = useCallback((message: string) => setError(message), []);
+  const onTooCostly = useCallback(() => setTooCostly(true), []);
 
   const download = async (type: "png" | "svg") => {
     if (!handle) return;
@@ -99,7 +101,11 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
         </span>
       </div>
       {mode === "chart" ? (
-        error ? (
+        tooCostly ? (
+          <p role="alert" className="text-xs text-amber-700">
+            {t("This chart is too costly to draw in the page: its rows are in the table.")}
+          </p>
+        ) : error ? (
           <p role="alert" className="text-xs text-red-700">
             {t("The chart could not be drawn: {{message}}", { message: error })}
           </p>
@@ -109,8 +115,10 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
             columns={columns}
             rows={rows}
             geometry={typeof page?.geometry === "string" ? page.geometry : undefined}
+            alt={title}
             onReady={onReady}
             onError={onError}
+            onTooCostly={onTooCostly}
           />
         ) : (
           <p className="text-xs text-gray-500">{t("Loading the chart…")}</p>

@@ -1,12 +1,17 @@
 /**
- * The chart itself: vega-embed, loaded only when a chart is shown (the chat's bundle does
- * not carry vega). The spec was checked by the server's allow-list; here it is rendered
- * with vega's expression interpreter (`ast: true`), so no code is ever generated from it
- * (no eval, no new Function), and with a loader that refuses to fetch anything.
+ * The chart itself, drawn by a Web Worker (chart.worker.ts) and shown as a picture: vega's
+ * work, however costly the spec, never blocks the page. A chart not drawn within
+ * CHART_TIME_LIMIT_MS stops its worker and says it is too costly to draw (its rows stay one
+ * click away, in the table). The SVG is shown as an <img> from a blob: URL, where no script
+ * or link of it can run.
  */
-import { useEffect, useRef } from "react";
-import embed, { type VisualizationSpec } from "vega-embed";
-import { expressionInterpreter } from "vega-interpreter";
+import { useTranslation } from "core/helpers/i18n";
+import { useEffect, useRef, useState } from "react";
+import type { ChartResponse } from "./chartMessages";
+import { startChartWorker } from "./chartWorker";
+
+/** How long a chart may take to draw before its worker is stopped. */
+export const CHART_TIME_LIMIT_MS = 8000;
 
 export type ChartHandle = { toImageURL: (type: "png" | "svg") => Promise<string> };
 
@@ -16,58 +21,91 @@ export type ChartViewProps = {
   rows: unknown[][];
   /** The column holding GeoJSON geometries, if the chart is a map of shapes. */
   geometry?: string;
+  /** The picture's text alternative (the chart's title). */
+  alt: string;
   onReady?: (handle: ChartHandle, renderMs: number) => void;
   onError?: (message: string) => void;
+  onTooCostly?: () => void;
 };
 
-const refuse = () => Promise.reject(new Error("Charts load nothing: their data comes with them."));
-const NO_LOADER = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
+/** The picture drawn on a canvas twice its size, as a PNG blob URL (for the download). */
+function pngURL(image: HTMLImageElement): Promise<string> {
+  const canvas = document.createElement("canvas");
+  canvas.width = image.naturalWidth * 2;
+  canvas.height = image.naturalHeight * 2;
+  const context = canvas.getContext("2d");
+  if (!context) return Promise.reject(new Error("No canvas to draw the PNG on."));
+  context.fillStyle = "white";
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.drawImage(image, 0, 0, canvas.width, canvas.height);
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(URL.createObjectURL(blob)) : reject(new Error("The PNG could not be made."))), "image/png"),
+  );
+}
 
-const ChartView = ({ spec, columns, rows, geometry, onReady, onError }: ChartViewProps) => {
+const ChartView = ({ spec, columns, rows, geometry, alt, onReady, onError, onTooCostly }: ChartViewProps) => {
+  const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
+  const [picture, setPicture] = useState<{ url: string; started: number } | null>(null);
+
   useEffect(() => {
     const element = container.current;
     if (!element) return;
     const started = performance.now();
-    const geometryIndex = geometry ? columns.indexOf(geometry) : -1;
-    const values = rows.map((row) => {
-      const record: Record<string, unknown> = Object.fromEntries(columns.map((name, index) => [name, row[index]]));
-      // a map of shapes: each row is a GeoJSON Feature (what a projection is fitted to)
-      return geometryIndex < 0 ? record : { ...record, type: "Feature", geometry: row[geometryIndex] };
-    });
-    const full = {
-      width: "container",
-      ...spec,
-      datasets: { table: values },
-      data: { name: "table" },
-    } as unknown as VisualizationSpec;
-    let finalize: (() => void) | null = null;
-    let cancelled = false;
-    embed(element, full, {
-      actions: false,
-      renderer: "canvas",
-      ast: true,
-      expr: expressionInterpreter,
-      loader: NO_LOADER as never,
-    })
-      .then(async (result) => {
-        finalize = () => result.finalize();
-        if (cancelled) return finalize();
-        await result.view.runAsync();
-        const renderMs = performance.now() - started;
-        element.dataset.rendered = "true";
-        element.dataset.renderMs = renderMs.toFixed(1);
-        onReady?.({ toImageURL: (type) => result.view.toImageURL(type, type === "png" ? 2 : 1) }, renderMs);
-      })
-      .catch((error: unknown) => {
-        if (!cancelled) onError?.(error instanceof Error ? error.message : String(error));
-      });
-    return () => {
-      cancelled = true;
-      finalize?.();
+    delete element.dataset.rendered;
+    const worker = startChartWorker();
+    let url: string | null = null;
+    // once stopped, the worker's answer (if one was on its way) is not heard
+    const stop = () => {
+      clearTimeout(limit);
+      worker.onmessage = null;
+      worker.onerror = null;
+      worker.terminate();
     };
-  }, [spec, columns, rows, geometry, onReady, onError]);
-  return <div ref={container} className="w-full" data-testid="chart-view" />;
+    const limit = setTimeout(() => {
+      stop();
+      onTooCostly?.();
+    }, CHART_TIME_LIMIT_MS);
+    worker.onmessage = (event: MessageEvent<ChartResponse>) => {
+      stop();
+      if ("error" in event.data) return onError?.(event.data.error);
+      url = URL.createObjectURL(new Blob([event.data.svg], { type: "image/svg+xml" }));
+      setPicture({ url, started });
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      stop();
+      onError?.(event.message || "The chart's worker failed.");
+    };
+    worker.postMessage({ spec, columns, rows, geometry, width: Math.max(element.clientWidth, 200) });
+    return () => {
+      stop();
+      if (url) URL.revokeObjectURL(url);
+      setPicture(null);
+    };
+  }, [spec, columns, rows, geometry, onError, onTooCostly]);
+
+  const onLoad = (event: React.SyntheticEvent<HTMLImageElement>) => {
+    if (!picture) return;
+    const image = event.currentTarget;
+    const renderMs = performance.now() - picture.started;
+    const element = container.current;
+    if (element) {
+      element.dataset.rendered = "true";
+      element.dataset.renderMs = renderMs.toFixed(1);
+    }
+    onReady?.({ toImageURL: async (type) => (type === "svg" ? picture.url : pngURL(image)) }, renderMs);
+  };
+
+  return (
+    <div ref={container} className="w-full" data-testid="chart-view" aria-busy={!picture}>
+      {picture ? (
+        // eslint-disable-next-line @next/next/no-img-element -- a blob: URL made here, not an optimisable asset
+        <img src={picture.url} alt={alt} onLoad={onLoad} className="h-auto max-w-full" />
+      ) : (
+        <p className="text-xs text-gray-500">{t("Drawing the chart…")}</p>
+      )}
+    </div>
+  );
 };
 
 export default ChartView;

@@ -1,0 +1,12 @@
+/** What the page and the chart worker (chart.worker.ts) say to each other. */
+export type ChartRequest = {
+  spec: Record<string, unknown>;
+  columns: string[];
+  rows: unknown[][];
+  /** The column holding GeoJSON geometries, if the chart is a map of shapes. */
+  geometry?: string;
+  /** The width the chart fills when its spec sets none, in CSS pixels. */
+  width: number;
+};
+
+export type ChartResponse = { svg: string } | { error: string };
