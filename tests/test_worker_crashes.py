@@ -130,10 +130,12 @@ def test_sigterm_hands_a_long_turn_over_to_another_worker(chat, board, workers):
         tool_reply([("query_database", {"query": "SELECT 1 AS one"})]),
         text_reply("One."),
     )
-    first = workers()
+    # both workers up before the turn: starting one mid-call took longer than the call on a
+    # busy machine, and the turn then ended within the drain, never handed over
+    both = [workers(), workers()]
     reader, events = stream_in_background(client, conversation)
     wait_for_event(conversation, "text_delta")
-    workers()
+    [first] = [w for w in both if "Starting job" in open(w.log.name).read()]
     first.process.terminate()  # drains 1 s, then hands the turn over (no lease to wait for)
     assert first.process.wait(30) == 0
     reader.join(60)
