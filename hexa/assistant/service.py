@@ -26,7 +26,7 @@ from .events import EventRecorder, EventType
 from .logs import log_event
 from .models import Conversation, Event, Message, MessageRole, MessageStatus
 from .recording import close_dead_calls, create_turn_messages
-from .tasks import enqueue_turn
+from .queue import enqueue_turn
 from .titles import should_write_title, write_title
 from .usage import BudgetExceeded, RateLimited, check_budgets, check_rate_limit
 from .workspace_settings import conversation_model

@@ -1,9 +1,8 @@
-"""Agent turns as jobs of the task engine (procrastinate: a PostgreSQL queue, woken by
-LISTEN/NOTIFY), run by `manage.py assistant_worker` processes on any number of machines.
+"""Agent turns as jobs of the task engine (queued by queue.py), run by `manage.py
+assistant_worker` processes on any number of machines.
 
-A job only names the turn's running message: everything else is read from the database,
-so the same job resumes a turn whose worker died (see service.execute_turn). The
-recovery (`recover_turns`, run by every worker every few seconds and by
+A job only names the turn's running message, so the same job resumes a turn whose worker
+died (see service.execute_turn). The recovery (`recover_turns`, run by every worker every few seconds and by
 `manage.py assistant_recover`) finds turns whose lease expired and queues them again, and
 closes waits for the user past their expiry. A turn waiting for the user holds no lease:
 nothing is recovered, it is queued again when answered (waiting.py).
@@ -11,10 +10,9 @@ nothing is recovered, it is queued again when answered (waiting.py).
 
 import logging
 
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection
 from django.db.models import Q
 from django.utils import timezone
-from procrastinate import exceptions as procrastinate_exceptions
 from procrastinate.contrib.django import app
 
 from django.conf import settings
@@ -23,16 +21,15 @@ from hexa.core.db import riding_out
 from hexa.core.idle_connections import APP
 
 from .models import Conversation, Message, MessageRole, MessageStatus
+from .queue import QUEUE, TASK, enqueue_turn
+from .service import execute_turn, interrupt_turn
+from .waiting import expire_waiting_turns
 
 logger = logging.getLogger(__name__)
 
-QUEUE = "assistant_turns"
 
-
-@app.task(name="assistant.run_turn", queue=QUEUE, pass_context=True)
+@app.task(name=TASK, queue=QUEUE, pass_context=True)
 def run_turn(context, message_id: str):
-    from .service import execute_turn
-
     close_old_connections()
     # the thread's connection is closed on a timer once idle and old; the turn rides out a
     # database outage of up to ASSISTANT_DATABASE_OUTAGE_S
@@ -40,19 +37,6 @@ def run_turn(context, message_id: str):
         # the task engine asks a job to stop when its worker shuts down: the turn is then
         # handed over to another worker at once
         execute_turn(message_id, should_hand_over=context.should_abort)
-
-
-def enqueue_turn(message_id, new=False):
-    """Queue a turn (new, or to resume). Queued twice, it runs once: a job waiting for a
-    worker is not queued again. Returns the job's id when a new turn was queued."""
-    job = run_turn.configure(queueing_lock=f"turn:{message_id}")
-    if new:  # no job can exist yet for a new message: in the caller's transaction
-        return job.defer(message_id=str(message_id))
-    try:
-        with transaction.atomic():  # a refused duplicate must not break an outer transaction
-            job.defer(message_id=str(message_id))
-    except procrastinate_exceptions.AlreadyEnqueued:
-        pass
 
 
 def _server_up_for_s() -> float:
@@ -85,9 +69,6 @@ def recover_turns(mode: str = "resume") -> list[tuple[str, str]]:
     """Resume (or, with mode "fail", end as INTERRUPTED) every turn whose worker is gone.
     Returns (message id, what was done) pairs. A turn whose workers died MAX_RUNS times is
     ended by the worker that takes it (service.execute_turn), the one place of that rule."""
-    from .service import interrupt_turn
-    from .waiting import expire_waiting_turns
-
     done = [(message_id, "wait expired") for message_id in expire_waiting_turns()]
     for conversation, message in expired_turns():
         if message is None:  # a claim with no turn behind it: free the conversation

@@ -25,7 +25,7 @@ from .errors import AssistantError, ToolErrorCode, error_result, is_error
 from .events import EventRecorder, EventType
 from .executors.questions import UserQuestions, check_answer, normalised_question
 from .models import AWAITING_USER, Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
-from .tasks import enqueue_turn
+from .queue import enqueue_turn
 
 NEW_MESSAGE = "The user did not answer: they wrote a new message instead (it follows)."
 
