@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from hexa.assistant.agent import TOOL_RESULT_MAX_CHARS
+from hexa.assistant.data_policy import TOOL_RESULT_MAX_CHARS
 from hexa.assistant.history import HISTORY_TOOL_RESULT_MAX_CHARS
 from hexa.assistant.local_model import Reply, error_reply, max_tokens_reply, text_block, text_reply, tool_reply, tool_use_block
 from hexa.assistant.models import Conversation, Message, ToolExecution

@@ -30,7 +30,7 @@ from .history import with_cache_breakpoints
 from .logs import log_event
 from .models import AWAITING_USER, Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
 from .prompts import instructions_block, system_prompt
-from .data_policy import for_model
+from .data_policy import tool_result_block
 from .retired_models import is_retired
 from .workspace_settings import conversation_model, enabled_tools, settings_for
 from .events import EventType
@@ -53,9 +53,6 @@ from .usage import BudgetExceeded, check_budgets
 logger = logging.getLogger(__name__)
 
 MAX_OUTPUT_TOKENS = 8192
-# Tool output sent back to the model within a turn is capped too: executors already bound
-# their results, this is the last guard.
-TOOL_RESULT_MAX_CHARS = 150_000
 # A tool input longer than this (e.g. a 5 MB write_file) is kept once, on its tool
 # execution, and replaced by a note in what is sent back to the model.
 TOOL_INPUT_MAX_CHARS_IN_HISTORY = 20_000
@@ -229,20 +226,6 @@ def _normalised_input(raw) -> dict:
     if size > TOOL_INPUT_MAX_CHARS_IN_HISTORY:
         return {"_omitted": f"An input of {size:,} characters, kept by the server and not repeated here."}
     return raw
-
-
-def tool_result_block(tool_use_id, output, tool=None, tool_input=None, send_rows=True) -> dict:
-    """A tool's output as the tool_result block sent back to the model: through the
-    workspace's data policy (the stored execution keeps the whole output for the page), and
-    bounded."""
-    output = for_model(tool, tool_input, output, send_rows)
-    text = json.dumps(output, ensure_ascii=False, default=str)
-    if len(text) > TOOL_RESULT_MAX_CHARS:
-        text = text[:TOOL_RESULT_MAX_CHARS] + f"\n[Result cut at {TOOL_RESULT_MAX_CHARS:,} characters.]"
-    block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": text}
-    if is_error(output):
-        block["is_error"] = True
-    return block
 
 
 class TurnWaits(Exception):

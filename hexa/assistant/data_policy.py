@@ -1,8 +1,8 @@
 """The data policy: what the model sees of a tool's result when a workspace does not send
 rows to the model (`send_rows_to_model = False`).
 
-Every tool result passes through `for_model` before it goes into a `tool_result` block (and
-earlier turns' results again through `history_for_model`); the stored ToolExecution output,
+Every tool result passes through `for_model` as its `tool_result` block is built, here alone
+(`tool_result_block`, for the turn's results and again for earlier turns' in `history_for_model`); the stored ToolExecution output,
 which the page shows, stays whole. A tool may declare its own view (`Tool.for_model`);
 every other tool, including tools added later, gets the generic rule below:
 
@@ -36,8 +36,13 @@ from .aggregate_rule import checked_columns
 from .data_sniffing import looks_like_data
 from .errors import ToolErrorCode, is_error
 from .history import HISTORY_TOOL_RESULT_MAX_CHARS
-from .tools.base import without_page_only
 
+# Tool output sent back to the model within a turn is capped too: executors already bound
+# their results, this is the last guard.
+TOOL_RESULT_MAX_CHARS = 150_000
+# A tool output's key for what only the page needs (a chart's spec and rows): stored and
+# streamed with the output, never sent to the model.
+PAGE_ONLY = "page"
 ROW_KEYS = ("rows", "sample_rows", "samples", "sample", "preview", "records", "data", "values", "points")
 DATA_FILE_EXTENSIONS = {
     ".csv", ".tsv", ".tab", ".psv", ".json", ".jsonl", ".ndjson", ".geojson", ".xml", ".xlsx", ".xls", ".ods",
@@ -48,6 +53,30 @@ WITHHELD_NOTE = (
     "result on the page. You can use aggregates over one table: GROUP BY plain columns, WHERE only on "
     "those columns, count(*) in the select list and count(x) beside each sum(x) or avg(x)."
 )
+
+
+def without_page_only(output):
+    """A tool output without its page-only part (what no model is sent)."""
+    if isinstance(output, dict) and PAGE_ONLY in output:
+        return {key: value for key, value in output.items() if key != PAGE_ONLY}
+    return output
+
+
+def tool_result_block(
+    tool_use_id, output, tool=None, tool_input=None, send_rows=True,
+    max_chars=TOOL_RESULT_MAX_CHARS, cut_note="[Result cut at {max_chars:,} characters.]",
+) -> dict:
+    """A tool's output as the tool_result block sent back to the model: through the
+    workspace's data policy (the stored execution keeps the whole output for the page), and
+    bounded."""
+    output = for_model(tool, tool_input, output, send_rows)
+    text = json.dumps(output, ensure_ascii=False, default=str)
+    if len(text) > max_chars:
+        text = text[:max_chars] + "\n" + cut_note.format(max_chars=max_chars)
+    block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": text}
+    if is_error(output):
+        block["is_error"] = True
+    return block
 
 
 def for_model(tool, tool_input, output, send_rows: bool):
@@ -213,9 +242,9 @@ def history_for_model(messages: list[dict], executions, tools: dict) -> list[dic
             execution = by_id.get(block.get("tool_use_id")) if block.get("type") == "tool_result" else None
             if execution is None or execution.output is None:
                 continue
-            shown = for_model(tools.get(execution.name), execution.input, execution.output, send_rows=False)
-            text = json.dumps(shown, ensure_ascii=False, default=str)
-            if len(text) > HISTORY_TOOL_RESULT_MAX_CHARS:
-                text = text[:HISTORY_TOOL_RESULT_MAX_CHARS] + "\n[Shortened in the conversation history.]"
-            message["content"][position] = {**block, "content": text}
+            rebuilt = tool_result_block(
+                block["tool_use_id"], execution.output, tools.get(execution.name), execution.input, send_rows=False,
+                max_chars=HISTORY_TOOL_RESULT_MAX_CHARS, cut_note="[Shortened in the conversation history.]",
+            )
+            message["content"][position] = {**block, "content": rebuilt["content"]}
     return messages

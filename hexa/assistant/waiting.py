@@ -180,7 +180,7 @@ def close(message: Message, recorder: EventRecorder, why: str):
     """End a waiting turn without the user's answers (conversation locked by the caller):
     held calls get an UNANSWERED error as their result, the tool results are stored after
     the model's last response so that the history stays whole, and the message is COMPLETE."""
-    from .agent import tool_result_block  # the agent and the tools import this module
+    from .data_policy import tool_result_block
     from .tools import TOOLS
     from .workspace_settings import settings_for
 

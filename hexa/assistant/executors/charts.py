@@ -8,7 +8,7 @@ and bounded, sources.py) and stores the chart with its rows:
         "columns": [{"name", "type"}], "ranges": {column: {"min", "max"}}, "sample": [first rows],
         "note"?, "page": {"spec", "columns": [names], "rows": [[…]], "geometry"?: the GeoJSON column}}
 
-`page` is for the page only: the model is sent the rest (tools/base.py, for_model), a summary
+`page` is for the page only: the model is sent the rest (data_policy.for_model), a summary
 rather than thousands of points.
 """
 

@@ -17,18 +17,6 @@ logger = logging.getLogger(__name__)
 
 _JSON_TYPES = {"string": str, "integer": int, "object": dict, "boolean": bool, "array": list}
 
-# A tool output's key for what only the page needs (a chart's spec and rows): stored and
-# streamed with the output, never sent to the model.
-PAGE_ONLY = "page"
-
-
-def without_page_only(output):
-    """A tool output without its page-only part (what no model is sent)."""
-    if isinstance(output, dict) and PAGE_ONLY in output:
-        return {key: value for key, value in output.items() if key != PAGE_ONLY}
-    return output
-
-
 def _fits(value, expected: str) -> bool:
     # bool is an int in Python; JSON does not think so
     return isinstance(value, _JSON_TYPES[expected]) and not (expected == "integer" and isinstance(value, bool))

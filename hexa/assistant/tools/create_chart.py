@@ -1,5 +1,6 @@
 """The `create_chart` tool."""
 
+from ..data_policy import withheld
 from ..executors.chart_spec import MARKS, SPEC_MAX_CHARS
 from ..executors.charts import UserChartTools, max_points
 from ..executors.sources import SOURCES
@@ -53,9 +54,7 @@ def _input_schema() -> dict:
 def _without_values(tool_input, output) -> dict:
     """Under a workspace's data policy the model learns that the chart was drawn and its
     shape, not the values: its ranges, sample rows and caption are read off the rows."""
-    if "error" in output:
-        from ..data_policy import withheld  # the generic rule: an error is its kind and place only
-
+    if "error" in output:  # the generic rule: an error is its kind and place only
         return withheld(tool_input, output)
     kept = {key: output[key] for key in ("title", "row_count", "truncated", "columns", "note") if key in output}
     return {**kept, "withheld": "Values are not sent to you in this workspace; the user sees the chart and its data."}
