@@ -20,7 +20,7 @@ from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 from . import leases, waiting
 from .liveness import locks
 from .agent import Turn, TurnResult
-from .approvals import outcomes_note
+from .proposals import outcomes_note
 from .errors import AssistantError, ErrorCode
 from .events import EventRecorder, EventType
 from .logs import log_event

@@ -139,7 +139,7 @@ def settle(user, execution_id, resolve, **kind) -> tuple[ToolExecution | None, s
         except Refused as refused:
             return execution, refused.code
         execution.resolved_at = timezone.now()
-        # told through the tool result when its turn goes on (see approvals.outcomes_note)
+        # told through the tool result when its turn goes on (see proposals.outcomes_note)
         execution.outcome_reported = message.status in (MessageStatus.WAITING, MessageStatus.RUNNING)
         execution.save()
         if message.status == MessageStatus.WAITING:

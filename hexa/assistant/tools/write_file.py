@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from ..executors.files import UserFileSystemTools
-from ..approvals import propose_write
+from ..proposals import propose_write
 from .base import Tool
 
 
