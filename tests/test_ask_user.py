@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from hexa.assistant import approvals, waiting
+from hexa.assistant import answers, approvals, waiting
 from hexa.assistant.events import events_after
 from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Message, ToolExecution, UsageRecord
@@ -48,7 +48,7 @@ def test_a_question_pauses_the_turn_and_the_answer_resumes_the_same_turn(model, 
     assert waiting_event["awaiting"] == [{"id": str(execution.id), "tool_use_id": execution.tool_use_id, "name": "ask_user", "status": "AWAITING_ANSWER"}]
     assert len(model.server.requests) == 1
 
-    answered, error = waiting.answer_question(conversation.user, execution.id, "Per year")
+    answered, error = answers.answer_question(conversation.user, execution.id, "Per year")
     assert error is None and answered.status == "ANSWERED" and answered.output == {"answer": "Per year"}
     message.refresh_from_db()
     assert message.status == "COMPLETE" and message.text == "Per year, then." and message.model_calls == 2 and message.runs == 1
@@ -67,7 +67,7 @@ def test_a_question_pauses_the_turn_and_the_answer_resumes_the_same_turn(model, 
 
 def test_a_typed_answer_when_free_text_is_allowed(model, conversation):
     _, execution = ask(model, conversation, {"question": "Which district?", "choices": ["Bo", "Kenema"]})
-    assert waiting.answer_question(conversation.user, execution.id, "  Kailahun  ")[1] is None
+    assert answers.answer_question(conversation.user, execution.id, "  Kailahun  ")[1] is None
     assert ToolExecution.objects.get(pk=execution.pk).output == {"answer": "Kailahun"}
     assert "Kailahun" in tool_result_of(model.server.requests[1], execution.tool_use_id)["content"]
 
@@ -75,24 +75,24 @@ def test_a_typed_answer_when_free_text_is_allowed(model, conversation):
 @pytest.mark.parametrize("answer", ["Per decade", "", "   ", "Per year\x00", "x" * 4001, "\ud800"])
 def test_invalid_answers_are_refused_and_the_question_stays_open(model, conversation, answer):
     message, execution = ask(model, conversation)
-    assert waiting.answer_question(conversation.user, execution.id, answer)[1] == "INVALID_ANSWER"
+    assert answers.answer_question(conversation.user, execution.id, answer)[1] == "INVALID_ANSWER"
     assert ToolExecution.objects.get(pk=execution.pk).status == "AWAITING_ANSWER"
     assert Message.objects.get(pk=message.pk).status == "WAITING"
-    assert waiting.answer_question(conversation.user, execution.id, "Per month")[1] is None
+    assert answers.answer_question(conversation.user, execution.id, "Per month")[1] is None
 
 
 def test_a_choice_spelled_as_the_model_did_is_a_choice(model, conversation):
     _, execution = ask(model, conversation, {"question": "Which?", "choices": ["Per  year", "Per month"], "allow_free_text": False})
-    assert waiting.answer_question(conversation.user, execution.id, "Per  year")[1] is None
+    assert answers.answer_question(conversation.user, execution.id, "Per  year")[1] is None
 
 
 def test_answered_once_and_strangers_get_not_found(model, conversation, roles):
     _, execution = ask(model, conversation)
     for someone in (roles["admin"], roles["viewer"], roles["outsider"]):
-        assert waiting.answer_question(someone, execution.id, "Per year") == (None, "NOT_FOUND")
-    assert waiting.answer_question(conversation.user, "00000000-0000-0000-0000-000000000000", "Per year") == (None, "NOT_FOUND")
-    assert waiting.answer_question(conversation.user, execution.id, "Per year")[1] is None
-    assert waiting.answer_question(conversation.user, execution.id, "Per month")[1] == "ALREADY_ANSWERED"
+        assert answers.answer_question(someone, execution.id, "Per year") == (None, "NOT_FOUND")
+    assert answers.answer_question(conversation.user, "00000000-0000-0000-0000-000000000000", "Per year") == (None, "NOT_FOUND")
+    assert answers.answer_question(conversation.user, execution.id, "Per year")[1] is None
+    assert answers.answer_question(conversation.user, execution.id, "Per month")[1] == "ALREADY_ANSWERED"
     assert ToolExecution.objects.get(pk=execution.pk).output == {"answer": "Per year"}
 
 
@@ -100,7 +100,7 @@ def test_a_write_is_not_a_question(model, conversation):
     model.script(tool_reply([("write_file", {"path": "a.md", "content": "x"})]))
     result = send_message(conversation.user, conversation.id, "Write a.md")
     write = ToolExecution.objects.get(message=result.message)
-    assert waiting.answer_question(conversation.user, write.id, "yes") == (None, "NOT_FOUND")
+    assert answers.answer_question(conversation.user, write.id, "yes") == (None, "NOT_FOUND")
     assert approvals.approve(conversation.user, ask_id := write.id)[0].pk == ask_id  # approvals do take it
 
 
@@ -113,13 +113,13 @@ def test_a_new_message_closes_the_question_and_the_model_is_told(model, conversa
     message.refresh_from_db()
     assert message.status == "COMPLETE" and message.content[-1]["role"] == "user"  # the history is whole
     assert ToolExecution.objects.get(pk=execution.pk).status == "UNANSWERED"
-    assert waiting.answer_question(conversation.user, execution.id, "Per year")[1] == "QUESTION_CLOSED"
+    assert answers.answer_question(conversation.user, execution.id, "Per year")[1] == "QUESTION_CLOSED"
 
 
 def test_an_expired_wait_is_closed_lazily_and_by_the_recovery(model, conversation, roles):
     message, execution = ask(model, conversation, then=())
     Message.objects.filter(pk=message.pk).update(waiting_expires_at=timezone.now() - timedelta(seconds=1))
-    assert waiting.answer_question(conversation.user, execution.id, "Per year")[1] == "QUESTION_CLOSED"
+    assert answers.answer_question(conversation.user, execution.id, "Per year")[1] == "QUESTION_CLOSED"
     assert Message.objects.get(pk=message.pk).status == "COMPLETE"
     assert "did not answer within 24 hours" in ToolExecution.objects.get(pk=execution.pk).output["error"]["message"]
 
@@ -167,7 +167,7 @@ def test_a_question_beside_other_calls_waits_for_them_and_keeps_their_results(mo
     ask_call = ToolExecution.objects.get(message=result.message, name="ask_user")
     read_call = ToolExecution.objects.get(message=result.message, name="read_file")
     assert read_call.status == "COMPLETED"
-    assert waiting.answer_question(conversation.user, ask_call.id, "translate")[1] is None
+    assert answers.answer_question(conversation.user, ask_call.id, "translate")[1] is None
     results = model.server.requests[1]["body"]["messages"][-1]["content"]
     assert [r["tool_use_id"] for r in results] == [read_call.tool_use_id, ask_call.tool_use_id]
     assert "hello" in results[0]["content"]
@@ -189,7 +189,7 @@ def test_two_answers_at_once_exactly_one_wins(model, conversation, transactional
     def answer(text):
         barrier.wait()
         try:
-            outcomes.append(waiting.answer_question(conversation.user, execution.id, text)[1])
+            outcomes.append(answers.answer_question(conversation.user, execution.id, text)[1])
         finally:
             connection.close()
 
@@ -248,7 +248,7 @@ def test_an_answer_that_comes_before_the_pause_queues_the_turn_again(model, conv
     message, execution = ask(model, conversation)
     Message.objects.filter(pk=message.pk).update(status="RUNNING")  # as before the pause
     Conversation.objects.filter(pk=conversation.pk).update(turn_started_at=timezone.now(), lease_owner=uuid4())
-    assert waiting.answer_question(conversation.user, execution.id, "Per year")[1] is None
+    assert answers.answer_question(conversation.user, execution.id, "Per year")[1] is None
     assert Message.objects.get(pk=message.pk).status == "RUNNING" and len(model.server.requests) == 1
     released = []
     message.refresh_from_db()

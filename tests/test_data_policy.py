@@ -433,7 +433,7 @@ def test_answers_and_summaries_written_while_rows_were_sent_are_not_sent_again(m
 
 
 def test_a_turn_begun_with_rows_sent_does_not_resume_under_the_policy(model, conversation, roles, patients):
-    from hexa.assistant import waiting
+    from hexa.assistant import answers
 
     ws.update_settings(roles["admin"], patients, {"send_rows_to_model": True})
     question = {"question": "Which one?", "choices": ["Zanele-Secret-000", "Zanele-Secret-001"], "allow_free_text": False}
@@ -442,7 +442,7 @@ def test_a_turn_begun_with_rows_sent_does_not_resume_under_the_policy(model, con
     assert result.message.status == "WAITING"
     ws.update_settings(roles["admin"], patients, {"send_rows_to_model": False})
     execution = ToolExecution.objects.get(message=result.message, name="ask_user")
-    assert waiting.answer_question(conversation.user, execution.id, "Zanele-Secret-001")[1] is None
+    assert answers.answer_question(conversation.user, execution.id, "Zanele-Secret-001")[1] is None
     result.message.refresh_from_db()
     assert result.message.status == "FAILED" and result.message.error_code == "INTERRUPTED"
     assert "data policy was turned on" in result.message.error_message

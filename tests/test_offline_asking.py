@@ -1,7 +1,7 @@
 """The offline stand-in asks when a request is ambiguous and goes on once answered, and
 says where an approved write went: the waiting flow without Claude."""
 
-from hexa.assistant import approvals, waiting
+from hexa.assistant import answers, approvals
 from hexa.assistant.local_model import OfflineDemoResponder
 from hexa.assistant.models import Message, ToolExecution
 from hexa.assistant.service import send_message
@@ -16,7 +16,7 @@ def test_an_ambiguous_request_is_asked_about_then_answered_with_a_query(offline)
     question = ToolExecution.objects.get(message=result.message)
     assert question.name == "ask_user" and question.input["choices"] == ["Per year", "Per month"]
 
-    assert waiting.answer_question(offline.user, question.id, "Per year")[1] is None
+    assert answers.answer_question(offline.user, question.id, "Per year")[1] is None
     message = Message.objects.get(pk=result.message.pk)
     assert message.status == "COMPLETE" and message.model_calls == 3  # asked, queried, summarised
     query = ToolExecution.objects.get(message=message, name="query_database")

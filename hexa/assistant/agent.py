@@ -49,6 +49,7 @@ from .recording import (
     tokens_for_chars,
 )
 from .usage import BudgetExceeded, check_budgets
+from .waiting import hold
 
 logger = logging.getLogger(__name__)
 
@@ -695,9 +696,9 @@ class Turn:
             return AssistantError(
                 ToolErrorCode.TOOL_DISABLED, f"The {execution.name} tool is turned off in this workspace."
             ).as_dict()
-        if tool is None or not tool.awaits_user:
+        if tool is None or tool.awaits is None:
             return run_tool(self.user, self.workspace, execution.name, execution.input)
-        output = tool.validate(execution.input) or tool.propose(execution, self.user, self.workspace)
+        output = tool.validate(execution.input) or hold(tool.awaits, execution, self.user, self.workspace)
         if execution.status == ToolExecutionStatus.PENDING_APPROVAL:
             self.emit(EventType.APPROVAL_REQUIRED, {"id": str(execution.id), "tool_use_id": execution.tool_use_id, **execution.proposal})
         return output

@@ -6,10 +6,11 @@ and the write is refused with FILE_CHANGED if the file is no longer what the use
 the diff.
 """
 
-from . import waiting
 from .errors import is_error
 from .executors.files import UserFileSystemTools
 from .models import ToolExecution, ToolExecutionStatus
+from .service import run_unqueued
+from .waiting import settle
 
 MAX_REASON_CHARS = 2_000
 
@@ -37,7 +38,7 @@ def approve(user, execution_id) -> tuple[ToolExecution | None, str | None]:
         }
         return error["code"]
 
-    return _named(*waiting.settle(user, execution_id, resolve, proposal__isnull=False))
+    return _settle(user, execution_id, resolve)
 
 
 def reject(user, execution_id, reason=None) -> tuple[ToolExecution | None, str | None]:
@@ -51,8 +52,10 @@ def reject(user, execution_id, reason=None) -> tuple[ToolExecution | None, str |
         }
         return None
 
-    return _named(*waiting.settle(user, execution_id, resolve, proposal__isnull=False))
+    return _settle(user, execution_id, resolve)
 
 
-def _named(execution, error):
+def _settle(user, execution_id, resolve):
+    execution, error, resumed = settle(user, execution_id, resolve, proposal__isnull=False)
+    run_unqueued(resumed)
     return execution, {"ALREADY_SETTLED": "ALREADY_RESOLVED"}.get(error, error)

@@ -5,6 +5,7 @@ hand-over) needs nothing of what runs it (tasks.run_turn, on the workers). A job
 the turn's running message: everything else is read from the database.
 """
 
+from django.conf import settings
 from django.db import transaction
 from procrastinate import exceptions as procrastinate_exceptions
 from procrastinate.contrib.django import app
@@ -24,3 +25,15 @@ def enqueue_turn(message_id, new=False):
             job.defer(message_id=str(message_id))
     except procrastinate_exceptions.AlreadyEnqueued:
         pass
+
+
+def queue_turn(message, new=False) -> bool:
+    """Give a turn just stored (new) or resumed after a wait to the workers, in the caller's
+    transaction (a new turn's job id goes on `message.job_id`). Returns, and notes on
+    `message.queued`, whether it was queued: not when turns run inline (ASSISTANT_TURNS_INLINE,
+    read here alone: the tests of the agent loop and the bench run a turn in the thread that
+    starts it), and then the caller runs it once its transaction is over (service.run_unqueued)."""
+    message.queued = not settings.ASSISTANT_TURNS_INLINE
+    if message.queued:
+        message.job_id = enqueue_turn(message.pk, new=new)
+    return message.queued

@@ -26,7 +26,7 @@ from .events import EventRecorder, EventType
 from .logs import log_event
 from .models import Conversation, Event, Message, MessageRole, MessageStatus
 from .recording import close_dead_calls, create_turn_messages
-from .queue import enqueue_turn
+from .queue import enqueue_turn, queue_turn
 from .titles import should_write_title, write_title
 from .usage import BudgetExceeded, RateLimited, check_budgets, check_rate_limit
 from .workspace_settings import conversation_model
@@ -107,9 +107,8 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
             {"message_id": str(user_message.id), "assistant_message_id": str(message.id), "text": text},
         )
         recorder.flush()
-        if not settings.ASSISTANT_TURNS_INLINE:
-            message.job_id = enqueue_turn(message.pk, new=True)
-    if not settings.ASSISTANT_TURNS_INLINE:
+        queue_turn(message, new=True)
+    if message.queued:
         _await_pickup(message)
     return message
 
@@ -175,8 +174,10 @@ def execute_turn(message_id, should_hand_over=None) -> TurnResult | None:
 
 def _run(message, handle, should_hand_over) -> TurnResult | None:
     conversation = message.conversation
-    inline = settings.ASSISTANT_TURNS_INLINE
-    if not inline:
+    # a worker's turn (which it may be asked to hand over) has its lease renewed by the monitor;
+    # a turn run inline, in the thread that started it, does not
+    watched = should_hand_over is not None
+    if watched:
         leases.monitor.watch(handle)
     recorder = EventRecorder(conversation.pk)
     started = time.monotonic()
@@ -201,7 +202,7 @@ def _run(message, handle, should_hand_over) -> TurnResult | None:
         terminal = result.terminal_event
         return result
     finally:
-        if not inline:
+        if watched:
             leases.monitor.unwatch(handle)
         crashed = sys.exc_info()[0] is not None
         if (result is not None and not result.waiting) or crashed:
@@ -302,6 +303,12 @@ def stop_turn(conversation: Conversation, wait_s: float = 5.0):
 def send_message(user, conversation_id, text) -> TurnResult:
     """A whole turn, start to end (the mutation); raises AssistantError if it cannot start."""
     message = start_turn(user, conversation_id, text)
-    if settings.ASSISTANT_TURNS_INLINE:
-        execute_turn(message.pk)
+    run_unqueued(message)
     return wait_for_turn(message)
+
+
+def run_unqueued(message: Message | None):
+    """Run here, now, a turn just started or resumed that no worker was given (turns run
+    inline: queue.queue_turn)."""
+    if message is not None and not message.queued:
+        execute_turn(message.pk)

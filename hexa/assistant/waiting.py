@@ -4,9 +4,9 @@ A call whose result is the user's to give is held (AWAITING_ANSWER, PENDING_APPR
 gets no tool_result. When every call of the model's response is done or held, the turn
 pauses: its message goes WAITING, the conversation is freed and the worker moves on, so a
 waiting turn holds nothing and survives any restart. Answering, approving or rejecting
-stores the call's result; when the last held call of the response is settled, the same
-turn is queued again and goes on from its stored history, the user's answers as tool
-results.
+stores the call's result (settle); when the last held call of the response is settled, the
+same turn is queued again and goes on from its stored history, the user's answers as tool
+results (settle returns it to its caller, which runs it itself when turns run inline).
 
 Every change of a waiting turn takes the conversation's row lock first (the pause, each
 answer, a new message, the expiry), so two of them never interleave: of two answers to one
@@ -21,11 +21,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .data_policy import tool_result_block
 from .errors import AssistantError, ToolErrorCode, error_result, is_error
 from .events import EventRecorder, EventType
-from .executors.questions import UserQuestions, check_answer, normalised_question
+from .executors.questions import UserQuestions, normalised_question
 from .models import AWAITING_USER, Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
-from .queue import enqueue_turn
+from .proposals import propose_write
+from .queue import enqueue_turn, queue_turn
+from .tools import TOOLS
+from .workspace_settings import settings_for
 
 NEW_MESSAGE = "The user did not answer: they wrote a new message instead (it follows)."
 
@@ -35,12 +39,27 @@ def expired_text() -> str:
 
 
 def hold_question(execution: ToolExecution, user, workspace) -> dict:
-    """Hold an ask_user call for the user's answer (a Tool's `propose`)."""
+    """Hold an ask_user call for the user's answer."""
     asked = UserQuestions(user, workspace).ask_user(**execution.input)
     if is_error(asked):
         return asked
     execution.status = ToolExecutionStatus.AWAITING_ANSWER
     return {"status": "awaiting_answer", **asked}
+
+
+# What a tool may wait for (its `awaits`), and how its call is held: hold(execution, user,
+# workspace) sets the held status (one of AWAITING_USER) and returns what the model is told
+# meanwhile, or an error (the call is then not held). Whatever settles the call later calls
+# settle() (answers.py, approvals.py).
+WAITS = {
+    "answer": hold_question,
+    "approval": propose_write,
+}
+
+
+def hold(kind: str, execution: ToolExecution, user, workspace) -> dict:
+    """Hold a call of a tool that awaits `kind` (the turn waits once every call is done or held)."""
+    return WAITS[kind](execution, user, workspace)
 
 
 def held_view(execution: ToolExecution) -> dict:
@@ -102,17 +121,18 @@ class Refused(Exception):
         self.code = code
 
 
-def settle(user, execution_id, resolve, **kind) -> tuple[ToolExecution | None, str | None]:
+def settle(user, execution_id, resolve, **kind) -> tuple[ToolExecution | None, str | None, Message | None]:
     """Settle one held call of `user`'s, of the `kind` given as filters (e.g. name="ask_user"):
     `resolve(execution)` sets its status and output, and may return an error code to report
     (the call is settled all the same) or raise Refused (it is not). Resumes the turn when
-    it was the last held call of its response.
+    it was the last held call of its response: returns its message then, for the caller to
+    run it when no worker was given it (service.run_unqueued).
 
     Errors: NOT_FOUND (unknown, someone else's, or not such a call), ALREADY_SETTLED,
     CLOSED (the wait ended unanswered, or expired now)."""
     found = ToolExecution.objects.filter_for_user(user).filter(pk=execution_id, **kind).only("conversation_id").first()
     if found is None:
-        return None, "NOT_FOUND"
+        return None, "NOT_FOUND", None
     resumed = None
     with transaction.atomic():
         _lock_conversation(found.conversation_id)
@@ -123,7 +143,7 @@ def settle(user, execution_id, resolve, **kind) -> tuple[ToolExecution | None, s
             .first()
         )
         if execution is None or not user.has_perm("assistant.send_message", execution.conversation):
-            return None, "NOT_FOUND"
+            return None, "NOT_FOUND", None
         message = execution.message
         if message.status == MessageStatus.WAITING and message.waiting_expires_at and message.waiting_expires_at <= timezone.now():
             recorder = EventRecorder(message.conversation_id)
@@ -131,13 +151,13 @@ def settle(user, execution_id, resolve, **kind) -> tuple[ToolExecution | None, s
             recorder.flush()
             execution.refresh_from_db()
         if execution.status == ToolExecutionStatus.UNANSWERED:
-            return execution, "CLOSED"
+            return execution, "CLOSED", None
         if execution.status not in AWAITING_USER:
-            return execution, "ALREADY_SETTLED"
+            return execution, "ALREADY_SETTLED", None
         try:
             error = resolve(execution)
         except Refused as refused:
-            return execution, refused.code
+            return execution, refused.code, None
         execution.resolved_at = timezone.now()
         # told through the tool result when its turn goes on (see proposals.outcomes_note)
         execution.outcome_reported = message.status in (MessageStatus.WAITING, MessageStatus.RUNNING)
@@ -151,11 +171,7 @@ def settle(user, execution_id, resolve, **kind) -> tuple[ToolExecution | None, s
             recorder.flush()
         # a RUNNING message: the turn is about to pause (see pause), and will find this
         # call settled; its worker alone writes the conversation's events meanwhile
-    if resumed is not None and settings.ASSISTANT_TURNS_INLINE:
-        from .service import execute_turn
-
-        execute_turn(resumed.pk)
-    return execution, error
+    return execution, error, resumed
 
 
 def _resume(message: Message, recorder: EventRecorder):
@@ -169,8 +185,7 @@ def _resume(message: Message, recorder: EventRecorder):
     Message.objects.filter(pk=message.pk).update(status=MessageStatus.RUNNING, runs=0, waiting_expires_at=None, updated_at=now)
     message.status, message.runs, message.waiting_expires_at = MessageStatus.RUNNING, 0, None
     recorder(EventType.RESUMED, {"message_id": str(message.pk), "text": message.text, "reason": "answered"})
-    if not settings.ASSISTANT_TURNS_INLINE:
-        enqueue_turn(message.pk)
+    queue_turn(message)
 
 
 # -- closing a wait unanswered ------------------------------------------------------------
@@ -180,10 +195,6 @@ def close(message: Message, recorder: EventRecorder, why: str):
     """End a waiting turn without the user's answers (conversation locked by the caller):
     held calls get an UNANSWERED error as their result, the tool results are stored after
     the model's last response so that the history stays whole, and the message is COMPLETE."""
-    from .data_policy import tool_result_block
-    from .tools import TOOLS
-    from .workspace_settings import settings_for
-
     executions = {e.tool_use_id: e for e in ToolExecution.objects.select_for_update().filter(message=message)}
     now = timezone.now()
     for execution in executions.values():
@@ -235,29 +246,9 @@ def expire_waiting_turns() -> list[str]:
     return closed
 
 
-# -- answering a question ----------------------------------------------------------------
-
-
 def question_of(execution: ToolExecution) -> dict | None:
     """The question an ask_user call shows, or None when its input was refused."""
     try:
         return normalised_question(**execution.input) if isinstance(execution.input, dict) else None
     except (TypeError, AssistantError):
         return None
-
-
-def answer_question(user, execution_id, answer) -> tuple[ToolExecution | None, str | None]:
-    """The user's answer to an ask_user question, as the call's result; the turn goes on.
-    Errors: NOT_FOUND, ALREADY_ANSWERED, QUESTION_CLOSED, INVALID_ANSWER."""
-
-    def resolve(execution):
-        question = question_of(execution) or {}
-        text, refused = check_answer(question, answer)
-        if refused:
-            raise Refused(refused)
-        execution.status, execution.success = ToolExecutionStatus.ANSWERED, True
-        execution.output = {"answer": text}
-        return None
-
-    execution, error = settle(user, execution_id, resolve, name="ask_user")
-    return execution, {"ALREADY_SETTLED": "ALREADY_ANSWERED", "CLOSED": "QUESTION_CLOSED"}.get(error, error)

@@ -7,7 +7,7 @@ from hexa.core.text import is_storable_text
 from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import Workspace
 
-from .. import approvals, waiting
+from .. import answers, approvals
 from ..models import Conversation, Message, MessageFeedback, MessageRole, MessageStatus, WorkspaceBudget
 from ..errors import AssistantError, ErrorCode
 from ..service import get_conversation, send_message, stop_turn
@@ -182,7 +182,7 @@ def resolve_reject(_, info, id, reason=None):
 
 @assistant_mutations.field("answerAssistantQuestion")
 def resolve_answer_question(_, info, input):
-    execution, error = waiting.answer_question(info.context["request"].user, input["tool_execution_id"], input["answer"])
+    execution, error = answers.answer_question(info.context["request"].user, input["tool_execution_id"], input["answer"])
     return {"success": error is None, "errors": [error] if error else [], "tool_execution": execution if execution and error != "NOT_FOUND" else None}
 
 

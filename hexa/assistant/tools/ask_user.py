@@ -1,7 +1,6 @@
 """The `ask_user` tool: a question for the user; the turn waits for the answer."""
 
 from ..executors.questions import MAX_CHOICE_CHARS, MAX_CHOICES, MAX_QUESTION_CHARS, UserQuestions
-from ..waiting import hold_question
 from .base import Tool
 
 DESCRIPTION = (
@@ -31,6 +30,5 @@ TOOL = Tool(
     description=DESCRIPTION,
     input_schema=INPUT_SCHEMA,
     executor=UserQuestions,
-    propose=hold_question,
-    question=True,
+    awaits="answer",
 )

@@ -3,8 +3,8 @@ validation, the permission check and the dispatch all come.
 
 A tool is run by the executor method of the same name (`UserFileSystemTools.read_file`, …),
 which checks its permission through `user.has_perm` (the `@requires` decorator records
-which one). A tool with `propose` is not run by the agent: its call is held for the user's
-approval (see approvals.py) and only the approval runs it.
+which one). A tool that `awaits` something is not run at once: its call is held until then
+(waiting.WAITS says how, by kind), e.g. write_file until the user approves it.
 """
 
 import logging
@@ -34,21 +34,20 @@ class Tool:
     input_schema: dict | Callable[[], dict]
     # UserFileSystemTools or UserDatabaseTools: its method named like the tool runs it.
     executor: type
-    # propose(execution, user, workspace) -> held output: hold the call for the user's
-    # approval, or (question=True) for their answer; the turn waits (see waiting.py).
-    propose: Callable | None = None
     # for_model(tool_input, output) -> what the model may see of a result when the workspace
     # sends no rows to the model; None: the generic rule of data_policy.py.
     for_model: Callable | None = None
-    question: bool = False
+    # What a call waits for before its result, a kind of waiting.WAITS ("approval", "answer"):
+    # the turn holds the call and waits. None: the executor runs it at once.
+    awaits: str | None = None
 
     @property
     def awaits_user(self) -> bool:
-        return self.propose is not None
+        return self.awaits is not None
 
     @property
     def needs_approval(self) -> bool:
-        return self.propose is not None and not self.question
+        return self.awaits == "approval"
 
     @property
     def permission(self) -> str | None:

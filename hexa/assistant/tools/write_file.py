@@ -3,7 +3,6 @@
 from django.conf import settings
 
 from ..executors.files import UserFileSystemTools
-from ..proposals import propose_write
 from .base import Tool
 
 
@@ -36,5 +35,5 @@ TOOL = Tool(
     description=_description,
     input_schema=INPUT_SCHEMA,
     executor=UserFileSystemTools,
-    propose=propose_write,
+    awaits="approval",
 )
