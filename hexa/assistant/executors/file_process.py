@@ -1,7 +1,7 @@
 """DuckDB's work for query_files, read_file's tables, charts and downloads over files, in a child
 process the caller can bound from outside.
 
-    run_in_child(work, tables, deadline, send=None)   # work: (name of a function below, args)
+    run_in_child(work, tables, deadline, send=None)   # work: (name of a function of file_work.py, args)
 
 DuckDB's memory_limit and interrupt do not hold inside every function: `repeat('x', 2e9)`
 allocates its 2 GB string in one go and cannot be interrupted while it does. So the engine runs
@@ -31,6 +31,7 @@ from django.conf import settings
 
 from .. import leases
 from ..errors import AssistantError
+from . import file_work
 from .file_tables import memory_limit_mb, timeout_error
 
 OVERHEAD_MB = 64  # what DuckDB allocates outside its memory_limit (buffers, strings it builds)
@@ -157,11 +158,9 @@ def _child(sender, values, work, tables, remaining: float):
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     sender.send(("started", started_kb))
     opened = [(name, [(rel, f"/proc/self/fd/{fd}") for rel, fd in files], fmt, sheet) for name, files, fmt, sheet in tables]
-    from . import file_query
-
     function, args = work
     try:
-        result = getattr(file_query, function)(opened, *args, time.monotonic() + remaining, sender)
+        result = getattr(file_work, function)(opened, *args, time.monotonic() + remaining, sender)
         sender.send(("done", result))
     except AssistantError as error:
         sender.send(("error", error.code, error.message, error.details))

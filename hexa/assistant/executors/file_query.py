@@ -10,6 +10,7 @@
     csv_header(bucket, rel, size, text)                               # CSV/TSV, beside their text
         -> {"dialect", "columns", "total_rows"} or {} when the sniffer cannot tell
 
+The engine's work itself runs in a bounded child process (file_process.py, file_work.py).
 Results follow query_database's conventions (hexa/assistant/executors/database.py): at most
 `limit` rows, `truncated` when there were more, values JSON-safe (hexa.databases.values.Cells)
 and cut: text in the engine itself, before it reaches Python, so a 600 MB string costs no
@@ -18,10 +19,7 @@ and cut: text in the engine itself, before it reaches Python, so a 600 MB string
 
 import atexit
 import contextlib
-import csv
 import datetime
-import io
-import json
 import os
 import re
 import secrets
@@ -35,27 +33,20 @@ import duckdb
 from hexa.databases.values import Cells
 
 from ..errors import AssistantError
-from . import csv_cells, file_process, file_sql_guard, spreadsheets
+from . import file_process, file_sql_guard, spreadsheets
 from .bucket import show
 from .database import checked_limit
 from .file_tables import SPREADSHEETS, FileSession, header_names, resolve_files, single_format, timeout_s
+from .file_work import CELL_MAX_CHARS, MAX_COLUMNS
 
-CELL_MAX_CHARS = 2_000
-RESULT_MAX_CHARS = 100_000
-MAX_COLUMNS = 500
 MAX_TABLES = 20
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-CSV_BATCH_ROWS = 1_000  # rows of a download fetched at once: each at most csv_cells.ROW_MAX_CHARS
 PAGE_ROWS = 100  # rows read_file shows of a table by default
 MAX_PAGE_ROWS = 500
 COUNT_MAX_BYTES = 50_000_000  # a CSV this size or smaller has its rows counted for read_file
 SNIFF_LINES = 200  # lines of a CSV's head its columns are sniffed from (the cost grows with them)
 COUNT_TIME_S = 2.0  # counting a small CSV's rows for read_file
 SHEET_COUNT_TIME_S = 0.3  # reading a sheet past the page to give total_rows
-_PASS_THROUGH = re.compile(
-    r"^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE"
-    r"|DECIMAL\(\d+,\d+\)|DATE|TIME|TIMESTAMP|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS|UUID|INTERVAL)$"
-)
 
 
 def _file_specs(files) -> dict[str, tuple[str, object]]:
@@ -106,18 +97,6 @@ def _resolved(bucket, specs) -> list:
     return tables
 
 
-def _open_tables(session, tables) -> dict:
-    """The declared tables in `session`, then the engine locked (file_tables.py)."""
-    facts = {}
-    for name, resolved, fmt, sheet in tables:
-        facts[name] = {
-            "format": fmt, "files": [rel for rel, _ in resolved][:50], "file_count": len(resolved),
-            **session.add_table(name, resolved, fmt, sheet),
-        }
-    session.lock()
-    return facts
-
-
 def query_files(bucket, sql, files, limit=None, max_limit=None) -> dict:
     """`max_limit`: the most rows asked for (a chart's points; the model's queries:
     ASSISTANT_QUERY_MAX_ROWS). The engine runs in a bounded child process (file_process.py)."""
@@ -137,14 +116,6 @@ def query_files(bucket, sql, files, limit=None, max_limit=None) -> dict:
     return result
 
 
-def query_in_child(tables, sql, limit, deadline, sender) -> dict:
-    with FileSession(deadline) as session:
-        facts = _open_tables(session, tables)
-        result = _bounded(session, sql, limit)
-    result["tables"] = facts
-    return result
-
-
 def copy_csv(bucket, sql, files, max_rows: int, write, timeout: float, chunk_bytes: int = 256 * 1024) -> dict:
     """The query's rows as CSV (a header, then at most `max_rows` rows) passed to
     write(bytes) in chunks, fetched in batches in the bounded child: memory stays bounded
@@ -154,120 +125,6 @@ def copy_csv(bucket, sql, files, max_rows: int, write, timeout: float, chunk_byt
     return file_process.run_in_child(
         ("copy_csv_in_child", (sql, max_rows, chunk_bytes)), tables, time.monotonic() + timeout, write
     )
-
-
-def copy_csv_in_child(tables, sql, max_rows, chunk_bytes, deadline, sender) -> dict:
-    def write(data):
-        sender.send(("chunk", data))
-
-    with FileSession(deadline) as session:
-        _open_tables(session, tables)
-        try:
-            relation = session.connection.sql(f"SELECT * FROM (\n{sql}\n) AS hexa_query")
-            names, types = relation.columns, [str(t) for t in relation.types]
-        except duckdb.Error as error:
-            raise session.failure(error) from None
-        cap = csv_cells.cell_cap(len(names))
-        cells = ", ".join(
-            f"c{i}" if _PASS_THROUGH.match(t) and t != "INTERVAL" else csv_cells.cell_expression(f"CAST(c{i} AS VARCHAR)", cap, "strlen")
-            for i, t in enumerate(types)
-        )
-        aliases = ", ".join(f"c{i}" for i in range(len(names)))
-        cursor = session.run(f"SELECT {cells} FROM (\n{sql}\n) AS hexa_query({aliases}) LIMIT {max_rows + 1}")
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(names)
-        count, truncated = 0, False
-        while not truncated:
-            try:
-                batch = cursor.fetchmany(CSV_BATCH_ROWS)
-            except duckdb.Error as error:
-                raise session.failure(error) from None
-            session.check_time()
-            if not batch:
-                break
-            for row in batch:
-                if count == max_rows:
-                    truncated = True
-                    break
-                writer.writerow(row)
-                count += 1
-            if buffer.tell() >= chunk_bytes:
-                write(buffer.getvalue().encode())
-                buffer.seek(0)
-                buffer.truncate()
-        if buffer.tell():
-            write(buffer.getvalue().encode())
-    return {"row_count": count, "truncated": truncated}
-
-
-def _expression(index: int, type_name: str, cap: int) -> str:
-    """Column `c{index}` of the wrapped query, as a value Python can take whole."""
-    column = f"c{index}"
-    if _PASS_THROUGH.match(type_name):
-        return column
-    text = column if type_name == "VARCHAR" else f"CAST({column} AS VARCHAR)"
-    return (
-        f"CASE WHEN length({text}) > {cap} THEN left({text}, {cap}) || '… [truncated, ' || length({text}) "
-        f"|| ' chars]' ELSE {text} END"
-    )
-
-
-def _bounded(session, sql: str, limit: int, cell_max: int = CELL_MAX_CHARS) -> dict:
-    """Run the checked query inside `SELECT … FROM (<sql>) LIMIT limit + 1`, values cut in the engine."""
-    inner = f"SELECT * FROM (\n{sql}\n) AS hexa_query"
-    try:
-        relation = session.connection.sql(inner)
-        names, types = relation.columns, [str(t) for t in relation.types]
-    except duckdb.Error as error:
-        raise session.failure(error, sql, binding=True) from None
-    column_count = len(names)
-    names, types = names[:MAX_COLUMNS], types[:MAX_COLUMNS]
-    cap = max(100, min(cell_max, RESULT_MAX_CHARS // (2 * max(1, len(names)))))
-    aliases = ", ".join(f"c{i}" for i in range(column_count))
-    select = ", ".join(_expression(i, t, cap) for i, t in enumerate(types))
-    wrapped = f"SELECT {select} FROM (\n{sql}\n) AS hexa_query({aliases}) LIMIT {limit + 1}"
-    raw = session.run(wrapped, query=sql).fetchall()
-    session.check_time()
-    cells = Cells(cap + 64)  # values are cut in the engine already; its marker adds a few characters
-    rows, used, stopped = [], 0, None
-    for raw_row in raw:
-        if len(rows) >= limit:
-            stopped = "limit"
-            break
-        row = [cells(value) for value in raw_row]
-        size = len(json.dumps(row, ensure_ascii=False, allow_nan=False, default=str))
-        if rows and used + size > RESULT_MAX_CHARS:
-            stopped = "size"
-            break
-        rows.append(row)
-        used += size
-    cut = sum(1 for row in rows for v in row if isinstance(v, str) and "… [truncated, " in v)
-    result = {
-        "columns": [{"name": n, "type": t} for n, t in zip(names, types)],
-        "rows": rows,
-        "row_count": len(rows),
-        "truncated": stopped is not None,
-        "limit": limit,
-    }
-    notes = []
-    if stopped == "limit":
-        notes.append(
-            f"There are more than {limit} rows; only the first {limit} are shown. Aggregate or filter in SQL "
-            "(GROUP BY, COUNT, WHERE) rather than reading many rows."
-        )
-    elif stopped == "size":
-        notes.append(
-            f"Only the first {len(rows)} rows are shown: the result reached the size limit "
-            f"(~{RESULT_MAX_CHARS // 1000} kB). Select fewer or narrower columns, or aggregate."
-        )
-    if cut or cells.cut:
-        notes.append(f"Values longer than {cap} characters were cut (marked '… [truncated, N chars]').")
-    if column_count > MAX_COLUMNS:
-        notes.append(f"The result has {column_count} columns; only the first {MAX_COLUMNS} are shown.")
-    if notes:
-        result["note"] = " ".join(notes)
-    return result
 
 
 # -- read_file on a table file ---------------------------------------------------------------------
@@ -346,22 +203,6 @@ def csv_header(bucket, rel, size, text) -> dict:
         except AssistantError:
             pass
     return header
-
-
-def page_in_child(tables, first, wanted, deadline, sender) -> dict:
-    """A page of a Parquet file, and its row count (from the footer), in the bounded child."""
-    with FileSession(deadline) as session:
-        _open_tables(session, tables)
-        page = _bounded_page(session, first, wanted)
-        page["total_rows"] = session.run("SELECT count(*) FROM data").fetchone()[0]
-    return page
-
-
-def _bounded_page(session, first, wanted) -> dict:
-    page = _bounded(session, f"SELECT * FROM data LIMIT {wanted} OFFSET {first - 1}", wanted)
-    page.pop("limit", None)
-    page.pop("truncated", None)
-    return page
 
 
 def _read_sheet(path, rel, fmt, sheet, first, wanted) -> dict:
