@@ -53,8 +53,8 @@ def test_a_write_is_held_until_approved(model, conversation, bucket):
 def test_resolved_once(model, conversation, bucket):
     execution, _ = propose(model, conversation)
     assert approvals.approve(conversation.user, execution.id)[1] is None
-    assert approvals.approve(conversation.user, execution.id)[1] == "ALREADY_RESOLVED"
-    assert approvals.reject(conversation.user, execution.id, "no")[1] == "ALREADY_RESOLVED"
+    assert approvals.approve(conversation.user, execution.id)[1] == "ALREADY_SETTLED"
+    assert approvals.reject(conversation.user, execution.id, "no")[1] == "ALREADY_SETTLED"
     assert ToolExecution.objects.get(pk=execution.pk).status == "APPROVED"
 
 

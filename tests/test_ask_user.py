@@ -92,7 +92,7 @@ def test_answered_once_and_strangers_get_not_found(model, conversation, roles):
         assert answers.answer_question(someone, execution.id, "Per year") == (None, "NOT_FOUND")
     assert answers.answer_question(conversation.user, "00000000-0000-0000-0000-000000000000", "Per year") == (None, "NOT_FOUND")
     assert answers.answer_question(conversation.user, execution.id, "Per year")[1] is None
-    assert answers.answer_question(conversation.user, execution.id, "Per month")[1] == "ALREADY_ANSWERED"
+    assert answers.answer_question(conversation.user, execution.id, "Per month")[1] == "ALREADY_SETTLED"
     assert ToolExecution.objects.get(pk=execution.pk).output == {"answer": "Per year"}
 
 
@@ -113,13 +113,13 @@ def test_a_new_message_closes_the_question_and_the_model_is_told(model, conversa
     message.refresh_from_db()
     assert message.status == "COMPLETE" and message.content[-1]["role"] == "user"  # the history is whole
     assert ToolExecution.objects.get(pk=execution.pk).status == "UNANSWERED"
-    assert answers.answer_question(conversation.user, execution.id, "Per year")[1] == "QUESTION_CLOSED"
+    assert answers.answer_question(conversation.user, execution.id, "Per year")[1] == "CLOSED"
 
 
 def test_an_expired_wait_is_closed_lazily_and_by_the_recovery(model, conversation, roles):
     message, execution = ask(model, conversation, then=())
     Message.objects.filter(pk=message.pk).update(waiting_expires_at=timezone.now() - timedelta(seconds=1))
-    assert answers.answer_question(conversation.user, execution.id, "Per year")[1] == "QUESTION_CLOSED"
+    assert answers.answer_question(conversation.user, execution.id, "Per year")[1] == "CLOSED"
     assert Message.objects.get(pk=message.pk).status == "COMPLETE"
     assert "did not answer within 24 hours" in ToolExecution.objects.get(pk=execution.pk).output["error"]["message"]
 
@@ -198,7 +198,7 @@ def test_two_answers_at_once_exactly_one_wins(model, conversation, transactional
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes, key=str) == ["ALREADY_ANSWERED", None] or sorted(outcomes, key=str) == [None, "ALREADY_ANSWERED"]
+    assert sorted(outcomes, key=str) == ["ALREADY_SETTLED", None] or sorted(outcomes, key=str) == [None, "ALREADY_SETTLED"]
     assert outcomes.count(None) == 1
     assert len(model.server.requests) == 2  # resumed once
     assert UsageRecord.objects.filter(kind="MODEL_CALL", conversation_uuid=conversation.id).count() == 2
@@ -255,3 +255,14 @@ def test_an_answer_that_comes_before_the_pause_queues_the_turn_again(model, conv
     assert waiting.pause(message, EventRecorder(conversation.id), lambda: released.append(True)) is False
     assert released == [True] and Message.objects.get(pk=message.pk).status == "RUNNING"
     assert ProcrastinateJob.objects.filter(args__message_id=str(message.pk), status="todo").exists()
+
+
+def test_the_api_keeps_its_name_for_a_closed_question(gql, model, conversation, roles):
+    """Inside, a wait closed unanswered is CLOSED whatever it waited for (waiting.settle); the
+    API answers QUESTION_CLOSED, as it always has."""
+    _, execution = ask(model, conversation, then=("Here is the table.",))
+    send_message(conversation.user, conversation.id, "Just show me the table")
+    gql.login(roles["editor"])
+    closed = gql(ANSWER, {"input": {"toolExecutionId": str(execution.id), "answer": "Per year"}})["data"]["answerAssistantQuestion"]
+    assert closed["errors"] == ["QUESTION_CLOSED"] and not closed["success"]
+    assert closed["toolExecution"]["status"] == "UNANSWERED"

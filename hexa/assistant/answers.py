@@ -9,7 +9,7 @@ from .waiting import Refused, question_of, settle
 
 def answer_question(user, execution_id, answer) -> tuple[ToolExecution | None, str | None]:
     """The user's answer to an ask_user question, as the call's result; the turn goes on.
-    Errors: NOT_FOUND, ALREADY_ANSWERED, QUESTION_CLOSED, INVALID_ANSWER."""
+    Errors: NOT_FOUND, ALREADY_SETTLED, CLOSED (see waiting.settle), INVALID_ANSWER."""
 
     def resolve(execution):
         question = question_of(execution) or {}
@@ -22,4 +22,4 @@ def answer_question(user, execution_id, answer) -> tuple[ToolExecution | None, s
 
     execution, error, resumed = settle(user, execution_id, resolve, name="ask_user")
     run_unqueued(resumed)
-    return execution, {"ALREADY_SETTLED": "ALREADY_ANSWERED", "CLOSED": "QUESTION_CLOSED"}.get(error, error)
+    return execution, error

@@ -58,4 +58,4 @@ def reject(user, execution_id, reason=None) -> tuple[ToolExecution | None, str |
 def _settle(user, execution_id, resolve):
     execution, error, resumed = settle(user, execution_id, resolve, proposal__isnull=False)
     run_unqueued(resumed)
-    return execution, {"ALREADY_SETTLED": "ALREADY_RESOLVED"}.get(error, error)
+    return execution, error

@@ -160,9 +160,20 @@ def resolve_cancel_run(_, info, conversation_id):
 
 
 KNOWN_WRITE_ERRORS = {"FILE_CHANGED", "PERMISSION_DENIED", "INVALID_PATH", "FILE_TOO_LARGE", "NOT_FOUND", "ALREADY_RESOLVED", "CLOSED"}
+# A held call settled already, or closed unanswered, has one name inside (waiting.settle); the
+# API keeps the codes each mutation has always answered with, here alone.
+PUBLIC_CODES = {
+    "approval": {"ALREADY_SETTLED": "ALREADY_RESOLVED"},
+    "answer": {"ALREADY_SETTLED": "ALREADY_ANSWERED", "CLOSED": "QUESTION_CLOSED"},
+}
+
+
+def _public(kind, error):
+    return PUBLIC_CODES[kind].get(error, error)
 
 
 def _resolution(execution, error):
+    error = _public("approval", error)
     if error and error not in KNOWN_WRITE_ERRORS:
         error = "WRITE_FAILED"
     return {"success": error is None, "errors": [error] if error else [], "tool_execution": execution}
@@ -183,6 +194,7 @@ def resolve_reject(_, info, id, reason=None):
 @assistant_mutations.field("answerAssistantQuestion")
 def resolve_answer_question(_, info, input):
     execution, error = answers.answer_question(info.context["request"].user, input["tool_execution_id"], input["answer"])
+    error = _public("answer", error)
     return {"success": error is None, "errors": [error] if error else [], "tool_execution": execution if execution and error != "NOT_FOUND" else None}
 
 
