@@ -116,3 +116,17 @@ def test_no_tool_module_reaches_into_the_orchestration():
         module: sorted(graph.get(module, set()) & orchestration) for module in MODULES if module.startswith("hexa.assistant.tools")
     }
     assert {module: targets for module, targets in reached.items() if targets} == {}
+
+
+def test_every_kind_a_tool_awaits_is_one_the_turn_knows_how_to_hold():
+    from hexa.assistant.tools import TOOLS
+    from hexa.assistant.waiting import WAITS
+
+    kinds = {name: tool.awaits for name, tool in TOOLS.items() if tool.awaits is not None}
+    assert kinds == {"ask_user": "answer", "write_file": "approval"}
+    assert set(kinds.values()) <= set(WAITS)
+
+
+def test_whether_turns_run_inline_is_read_in_one_place():
+    reads = {module: path.read_text().count("settings.ASSISTANT_TURNS_INLINE") for module, path in MODULES.items()}
+    assert {module: count for module, count in reads.items() if count} == {"hexa.assistant.queue": 1}
