@@ -211,6 +211,17 @@ class TestErrorsAsData:
         dhis2.refresh_from_db()
         assert (dhis2.slug, dhis2.name, dhis2.fields.count()) == ("national-dhis2", "National DHIS2", 3)
 
+    def test_text_postgresql_cannot_store_is_a_typed_error_and_nothing_is_stored(self, gql, roles):
+        gql.login(roles["editor"])
+        assert create(gql, roles["workspace"], name="a\x00b")["errors"] == ["INVALID_FIELDS"]
+        assert create(gql, roles["workspace"], description="\ud800")["errors"] == ["INVALID_FIELDS"]
+        bad_value = [{"code": "password", "value": "pa\x00ss", "secret": True}]
+        assert create(gql, roles["workspace"], fields=bad_value)["errors"] == ["INVALID_FIELDS"]
+        assert create(gql, roles["workspace"], slug="a\x00")["errors"] == ["INVALID_SLUG"]
+        assert create(gql, roles["workspace"], workspaceSlug="x\x00")["errors"] == ["WORKSPACE_NOT_FOUND"]
+        assert gql(BY_SLUG, {"w": "x\x00", "c": "\ud800"}) == {"data": {"connectionBySlug": None}}
+        assert not Connection.objects.exists()
+
     def test_malformed_and_unknown_ids_are_not_found(self, gql, roles):
         gql.login(roles["admin"])
         for bad in ("not-a-uuid", str(uuid.uuid4()), "'; DROP TABLE x; --"):

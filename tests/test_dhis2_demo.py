@@ -275,3 +275,40 @@ def test_command_line_server_with_a_snapshot(tmp_path, snapshot):
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+class TestDemoSeed:
+    def test_seed_writes_the_snapshot_and_a_connection_that_works(self, roles, settings, tmp_path):
+        from hexa.core.demo_connections import seed_connections
+        from hexa.dhis2_demo import load
+        from hexa.workspaces.models import Connection
+
+        settings.DHIS2_URL, settings.DHIS2_DEMO_DATA = "", tmp_path / "dhis2_demo.json"
+        workspace = roles["workspace"]
+        _seed_database(workspace)
+        seed_connections(workspace, roles["admin"])
+        seed_connections(workspace, roles["admin"])  # again: nothing more
+        connection = Connection.objects.get(workspace=workspace)
+        fields = {f.code: (f.value, f.secret) for f in connection.fields.all()}
+        assert (connection.slug, connection.connection_type) == ("dhis2-demo", "DHIS2")
+        assert fields == {
+            "url": (f"http://127.0.0.1:{settings.DHIS2_DEMO_PORT}", False),
+            "username": (DEMO_USERNAME, False),
+            "password": (DEMO_PASSWORD, True),
+        }
+        with DHIS2DemoServer(load(settings.DHIS2_DEMO_DATA)) as server:
+            me = httpx.get(f"{server.url}/api/me", auth=(fields["username"][0], fields["password"][0]))
+            assert me.status_code == 200
+            units = httpx.get(f"{server.url}/api/organisationUnits", params={"level": "3", "paging": "false"}, auth=AUTH)
+            assert len(units.json()["organisationUnits"]) == 192
+
+    def test_with_a_real_dhis2_url_the_connection_points_there_and_no_snapshot_is_written(self, roles, settings, tmp_path):
+        from hexa.core.demo_connections import seed_connections
+        from hexa.workspaces.models import Connection
+
+        settings.DHIS2_URL, settings.DHIS2_USERNAME, settings.DHIS2_PASSWORD = "https://dhis2.example.org", "me", "s3cret"
+        settings.DHIS2_DEMO_DATA = tmp_path / "dhis2_demo.json"
+        seed_connections(roles["workspace"], roles["admin"])
+        fields = {f.code: f.value for f in Connection.objects.get(workspace=roles["workspace"]).fields.all()}
+        assert fields == {"url": "https://dhis2.example.org", "username": "me", "password": "s3cret"}
+        assert not settings.DHIS2_DEMO_DATA.exists()

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from hexa.core.encryption import EncryptedTextField
 from hexa.core.models import Base, BaseQuerySet
+from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 from hexa.databases import api as databases
 from hexa.files import api as files
 
@@ -151,6 +152,12 @@ MAX_FIELD_VALUE_LENGTH = 10_000
 MAX_DESCRIPTION_LENGTH = 10_000
 
 
+def validate_storable_text(value):
+    """Refused as a field error before PostgreSQL would refuse it (a NUL, a lone surrogate)."""
+    if not is_storable_text(value):
+        raise ValidationError(STORABLE_TEXT_MESSAGE)
+
+
 class ConnectionQuerySet(BaseQuerySet):
     def filter_for_user(self, user):
         return self.filter(workspace__in=Workspace.objects.filter_for_user(user))
@@ -183,9 +190,11 @@ class Connection(Base):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="connections")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    name = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, validators=[validate_storable_text])
     slug = models.SlugField(max_length=100, allow_unicode=False)
-    description = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_DESCRIPTION_LENGTH)])
+    description = models.TextField(
+        blank=True, validators=[MaxLengthValidator(MAX_DESCRIPTION_LENGTH), validate_storable_text]
+    )
     connection_type = models.CharField(max_length=32, choices=ConnectionType.choices)
 
     objects = ConnectionManager()
@@ -247,7 +256,7 @@ class ConnectionField(Base):
     code = models.SlugField(max_length=30)
     # Every value is encrypted, not only the secret ones: a URL or a user name tells an
     # attacker which system to aim at.
-    value = EncryptedTextField(blank=True, validators=[MaxLengthValidator(MAX_FIELD_VALUE_LENGTH)])
+    value = EncryptedTextField(blank=True, validators=[MaxLengthValidator(MAX_FIELD_VALUE_LENGTH), validate_storable_text])
     secret = models.BooleanField(default=False)
 
     class Meta:

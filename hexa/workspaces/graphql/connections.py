@@ -8,6 +8,8 @@ from ariadne import InterfaceType, MutationType, ObjectType, QueryType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError
 
+from hexa.core.text import is_storable_text
+
 from ..models import Connection, ConnectionType, Workspace
 
 connection_queries = QueryType()
@@ -96,6 +98,8 @@ def resolve_connection(_, info, id):
 
 @connection_queries.field("connectionBySlug")
 def resolve_connection_by_slug(_, info, workspace_slug, connection_slug):
+    if not (is_storable_text(workspace_slug) and is_storable_text(connection_slug)):
+        return None  # no such slug could exist
     return (
         Connection.objects.filter_for_user(_user(info))
         .filter(workspace__slug=workspace_slug, slug=connection_slug)
@@ -107,7 +111,9 @@ def resolve_connection_by_slug(_, info, workspace_slug, connection_slug):
 @connection_mutations.field("createConnection")
 def resolve_create_connection(_, info, input):
     user = _user(info)
-    workspace = Workspace.objects.filter_for_user(user).filter(slug=input["workspace_slug"]).first()
+    workspace = None
+    if is_storable_text(input["workspace_slug"]):
+        workspace = Workspace.objects.filter_for_user(user).filter(slug=input["workspace_slug"]).first()
     if workspace is None:
         return {"success": False, "errors": ["WORKSPACE_NOT_FOUND"], "connection": None}
     try:
