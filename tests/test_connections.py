@@ -178,6 +178,20 @@ class TestSecretsAtRest:
         assert PASSWORD not in caplog.text
 
 
+    def test_a_refused_document_is_logged_without_the_values_it_held(self, gql, roles, caplog):
+        caplog.set_level(logging.DEBUG)
+        gql.login(roles["editor"])
+        fields = [{"code": "password", "value": PASSWORD, "secret": True}]
+        missing_name = gql(CREATE, {"input": {"workspaceSlug": roles["workspace"].slug, "type": "DHIS2", "fields": fields}})
+        assert missing_name["errors"] and missing_name.get("data") is None
+        inline = f'mutation {{ createConnection(input: {{workspaceSlug: "x", name: "n", type: DHIS2, fields: [{{code: "p", value: {PASSWORD[:8]!r}, secret: 1}}]}}) {{ success }} }}'
+        gql(inline.replace("'", '"'))
+        enum = gql(CREATE, {"input": {"workspaceSlug": "x", "name": "n", "type": PASSWORD}})
+        assert enum["errors"]
+        assert "GraphQL document refused" in caplog.text
+        assert PASSWORD not in caplog.text and PASSWORD[:8] not in caplog.text
+
+
 class TestErrorsAsData:
     @pytest.mark.parametrize(
         "fields",
