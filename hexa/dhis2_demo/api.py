@@ -7,6 +7,7 @@ Metadata lists (`/api/organisationUnits`, `organisationUnitLevels`, `dataElement
 httpStatusCode, status, message (and errorCode where DHIS2 gives one). Every size is bounded.
 """
 
+import functools
 import re
 from datetime import date
 
@@ -304,9 +305,13 @@ def analytics(instance, params, today, user_root):
     period_months = {p.id: p.months for p in periods}
     rounding = not _true(params, "skipRounding")
 
+    # each cell asks for the months of its periods and the facilities of its units: worked
+    # out once per distinct set, not once per cell (up to MAX_ANALYTICS_CELLS of them)
+    @functools.cache
     def months_of(ids):
-        return sorted({m for i in ids for m in period_months[i]})
+        return [m for m in sorted({m for i in ids for m in period_months[i]}) if m in instance.values]
 
+    @functools.cache
     def facilities_of(ids):
         return sorted({f for i in ids for f in instance.facilities_under.get(i, [])})
 
@@ -320,7 +325,10 @@ def analytics(instance, params, today, user_root):
             items = {name: [chosen[name]] if name in chosen else axes[name] for name in ("dx", "pe", "ou")}
             if len(items["dx"]) != 1:
                 raise ApiError(409, "Only one data item may be given as a filter", "E7108")
-            value = instance.value(items["dx"][0], months_of(items["pe"]), facilities_of(items["ou"]), rounding)
+            months = months_of(tuple(items["pe"]))
+            if not months:  # no data in these periods: no row, as DHIS2
+                continue
+            value = instance.value(items["dx"][0], months, facilities_of(tuple(items["ou"])), rounding)
             if value is not None:
                 rows.append(combo + [_number(value)])
     headers = [
