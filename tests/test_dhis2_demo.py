@@ -312,3 +312,28 @@ class TestDemoSeed:
         fields = {f.code: f.value for f in Connection.objects.get(workspace=roles["workspace"]).fields.all()}
         assert fields == {"url": "https://dhis2.example.org", "username": "me", "password": "s3cret"}
         assert not settings.DHIS2_DEMO_DATA.exists()
+
+
+def test_the_sdk_reaches_the_demo_server_through_the_seeded_connection(gql, roles, settings, tmp_path):
+    """The SDK's client fetches `dhis2-demo` from our GraphQL API as an editor, builds its own
+    DHIS2Connection from the fields (as get_connection does), and its credentials open the server."""
+    from openhexa.graphql.graphql_client import Client
+    from openhexa.sdk.workspaces.connection import ConnectionClasses
+
+    from hexa.core.demo_connections import seed_connections
+    from hexa.dhis2_demo import load
+
+    from .test_connections import _DjangoTransport
+
+    settings.DHIS2_URL, settings.DHIS2_DEMO_DATA = "", tmp_path / "dhis2_demo.json"
+    _seed_database(roles["workspace"])
+    seed_connections(roles["workspace"], roles["admin"])
+    gql.login(roles["editor"])
+    sdk = Client(url="http://testserver/graphql/", http_client=httpx.Client(transport=_DjangoTransport(gql.client)))
+    found = sdk.get_connection(workspace_slug=roles["workspace"].slug, connection_slug="dhis2-demo")
+    connection = ConnectionClasses[found.type.value](identifier="dhis2-demo", **{f.code: f.value for f in found.fields})
+    assert DEMO_PASSWORD not in repr(connection)
+    with DHIS2DemoServer(load(settings.DHIS2_DEMO_DATA)) as server:  # on a free port, not the one `make run` uses
+        assert connection.url == f"http://127.0.0.1:{settings.DHIS2_DEMO_PORT}"
+        info = httpx.get(f"{server.url}/api/system/info", auth=(connection.username, connection.password))
+        assert info.status_code == 200 and info.json()["systemName"] == LABEL
