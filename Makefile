@@ -13,8 +13,14 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
+# The OpenHEXA SDK, as pipelines use it (the connections API answers its own GraphQL documents),
+# without its declared dependencies: its run-time needs are pinned in pyproject.toml, and its code
+# generator (ariadne-codegen) would hold graphql-core below 3.3.
+OPENHEXA_SDK := openhexa-sdk==2.22.7
+
+$(VENV)/.installed: pyproject.toml Makefile | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --no-deps '$(OPENHEXA_SDK)'
 	touch $@
 
 explorer/node_modules/.installed: explorer/package-lock.json

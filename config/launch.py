@@ -3,7 +3,9 @@
 The backend (uvicorn), the assistant workers that run agent turns, and the assistant page (the production build of frontend/, served by
 `next start`, which proxies /graphql/ and /assistant/ to the backend so that the session
 cookie is same-origin). With no ANTHROPIC_API_KEY, the offline stand-in model is started
-too and the backend is pointed at it, so the whole flow works on a machine with no network.
+too and the backend is pointed at it, so the whole flow works on a machine with no network;
+with no DHIS2_URL, the DHIS2 demo server is started, which the demo's `dhis2-demo` connection
+points at.
 """
 
 import os
@@ -18,6 +20,7 @@ from pathlib import Path
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORT", "8000"))
 MODEL_PORT = int(os.environ.get("OFFLINE_MODEL_PORT", "8787"))
+DHIS2_DEMO_PORT = int(os.environ.get("DHIS2_DEMO_PORT", "8788"))
 WEB_PORT = int(os.environ.get("WEB_PORT", "3000"))
 PYTHON = sys.executable
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -78,9 +81,22 @@ def start_web(env):
     )
 
 
+def dhis2_demo_command() -> list[str]:
+    """The DHIS2 demo server, serving the snapshot seed_demo wrote (config/settings.py's
+    DHIS2_DEMO_DATA default: .data/dhis2_demo.json under HEXA_DATA_DIR)."""
+    data_dir = Path(os.environ.get("HEXA_DATA_DIR", Path(__file__).resolve().parent.parent / ".data"))
+    data = os.environ.get("DHIS2_DEMO_DATA") or str(data_dir / "dhis2_demo.json")
+    return [PYTHON, "-m", "hexa.dhis2_demo", "--host", "127.0.0.1", "--port", str(DHIS2_DEMO_PORT), "--data", data]
+
+
 def main():
     env = dict(os.environ)
     processes = []
+    dhis2_demo = not env.get("DHIS2_URL")
+    if dhis2_demo:
+        dhis2 = subprocess.Popen(dhis2_demo_command())
+        processes.append(dhis2)
+        wait_for(f"http://127.0.0.1:{DHIS2_DEMO_PORT}/api/system/info", dhis2)
     offline = not env.get("ANTHROPIC_API_KEY")
     if offline:
         model = subprocess.Popen([PYTHON, "-m", "hexa.assistant.local_model", "--host", "127.0.0.1", "--port", str(MODEL_PORT)])
@@ -125,7 +141,13 @@ def main():
         + f"  GraphQL API and explorer: http://{HOST}:{PORT}/graphql/\n"
         f"  Django admin:             http://{HOST}:{PORT}/admin/\n"
         f"  Model:                    {model_line}\n"
-        f"  Assistant workers:        {worker_processes()} process(es)\n"
+        + (
+            f"  DHIS2:                    DHIS2 demo server (not a real instance) on http://127.0.0.1:{DHIS2_DEMO_PORT}"
+            " — set DHIS2_URL to use a real one\n"
+            if dhis2_demo
+            else f"  DHIS2:                    {env['DHIS2_URL']}\n"
+        )
+        + f"  Assistant workers:        {worker_processes()} process(es)\n"
         "  Log in as demo@openhexa.org / openhexa-demo (superuser: admin@openhexa.org / openhexa-demo)\n"
         "  Ctrl-C stops everything.\n",
         flush=True,

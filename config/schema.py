@@ -11,6 +11,7 @@ import hexa.assistant.graphql.types
 import hexa.assistant.graphql.usage
 import hexa.core.schema
 import hexa.user_management.schema
+import hexa.workspaces.graphql.connections
 import hexa.workspaces.schema
 from hexa.core.graphql_limits import GraphQLLimits
 
@@ -19,6 +20,7 @@ APPS = [
     hexa.core.schema,
     hexa.user_management.schema,
     hexa.workspaces.schema,
+    hexa.workspaces.graphql.connections,
     hexa.assistant.graphql.types,
     hexa.assistant.graphql.queries,
     hexa.assistant.graphql.mutations,
@@ -29,6 +31,7 @@ SDL_FILES = [
     HEXA / "core" / "graphql" / "schema.graphql",
     HEXA / "user_management" / "graphql" / "schema.graphql",
     HEXA / "workspaces" / "graphql" / "schema.graphql",
+    HEXA / "workspaces" / "graphql" / "connections.graphql",
     HEXA / "assistant" / "schema.graphql",
 ]
 
@@ -50,6 +53,7 @@ MUTATION_LIMITS = {
     "createAssistantConversation": 3,
     "approveAssistantToolExecution": 5,
     "rejectAssistantToolExecution": 5,
+    "createConnection": 3,
 }
 MAX_MUTATIONS = 10
 

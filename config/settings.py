@@ -168,6 +168,17 @@ NUM_PROXIES = env_int("NUM_PROXIES", 0)
 # object-storage bucket in production).
 WORKSPACE_BUCKETS_ROOT = Path(os.environ.get("WORKSPACE_BUCKETS_ROOT", DATA_DIR / "buckets"))
 
+# --- Connections ----------------------------------------------------------------------
+
+# The demo's DHIS2 connection (`dhis2-demo`, made by seed_demo) points at DHIS2_URL with these
+# credentials; with no DHIS2_URL, at the DHIS2 demo server that `make run` starts on
+# DHIS2_DEMO_PORT, serving the snapshot of the demo data that seed_demo writes to DHIS2_DEMO_DATA.
+DHIS2_URL = os.environ.get("DHIS2_URL", "")
+DHIS2_USERNAME = os.environ.get("DHIS2_USERNAME", "")
+DHIS2_PASSWORD = os.environ.get("DHIS2_PASSWORD", "")
+DHIS2_DEMO_PORT = env_int("DHIS2_DEMO_PORT", 8788)
+DHIS2_DEMO_DATA = Path(os.environ.get("DHIS2_DEMO_DATA", DATA_DIR / "dhis2_demo.json"))
+
 # --- Assistant ------------------------------------------------------------------------
 
 ANTHROPIC_API_KEY = os.environ.get("ANTHROPIC_API_KEY", "")

@@ -19,6 +19,7 @@ from hexa.files import api as files
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
 
+from .demo_connections import seed_connections
 from .xlsx import write_xlsx
 
 DEMO_EMAIL = "demo@openhexa.org"
@@ -323,4 +324,5 @@ def seed_demo():
     )
     _seed_bucket(workspace)
     _seed_database(workspace)
+    seed_connections(workspace, demo)
     return demo, workspace

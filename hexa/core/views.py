@@ -1,4 +1,5 @@
 import logging
+import re
 import sys
 
 from ariadne import format_error, graphql_sync
@@ -24,9 +25,9 @@ class _GraphQLErrorLog(logging.LoggerAdapter):
     hostile document can be a megabyte on one line)."""
 
     def error(self, msg, *args, **kwargs):
-        if isinstance(msg, GraphQLError) and msg.original_error is None:
+        if isinstance(msg, GraphQLError) and (msg.original_error is None or msg.message.startswith("Variable '$")):
             code = (msg.extensions or {}).get("code", "")
-            self.logger.warning("GraphQL document refused: %s %s", code, msg.message[:200])
+            self.logger.warning("GraphQL document refused: %s %s", code, _without_values(msg.message)[:200])
             return
         if isinstance(msg, GraphQLError) and is_unstorable_text_error(msg.original_error):
             self.logger.warning("GraphQL argument refused: %s", STORABLE_TEXT_MESSAGE)
@@ -35,6 +36,15 @@ class _GraphQLErrorLog(logging.LoggerAdapter):
 
 
 error_log = _GraphQLErrorLog(logger, {})
+
+# graphql-core quotes the value it refused after these words; a value can be a secret (a
+# connection's password given with a missing or mistyped argument), so the log stops there.
+_VALUE_MARKERS = re.compile(r" (?:got|has) invalid value|, found|non[- ]\w+ value: |Value '")
+
+
+def _without_values(message: str) -> str:
+    marker = _VALUE_MARKERS.search(message)
+    return message if marker is None else message[: marker.start()] + " (value not logged)"
 
 
 def _error(message, status=400):

@@ -1,13 +1,15 @@
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
 from hexa.core.encryption import EncryptedTextField
 from hexa.core.models import Base, BaseQuerySet
+from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 from hexa.databases import api as databases
 from hexa.files import api as files
 
@@ -132,3 +134,139 @@ def membership_role(workspace_id, user) -> str | None:
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+class ConnectionType(models.TextChoices):
+    DHIS2 = "DHIS2", "DHIS2 instance"
+    IASO = "IASO", "IASO instance"
+    POSTGRESQL = "POSTGRESQL", "PostgreSQL database"
+    S3 = "S3", "S3 bucket"
+    GCS = "GCS", "GCS bucket"
+    CUSTOM = "CUSTOM", "Custom"
+
+
+# What a connection may hold: enough for any real service, bounded so that a hostile caller
+# cannot store megabytes through it.
+MAX_CONNECTION_FIELDS = 50
+MAX_FIELD_VALUE_LENGTH = 10_000
+MAX_DESCRIPTION_LENGTH = 10_000
+
+
+def validate_storable_text(value):
+    """Refused as a field error before PostgreSQL would refuse it (a NUL, a lone surrogate)."""
+    if not is_storable_text(value):
+        raise ValidationError(STORABLE_TEXT_MESSAGE)
+
+
+class ConnectionQuerySet(BaseQuerySet):
+    def filter_for_user(self, user):
+        return self.filter(workspace__in=Workspace.objects.filter_for_user(user))
+
+
+class ConnectionManager(models.Manager.from_queryset(ConnectionQuerySet)):
+    def create_if_has_perm(self, principal, workspace, *, name, connection_type, slug=None, description="", fields=None):
+        """A connection with its fields; PermissionDenied, or ValidationError for a bad slug or field."""
+        if not principal.has_perm("workspaces.create_connection", workspace):
+            raise PermissionDenied
+        if slug is None:  # from the name, made unique; a slug given by the caller is taken as it is or refused
+            base = slugify(name)[:40].strip("-") or "connection"
+            slug = base
+            while self.filter(workspace=workspace, slug=slug).exists():
+                slug = f"{base}-{secrets.token_hex(2)}"
+        connection = self.model(
+            workspace=workspace, user=principal, name=name, slug=slug, description=description or "",
+            connection_type=connection_type,
+        )
+        with transaction.atomic():
+            connection.full_clean()
+            connection.save()
+            connection.set_fields(principal, fields or [])
+        return connection
+
+
+class Connection(Base):
+    """Credentials and settings of an external system (a DHIS2 instance, a database, a bucket…)
+    that the workspace's pipelines and analysts use; its fields' values are encrypted at rest."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="connections")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=255, validators=[validate_storable_text])
+    slug = models.SlugField(max_length=100, allow_unicode=False)
+    description = models.TextField(
+        blank=True, validators=[MaxLengthValidator(MAX_DESCRIPTION_LENGTH), validate_storable_text]
+    )
+    connection_type = models.CharField(max_length=32, choices=ConnectionType.choices)
+
+    objects = ConnectionManager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "slug"], name="connection_unique_workspace_slug")
+        ]
+
+    def __str__(self):
+        return self.slug
+
+    def set_fields(self, principal, fields):
+        """Make the fields those given: new codes are added, given codes updated (a value or
+        `secret` left null keeps what is stored, so that an editor can change a URL without
+        typing the password again), codes not given removed."""
+        if len(fields) > MAX_CONNECTION_FIELDS:
+            raise ValidationError(f"At most {MAX_CONNECTION_FIELDS} fields.")
+        codes = [field["code"] for field in fields]
+        if len(set(codes)) != len(codes):
+            raise ValidationError("Each field code may be given once.")
+        existing = {field.code: field for field in self.fields.all()}
+        for given in fields:
+            field = existing.pop(given["code"], None) or ConnectionField(
+                connection=self, user=principal, code=given["code"], value="", secret=False
+            )
+            if given.get("value") is not None:
+                field.value = given["value"]
+            if given.get("secret") is not None:
+                field.secret = given["secret"]
+            try:
+                field.full_clean()
+            except ValidationError as error:  # about the fields, whichever attribute it names
+                raise ValidationError(f"Field {given['code'][:30]!r}: {'; '.join(error.messages)}") from None
+            field.save()
+        ConnectionField.objects.filter(pk__in=[field.pk for field in existing.values()]).delete()
+
+    def update_if_has_perm(self, principal, *, fields=None, **changes):
+        if not principal.has_perm("workspaces.update_connection", self):
+            raise PermissionDenied
+        for name, value in changes.items():
+            setattr(self, name, value)
+        with transaction.atomic():
+            self.full_clean()
+            self.save()
+            if fields is not None:
+                self.set_fields(principal, fields)
+
+    def delete_if_has_perm(self, principal):
+        if not principal.has_perm("workspaces.delete_connection", self):
+            raise PermissionDenied
+        self.delete()
+
+
+class ConnectionField(Base):
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="fields")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    code = models.SlugField(max_length=30)
+    # Every value is encrypted, not only the secret ones: a URL or a user name tells an
+    # attacker which system to aim at.
+    value = EncryptedTextField(blank=True, validators=[MaxLengthValidator(MAX_FIELD_VALUE_LENGTH), validate_storable_text])
+    secret = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "code"], name="connection_field_unique_connection_code")
+        ]
+
+    def __str__(self):
+        return f"{self.connection.slug}.{self.code}"
+
+    def __repr__(self):  # never the value, in a traceback or a log line
+        return f"<ConnectionField {self.connection_id}:{self.code} secret={self.secret}>"

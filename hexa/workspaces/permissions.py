@@ -23,3 +23,23 @@ def manage_members(principal, workspace):
 
 def delete_workspace(principal, workspace):
     return _has_role(principal, workspace, [WorkspaceMembershipRole.ADMIN])
+
+
+# Connections, as upstream: every member sees a workspace's connections (filter_for_user);
+# admins and editors create, change and delete them, and they alone read secret values.
+def create_connection(principal, workspace):
+    return _has_role(principal, workspace, [WorkspaceMembershipRole.ADMIN, WorkspaceMembershipRole.EDITOR])
+
+
+def update_connection(principal, connection):
+    return create_connection(principal, connection.workspace)
+
+
+def delete_connection(principal, connection):
+    return create_connection(principal, connection.workspace)
+
+
+def view_connection_secrets(principal, connection):
+    """The value of a field marked secret: those who may change the connection (a viewer
+    learns that the field exists and is set, never what it holds)."""
+    return update_connection(principal, connection)
