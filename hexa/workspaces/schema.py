@@ -48,6 +48,7 @@ def resolve_permissions(workspace, info):
         "update": user.has_perm("workspaces.update_workspace", workspace),
         "manage_members": user.has_perm("workspaces.manage_members", workspace),
         "delete": user.has_perm("workspaces.delete_workspace", workspace),
+        "workspace": workspace,  # for the fields other apps add (e.g. createDataset)
     }
 
 
