@@ -7,6 +7,7 @@ values come back JSON-safe. The sample is computed the first time it is asked fo
 FAILED sample with the reason, never an error of the API.
 """
 
+import threading
 import time
 
 from django.db import IntegrityError
@@ -50,7 +51,22 @@ def file_sample(file) -> DatasetFileSample | None:
     return sample
 
 
+_fork_server_lock = threading.Lock()
+_fork_server_started = False
+
+
+def _start_fork_server():
+    """The engine's fork server loads Django and DuckDB once per process (seconds on a busy
+    machine): that must not count against the first sample's time limit."""
+    global _fork_server_started
+    with _fork_server_lock:
+        if not _fork_server_started:
+            file_process.start_fork_server()
+            _fork_server_started = True
+
+
 def _read_sample(filename: str, fd: int) -> list[dict]:
+    _start_fork_server()
     table = ("data", [(filename, f"/proc/self/fd/{fd}")], file_format(filename), None)
     result = file_process.run_in_child(
         ("query_in_child", ("SELECT * FROM data", SAMPLE_ROWS)), [table], time.monotonic() + timeout_s()
