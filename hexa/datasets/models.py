@@ -18,9 +18,17 @@ from hexa.core.models import Base, BaseQuerySet
 from hexa.user_management.models import User
 
 
+def _workspaces_of(user):
+    """The workspaces `user` may see, as the workspaces app decides (whatever the principal:
+    a user, or a pipeline run's identity): datasets are seen through them."""
+    from hexa.workspaces.models import Workspace
+
+    return Workspace.objects.filter_for_user(user).values("id")
+
+
 class DatasetQuerySet(BaseQuerySet):
     def filter_for_user(self, user):
-        return self._filter_for_user_and_query_object(user, Q(links__workspace__members=user))
+        return self._filter_for_user_and_query_object(user, Q(links__workspace__in=_workspaces_of(user)))
 
 
 class DatasetManager(models.Manager.from_queryset(DatasetQuerySet)):
@@ -76,7 +84,7 @@ class Dataset(Base):
 
 class DatasetLinkQuerySet(BaseQuerySet):
     def filter_for_user(self, user):
-        return self._filter_for_user_and_query_object(user, Q(workspace__members=user))
+        return self._filter_for_user_and_query_object(user, Q(workspace__in=_workspaces_of(user)))
 
 
 class DatasetLink(Base):
@@ -95,7 +103,7 @@ class DatasetLink(Base):
 
 class DatasetVersionQuerySet(BaseQuerySet):
     def filter_for_user(self, user):
-        return self._filter_for_user_and_query_object(user, Q(dataset__links__workspace__members=user))
+        return self._filter_for_user_and_query_object(user, Q(dataset__links__workspace__in=_workspaces_of(user)))
 
 
 class DatasetVersionManager(models.Manager.from_queryset(DatasetVersionQuerySet)):
@@ -130,7 +138,7 @@ class DatasetVersion(Base):
 class DatasetVersionFileQuerySet(BaseQuerySet):
     def filter_for_user(self, user):
         return self._filter_for_user_and_query_object(
-            user, Q(dataset_version__dataset__links__workspace__members=user)
+            user, Q(dataset_version__dataset__links__workspace__in=_workspaces_of(user))
         )
 
 

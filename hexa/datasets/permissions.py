@@ -3,7 +3,7 @@
 linked to see it and download its files; the editors and admins of the workspace it belongs
 to create it, its versions and their files. Superusers are granted everything by Django."""
 
-from hexa.workspaces.models import WorkspaceMembership, WorkspaceMembershipRole, membership_role
+from hexa.workspaces.models import Workspace, WorkspaceMembershipRole, membership_role
 
 WRITER_ROLES = (WorkspaceMembershipRole.ADMIN, WorkspaceMembershipRole.EDITOR)
 
@@ -15,8 +15,7 @@ def create_dataset(user, workspace):
 def view_dataset(user, dataset):
     return (
         user.is_active
-        and user.is_authenticated
-        and WorkspaceMembership.objects.filter(user_id=user.pk, workspace__in=dataset.links.values("workspace")).exists()
+        and Workspace.objects.filter_for_user(user).filter(id__in=dataset.links.values("workspace_id")).exists()
     )
 
 
