@@ -15,6 +15,7 @@ import config.schema  # noqa: E402, F401
 import hexa.assistant.agent  # noqa: E402, F401
 import hexa.assistant.executors.sql_guard  # noqa: E402, F401
 from hexa.core.security import with_stream_headers  # noqa: E402
+from hexa.datasets.asgi import limit_uploads  # noqa: E402
 
 
 class StreamsHandler(ASGIHandler):
@@ -38,4 +39,7 @@ streams_application = StreamsHandler()
 async def application(scope, receive, send):
     if scope["type"] == "http" and scope["path"].startswith("/assistant/"):
         return await streams_application(scope, receive, with_stream_headers(send))
-    return await django_application(scope, receive, send)
+    return await django_with_bounded_uploads(scope, receive, send)
+
+
+django_with_bounded_uploads = limit_uploads(django_application)

@@ -10,6 +10,7 @@ import hexa.assistant.graphql.settings
 import hexa.assistant.graphql.types
 import hexa.assistant.graphql.usage
 import hexa.core.schema
+import hexa.datasets.schema
 import hexa.user_management.schema
 import hexa.workspaces.graphql.connections
 import hexa.workspaces.schema
@@ -21,6 +22,7 @@ APPS = [
     hexa.user_management.schema,
     hexa.workspaces.schema,
     hexa.workspaces.graphql.connections,
+    hexa.datasets.schema,
     hexa.assistant.graphql.types,
     hexa.assistant.graphql.queries,
     hexa.assistant.graphql.mutations,
@@ -32,6 +34,7 @@ SDL_FILES = [
     HEXA / "user_management" / "graphql" / "schema.graphql",
     HEXA / "workspaces" / "graphql" / "schema.graphql",
     HEXA / "workspaces" / "graphql" / "connections.graphql",
+    HEXA / "datasets" / "graphql" / "schema.graphql",
     HEXA / "assistant" / "schema.graphql",
 ]
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hexa.workspaces",
     "hexa.databases",
     "hexa.files",
+    "hexa.datasets",
     "hexa.assistant",
     # the task engine that runs agent turns (its tables live in the app database)
     "procrastinate.contrib.django",
@@ -178,6 +179,15 @@ DHIS2_USERNAME = os.environ.get("DHIS2_USERNAME", "")
 DHIS2_PASSWORD = os.environ.get("DHIS2_PASSWORD", "")
 DHIS2_DEMO_PORT = env_int("DHIS2_DEMO_PORT", 8788)
 DHIS2_DEMO_DATA = Path(os.environ.get("DHIS2_DEMO_DATA", DATA_DIR / "dhis2_demo.json"))
+# --- Datasets -------------------------------------------------------------------------
+
+# The bytes of dataset files: DATASETS_ROOT/<dataset id>/<version id>/<name> (a mount of
+# the datasets' object-storage bucket in production, as the workspace buckets are).
+DATASETS_ROOT = Path(os.environ.get("DATASETS_ROOT", DATA_DIR / "datasets"))
+# The largest dataset file one upload may store; larger ones are refused before being read.
+DATASETS_MAX_FILE_BYTES = env_int("DATASETS_MAX_FILE_BYTES", 1_000_000_000)
+# How long a signed upload or download URL of a dataset file stays valid.
+DATASETS_URL_TTL_S = env_int("DATASETS_URL_TTL_S", 3600)
 
 # --- Assistant ------------------------------------------------------------------------
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("graphql/", graphql_view, name="graphql"),
     path("healthz", healthz_view, name="healthz"),
     path("assistant/", include("hexa.assistant.urls")),
+    path("datasets/", include("hexa.datasets.urls")),
     path("admin/", admin.site.urls),
 ]

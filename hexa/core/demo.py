@@ -15,6 +15,7 @@ from datetime import date
 import duckdb
 
 from hexa.databases import api as databases
+from hexa.datasets.demo import seed_datasets
 from hexa.files import api as files
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
@@ -325,4 +326,5 @@ def seed_demo():
     _seed_bucket(workspace)
     _seed_database(workspace)
     seed_connections(workspace, demo)
+    seed_datasets(workspace, demo)
     return demo, workspace

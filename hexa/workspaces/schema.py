@@ -49,6 +49,7 @@ def resolve_permissions(workspace, info):
         "manage_members": user.has_perm("workspaces.manage_members", workspace),
         "delete": user.has_perm("workspaces.delete_workspace", workspace),
         "create_connection": user.has_perm("workspaces.create_connection", workspace),
+        "workspace": workspace,  # for the fields other apps add (e.g. createDataset)
     }
 
 
