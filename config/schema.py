@@ -10,6 +10,7 @@ import hexa.assistant.graphql.settings
 import hexa.assistant.graphql.types
 import hexa.assistant.graphql.usage
 import hexa.core.schema
+import hexa.pipelines.schema
 import hexa.user_management.schema
 import hexa.workspaces.schema
 from hexa.core.graphql_limits import GraphQLLimits
@@ -19,6 +20,7 @@ APPS = [
     hexa.core.schema,
     hexa.user_management.schema,
     hexa.workspaces.schema,
+    hexa.pipelines.schema,
     hexa.assistant.graphql.types,
     hexa.assistant.graphql.queries,
     hexa.assistant.graphql.mutations,
@@ -29,6 +31,7 @@ SDL_FILES = [
     HEXA / "core" / "graphql" / "schema.graphql",
     HEXA / "user_management" / "graphql" / "schema.graphql",
     HEXA / "workspaces" / "graphql" / "schema.graphql",
+    HEXA / "pipelines" / "graphql" / "schema.graphql",
     HEXA / "assistant" / "schema.graphql",
 ]
 
