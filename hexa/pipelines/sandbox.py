@@ -44,13 +44,21 @@ def isolation_problem() -> str | None:
     if not runtime_python().exists():
         return f"the pipelines' runtime is missing ({settings.PIPELINE_RUNTIME_VENV}): run make install"
     probe = subprocess.run(
-        [bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr",
+        [bwrap, *_namespaces(), "--die-with-parent", "--ro-bind", "/usr", "/usr",
          *_usr_links(), "--proc", "/proc", "--dev", "/dev", *_drop_privileges(), "/usr/bin/true"],
         capture_output=True, timeout=10,
     )
     if probe.returncode != 0:
         return f"bubblewrap cannot create namespaces here: {probe.stderr.decode(errors='replace')[:200]}"
     return None
+
+
+def _namespaces() -> list[str]:
+    """New namespaces for everything but the network. As root, no user namespace: bwrap sets
+    the sandbox up as root and the code then drops to PIPELINE_RUN_UID (_drop_privileges),
+    a uid a user namespace made by root would not map."""
+    namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
+    return namespaces if os.geteuid() == 0 else ["--unshare-user", *namespaces]
 
 
 def _usr_links() -> list[str]:
@@ -63,6 +71,18 @@ def _usr_links() -> list[str]:
         elif path.is_dir():
             links += ["--ro-bind", str(path), f"/{name}"]
     return links
+
+
+def _readable_parents(*paths: str) -> list[str]:
+    """The directories leading to bound paths, made readable: bwrap makes them 0700, and the
+    code does not run as root."""
+    made, args = set(), []
+    for path in paths:
+        for parent in reversed(Path(path).parents):
+            if str(parent) != "/" and str(parent) not in made:
+                made.add(str(parent))
+                args += ["--perms", "0755", "--dir", str(parent)]
+    return args
 
 
 def _drop_privileges() -> list[str]:
@@ -126,18 +146,21 @@ def command(config_json: str, bucket: Path, env: dict) -> tuple[list[str], dict]
     base = str(Path(sys.base_prefix).resolve())  # the Python installation the runtime's venv is built on
     argv = [
         shutil.which("bwrap"),
-        "--unshare-all", "--share-net", "--die-with-parent", "--new-session",
+        *_namespaces(), "--die-with-parent", "--new-session",
         "--ro-bind", "/usr", "/usr", *_usr_links(),
         "--ro-bind-try", "/etc/ssl", "/etc/ssl",
         "--ro-bind-try", "/etc/ca-certificates", "/etc/ca-certificates",
         "--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf",
         "--ro-bind-try", "/etc/hosts", "/etc/hosts",
         "--ro-bind-try", "/etc/nsswitch.conf", "/etc/nsswitch.conf",
+        *_readable_parents(base, venv, ENTRY_IN_SANDBOX, WORKSPACE_PATH),
         "--ro-bind", base, base,
         "--ro-bind", venv, venv,
         "--ro-bind", str(ENTRY), ENTRY_IN_SANDBOX,
         "--bind", str(bucket), WORKSPACE_PATH,
-        "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
+        "--perms", "1777", "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
+        # multiprocessing (the SDK runs tasks in a pool) needs shared memory
+        "--perms", "1777", "--tmpfs", "/dev/shm",
         "--chdir", "/tmp",
         "--clearenv",
     ]
