@@ -8,9 +8,8 @@ import time
 import pytest
 
 from hexa.pipelines.models import PipelineRun
-from hexa.workspaces.models import WorkspaceMembershipRole
-from tests.pipelines.support import PipelinesWorker, STOP, gql, run, upload, wait_for
-from tests.support.live_server import LiveServer, session_for
+from tests.pipelines.support import STOP, PipelinesWorker, editor_client, gql, live, run, upload, wait_for
+from tests.support.live_server import session_for
 
 pytestmark = pytest.mark.slow
 
@@ -50,22 +49,6 @@ def sleeper():
     current_run.log_info("sleeping")
     time.sleep(120)
 '''
-
-
-@pytest.fixture(scope="module")
-def live(django_db_setup, django_db_blocker, model_url, logs):
-    server = LiveServer(model_url, logs, turn_workers=0, ASSISTANT_RATE_LIMIT="")
-    worker = PipelinesWorker(model_url, logs, server.url, concurrency=2)
-    yield server, worker
-    worker.stop()
-    server.stop()
-
-
-@pytest.fixture
-def editor_client(transactional_db, roles, live):
-    client = live[0].client(session_for(roles["editor"]))
-    yield client
-    client.close()
 
 
 def test_a_run_goes_from_run_pipeline_to_success_with_its_outputs(roles, editor_client):
@@ -202,4 +185,4 @@ def _alive(pid) -> bool:
         return False
 
 
-_ = WorkspaceMembershipRole
+__all__ = ["live", "editor_client"]  # fixtures

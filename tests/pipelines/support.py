@@ -4,7 +4,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.support.live_server import ROOT, _free_port, server_env
+import pytest
+
+from tests.support.live_server import ROOT, LiveServer, _free_port, server_env, session_for
 
 # short limits so that stop, timeout and a dead worker show within seconds
 PIPELINE_ENV = {"PIPELINE_STOP_GRACE_S": 1, "PIPELINE_RUN_STALE_S": 3, "ASSISTANT_RATE_LIMIT": ""}
@@ -82,3 +84,20 @@ def wait_for(client, run_id, statuses, seconds=60):
         if time.monotonic() > deadline:
             raise AssertionError(f"run still {found['status']} after {seconds} s: {found}")
         time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def live(django_db_setup, django_db_blocker, model_url, logs):
+    """A live server and a pipelines worker (2 runs at once) for the test module."""
+    server = LiveServer(model_url, logs, turn_workers=0, ASSISTANT_RATE_LIMIT="")
+    worker = PipelinesWorker(model_url, logs, server.url, concurrency=2)
+    yield server, worker
+    worker.stop()
+    server.stop()
+
+
+@pytest.fixture
+def editor_client(transactional_db, roles, live):
+    client = live[0].client(session_for(roles["editor"]))
+    yield client
+    client.close()
