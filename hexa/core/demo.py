@@ -16,6 +16,7 @@ import duckdb
 
 from hexa.databases import api as databases
 from hexa.files import api as files
+from hexa.pipelines.demo import seed_demo_pipelines
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
 
@@ -323,4 +324,5 @@ def seed_demo():
     )
     _seed_bucket(workspace)
     _seed_database(workspace)
+    seed_demo_pipelines(workspace, demo)
     return demo, workspace

@@ -91,6 +91,7 @@ def _environment(run: PipelineRun, token: str) -> dict:
         "WORKSPACE_DATABASE_USERNAME": db["user"],
         "WORKSPACE_DATABASE_PASSWORD": db["password"],
         "WORKSPACE_DATABASE_URL": f"postgresql://{db['user']}:{db['password']}@{db['host']}:{db['port']}/{db['dbname']}",
+        "WORKSPACE_TMP_PATH": "/tmp",
         "PYTHONUNBUFFERED": "1",
         "LANG": "C.UTF-8",
     }
