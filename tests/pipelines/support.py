@@ -24,11 +24,12 @@ RUN_QUERY = """query($id: UUID!) { pipelineRun(id: $id) {
 
 class PipelinesWorker:
     def __init__(self, model_url: str, log_dir: Path, server_url: str, concurrency: int = 2, **extra_env):
+        from config.launch import pipelines_worker_command
+
         self.log = open(log_dir / f"pipelines-worker-{_free_port()}.log", "w")
         env = server_env(model_url, PIPELINE_SERVER_URL=server_url, **{**PIPELINE_ENV, **extra_env})
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), "pipelines_worker", "--concurrency",
-             str(concurrency)],
+            pipelines_worker_command(concurrency),
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
