@@ -162,6 +162,25 @@ def test_a_dead_worker_leaves_the_run_failed_within_seconds(roles, editor_client
         live[1].__init__(model_url, logs, live[0].url, concurrency=2)
 
 
+def test_a_worker_shut_down_stops_its_runs_and_fails_them_saying_so(roles, editor_client, model_url, logs, live):
+    worker = PipelinesWorker(model_url, logs, live[0].url, concurrency=1)
+    live[1].stop()
+    try:
+        version = upload(editor_client, roles["workspace"], "sleeper-shutdown", SLEEPER)
+        started = run(editor_client, version["pipeline"]["id"])["run"]
+        wait_for(editor_client, started["id"], {"running"})
+        pid = _wait_for_pid(started["id"])
+        worker.process.terminate()
+        done = wait_for(editor_client, started["id"], {"stopped", "failed", "success"}, seconds=15)
+        assert done["status"] == "failed"
+        assert any("was shut down" in m["message"] for m in done["messages"]), done["messages"]
+        assert worker.process.wait(15) == 0
+        assert not _alive(pid)
+    finally:
+        worker.stop()
+        live[1].__init__(model_url, logs, live[0].url, concurrency=2)
+
+
 def _wait_for_pid(run_id, seconds=20):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

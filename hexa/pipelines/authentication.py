@@ -89,7 +89,14 @@ class RunTokenMiddleware:
     def _authenticate(self, request):
         token = _bearer(request)
         if token is not None:
+            from asgiref.sync import sync_to_async
+
             request.user = SimpleLazyObject(lambda: run_identity(token))
+
+            async def auser():
+                return await sync_to_async(run_identity, thread_sensitive=False)(token)
+
+            request.auser = auser
 
     def __call__(self, request):
         self._authenticate(request)

@@ -34,6 +34,9 @@ QUEUE = "pipeline_runs"
 BEAT_S = 1.0
 POLL_S = 0.1
 
+# set when this worker process shuts down (SIGTERM): its runs are stopped and failed, saying so
+shutting_down = threading.Event()
+
 
 def enqueue_run(run: PipelineRun):
     """Queue the run once the caller's transaction commits."""
@@ -173,6 +176,10 @@ def supervise(run: PipelineRun, process) -> None:
         if now >= deadline and ended is None:
             ended = (PipelineRunStatus.FAILED, f"The run timed out after {run.timeout} s and was stopped.")
             _end(process, "timeout")
+            break
+        if shutting_down.is_set():
+            ended = (PipelineRunStatus.FAILED, "The worker running this run was shut down: the run was stopped.")
+            _end(process, "worker shutdown")
             break
         if now - beat_at >= BEAT_S:
             beat_at = now

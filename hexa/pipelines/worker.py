@@ -17,7 +17,7 @@ from procrastinate.contrib.django import app
 
 from hexa.assistant.worker import connector
 
-from .runner import QUEUE, fail_stale_runs
+from .runner import QUEUE, fail_stale_runs, shutting_down
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +54,16 @@ async def serve(concurrency: int):
                 app.run_worker_async(
                     name=name, queues=[QUEUE], concurrency=concurrency, install_signal_handlers=False,
                     delete_jobs="successful", fetch_job_polling_interval=1.0,
-                    # a stopped worker lets its runs end by themselves up to their stop grace
-                    shutdown_graceful_timeout=settings.PIPELINE_STOP_GRACE_S,
+                    # on SIGTERM its runs are stopped (SIGTERM, SIGKILL after the grace) and failed, saying so
+                    shutdown_graceful_timeout=settings.PIPELINE_STOP_GRACE_S + 5,
                 )
             )
+            def on_signal():
+                shutting_down.set()
+                worker.cancel()
+
             for signum in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(signum, worker.cancel)
+                loop.add_signal_handler(signum, on_signal)
             try:
                 await worker
             except asyncio.CancelledError:
