@@ -23,6 +23,19 @@ $(VENV)/.installed: pyproject.toml Makefile | $(PY)
 	$(PY) -m pip install --quiet --no-deps '$(OPENHEXA_SDK)'
 	touch $@
 
+# Pipelines run in an environment of their own: the openhexa-sdk and what the demo pipelines use
+# (hexa/pipelines/runtime-requirements.txt), apart from the app's (their pins conflict).
+RUNTIME_VENV := .venv-pipelines
+$(RUNTIME_VENV)/.installed: hexa/pipelines/runtime-requirements.txt | $(PY)
+	$(PYTHON) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/python -m pip install --quiet -r hexa/pipelines/runtime-requirements.txt
+	touch $@
+
+# Pipeline runs are sandboxed with bubblewrap (Debian's `bubblewrap`), installed as chromium is.
+BWRAP ?= /usr/bin/bwrap
+$(BWRAP):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap
+
 explorer/node_modules/.installed: explorer/package-lock.json
 	npm ci --prefix explorer --no-audit --no-fund --loglevel=error
 	touch $@
@@ -62,7 +75,7 @@ frontend-build: frontend/.next/BUILD_ID
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-install: $(VENV)/.installed explorer/node_modules/.installed frontend/node_modules/.installed
+install: $(VENV)/.installed $(RUNTIME_VENV)/.installed $(BWRAP) explorer/node_modules/.installed frontend/node_modules/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -102,5 +115,5 @@ stop:
 	@[ ! -x $(PY) ] || $(PY) config/local_postgres.py stop
 
 clean: stop
-	rm -rf .data $(VENV) explorer/node_modules frontend/node_modules frontend/.next frontend/.next-e2e \
+	rm -rf .data $(VENV) $(RUNTIME_VENV) explorer/node_modules frontend/node_modules frontend/.next frontend/.next-e2e \
 		frontend/test-results frontend/.backend-url

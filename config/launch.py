@@ -1,6 +1,7 @@
 """`make run`'s last step: start the servers, print where to go, stop them all on Ctrl-C.
 
-The backend (uvicorn), the assistant workers that run agent turns, and the assistant page (the production build of frontend/, served by
+The backend (uvicorn), the assistant workers that run agent turns, the worker that runs
+pipelines, and the assistant page (the production build of frontend/, served by
 `next start`, which proxies /graphql/ and /assistant/ to the backend so that the session
 cookie is same-origin). With no ANTHROPIC_API_KEY, the offline stand-in model is started
 too and the backend is pointed at it, so the whole flow works on a machine with no network;
@@ -49,6 +50,12 @@ def worker_processes() -> int:
 def worker_command(concurrency: int | None = None) -> list[str]:
     """A worker for assistant turns, as `make run` starts it."""
     command = [PYTHON, str(Path(__file__).resolve().parent.parent / "manage.py"), "assistant_worker"]
+    return command + (["--concurrency", str(concurrency)] if concurrency else [])
+
+
+def pipelines_worker_command(concurrency: int | None = None) -> list[str]:
+    """The worker for pipeline runs (queue pipeline_runs), as `make run` starts it."""
+    command = [PYTHON, str(Path(__file__).resolve().parent.parent / "manage.py"), "pipelines_worker"]
     return command + (["--concurrency", str(concurrency)] if concurrency else [])
 
 
@@ -110,6 +117,9 @@ def main():
     backend = subprocess.Popen(backend_command(HOST, PORT), env=env)
     processes.append(backend)
     processes += [subprocess.Popen(worker_command(), env=env) for _ in range(worker_processes())]
+    # pipeline runs report to this server (HEXA_SERVER_URL)
+    env.setdefault("PIPELINE_SERVER_URL", f"http://127.0.0.1:{PORT}")
+    processes.append(subprocess.Popen(pipelines_worker_command(), env=env))
 
     def stop(*_):
         for process in processes:
@@ -148,6 +158,7 @@ def main():
             else f"  DHIS2:                    {env['DHIS2_URL']}\n"
         )
         + f"  Assistant workers:        {worker_processes()} process(es)\n"
+        "  Pipelines worker:         1 process (PIPELINE_RUNS_CONCURRENCY runs at once)\n"
         "  Log in as demo@openhexa.org / openhexa-demo (superuser: admin@openhexa.org / openhexa-demo)\n"
         "  Ctrl-C stops everything.\n",
         flush=True,

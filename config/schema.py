@@ -11,6 +11,7 @@ import hexa.assistant.graphql.types
 import hexa.assistant.graphql.usage
 import hexa.core.schema
 import hexa.datasets.schema
+import hexa.pipelines.schema
 import hexa.user_management.schema
 import hexa.workspaces.graphql.connections
 import hexa.workspaces.schema
@@ -23,6 +24,7 @@ APPS = [
     hexa.workspaces.schema,
     hexa.workspaces.graphql.connections,
     hexa.datasets.schema,
+    hexa.pipelines.schema,
     hexa.assistant.graphql.types,
     hexa.assistant.graphql.queries,
     hexa.assistant.graphql.mutations,
@@ -35,6 +37,7 @@ SDL_FILES = [
     HEXA / "workspaces" / "graphql" / "schema.graphql",
     HEXA / "workspaces" / "graphql" / "connections.graphql",
     HEXA / "datasets" / "graphql" / "schema.graphql",
+    HEXA / "pipelines" / "graphql" / "schema.graphql",
     HEXA / "assistant" / "schema.graphql",
 ]
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hexa.files",
     "hexa.datasets",
     "hexa.assistant",
+    "hexa.pipelines",
     # the task engine that runs agent turns (its tables live in the app database)
     "procrastinate.contrib.django",
 ]
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a running pipeline's requests carry its run's token (hexa/pipelines/authentication.py)
+    "hexa.pipelines.authentication.RunTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hexa.core.security.ContentSecurityPolicyMiddleware",
@@ -251,6 +254,37 @@ ASSISTANT_TURNS_INLINE = False
 # Threads per web server process for GraphQL resolvers and other synchronous work (see
 # hexa/core/workers.py).
 WORKER_THREADS = env_int("WORKER_THREADS", 64)
+
+# --- Pipelines (hexa/pipelines: runs in a sandbox, see sandbox.py) ------------------------
+
+# Runs one `pipelines_worker` process supervises at once (`--concurrency` overrides it).
+PIPELINE_RUNS_CONCURRENCY = env_int("PIPELINE_RUNS_CONCURRENCY", 4)
+# Where a run's SDK reaches this server's GraphQL API (HEXA_SERVER_URL).
+PIPELINE_SERVER_URL = os.environ.get("PIPELINE_SERVER_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+# The pipelines' own Python environment (the openhexa-sdk), made by `make install`.
+PIPELINE_RUNTIME_VENV = Path(os.environ.get("PIPELINE_RUNTIME_VENV", BASE_DIR / ".venv-pipelines"))
+# Development only: run pipelines without the sandbox where bubblewrap cannot run (see README).
+PIPELINE_RUNS_UNSANDBOXED = env_bool("PIPELINE_RUNS_UNSANDBOXED", False)
+# The uid pipeline code runs as when the worker runs as root (65534: nobody).
+PIPELINE_RUN_UID = env_int("PIPELINE_RUN_UID", 65534)
+# A version's timeout when it declares none, and the most any may declare (seconds).
+PIPELINE_DEFAULT_TIMEOUT_S = env_int("PIPELINE_DEFAULT_TIMEOUT_S", 4 * 3600)
+PIPELINE_MAX_TIMEOUT_S = env_int("PIPELINE_MAX_TIMEOUT_S", 12 * 3600)
+# On stop or timeout: SIGTERM, then SIGKILL after this grace (seconds).
+PIPELINE_STOP_GRACE_S = float(os.environ.get("PIPELINE_STOP_GRACE_S", "5"))
+# A running run whose supervising worker has not renewed its heartbeat for this long is failed.
+PIPELINE_RUN_STALE_S = float(os.environ.get("PIPELINE_RUN_STALE_S", "30"))
+# Each run's limits: address space, CPU seconds, processes (of all runs' uid), largest file.
+PIPELINE_RUN_MEMORY_MB = env_int("PIPELINE_RUN_MEMORY_MB", 4096)
+PIPELINE_RUN_CPU_S = env_int("PIPELINE_RUN_CPU_S", 4 * 3600)
+PIPELINE_RUN_MAX_PROCESSES = env_int("PIPELINE_RUN_MAX_PROCESSES", 256)
+PIPELINE_RUN_MAX_FILE_MB = env_int("PIPELINE_RUN_MAX_FILE_MB", 1024)
+# What a run keeps: the last bytes of its output, its first messages and outputs.
+PIPELINE_RUN_MAX_LOG_BYTES = env_int("PIPELINE_RUN_MAX_LOG_BYTES", 1_000_000)
+PIPELINE_RUN_MAX_MESSAGES = env_int("PIPELINE_RUN_MAX_MESSAGES", 1000)
+PIPELINE_RUN_MAX_OUTPUTS = env_int("PIPELINE_RUN_MAX_OUTPUTS", 100)
+# Largest uploaded version (its zip), in bytes.
+PIPELINE_MAX_ZIP_BYTES = env_int("PIPELINE_MAX_ZIP_BYTES", 20_000_000)
 
 # Procrastinate (the task engine): workers are started by `manage.py assistant_worker`.
 PROCRASTINATE_READONLY_MODELS = True

@@ -17,6 +17,7 @@ import duckdb
 from hexa.databases import api as databases
 from hexa.datasets.demo import seed_datasets
 from hexa.files import api as files
+from hexa.pipelines.demo import seed_demo_pipelines
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
 
@@ -327,4 +328,5 @@ def seed_demo():
     _seed_database(workspace)
     seed_connections(workspace, demo)
     seed_datasets(workspace, demo)
+    seed_demo_pipelines(workspace, demo)
     return demo, workspace

@@ -16,7 +16,10 @@ from hexa.files import api as files
 
 class WorkspaceQuerySet(BaseQuerySet):
     def filter_for_user(self, user):
-        return self._filter_for_user_and_query_object(user, Q(members=user))
+        workspaces = self._filter_for_user_and_query_object(user, Q(members=user))
+        # a running pipeline's token (hexa/pipelines/authentication.py) reaches its run's workspace only
+        scope = getattr(user, "pipeline_run_workspace_id", None)
+        return workspaces.filter(pk=scope) if scope else workspaces
 
 
 class WorkspaceManager(models.Manager.from_queryset(WorkspaceQuerySet)):

@@ -1,0 +1,104 @@
+"""Pipelines' tests: a live server, a `pipelines_worker` process, and helpers to upload and run."""
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.live_server import ROOT, LiveServer, _free_port, server_env, session_for
+
+# short limits so that stop, timeout and a dead worker show within seconds
+PIPELINE_ENV = {"PIPELINE_STOP_GRACE_S": 1, "PIPELINE_RUN_STALE_S": 3, "ASSISTANT_RATE_LIMIT": ""}
+
+UPLOAD = """mutation($input: UploadPipelineInput!) {
+  uploadPipeline(input: $input) { success errors details pipelineVersion { id versionNumber pipeline { id code } } }
+}"""
+RUN = """mutation($input: RunPipelineInput!) {
+  runPipeline(input: $input) { success errors details run { id status } }
+}"""
+STOP = "mutation($input: StopPipelineInput!) { stopPipeline(input: $input) { success errors } }"
+RUN_QUERY = """query($id: UUID!) { pipelineRun(id: $id) {
+  id status progress logs duration messages { priority message } outputs { type uri name } } }"""
+
+
+class PipelinesWorker:
+    def __init__(self, model_url: str, log_dir: Path, server_url: str, concurrency: int = 2, **extra_env):
+        from config.launch import pipelines_worker_command
+
+        self.log = open(log_dir / f"pipelines-worker-{_free_port()}.log", "w")
+        env = server_env(model_url, PIPELINE_SERVER_URL=server_url, **{**PIPELINE_ENV, **extra_env})
+        self.process = subprocess.Popen(
+            pipelines_worker_command(concurrency),
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while "Starting worker" not in Path(self.log.name).read_text():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the pipelines worker did not start: {Path(self.log.name).read_text()[-2000:]}")
+            time.sleep(0.1)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
+
+def gql(client, query, variables=None):
+    response = client.post("/graphql/", json={"query": query, "variables": variables or {}})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def upload(client, workspace, code, source, parameters=(), timeout=None):
+    data = gql(client, UPLOAD, {"input": {
+        "workspaceSlug": workspace.slug, "pipelineCode": code, "name": code,
+        "files": [{"path": "pipeline.py", "content": source}], "parameters": list(parameters), "timeout": timeout,
+    }})["uploadPipeline"]
+    assert data["success"], data
+    return data["pipelineVersion"]
+
+
+def run(client, pipeline_id, config=None):
+    return gql(client, RUN, {"input": {"id": pipeline_id, "config": config or {}}})["runPipeline"]
+
+
+def wait_for(client, run_id, statuses, seconds=60):
+    deadline = time.monotonic() + seconds
+    while True:
+        found = gql(client, RUN_QUERY, {"id": run_id})["pipelineRun"]
+        if found["status"] in statuses:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"run still {found['status']} after {seconds} s: {found}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def live(django_db_setup, django_db_blocker, model_url, logs):
+    """A live server and a pipelines worker (2 runs at once) for the test module."""
+    server = LiveServer(model_url, logs, turn_workers=0, ASSISTANT_RATE_LIMIT="")
+    worker = PipelinesWorker(model_url, logs, server.url, concurrency=2)
+    yield server, worker
+    worker.stop()
+    server.stop()
+
+
+@pytest.fixture
+def editor_client(transactional_db, roles, live):
+    client = live[0].client(session_for(roles["editor"]))
+    yield client
+    client.close()
