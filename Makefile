@@ -13,12 +13,13 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# The OpenHEXA SDK, as pipelines use it (the connections API answers its own GraphQL documents),
-# without its declared dependencies: its run-time needs are pinned in pyproject.toml, and its code
-# generator (ariadne-codegen) would hold graphql-core below 3.3.
-OPENHEXA_SDK := openhexa-sdk==2.22.7
+# The OpenHEXA SDK in the app's environment too, for the tests that run its own client code against
+# this server (connections, datasets), without its declared dependencies: its run-time needs are
+# pinned in pyproject.toml, and its code generator (ariadne-codegen) would hold graphql-core below
+# 3.3. Its version is the one pipelines run with (hexa/pipelines/runtime-requirements.txt).
+OPENHEXA_SDK := $(shell grep -E '^openhexa-sdk==' hexa/pipelines/runtime-requirements.txt)
 
-$(VENV)/.installed: pyproject.toml Makefile | $(PY)
+$(VENV)/.installed: pyproject.toml hexa/pipelines/runtime-requirements.txt Makefile | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	$(PY) -m pip install --quiet --no-deps '$(OPENHEXA_SDK)'
 	touch $@
