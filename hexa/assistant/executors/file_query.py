@@ -10,7 +10,7 @@
     csv_header(bucket, rel, size, text)                               # CSV/TSV, beside their text
         -> {"dialect", "columns", "total_rows"} or {} when the sniffer cannot tell
 
-Results follow query_database's conventions (hexa/assistant/executors/database.py): at most
+Results follow query_database's conventions (hexa/assistant/executors/database_query.py): at most
 `limit` rows, `truncated` when there were more, values JSON-safe (hexa.databases.values.Cells)
 and cut: text in the engine itself, before it reaches Python, so a 600 MB string costs no
 600 MB here; nested values (lists, structs, maps) and timestamps with time zone as their text.
@@ -37,7 +37,7 @@ from hexa.databases.values import Cells
 from ..errors import AssistantError
 from . import csv_cells, file_process, file_sql_guard, spreadsheets
 from .bucket import show
-from .database import checked_limit
+from .database_query import checked_limit
 from .file_tables import SPREADSHEETS, FileSession, header_names, resolve_files, single_format, timeout_s
 
 CELL_MAX_CHARS = 2_000
