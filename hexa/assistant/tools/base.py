@@ -88,10 +88,10 @@ class Tool:
 
     def run(self, user, workspace, tool_input) -> dict:
         """Validate, then run the executor method. Never raises: failures are data."""
-        arguments, invalid = self.parse(tool_input)
-        if invalid:
-            return invalid
         try:
+            arguments, invalid = self.parse(tool_input)
+            if invalid:
+                return invalid
             return getattr(self.executor(user, workspace), self.name)(**arguments.given())
         except AssistantError as error:
             return error.as_dict()
