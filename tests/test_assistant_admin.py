@@ -58,3 +58,22 @@ def test_usage_per_workspace_and_user_for_superusers(client, roles, make_user):
     ]
     assert [(r["label"], r["cost"]) for r in summary["By workspace"]] == [(roles["workspace"].slug, Decimal("1.75"))]
     assert b"By workspace (current filter)" in response.content
+
+
+def test_budgets_are_edited_by_superusers_only_even_against_model_permissions(client, roles, make_user):
+    from django.contrib.auth.models import Permission
+
+    from hexa.assistant.models import WorkspaceBudget
+
+    staff = make_user(is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__endswith="workspacebudget"))
+    client.force_login(staff)
+    assert client.get("/admin/assistant/workspacebudget/").status_code == 403
+    assert client.get("/admin/assistant/workspacebudget/add/").status_code == 403
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    assert client.get("/admin/assistant/workspacebudget/").status_code == 200
+    response = client.post(
+        "/admin/assistant/workspacebudget/add/", {"workspace": roles["workspace"].id, "monthly_limit_usd": "12.50"}
+    )
+    assert response.status_code == 302
+    assert WorkspaceBudget.objects.get(workspace=roles["workspace"]).monthly_limit_usd == Decimal("12.50")

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import psycopg2
 import pytest
 
-from hexa.assistant.executors import database
+from hexa.assistant.executors import database, database_catalog, database_query, sql_guard
 from hexa.assistant.executors.database import UserDatabaseTools
 from hexa.databases import api as databases
 from hexa.databases import pool
@@ -550,7 +550,8 @@ def count_catalog_queries(monkeypatch):
         calls.append(query)
         return original(cursor, query, params)
 
-    monkeypatch.setattr(database, "_catalog_query", counting)
+    for module in (database, database_catalog, database_query):  # each module that reads the catalog
+        monkeypatch.setattr(module, "_catalog_query", counting)
     return calls
 
 
@@ -615,8 +616,8 @@ def test_describe_uses_a_constant_number_of_catalog_queries(tools, monkeypatch, 
 
 
 def test_describe_is_bounded_for_huge_databases(tools, monkeypatch):
-    monkeypatch.setattr(database, "DESCRIBE_MAX_CHARS", 1_000)
-    monkeypatch.setattr(database, "DESCRIBE_MAX_LISTED", 3)
+    monkeypatch.setattr(database_catalog, "DESCRIBE_MAX_CHARS", 1_000)
+    monkeypatch.setattr(database_catalog, "DESCRIBE_MAX_LISTED", 3)
     result = ok(tools.describe_tables())
     shown = len(result["tables"])
     assert 1 <= shown < 9 and result["truncated"] is True and result["table_count"] == 9
@@ -843,7 +844,7 @@ def test_without_the_guard_an_explained_write_is_still_refused(shared, tools, by
                                                                 inner):
     """Layers 2 and 3 alone: split_explain lets a write through, the query runs as the owner;
     the PREPARE check refuses anything but a query, and the READ ONLY transaction any write."""
-    monkeypatch.setattr(database.sql_guard, "split_explain", lambda sql: ("EXPLAIN (ANALYZE, FORMAT TEXT)", inner))
+    monkeypatch.setattr(sql_guard, "split_explain", lambda sql: ("EXPLAIN (ANALYZE, FORMAT TEXT)", inner))
     result = tools.query_database("EXPLAIN ANALYZE " + inner)
     assert error_code(result) == "QUERY_ERROR"
     message = result["error"]["message"]

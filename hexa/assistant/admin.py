@@ -130,32 +130,25 @@ class UsageRecordAdmin(SuperuserOnly, admin.ModelAdmin):
         return response
 
 
+class SuperuserEdits:
+    """Settings-like records: superusers see and edit them here (workspace admins on the page)."""
+
+    def _superuser(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_module_permission = _superuser
+    has_view_permission = _superuser
+    has_add_permission = _superuser
+    has_change_permission = _superuser
+    has_delete_permission = _superuser
+
+
 @admin.register(WorkspaceBudget)
-class WorkspaceBudgetAdmin(admin.ModelAdmin):
+class WorkspaceBudgetAdmin(SuperuserEdits, admin.ModelAdmin):
     """Workspace admins set budgets through GraphQL; superusers can here too."""
 
     list_display = ["workspace", "monthly_limit_usd", "updated_at"]
     autocomplete_fields = ["workspace"]
-
-    def _superuser(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    has_module_permission = _superuser
-    has_view_permission = _superuser
-    has_add_permission = _superuser
-    has_change_permission = _superuser
-    has_delete_permission = _superuser
-
-
-class SuperuserEdits:
-    def _superuser(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    has_module_permission = _superuser
-    has_view_permission = _superuser
-    has_add_permission = _superuser
-    has_change_permission = _superuser
-    has_delete_permission = _superuser
 
 
 class AssistantSettingsForm(forms.ModelForm):

@@ -4,7 +4,7 @@
     db = UserDatabaseTools(user, workspace)     # the workspace database, read-only
 
 `run_tool(user, workspace, name, tool_input)` runs a tool by its name, as declared in
-hexa.assistant.tools: the input is checked against its schema, then its executor method
+hexa.assistant.tools: the input is checked against its arguments, then its executor method
 runs (and checks the user's permission). A tool that needs approval is run as is: holding
 it for the user is the agent's job. Every result is a JSON-serialisable dict; every failure
 is `{"error": {"code", "message"}}`.

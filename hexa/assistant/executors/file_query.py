@@ -11,7 +11,7 @@
         -> {"dialect", "columns", "total_rows"} or {} when the sniffer cannot tell
 
 The engine's work itself runs in a bounded child process (file_process.py, file_work.py).
-Results follow query_database's conventions (hexa/assistant/executors/database.py): at most
+Results follow query_database's conventions (hexa/assistant/executors/database_query.py): at most
 `limit` rows, `truncated` when there were more, values JSON-safe (hexa.databases.values.Cells)
 and cut: text in the engine itself, before it reaches Python, so a 600 MB string costs no
 600 MB here; nested values (lists, structs, maps) and timestamps with time zone as their text.
@@ -35,7 +35,7 @@ from hexa.databases.values import Cells
 from ..errors import AssistantError
 from . import file_process, file_sql_guard, spreadsheets
 from .bucket import show
-from .database import checked_limit
+from .database_query import checked_limit
 from .file_tables import SPREADSHEETS, FileSession, header_names, resolve_files, single_format, timeout_s
 from .file_work import CELL_MAX_CHARS, MAX_COLUMNS
 

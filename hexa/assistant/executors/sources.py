@@ -20,7 +20,10 @@ import psycopg2
 from django.conf import settings
 
 from ..errors import AssistantError
-from . import csv_cells, database, file_query
+from . import csv_cells, file_query
+from .database import _NOT_A_MEMBER
+from .database_query import _run_select, _split_explain
+from .database_session import CHECK_PREFIX, CHECK_SUFFIX, _query_failure, _read_only_session
 from .bucket import Bucket
 from .errors import requires
 from .sql_guard import check_read_only
@@ -65,7 +68,6 @@ class _CsvSink:
         self.buffer.clear()
 
 
-_NOT_A_MEMBER = database._NOT_A_MEMBER
 # PostgreSQL types written as they are: numbers, booleans, dates and times, uuids (by type oid)
 _PLAIN_TYPES = {16, 20, 21, 23, 26, 700, 701, 1700, 1082, 1083, 1114, 1184, 1186, 1266, 2950}
 
@@ -90,7 +92,7 @@ class _Database:
     def _checked(query) -> str:
         if not isinstance(query, str) or not query.strip():
             raise AssistantError("INVALID_INPUT", "`query` must be one SQL SELECT statement.")
-        prefix, inner = database._split_explain(query)
+        prefix, inner = _split_explain(query)
         if prefix is not None:
             raise AssistantError("INVALID_SQL", "An EXPLAIN has no rows to chart or download: give the SELECT itself.")
         return check_read_only(inner)
@@ -98,8 +100,8 @@ class _Database:
     @requires("databases.query_database", _NOT_A_MEMBER)
     def rows(self, query, limit, cell_max, max_chars) -> dict:
         text = self._checked(query)
-        with database._read_only_session(self.workspace) as connection:
-            return database._run_select(connection, text, limit, cell_max, max_chars)
+        with _read_only_session(self.workspace) as connection:
+            return _run_select(connection, text, limit, cell_max, max_chars)
 
     @requires("databases.query_database", _NOT_A_MEMBER)
     def copy_csv(self, query, max_rows, write) -> dict:
@@ -108,10 +110,10 @@ class _Database:
         timeout_ms = max(1, int(settings.ASSISTANT_DOWNLOAD_TIMEOUT_MS))
         truncated = False
         try:
-            with database._read_only_session(self.workspace, timeout_ms) as connection, connection.cursor() as cursor:
+            with _read_only_session(self.workspace, timeout_ms) as connection, connection.cursor() as cursor:
                 try:
                     # layer 2 as for the model's queries: parsed as a subquery, where writes are refused
-                    cursor.execute(f"{database.CHECK_PREFIX}{text}{database.CHECK_SUFFIX}")
+                    cursor.execute(f"{CHECK_PREFIX}{text}{CHECK_SUFFIX}")
                     # PostgreSQL writes the CSV itself (text output: ISO dates, exact numbers),
                     # cells bounded and formulas neutralised (csv_cells.py): no row becomes a
                     # Python object here, and none is larger than ROW_MAX_CHARS.
@@ -123,7 +125,7 @@ class _Database:
                         sink,
                     )
                 except psycopg2.Error as error:
-                    raise database._query_failure(error, text) from None
+                    raise _query_failure(error, text) from None
         except _Enough:  # the session was closed, not kept: it was in the middle of a COPY
             truncated = True
         sink.flush()

@@ -1,6 +1,7 @@
 """The `ask_user` tool: a question for the user; the turn waits for the answer."""
 
 from ..executors.questions import MAX_CHOICE_CHARS, MAX_CHOICES, MAX_QUESTION_CHARS, UserQuestions
+from .arguments import Arguments, Field, JsonArray
 from .base import Tool
 
 DESCRIPTION = (
@@ -14,21 +15,17 @@ DESCRIPTION = (
     'Example: {"question": "Per year or per month?", "choices": ["Per year", "Per month"]}.'
 )
 
-INPUT_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "question": {"type": "string", "description": "The question, in the user's language."},
-        "choices": {"type": "array", "items": {"type": "string"}, "description": "Possible answers, shown as buttons."},
-        "allow_free_text": {"type": "boolean", "description": "Whether the user may type an answer (default true)."},
-    },
-    "required": ["question"],
-    "additionalProperties": False,
-}
+class AskUserArguments(Arguments):
+    question: str = Field(description="The question, in the user's language.")
+    choices: JsonArray | None = Field(
+        None, description="Possible answers, shown as buttons.", json_schema_extra={"items": {"type": "string"}}
+    )
+    allow_free_text: bool | None = Field(None, description="Whether the user may type an answer (default true).")
 
 TOOL = Tool(
     name="ask_user",
     description=DESCRIPTION,
-    input_schema=INPUT_SCHEMA,
+    arguments=AskUserArguments,
     executor=UserQuestions,
     awaits="answer",
 )

@@ -4,6 +4,7 @@ from ..data_policy import withheld
 from ..executors.chart_spec import MARKS, SPEC_MAX_CHARS
 from ..executors.charts import UserChartTools, max_points
 from ..executors.sources import SOURCES
+from .arguments import Arguments, Field, JsonObject
 from .base import Tool
 
 
@@ -28,27 +29,19 @@ def _description() -> str:
     )
 
 
-def _input_schema() -> dict:
-    return {
-        "type": "object",
-        "properties": {
-            "spec": {"type": "object", "description": "A Vega-Lite spec without data (the query's rows are its data)."},
-            "query": {"type": "string", "description": "One SQL SELECT statement whose rows the chart draws."},
-            "source": {
-                "type": "string",
-                "enum": sorted(SOURCES),
-                "description": "Where the query runs (default: database).",
-            },
-            "title": {"type": "string", "description": "The chart's title, shown above it."},
-            "files": {
-                "type": "object",
-                "description": 'With source "files": the tables `query` reads, as query_files takes them '
-                '({table name: path or glob}).',
-            },
-        },
-        "required": ["spec", "query"],
-        "additionalProperties": False,
-    }
+class CreateChartArguments(Arguments):
+    spec: JsonObject = Field(description="A Vega-Lite spec without data (the query's rows are its data).")
+    query: str = Field(description="One SQL SELECT statement whose rows the chart draws.")
+    # the executor checks the source, with its own message; Claude is told the choices
+    source: str | None = Field(
+        None, description="Where the query runs (default: database).", json_schema_extra={"enum": sorted(SOURCES)}
+    )
+    title: str | None = Field(None, description="The chart's title, shown above it.")
+    files: JsonObject | None = Field(
+        None,
+        description='With source "files": the tables `query` reads, as query_files takes them '
+        '({table name: path or glob}).',
+    )
 
 
 def _without_values(tool_input, output) -> dict:
@@ -63,7 +56,7 @@ def _without_values(tool_input, output) -> dict:
 TOOL = Tool(
     name="create_chart",
     description=_description,
-    input_schema=_input_schema,
+    arguments=CreateChartArguments,
     executor=UserChartTools,
     for_model=_without_values,
 )

@@ -1,6 +1,7 @@
 """The `describe_tables` tool."""
 
 from ..executors.database import UserDatabaseTools
+from .arguments import Arguments, Field
 from .base import Tool
 
 
@@ -15,19 +16,13 @@ DESCRIPTION = (
 )
 
 
-INPUT_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "table_name": {"type": "string", "description": "A table or view name, optionally schema-qualified."},
-    },
-    "required": [],
-    "additionalProperties": False,
-}
+class DescribeTablesArguments(Arguments):
+    table_name: str | None = Field(None, description="A table or view name, optionally schema-qualified.")
 
 
 TOOL = Tool(
     name="describe_tables",
     description=DESCRIPTION,
-    input_schema=INPUT_SCHEMA,
+    arguments=DescribeTablesArguments,
     executor=UserDatabaseTools,
 )

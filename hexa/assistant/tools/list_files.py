@@ -1,6 +1,9 @@
 """The `list_files` tool."""
 
-from ..executors.files import UserFileSystemTools
+from typing import Annotated
+
+from ..executors.files import MAX_PER_PAGE, UserFileSystemTools
+from .arguments import Arguments, Field, PositiveInt
 from .base import Tool
 
 
@@ -13,21 +16,17 @@ DESCRIPTION = (
 )
 
 
-INPUT_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "path": {"type": "string", "description": 'Folder relative to the bucket root. "" is the root.'},
-        "page": {"type": "integer", "minimum": 1, "description": "Page number, from 1."},
-        "per_page": {"type": "integer", "minimum": 1, "maximum": 500, "description": "Entries per page (default 100)."},
-    },
-    "required": [],
-    "additionalProperties": False,
-}
+class ListFilesArguments(Arguments):
+    path: str | None = Field(None, description='Folder relative to the bucket root. "" is the root.')
+    page: PositiveInt | None = Field(None, description="Page number, from 1.")
+    per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE)] | None = Field(
+        None, description="Entries per page (default 100)."
+    )
 
 
 TOOL = Tool(
     name="list_files",
     description=DESCRIPTION,
-    input_schema=INPUT_SCHEMA,
+    arguments=ListFilesArguments,
     executor=UserFileSystemTools,
 )

@@ -1,8 +1,11 @@
 """The `query_database` tool."""
 
+from typing import Annotated
+
 from django.conf import settings
 
 from ..executors.database import UserDatabaseTools
+from .arguments import Arguments, AtMostSetting, Field, PositiveInt
 from .base import Tool
 
 
@@ -30,27 +33,16 @@ def _description() -> str:
     )
 
 
-def _input_schema() -> dict:
-    max_rows = settings.ASSISTANT_QUERY_MAX_ROWS
-    return {
-        "type": "object",
-        "properties": {
-            "query": {"type": "string", "description": "One SQL SELECT statement, or EXPLAIN of one."},
-            "limit": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": max_rows,
-                "description": "Most rows to return (default 100).",
-            },
-        },
-        "required": ["query"],
-        "additionalProperties": False,
-    }
+class QueryDatabaseArguments(Arguments):
+    query: str = Field(description="One SQL SELECT statement, or EXPLAIN of one.")
+    limit: Annotated[PositiveInt, AtMostSetting("ASSISTANT_QUERY_MAX_ROWS")] | None = Field(
+        None, description="Most rows to return (default 100)."
+    )
 
 
 TOOL = Tool(
     name="query_database",
     description=_description,
-    input_schema=_input_schema,
+    arguments=QueryDatabaseArguments,
     executor=UserDatabaseTools,
 )

@@ -1,8 +1,11 @@
 """The `query_files` tool."""
 
+from typing import Annotated
+
 from django.conf import settings
 
 from ..executors.files import UserFileSystemTools
+from .arguments import Arguments, AtMostSetting, Field, JsonObject, PositiveInt
 from .base import Tool
 
 
@@ -29,44 +32,34 @@ def _description() -> str:
     )
 
 
-def _input_schema() -> dict:
-    return {
-        "type": "object",
-        "properties": {
-            "sql": {"type": "string", "description": "One SELECT query (DuckDB dialect) over the tables named in files."},
-            "files": {
-                "type": "object",
-                "description": 'Table name -> path or glob, or {"path": ..., "sheet": ...} for a spreadsheet sheet.',
-                "additionalProperties": {
-                    "anyOf": [
-                        {"type": "string"},
-                        {
-                            "type": "object",
-                            "properties": {
-                                "path": {"type": "string"},
-                                "sheet": {"type": ["string", "integer"]},
-                            },
-                            "required": ["path"],
-                            "additionalProperties": False,
-                        },
-                    ]
-                },
-            },
-            "limit": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": settings.ASSISTANT_QUERY_MAX_ROWS,
-                "description": "Most rows to return (default 100).",
-            },
+# What Claude is told a `files` entry may be; file_query.py checks it, with its own messages.
+_FILES_ENTRY = {
+    "anyOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "properties": {"path": {"type": "string"}, "sheet": {"type": ["string", "integer"]}},
+            "required": ["path"],
+            "additionalProperties": False,
         },
-        "required": ["sql", "files"],
-        "additionalProperties": False,
-    }
+    ]
+}
+
+
+class QueryFilesArguments(Arguments):
+    sql: str = Field(description="One SELECT query (DuckDB dialect) over the tables named in files.")
+    files: JsonObject = Field(
+        description='Table name -> path or glob, or {"path": ..., "sheet": ...} for a spreadsheet sheet.',
+        json_schema_extra={"additionalProperties": _FILES_ENTRY},
+    )
+    limit: Annotated[PositiveInt, AtMostSetting("ASSISTANT_QUERY_MAX_ROWS")] | None = Field(
+        None, description="Most rows to return (default 100)."
+    )
 
 
 TOOL = Tool(
     name="query_files",
     description=_description,
-    input_schema=_input_schema,
+    arguments=QueryFilesArguments,
     executor=UserFileSystemTools,
 )

@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from ..executors.files import UserFileSystemTools
+from .arguments import Arguments, Field, PositiveInt
 from .base import Tool
 
 
@@ -27,22 +28,16 @@ def _description() -> str:
     )
 
 
-INPUT_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "path": {"type": "string", "description": "File path relative to the bucket root."},
-        "start_line": {"type": "integer", "minimum": 1, "description": "First line to return (1-based)."},
-        "end_line": {"type": "integer", "minimum": 1, "description": "Last line to return (inclusive)."},
-        "sheet": {"type": ["string", "integer"], "description": "A spreadsheet's sheet: its name or 0-based index."},
-    },
-    "required": ["path"],
-    "additionalProperties": False,
-}
+class ReadFileArguments(Arguments):
+    path: str = Field(description="File path relative to the bucket root.")
+    start_line: PositiveInt | None = Field(None, description="First line to return (1-based).")
+    end_line: PositiveInt | None = Field(None, description="Last line to return (inclusive).")
+    sheet: str | int | None = Field(None, description="A spreadsheet's sheet: its name or 0-based index.")
 
 
 TOOL = Tool(
     name="read_file",
     description=_description,
-    input_schema=INPUT_SCHEMA,
+    arguments=ReadFileArguments,
     executor=UserFileSystemTools,
 )

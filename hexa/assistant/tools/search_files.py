@@ -1,6 +1,7 @@
 """The `search_files` tool."""
 
 from ..executors.files import UserFileSystemTools
+from .arguments import Arguments, Field
 from .base import Tool
 
 
@@ -13,21 +14,15 @@ DESCRIPTION = (
 )
 
 
-INPUT_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "pattern": {"type": "string", "description": 'Glob on file paths, e.g. "*.csv" or "**/2024/*.md".'},
-        "path": {"type": "string", "description": 'Folder to search under; "" is the whole bucket.'},
-        "contains": {"type": "string", "description": "Only files whose text contains this (case-insensitive)."},
-    },
-    "required": ["pattern"],
-    "additionalProperties": False,
-}
+class SearchFilesArguments(Arguments):
+    pattern: str = Field(description='Glob on file paths, e.g. "*.csv" or "**/2024/*.md".')
+    path: str | None = Field(None, description='Folder to search under; "" is the whole bucket.')
+    contains: str | None = Field(None, description="Only files whose text contains this (case-insensitive).")
 
 
 TOOL = Tool(
     name="search_files",
     description=DESCRIPTION,
-    input_schema=INPUT_SCHEMA,
+    arguments=SearchFilesArguments,
     executor=UserFileSystemTools,
 )

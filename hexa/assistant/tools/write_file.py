@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from ..executors.files import UserFileSystemTools
+from .arguments import Arguments, Field
 from .base import Tool
 
 
@@ -19,21 +20,15 @@ def _description() -> str:
     )
 
 
-INPUT_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "path": {"type": "string", "description": "File path relative to the bucket root."},
-        "content": {"type": "string", "description": "The complete new content of the file (UTF-8 text)."},
-    },
-    "required": ["path", "content"],
-    "additionalProperties": False,
-}
+class WriteFileArguments(Arguments):
+    path: str = Field(description="File path relative to the bucket root.")
+    content: str = Field(description="The complete new content of the file (UTF-8 text).")
 
 
 TOOL = Tool(
     name="write_file",
     description=_description,
-    input_schema=INPUT_SCHEMA,
+    arguments=WriteFileArguments,
     executor=UserFileSystemTools,
     awaits="approval",
 )
