@@ -9,8 +9,7 @@ import sys
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
@@ -24,7 +23,7 @@ from .approvals import outcomes_note
 from .errors import AssistantError, ErrorCode
 from .events import EventRecorder, EventType
 from .logs import log_event
-from .models import Conversation, Event, Message, MessageRole, MessageStatus
+from .models import Conversation, Event, Message, MessageRole, MessageStatus, ToolExecution
 from .recording import close_dead_calls, create_turn_messages
 from .tasks import enqueue_turn
 from .titles import should_write_title, write_title
@@ -86,13 +85,14 @@ def _store_turn(conversation: Conversation, text: str, wait_for_pickup=True) -> 
         title = conversation.title or text.strip().splitlines()[0][:80]
         if not conversation.try_start_turn(pickup_s=settings.ASSISTANT_TURN_LEASE_S, title=title):
             raise AssistantError(ErrorCode.CONVERSATION_BUSY)  # a turn already runs here, in any process
-        last = conversation.messages.aggregate(last=Max("index"))["last"]
+        last, seq, waits, unreported = _turn_state(conversation.pk)
         index = -1 if last is None else last
         # a turn waiting for the user's answers ends here, unanswered: the model is told so
-        recorder = EventRecorder(conversation.pk)
-        waiting.close_waiting_turns(conversation, recorder)
+        recorder = EventRecorder(conversation.pk, seq=seq or 0)
+        if waits:
+            waiting.close_waiting_turns(conversation, recorder)
         blocks = [{"type": "text", "text": text}]
-        note = outcomes_note(conversation)
+        note = outcomes_note(conversation) if unreported else None
         if note:  # the model learns what became of the writes it proposed
             blocks.insert(0, {"type": "text", "text": note})
         user_message = Message(
@@ -134,6 +134,23 @@ def workers_alive() -> bool:
         _workers_seen_at = time.monotonic()
         return True
     return False
+
+
+def _turn_state(conversation_id) -> tuple:
+    """(last message index, last event seq, whether a turn waits for the user, whether a
+    proposed write's outcome is still to be told to the model), in one statement: a send
+    reads them all, and most sends have no waiting turn nor untold outcome, so the queries
+    of close_waiting_turns and outcomes_note (whose conditions these mirror) are skipped."""
+    messages, events, executions = (connection.ops.quote_name(m._meta.db_table) for m in (Message, Event, ToolExecution))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(index) FROM {messages} WHERE conversation_id = %s), "
+            f"(SELECT max(seq) FROM {events} WHERE conversation_id = %s), "
+            f"EXISTS (SELECT 1 FROM {messages} WHERE conversation_id = %s AND status = %s), "
+            f"EXISTS (SELECT 1 FROM {executions} WHERE conversation_id = %s AND proposal IS NOT NULL AND NOT outcome_reported)",
+            [conversation_id, conversation_id, conversation_id, MessageStatus.WAITING, conversation_id],
+        )
+        return cursor.fetchone()
 
 
 def _await_pickup(message: Message):
