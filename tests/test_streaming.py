@@ -203,3 +203,23 @@ def test_the_rate_limit_holds_across_processes(chat, board, roles):
     assert sorted(code for code, _ in statuses) == [200] * 6 + [429] * 2
     refused = [body for code, body in statuses if code == 429]
     assert all(body["errors"] == ["RATE_LIMITED"] and 1 <= body["retry_after"] <= 60 for body in refused)
+
+
+def test_the_event_hub_hands_announcements_only_to_the_streams_following_their_conversation():
+    import asyncio
+    import json
+    import uuid
+
+    from hexa.assistant.follow import EventHub
+
+    followed, other = uuid.uuid4(), uuid.uuid4()
+    hub = EventHub()  # its listening connection is not what is tested: none is opened
+    mine = asyncio.Queue()
+    hub.queues[str(followed)].add(mine)
+    hub._dispatch(f'{{"c": "{followed}", "e": [[3, "text_delta", {{"text": "hi", "seq": 3}}]]}}')
+    hub._dispatch(json.dumps({"c": str(followed), "s": 9}))
+    hub._dispatch(f'{{"c": "{other}", "e": [[1, "text_delta", {{"text": "not mine", "seq": 1}}]]}}')
+    hub._dispatch(f'{{"c": "{other}", "e": not json')  # not followed here: not even read
+    hub._dispatch("not json at all")
+    items = [mine.get_nowait() for _ in range(mine.qsize())]
+    assert items == [{"c": str(followed), "e": [[3, "text_delta", {"text": "hi", "seq": 3}]]}, {"c": str(followed), "s": 9}]

@@ -62,9 +62,10 @@ class EventRecorder:
     # While the database is unreachable, text deltas are kept and tried again this often.
     RETRY_DELTAS_S = 1.0
 
-    def __init__(self, conversation_id):
+    def __init__(self, conversation_id, seq: int | None = None):
+        """`seq`: the conversation's last sequence number, when the caller read it already."""
         self.conversation_id = conversation_id
-        self.seq = last_seq(conversation_id)
+        self.seq = last_seq(conversation_id) if seq is None else seq
         self.pending: list[tuple] = []
         self.flushed_at = 0.0
         self.streaming = False  # a text delta was flushed since the last other event

@@ -37,6 +37,7 @@ FALLBACK_POLL_S = 1.0
 # the page follows again once it has answered
 TERMINAL = (EventType.DONE, EventType.ERROR, EventType.WAITING)
 WAKE = object()  # "read the table": something may have been missed
+ANNOUNCEMENT_HEAD = '{"c": "'
 UNAVAILABLE_MESSAGE = (
     "The database has been unreachable for too long to follow the answer. Nothing is lost: "
     "reload the page in a moment to see it."
@@ -86,6 +87,13 @@ class EventHub:
                 await asyncio.sleep(1)
 
     def _dispatch(self, payload: str):
+        # Every web process hears every announcement, mostly for conversations it does not
+        # follow: those are recognised by their first field (events._announcement writes
+        # `{"c": "<conversation>", …`) and not parsed at all.
+        if payload.startswith(ANNOUNCEMENT_HEAD):
+            end = payload.find('"', len(ANNOUNCEMENT_HEAD))
+            if payload[len(ANNOUNCEMENT_HEAD):end] not in self.queues:
+                return
         try:
             announcement = json.loads(payload)
             queues = self.queues.get(announcement["c"])

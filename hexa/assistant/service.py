@@ -9,8 +9,7 @@ import sys
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
@@ -18,13 +17,13 @@ from hexa.core.db import retry_db
 from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 
 from . import leases, waiting
-from .liveness import locks
+from .liveness import live_workers, locks
 from .agent import Turn, TurnResult
 from .proposals import outcomes_note
 from .errors import AssistantError, ErrorCode
 from .events import EventRecorder, EventType
 from .logs import log_event
-from .models import Conversation, Event, Message, MessageRole, MessageStatus
+from .models import Conversation, Event, Message, MessageRole, MessageStatus, ToolExecution
 from .recording import close_dead_calls, create_turn_messages
 from .queue import enqueue_turn, queue_turn
 from .titles import should_write_title, write_title
@@ -33,6 +32,7 @@ from .workspace_settings import conversation_model
 
 MAX_MESSAGE_CHARS = 32_000
 PICKUP_POLL_S = 0.02
+TURN_NOT_STARTED_MESSAGE = "The assistant is too busy to start right now; nothing was sent. Try again in a moment."
 # A turn whose workers died this many times is not resumed again (it may be what kills them).
 MAX_RUNS = 3
 INTERRUPTED_MESSAGE = (
@@ -46,9 +46,10 @@ def get_conversation(user, conversation_id) -> Conversation | None:
     return Conversation.objects.filter_for_user(user).select_related("workspace").filter(pk=conversation_id).first()
 
 
-def start_turn(user, conversation_id, text) -> Message:
+def start_turn(user, conversation_id, text, wait_for_pickup=True) -> Message:
     """Every check made before a turn, then the turn stored and queued; raises
-    AssistantError with a typed code. Returns the turn's (running) assistant message."""
+    AssistantError with a typed code. Returns the turn's (running) assistant message.
+    Without `wait_for_pickup`, the caller sees to the pickup (withdraw_unless_taken)."""
     # filter_for_user is the send_message permission (the owner, while a member), in the
     # same query as the conversation; superusers get no way into others' conversations.
     conversation = get_conversation(user, conversation_id)
@@ -73,10 +74,10 @@ def start_turn(user, conversation_id, text) -> Message:
         raise AssistantError(
             ErrorCode.RATE_LIMITED, f"Too many messages: retry in {limited.retry_after} s.", retry_after=limited.retry_after
         ) from None
-    return _store_turn(conversation, text)
+    return _store_turn(conversation, text, wait_for_pickup)
 
 
-def _store_turn(conversation: Conversation, text: str) -> Message:
+def _store_turn(conversation: Conversation, text: str, wait_for_pickup=True) -> Message:
     """Claim the conversation, store the user's message, the turn's running answer and its
     first event, and queue the turn: one transaction, so that a send either is all there
     (and will be answered, whatever happens to the processes) or was refused as a whole."""
@@ -84,13 +85,14 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
         title = conversation.title or text.strip().splitlines()[0][:80]
         if not conversation.try_start_turn(pickup_s=settings.ASSISTANT_TURN_LEASE_S, title=title):
             raise AssistantError(ErrorCode.CONVERSATION_BUSY)  # a turn already runs here, in any process
-        last = conversation.messages.aggregate(last=Max("index"))["last"]
+        last, seq, waits, unreported = _turn_state(conversation.pk)
         index = -1 if last is None else last
         # a turn waiting for the user's answers ends here, unanswered: the model is told so
-        recorder = EventRecorder(conversation.pk)
-        waiting.close_waiting_turns(conversation, recorder)
+        recorder = EventRecorder(conversation.pk, seq=seq or 0)
+        if waits:
+            waiting.close_waiting_turns(conversation, recorder)
         blocks = [{"type": "text", "text": text}]
-        note = outcomes_note(conversation)
+        note = outcomes_note(conversation) if unreported else None
         if note:  # the model learns what became of the writes it proposed
             blocks.insert(0, {"type": "text", "text": note})
         user_message = Message(
@@ -108,9 +110,46 @@ def _store_turn(conversation: Conversation, text: str) -> Message:
         )
         recorder.flush()
         queue_turn(message, new=True)
-    if message.queued:
+    if wait_for_pickup and message.queued:
         _await_pickup(message)
     return message
+
+
+# A worker seen alive this recently is taken to be alive still (one pg_locks query a second
+# per web process at most, not one per send).
+WORKERS_SEEN_S = 1.0
+_workers_seen_at = -float("inf")
+
+
+def workers_alive() -> bool:
+    """Whether a worker process is alive (it holds its liveness lock: liveness.py). A send
+    then need not wait for the pickup: the stream starts at once and the pickup is checked
+    after ASSISTANT_PICKUP_WAIT_S (withdraw_unless_taken); with none alive, the send waits
+    for it and is refused at once if nobody takes it."""
+    global _workers_seen_at
+    if time.monotonic() - _workers_seen_at < WORKERS_SEEN_S:
+        return True
+    if live_workers() > 0:
+        _workers_seen_at = time.monotonic()
+        return True
+    return False
+
+
+def _turn_state(conversation_id) -> tuple:
+    """(last message index, last event seq, whether a turn waits for the user, whether a
+    proposed write's outcome is still to be told to the model), in one statement: a send
+    reads them all, and most sends have no waiting turn nor untold outcome, so the queries
+    of close_waiting_turns and outcomes_note (whose conditions these mirror) are skipped."""
+    messages, events, executions = (connection.ops.quote_name(m._meta.db_table) for m in (Message, Event, ToolExecution))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(index) FROM {messages} WHERE conversation_id = %s), "
+            f"(SELECT max(seq) FROM {events} WHERE conversation_id = %s), "
+            f"EXISTS (SELECT 1 FROM {messages} WHERE conversation_id = %s AND status = %s), "
+            f"EXISTS (SELECT 1 FROM {executions} WHERE conversation_id = %s AND proposal IS NOT NULL AND NOT outcome_reported)",
+            [conversation_id, conversation_id, conversation_id, MessageStatus.WAITING, conversation_id],
+        )
+        return cursor.fetchone()
 
 
 def _await_pickup(message: Message):
@@ -124,9 +163,13 @@ def _await_pickup(message: Message):
             return
         time.sleep(PICKUP_POLL_S)
     if _withdraw(message):
-        raise AssistantError(
-            ErrorCode.TURN_NOT_STARTED, "The assistant is too busy to start right now; nothing was sent. Try again in a moment."
-        )
+        raise AssistantError(ErrorCode.TURN_NOT_STARTED, TURN_NOT_STARTED_MESSAGE)
+
+
+def withdraw_unless_taken(message: Message) -> bool:
+    """ASSISTANT_PICKUP_WAIT_S after a send that did not wait for its pickup: the turn is
+    withdrawn, nothing of it kept, unless a worker has taken it (True: withdrawn)."""
+    return _withdraw(message)
 
 
 def _withdraw(message: Message) -> bool:

@@ -8,6 +8,7 @@ worker process (tasks.py) and goes on if the client disconnects; both endpoints 
 its stored events (follow.py), so any web process can serve them.
 """
 
+import asyncio
 import logging
 from importlib import import_module
 
@@ -23,7 +24,7 @@ from hexa.core.workers import run_sync
 from .errors import AssistantError, ErrorCode
 from .events import EventType
 from .follow import follow
-from .service import get_conversation, start_turn
+from .service import TURN_NOT_STARTED_MESSAGE, get_conversation, start_turn, withdraw_unless_taken, workers_alive
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +63,31 @@ def _user(request):
 
 
 def _start(request, conversation_id, text):
+    """The turn stored and queued, and whether its pickup is still to be checked: while a
+    worker is alive the stream starts at once, without waiting for a worker to take the
+    turn (in a burst of sends that wait grew to hundreds of milliseconds); with none alive,
+    the send waits for it and is refused (503 TURN_NOT_STARTED) when nobody takes it."""
     user = _user(request)
     if user is None:
         raise AssistantError(ErrorCode.UNAUTHENTICATED)
-    return start_turn(user, conversation_id, text)
+    alive = workers_alive()
+    message = start_turn(user, conversation_id, text, wait_for_pickup=not alive)
+    return message, alive and message.queued
+
+
+# the pickup checks under way: a task the loop holds no strong reference to may be collected
+_pickup_checks = set()
+
+
+async def _check_pickup(message) -> bool:
+    """True if no worker took the turn within ASSISTANT_PICKUP_WAIT_S: it is withdrawn.
+    Runs whether or not the client stays, so that no send is left queued unanswered."""
+    await asyncio.sleep(settings.ASSISTANT_PICKUP_WAIT_S)
+    try:
+        return await run_sync(withdraw_unless_taken, message)
+    except Exception:  # the database is unreachable: the turn stays queued, the recovery has it
+        logger.exception("Could not check the pickup of the turn %s", message.pk)
+        return False
 
 
 @csrf_exempt
@@ -81,17 +103,25 @@ async def stream_view(request, conversation_id):
     if not isinstance(body, dict) or not isinstance(body.get("message"), str):
         return _error("BAD_REQUEST", message="The request body must be a JSON object with a `message` string.")
     try:
-        message = await run_sync(_start, request, conversation_id, body["message"])
+        message, check_later = await run_sync(_start, request, conversation_id, body["message"])
     except AssistantError as error:
         return _refused(error)
     # The turn is stored and queued: a worker runs it, and it goes on if this client leaves.
     # Its first event (the user's message, stored with it) is sent at once.
     first = frame(EventType.USER_MESSAGE, message.first_event)
+    pickup = None
+    if check_later:
+        pickup = asyncio.get_running_loop().create_task(_check_pickup(message))
+        _pickup_checks.add(pickup)
+        pickup.add_done_callback(_pickup_checks.discard)
 
     async def frames():
         yield first
         async for chunk in follow(message.conversation_id, message.first_event_seq, until_message_id=str(message.pk)):
             yield chunk
+        # the turn was withdrawn (its rows with it): the stream ends as a refused send would
+        if pickup is not None and pickup.done() and not pickup.cancelled() and pickup.result():
+            yield frame(EventType.ERROR, {"message_id": str(message.pk), "code": ErrorCode.TURN_NOT_STARTED, "message": TURN_NOT_STARTED_MESSAGE})
 
     return event_stream_response(frames())
 
