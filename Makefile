@@ -69,9 +69,10 @@ serve: frontend/.next/BUILD_ID
 # `make test`: every part at once where they share no server (the parallel backend tests on
 # the app's PostgreSQL server, the `alone` tests on one of their own, the browser tests on
 # their own stack), the installs first (also at once). The parts that time work run at the
-# normal priority; the bulk that only has to finish (the parallel tests, jest) yields the
-# cores to them (nice), and fills what they leave idle while they wait on leases, outages and
-# model replies. Each part prints its wall and CPU time (README: how long each takes).
+# normal priority, the page's build and jest (its tests have a 5 s limit each) a little below;
+# the bulk that only has to finish (the parallel backend tests) yields the cores to them
+# (nice), and fills what they leave idle while they wait on leases, outages and model replies.
+# Each part prints its wall and CPU time (README: how long each takes).
 test:
 	@$(MAKE) --no-print-directory -j 3 install
 	@$(MAKE) --no-print-directory -j 5 --output-sync=target test-backend-parallel test-backend-alone test-frontend test-e2e
@@ -98,7 +99,7 @@ test-backend-alone: install
 # The generated GraphQL hooks must match the backend's SDL; then the component tests (jsdom).
 test-frontend: frontend/node_modules/.installed
 	cd frontend && node scripts/check-codegen.mjs
-	cd frontend && $(TIMED) nice -n 15 node_modules/.bin/jest --ci
+	cd frontend && $(TIMED) nice -n 5 node_modules/.bin/jest --ci
 
 # The page in chromium against its own stack (.data/e2e, ports 8100/8187/3100, offline model),
 # started once for every test file (e2e/run.mjs); a little below the `alone` tests' priority.
