@@ -145,12 +145,18 @@ def board():
 
 
 @pytest.fixture(scope="module")
-def model_url(board):
+def api(board):
+    """The module's local model server; `api.served` is what it served (its usage), per call."""
     from hexa.assistant.local_model import LocalModelServer
 
     server = LocalModelServer(board, chunk_delay=0.01).start()
-    yield server.url
+    yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def model_url(api):
+    return api.url
 
 
 @pytest.fixture(autouse=True)

@@ -8,23 +8,22 @@ marked `estimated`: the input reported at the call's start or measured before it
 and the output streamed so far (never the single token of `message_start`)."""
 
 import json
-import threading
 import time
 from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
 
-from hexa.assistant.local_model import LocalModelServer, Reply, text_block, text_reply, tool_reply, tool_use_block
+from hexa.assistant.local_model import Reply, text_block, text_reply, tool_reply, tool_use_block
 from hexa.assistant.models import Conversation, Event, Message, MessageRole, MessageStatus, UsageRecord
 
-from .support.live_server import LiveServer, LiveWorker, read_events, session_for
-from .support.switchboard import Switchboard
+from .support import live_turns
+from .support.live_server import read_events, session_for
+from .support.live_turns import wait_until
 
 # kills and stops real worker processes and times how soon turns end: by itself
 pytestmark = pytest.mark.alone
 
-ENV = {"ASSISTANT_TURN_LEASE_S": 2, "ASSISTANT_WORKER_DRAIN_S": 1, "ASSISTANT_RATE_LIMIT": ""}
 WORDS_47 = (
     "The districts with the most confirmed malaria cases last month were in the eastern region, where the "
     "rainy season started early and the facilities reported on time; the western districts reported fewer "
@@ -32,74 +31,19 @@ WORDS_47 = (
 )
 
 
-@pytest.fixture(scope="module")
-def board():
-    return Switchboard()
-
-
-@pytest.fixture(scope="module")
-def api(board):
-    server = LocalModelServer(board, chunk_delay=0.01).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def logs(tmp_path_factory):
-    return tmp_path_factory.mktemp("billing-logs")
-
-
-@pytest.fixture(scope="module")
-def web(django_db_setup, django_db_blocker, api, logs):
-    server = LiveServer(api.url, logs, turn_workers=0, **ENV)
-    yield server
-    server.stop()
+QUESTION = "Which districts had the most cases?"
 
 
 @pytest.fixture
-def workers(api, logs):
-    started = []
-
-    def start(**env):
-        worker = LiveWorker(api.url, logs, concurrency=4, **{**ENV, **env})
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        if worker.process.poll() is None:
-            worker.kill()
-
-
-@pytest.fixture
-def chat(transactional_db, roles, web, api):
+def chat(chat, api):
+    """The shared live chat (tests/support/live_turns.py), with the model server's count of
+    what it served cleared for the test."""
     api.clear_requests()
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
-    client = web.client(session_for(roles["editor"]))
-    yield conversation, client
-    client.close()
+    return chat
 
 
-def stream_in_background(client, conversation, message="Which districts had the most cases?"):
-    events = []
-
-    def read():
-        with client.stream("POST", f"/assistant/conversations/{conversation.id}/stream/", json={"message": message}, timeout=120) as response:
-            assert response.status_code == 200
-            events.extend(read_events(response))
-
-    reader = threading.Thread(target=read)
-    reader.start()
-    return reader, events
-
-
-def wait_until(condition, timeout=30, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"{what} did not happen within {timeout} s")
+def stream_in_background(client, conversation, message=QUESTION):
+    return live_turns.stream_in_background(client, conversation, message)
 
 
 def in_flight(conversation):
@@ -144,6 +88,15 @@ def report(fault, rows, served, took=None):
             "served": [[input_of(s), s["output_tokens"], "complete" if s["complete"] else "cut"] for s in served],
         })
     )
+
+
+def assert_cut_before_first_byte(row, served=()):
+    """A call cut before its first byte: billed as estimated, on its measured input, with no
+    output; if the API answered before the worker read it (`served`), the estimate is on the
+    safe side."""
+    assert row.estimated and row.output_tokens == 0 and row.input_tokens > 0
+    if served:
+        assert input_of(row) >= input_of(served[0])
 
 
 def assert_bill_is_the_ledger(conversation, message=None):
@@ -199,10 +152,8 @@ def test_stop_before_the_first_byte_bills_the_request_as_estimated(chat, board, 
     rows, served = ledger(conversation), api.served
     report("Stop before the first byte", rows, served, time.monotonic() - stopped_at)
     [row] = rows
-    assert row.estimated and row.output_tokens == 0 and row.input_tokens > 0 and row.cost > 0
-    assert board.requests == 1
-    if served:  # the API answered before the worker read it: the estimate is on the safe side
-        assert input_of(row) >= input_of(served[0])
+    assert_cut_before_first_byte(row, served)
+    assert row.cost > 0 and board.requests == 1
     assert_bill_is_the_ledger(conversation, Message.objects.get(conversation=conversation, role=MessageRole.ASSISTANT))
 
 
@@ -222,7 +173,7 @@ def test_a_hand_over_before_the_first_byte_bills_the_cut_request(chat, board, ap
     rows, served = ledger(conversation), api.served
     report("hand-over before the first byte", rows, served)
     assert len(rows) == 2 and board.requests == 2
-    assert rows[0].estimated and rows[0].output_tokens == 0 and rows[0].input_tokens > 0
+    assert_cut_before_first_byte(rows[0])
     assert not rows[1].estimated and exact(rows[1], served[-1])
     assert_bill_is_the_ledger(conversation, message)
 
@@ -240,7 +191,8 @@ def test_delete_before_the_first_byte_keeps_the_cut_request_in_the_ledger(chat, 
     rows = ledger(conversation)
     report("delete before the first byte", rows, api.served)
     [row] = rows
-    assert row.estimated and row.input_tokens > 0 and row.in_flight_after_seq is None
+    assert_cut_before_first_byte(row)
+    assert row.in_flight_after_seq is None
 
 
 def _long_history(conversation, pairs=6, chars=9000):
@@ -275,9 +227,8 @@ def test_stop_during_a_compaction_summary_sends_no_other_request(chat, board, ap
     rows, served = ledger(conversation), api.served
     report("Stop during a compaction summary", rows, served, took)
     [row] = rows  # the summary call, cut before its first byte: billed on its measured input
-    assert row.estimated and row.output_tokens == 0 and row.input_tokens > 0 and row.cost > 0
-    if served:  # the API answered before the worker read it: the estimate is on the safe side
-        assert input_of(row) >= input_of(served[0])
+    assert_cut_before_first_byte(row, served)
+    assert row.cost > 0
     assert_bill_is_the_ledger(conversation, Message.objects.get(conversation=conversation, role=MessageRole.ASSISTANT, index=13))
 
 

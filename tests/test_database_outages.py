@@ -22,11 +22,10 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from config.launch import backend_command
-from hexa.assistant.local_model import LocalModelServer, text_reply
+from hexa.assistant.local_model import text_reply
 from hexa.assistant.models import Conversation, Message, MessageRole, UsageRecord
 
 from .support.live_server import ROOT, LiveServer, _free_port, read_events, server_env, session_for
-from .support.switchboard import Switchboard
 
 # stops the shared PostgreSQL server: by itself, after the parallel tests
 pytestmark = [
@@ -35,18 +34,6 @@ pytestmark = [
 ]
 
 LONG_ANSWER = " ".join(f"District {n} reported its cases on time." for n in range(12))
-
-
-@pytest.fixture(scope="module")
-def board():
-    return Switchboard()
-
-
-@pytest.fixture(scope="module")
-def api(board):
-    server = LocalModelServer(board, chunk_delay=0.01).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

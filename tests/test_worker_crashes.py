@@ -4,7 +4,6 @@ process serves the stream; workers come and go beside it."""
 
 import json
 import os
-import threading
 import time
 from decimal import Decimal
 
@@ -18,25 +17,13 @@ from django.db.models import Sum
 from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Event, Message, ToolExecution, UsageRecord
 
-from .support.live_server import LiveServer, read_events
+from .support.live_server import LiveServer
+from .support.live_turns import stream_in_background, wait_until
 
 # kills, stops and restarts real processes on 1-2 s leases and drains, and stops PostgreSQL
 pytestmark = pytest.mark.alone
 
 SLOW_SQL = "SELECT count(*) AS n FROM generate_series(1, 40000000)"
-
-
-def stream_in_background(client, conversation, message="How many districts?"):
-    events = []
-
-    def read():
-        with client.stream("POST", f"/assistant/conversations/{conversation.id}/stream/", json={"message": message}, timeout=120) as response:
-            assert response.status_code == 200
-            events.extend(read_events(response))
-
-    reader = threading.Thread(target=read)
-    reader.start()
-    return reader, events
 
 
 def wait_for_event(conversation, kind, after_kind=None, timeout=30):
@@ -239,15 +226,6 @@ def stop(client, conversation):
     ).json()
     assert answer["data"]["cancelAssistantRun"]["success"], answer
     return time.monotonic()
-
-
-def wait_until(condition, timeout=30, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return time.monotonic()
-        time.sleep(0.05)
-    raise AssertionError(f"{what} did not happen within {timeout} s")
 
 
 def ended_at(reader, timeout=60):

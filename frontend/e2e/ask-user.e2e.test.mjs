@@ -6,31 +6,15 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { SLUG, graphql, lastAnswer, launch, login, newConversation, send, shot, step, waitForTurnEnd } from "./browser.mjs";
-import { bucketDir, startStack } from "./stack.mjs";
+import { describe, test } from "node:test";
+import { SLUG, graphql, lastAnswer, login, newConversation, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { bucketDir } from "./stack.mjs";
 
-let stack;
 let page;
-let close;
 let bucket;
 
-before(
-  async () => {
-    stack = await startStack();
-    ({ page, close } = await launch());
-    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
-  },
-  { timeout: 420_000 },
-);
+useStack({ logPageErrors: true, setUp: (session) => ({ page } = session) });
 
-after(
-  async () => {
-    await close?.();
-    await stack?.stop();
-  },
-  { timeout: 120_000 },
-);
 
 /** Logs in as the demo workspace's admin and notes the workspace's bucket. */
 async function loginAndFindBucket() {

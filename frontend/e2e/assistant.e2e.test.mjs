@@ -5,32 +5,16 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { QUESTION, SLUG, graphql, lastAnswer, launch, messages, newConversation, send, shot, step, waitForTurnEnd } from "./browser.mjs";
-import { bucketDir, startStack, webUrl } from "./stack.mjs";
+import { describe, test } from "node:test";
+import { QUESTION, SLUG, graphql, lastAnswer, messages, newConversation, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { bucketDir, webUrl } from "./stack.mjs";
 
-let stack;
 let context;
 let page;
-let close;
 let bucket;
 
-before(
-  async () => {
-    stack = await startStack();
-    ({ page, context, close } = await launch());
-    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
-  },
-  { timeout: 420_000 },
-);
+useStack({ logPageErrors: true, setUp: (session) => ({ page, context } = session) });
 
-after(
-  async () => {
-    await close?.();
-    await stack?.stop();
-  },
-  { timeout: 120_000 },
-);
 
 describe("the assistant page", { concurrency: false }, () => {
   test(

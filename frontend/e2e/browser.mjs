@@ -6,8 +6,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
-import { FRONTEND_DIR, webUrl } from "./stack.mjs";
+import { FRONTEND_DIR, startStack, webUrl } from "./stack.mjs";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 export const RESULTS = path.join(FRONTEND_DIR, "test-results");
@@ -71,6 +72,35 @@ export async function launchBrowser() {
 
 function openPages() {
   return [...launched].flatMap((owner) => (owner.pages ? owner.pages() : owner.contexts().flatMap((c) => c.pages())));
+}
+
+/**
+ * The stack and a browser for one test file: registers the file's `before` (the stack, shared
+ * under `e2e/run.mjs`; then a browser) and its `after` (the browser closed, the stack stopped
+ * if the file started it). `launch` takes `launch()`'s options, or `{ browser: true }` for a
+ * browser without a profile (`launchBrowser()`); `logPageErrors` prints the page's uncaught
+ * errors; `setUp(session)` then receives `{ page, context, browser }` (what was launched),
+ * e.g. to keep them in the file's variables.
+ */
+export function useStack({ launch: options = {}, logPageErrors = false, setUp } = {}) {
+  const session = {};
+  before(
+    async () => {
+      session.stack = await startStack();
+      Object.assign(session, options.browser ? await launchBrowser() : await launch(options));
+      if (logPageErrors) session.page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+      await setUp?.(session);
+    },
+    { timeout: 420_000 },
+  );
+  after(
+    async () => {
+      await session.close?.();
+      await session.stack?.stop();
+    },
+    { timeout: 120_000 },
+  );
+  return session;
 }
 
 export async function shot(page, name) {

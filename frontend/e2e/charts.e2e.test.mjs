@@ -8,13 +8,10 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { after, before, describe, test } from "node:test";
-import { launch, login, newConversation, send, shot, step, waitForTurnEnd } from "./browser.mjs";
-import { startStack } from "./stack.mjs";
+import { describe, test } from "node:test";
+import { login, newConversation, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
 
-let stack;
 let page;
-let close;
 const pageErrors = [];
 
 /** A question in a new conversation, until its turn ends. */
@@ -32,29 +29,20 @@ async function drawnFigure() {
   return figure;
 }
 
-before(
-  async () => {
-    stack = await startStack();
-    let context;
-    ({ page, context, close } = await launch({ acceptDownloads: true }));
+useStack({
+  launch: { acceptDownloads: true },
+  async setUp(session) {
+    page = session.page;
     page.on("pageerror", (error) => pageErrors.push(error.message));
     // nothing a chart draws may come from elsewhere: no tiles, no fonts, no data URLs
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
+    await session.context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
       pageErrors.push(`request to ${route.request().url()}`);
       return route.abort();
     });
     await login(page);
   },
-  { timeout: 420_000 },
-);
+});
 
-after(
-  async () => {
-    await close?.();
-    await stack?.stop();
-  },
-  { timeout: 120_000 },
-);
 
 describe("charts", { concurrency: false }, () => {
   test(

@@ -4,13 +4,10 @@
  * the HMIS workbook, each shown as a table in the answer and in the tool card.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { lastAnswer, launch, login, newConversation, send, shot, step, waitForTurnEnd } from "./browser.mjs";
-import { startStack } from "./stack.mjs";
+import { describe, test } from "node:test";
+import { lastAnswer, login, newConversation, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
 
-let stack;
 let page;
-let close;
 
 /** Sends `text` and waits until its turn has ended. */
 async function ask(text) {
@@ -19,21 +16,8 @@ async function ask(text) {
   await waitForTurnEnd(page);
 }
 
-before(
-  async () => {
-    stack = await startStack();
-    ({ page, close } = await launch());
-  },
-  { timeout: 420_000 },
-);
+useStack({ setUp: (session) => ({ page } = session) });
 
-after(
-  async () => {
-    await close?.();
-    await stack?.stop();
-  },
-  { timeout: 120_000 },
-);
 
 describe("data files as tables", { concurrency: false }, () => {
   test(

@@ -4,33 +4,17 @@
  * kept on the account (a reload keeps it). `make test-e2e`.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { SLUG, launch, step } from "./browser.mjs";
-import { startStack, webUrl } from "./stack.mjs";
+import { describe, test } from "node:test";
+import { SLUG, step, useStack } from "./browser.mjs";
+import { webUrl } from "./stack.mjs";
 
-let stack;
 let page;
-let close;
 
 const htmlLang = () => page.evaluate(() => document.documentElement.lang);
 
-before(
-  async () => {
-    stack = await startStack();
-    // a browser whose user reads French first
-    ({ page, close } = await launch({ locale: "fr-FR" }));
-    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
-  },
-  { timeout: 420_000 },
-);
+// a browser whose user reads French first
+useStack({ launch: { locale: "fr-FR" }, logPageErrors: true, setUp: (session) => ({ page } = session) });
 
-after(
-  async () => {
-    await close?.();
-    await stack?.stop();
-  },
-  { timeout: 120_000 },
-);
 
 describe("the page's language", { concurrency: false }, () => {
   test(

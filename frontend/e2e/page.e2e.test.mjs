@@ -7,16 +7,14 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { after, before, describe, test } from "node:test";
-import { RESULTS, launchBrowser, login, step, waitForTurnEnd } from "./browser.mjs";
-import { startStack, webUrl } from "./stack.mjs";
+import { describe, test } from "node:test";
+import { RESULTS, login, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { webUrl } from "./stack.mjs";
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WIDTHS = [1440, 1024, 390];
 
-let stack;
 let browser;
-let close;
 
 async function openPage(width) {
   const context = await browser.newContext({ viewport: { width, height: 860 } });
@@ -55,21 +53,8 @@ async function offScreenControls(page) {
   );
 }
 
-before(
-  async () => {
-    stack = await startStack();
-    ({ browser, close } = await launchBrowser());
-  },
-  { timeout: 420_000 },
-);
+useStack({ launch: { browser: true }, setUp: (session) => ({ browser } = session) });
 
-after(
-  async () => {
-    await close?.();
-    await stack?.stop();
-  },
-  { timeout: 120_000 },
-);
 
 describe("the page at three widths, for keyboards and screen readers", { concurrency: false }, () => {
   for (const width of WIDTHS) {

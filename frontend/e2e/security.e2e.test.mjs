@@ -7,14 +7,12 @@
  * under Django's CSP.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { composer, launch, login, newConversation, send, step, waitForTurnEnd } from "./browser.mjs";
-import { backendUrl, startStack, webUrl } from "./stack.mjs";
+import { describe, test } from "node:test";
+import { composer, login, newConversation, send, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { backendUrl, webUrl } from "./stack.mjs";
 
-let stack;
 let page;
 let context;
-let close;
 const violations = [];
 const pageErrors = [];
 
@@ -28,10 +26,9 @@ function assertSecurityHeaders(headers, what) {
   return csp;
 }
 
-before(
-  async () => {
-    stack = await startStack();
-    ({ page, context, close } = await launch());
+useStack({
+  async setUp(session) {
+    ({ page, context } = session);
     page.on("pageerror", (error) => pageErrors.push(error.message));
     // a blocked script, eval or worker is reported on the console, and as an event on the document
     page.on("console", (message) => {
@@ -50,16 +47,7 @@ before(
     });
     await login(page);
   },
-  { timeout: 420_000 },
-);
-
-after(
-  async () => {
-    await close?.();
-    await stack?.stop();
-  },
-  { timeout: 120_000 },
-);
+});
 
 describe("security headers", { concurrency: false }, () => {
   test(

@@ -4,14 +4,12 @@
  * small title model names the conversation, and the change is in the admin's history.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { QUESTION, SLUG, launch, login, step, waitForTurnEnd } from "./browser.mjs";
-import { startStack, webUrl } from "./stack.mjs";
+import { describe, test } from "node:test";
+import { QUESTION, SLUG, login, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { webUrl } from "./stack.mjs";
 
-let stack;
 let context;
 let page;
-let close;
 
 /** Logs in as `email`, out of any earlier session. */
 async function loginAs(email) {
@@ -19,22 +17,8 @@ async function loginAs(email) {
   await login(page, email);
 }
 
-before(
-  async () => {
-    stack = await startStack();
-    ({ page, context, close } = await launch());
-    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
-  },
-  { timeout: 420_000 },
-);
+useStack({ logPageErrors: true, setUp: (session) => ({ page, context } = session) });
 
-after(
-  async () => {
-    await close?.();
-    await stack?.stop();
-  },
-  { timeout: 120_000 },
-);
 
 describe("workspace assistant settings", { concurrency: false }, () => {
   test(

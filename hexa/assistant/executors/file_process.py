@@ -19,6 +19,7 @@ passed to the child, which reads them as /proc/self/fd/N as before.
 """
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import resource
 import signal
@@ -36,7 +37,9 @@ from .file_tables import memory_limit_mb, timeout_error
 
 OVERHEAD_MB = 64  # what DuckDB allocates outside its memory_limit (buffers, strings it builds)
 ADDRESS_SPACE_MB = 1024  # the child's address space beyond what it had at its start: a backstop
-POLL_S = 0.005
+# how often the child's resident set is read while it sends nothing (its messages, its exit and
+# the user's Stop wake the caller at once)
+MEMORY_CHECK_S = 0.01
 GRACE_S = 0.5
 SETTINGS = ("ASSISTANT_FILE_QUERY_MEMORY_MB", "ASSISTANT_FILE_QUERY_THREADS", "ASSISTANT_QUERY_TIMEOUT_MS")
 
@@ -96,35 +99,57 @@ def run_in_child(work, tables, deadline: float, send=None):
     child.start()
     sender.close()
     budget_kb = (memory_limit_mb() + OVERHEAD_MB) * 1024
-    stopped = threading.Event()  # the user's Stop (or a hand-over) cuts the query as its time limit does
+    # the user's Stop (or a hand-over) cuts the query as its time limit does: it writes to a
+    # pipe the caller waits on, beside the child's messages and its exit
+    stop_read, stop_write = os.pipe()
+    stopped = threading.Event()
+
+    def stop():
+        stopped.set()
+        try:
+            os.write(stop_write, b"s")
+        except OSError:  # the call has ended meanwhile
+            pass
+
     try:
-        with leases.on_stop(stopped.set):
-            return _wait_for_child(child, receiver, deadline, send, budget_kb, stopped)
+        with leases.on_stop(stop):
+            return _wait_for_child(child, receiver, deadline, send, budget_kb, stopped, stop_read)
     finally:
         receiver.close()
+        os.close(stop_read)
+        os.close(stop_write)
         if child.is_alive():
             child.kill()
         child.join(5)
 
 
-def _wait_for_child(child, receiver, deadline, send, budget_kb, stopped):
+def _engine_stopped(child):
+    child.join(1)
+    return AssistantError(
+        "MEMORY_LIMIT",
+        f"The query's engine stopped (exit {child.exitcode}): most likely it needed more than the "
+        f"{memory_limit_mb()} MB it may use. Aggregate more, select fewer columns, or filter first.",
+        rule="memory_limit",
+    )
+
+
+def _wait_for_child(child, receiver, deadline, send, budget_kb, stopped, stop_read):
     """The child's messages until its result, its error, or a bound: the time limit, the
-    memory budget, or the turn's Stop (its caller then kills the child)."""
+    memory budget, or the turn's Stop (its caller then kills the child). Blocks until the
+    child sends, exits or is stopped, waking every MEMORY_CHECK_S to read its memory."""
     started_kb = None
     while True:
         if stopped.is_set():
             raise timeout_error()
-        if receiver.poll(POLL_S):
+        remaining = deadline + GRACE_S - time.monotonic()
+        if remaining < 0:
+            raise timeout_error()
+        ready = multiprocessing.connection.wait([receiver, child.sentinel, stop_read], min(MEMORY_CHECK_S, remaining))
+        if receiver in ready or (child.sentinel in ready and receiver.poll(0)):
             try:
                 kind, *message = receiver.recv()
             except EOFError:
-                child.join(1)
-                raise AssistantError(
-                    "MEMORY_LIMIT",
-                    f"The query's engine stopped (exit {child.exitcode}): most likely it needed more than the "
-                    f"{memory_limit_mb()} MB it may use. Aggregate more, select fewer columns, or filter first.",
-                    rule="memory_limit",
-                ) from None
+                raise _engine_stopped(child) from None
             if kind == "started":
                 started_kb = message[0]
             elif kind == "chunk":
@@ -136,8 +161,8 @@ def _wait_for_child(child, receiver, deadline, send, budget_kb, stopped):
             else:
                 code, text, details = message
                 raise AssistantError(code, text, **details)
-        if time.monotonic() > deadline + GRACE_S:
-            raise timeout_error()
+        elif child.sentinel in ready:  # gone without a word (killed by the kernel)
+            raise _engine_stopped(child)
         rss = _status_kb(child.pid, "VmRSS")
         if started_kb is not None and rss is not None and rss - started_kb > budget_kb:
             raise AssistantError(
