@@ -68,7 +68,7 @@ frontend/.next/BUILD_ID: $(FRONTEND_SOURCES) frontend/.backend-url frontend/node
 	cd frontend && BACKEND_URL=$(BACKEND_URL) $(NEXT) build
 
 frontend/.next-e2e/BUILD_ID: $(FRONTEND_SOURCES) frontend/node_modules/.installed
-	cd frontend && NEXT_DIST_DIR=.next-e2e BACKEND_URL=http://127.0.0.1:$(E2E_BACKEND_PORT) $(TIMED) nice -n 5 $(NEXT) build
+	cd frontend && NEXT_DIST_DIR=.next-e2e BACKEND_URL=http://127.0.0.1:$(E2E_BACKEND_PORT) $(TIMED) $(NEXT) build
 
 frontend-build: frontend/.next/BUILD_ID
 
@@ -86,23 +86,20 @@ run: install
 serve: frontend/.next/BUILD_ID
 	$(PY) config/launch.py
 
-# `make test`: every part at once where they share no server (the parallel backend tests on
-# the app's PostgreSQL server, the `alone` tests on one of their own, the browser tests on
-# their own stack), the installs first (also at once). The parts that time work run at the
-# normal priority, the page's build and jest (its tests have a 5 s limit each) a little below;
-# the bulk that only has to finish (the parallel backend tests) yields the cores to them
-# (nice), and fills what they leave idle while they wait on leases, outages and model replies.
-# Each part prints its wall and CPU time (README: how long each takes).
+# `make test`: the installs at once (pip and both npm ci), then each part in turn: the parts
+# that time work (the `alone` tests, jest's 5 s per test, the browser tests' typing) are not
+# run beside others, so that a figure they hold is theirs. Each part prints its wall and CPU
+# time (README: how long each takes).
 test:
 	@$(MAKE) --no-print-directory -j 3 install
-	@$(MAKE) --no-print-directory -j 5 --output-sync=target test-backend-parallel test-backend-alone test-frontend test-e2e
+	@$(MAKE) --no-print-directory test-backend-parallel test-backend-alone test-frontend test-e2e
 
 TIME_FORMAT = '[$@] %e s wall, %U s user + %S s sys'
 TIMED = $(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIME_FORMAT))
 
 # The backend suite on every core (pytest-xdist, a test database per worker process; each test
 # file on one worker, so that its module-wide servers and databases are made once), then the
-# tests marked `alone` (after them under `make test-backend`, beside them under `make test`):
+# tests marked `alone`, after them:
 # they stop their PostgreSQL server, kill workers or time work, so they run by themselves on a
 # server of their own (HEXA_DATA_DIR: an embedded PostgreSQL under .data/alone).
 TEST_WORKERS ?= auto
@@ -111,7 +108,7 @@ test-backend: test-backend-parallel test-backend-alone
 
 test-backend-parallel: install
 	$(VENV)/bin/ruff check .
-	$(TIMED) nice -n 15 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone"
+	$(TIMED) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone"
 
 test-backend-alone: install
 	HEXA_DATA_DIR=$(ALONE_DATA_DIR) $(TIMED) $(PY) -m pytest -m alone
@@ -119,10 +116,10 @@ test-backend-alone: install
 # The generated GraphQL hooks must match the backend's SDL; then the component tests (jsdom).
 test-frontend: frontend/node_modules/.installed
 	cd frontend && node scripts/check-codegen.mjs
-	cd frontend && $(TIMED) nice -n 5 node_modules/.bin/jest --ci
+	cd frontend && $(TIMED) node_modules/.bin/jest --ci
 
 # The page in chromium against its own stack (.data/e2e, ports 8100/8187/3100, offline model),
-# started once for every test file (e2e/run.mjs); at the normal priority, as it times typing.
+# started once for every test file (e2e/run.mjs).
 test-e2e: install frontend/.next-e2e/BUILD_ID $(CHROMIUM)
 	cd frontend && $(TIMED) node e2e/run.mjs
 
