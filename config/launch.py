@@ -143,7 +143,7 @@ def main():
     model_line = (
         f"offline demo model (not Claude) on http://127.0.0.1:{MODEL_PORT} — set ANTHROPIC_API_KEY to use Claude"
         if offline
-        else f"Claude ({env.get('ASSISTANT_MODEL', 'claude-opus-4-5-20251101')})"
+        else f"Claude ({env.get('ASSISTANT_MODEL') or 'the default model: see ASSISTANT_MODEL'})"
     )
     print(
         "\n  OpenHEXA Assistant is running\n"
