@@ -2,25 +2,23 @@
 `workspace.create_dataset`, `get_dataset`, `dataset.create_version`, `version.add_file` (its
 PUT to the signed upload URL) and `file.read()` (its GET of the signed download URL).
 
-The SDK authenticates with `Authorization: Bearer <HEXA_TOKEN>` (a pipeline run's token);
-here a small forwarding proxy stands between the SDK and the server and turns its calls into
-a logged-in member's session (cookie), so the SDK runs unchanged. The signed URLs are not
-proxied: the server builds them for itself and the SDK uses them with no credential at all.
+The SDK authenticates with `Authorization: Bearer <HEXA_TOKEN>`, a pipeline run's token: each
+test acts as a member through a running run of theirs in the workspace (the run's records
+only; its code is not run here). The signed URLs need no credential at all.
 """
 
-import http.server
 import io
 import socket
-import threading
+import uuid
 
 import httpx
 import pytest
 import requests
-from django.conf import settings
 
 from hexa.datasets.models import DatasetVersionFile
+from hexa.pipelines.models import Pipeline, PipelineRun, PipelineRunStatus, PipelineVersion
 
-from .support.live_server import LiveServer, _free_port, session_for
+from .support.live_server import LiveServer
 from .test_datasets import CSV, parquet_bytes
 
 MAX_BYTES = 200_000
@@ -36,63 +34,30 @@ def live(django_db_setup, django_db_blocker, tmp_path_factory):
     server.stop()
 
 
-class SessionProxy:
-    """Forwards every request to `target` with `session` as its session cookie, without the
-    SDK's Authorization header; the Host header names the target."""
-
-    def __init__(self, target: str, session: str):
-        upstream = httpx.Client(base_url=target, timeout=60)
-        host = target.split("//", 1)[1]
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _forward(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("authorization", "host", "cookie")}
-                headers["Host"] = host
-                headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={session}"
-                response = upstream.request(self.command, self.path, content=body, headers=headers)
-                self.send_response(response.status_code)
-                for key, value in response.headers.items():
-                    if key.lower() not in ("transfer-encoding", "connection", "content-length"):
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(response.content)))
-                self.end_headers()
-                self.wfile.write(response.content)
-
-            do_GET = do_POST = do_PUT = _forward
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", _free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+def _running_run(user, workspace) -> str:
+    """A running run of a pipeline of `workspace` started by `user`: its token."""
+    pipeline = Pipeline.objects.create(workspace=workspace, code=f"sdk-{uuid.uuid4().hex[:8]}", name="SDK")
+    version = PipelineVersion.objects.create(pipeline=pipeline, version_number=1, zipfile=b"zip", parameters=[])
+    run = PipelineRun(pipeline=pipeline, version=version, user=user, timeout=600, status=PipelineRunStatus.RUNNING)
+    token = run.new_token()
+    run.save()
+    return token
 
 
 @pytest.fixture
 def sdk_as(live, monkeypatch):
-    """sdk_as(user): the SDK's `workspace`, acting as that member of the workspace."""
+    """sdk_as(user): the SDK's `workspace`, inside a run of `user` in that workspace."""
     server, _ = live
-    proxies = []
 
     def act_as(user, workspace):
-        proxy = SessionProxy(server.url, session_for(user))
-        proxies.append(proxy)
-        monkeypatch.setenv("HEXA_SERVER_URL", proxy.url)
-        monkeypatch.setenv("HEXA_TOKEN", "replaced-by-the-proxy")
+        monkeypatch.setenv("HEXA_SERVER_URL", server.url)
+        monkeypatch.setenv("HEXA_TOKEN", _running_run(user, workspace))
         monkeypatch.setenv("HEXA_WORKSPACE", workspace.slug)
         from openhexa.sdk import workspace as sdk_workspace
 
         return sdk_workspace
 
-    yield act_as
-    for proxy in proxies:
-        proxy.stop()
+    return act_as
 
 
 def test_the_sdk_creates_a_dataset_a_version_and_files_and_reads_them(roles, transactional_db, sdk_as, live, tmp_path):

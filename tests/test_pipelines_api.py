@@ -162,3 +162,74 @@ def test_stop_of_a_queued_run_stops_it_and_of_a_finished_one_is_refused(gql, rol
         assert result == {"success": True, "errors": []} and run.status == PipelineRunStatus.STOPPED
     else:
         assert result == {"success": False, "errors": ["PIPELINE_ALREADY_COMPLETED"]}
+
+
+CONNECTION = """query($w: String!, $c: String!) { connectionBySlug(workspaceSlug: $w, connectionSlug: $c) {
+  slug fields { code value secret } } }"""
+
+
+def _connection(workspace, user, slug, password):
+    from hexa.workspaces.models import Connection
+
+    return Connection.objects.create_if_has_perm(
+        user, workspace, name=slug, slug=slug, connection_type="DHIS2",
+        fields=[{"code": "url", "value": "http://dhis2.test", "secret": False},
+                {"code": "password", "value": password, "secret": True}],
+    )
+
+
+def test_a_run_token_reads_its_workspaces_connections_with_their_secrets_and_no_others(gql, roles, make_workspace):
+    # the run's user is an admin of another workspace, whose connection the run must not reach
+    other = make_workspace(roles["outsider"], name="Elsewhere")
+    WorkspaceMembership.objects.create(workspace=other, user=roles["editor"], role=WorkspaceMembershipRole.ADMIN)
+    _connection(roles["workspace"], roles["editor"], "dhis2-here", "here-secret")
+    _connection(other, roles["editor"], "dhis2-there", "there-secret")
+    _, token = _running_run(roles)
+    here = _as_run(gql, token, CONNECTION, {"w": roles["workspace"].slug, "c": "dhis2-here"})["data"]["connectionBySlug"]
+    assert {f["code"]: f["value"] for f in here["fields"]} == {"url": "http://dhis2.test", "password": "here-secret"}
+    there = _as_run(gql, token, CONNECTION, {"w": other.slug, "c": "dhis2-there"})
+    assert there["data"]["connectionBySlug"] is None and "there-secret" not in json.dumps(there)
+    listed = _as_run(gql, token, "query($w: String!) { workspace(slug: $w) { connections { slug } } }", {"w": other.slug})
+    assert listed["data"]["workspace"] is None
+
+
+def test_a_run_whose_user_lost_the_editor_role_gets_no_secret_value(gql, roles):
+    _connection(roles["workspace"], roles["editor"], "dhis2-here", "here-secret")
+    _, token = _running_run(roles)
+    WorkspaceMembership.objects.filter(workspace=roles["workspace"], user=roles["editor"]).update(
+        role=WorkspaceMembershipRole.VIEWER
+    )
+    seen = _as_run(gql, token, CONNECTION, {"w": roles["workspace"].slug, "c": "dhis2-here"})["data"]["connectionBySlug"]
+    assert {f["code"]: f["value"] for f in seen["fields"]} == {"url": "http://dhis2.test", "password": None}
+
+
+CREATE_VERSION = """mutation($id: ID!, $name: String!) { createDatasetVersion(input: {datasetId: $id, name: $name}) {
+  success errors version { id } } }"""
+
+
+def test_a_dataset_version_a_run_creates_is_one_of_its_outputs_and_other_workspaces_datasets_are_not_found(
+    gql, roles, make_workspace
+):
+    from hexa.datasets.models import Dataset
+
+    other = make_workspace(roles["outsider"], name="Elsewhere")
+    WorkspaceMembership.objects.create(workspace=other, user=roles["editor"], role=WorkspaceMembershipRole.ADMIN)
+    mine = Dataset.objects.create_if_has_perm(roles["editor"], roles["workspace"], name="Indicators")
+    theirs = Dataset.objects.create_if_has_perm(roles["editor"], other, name="Their indicators")
+    run, token = _running_run(roles)
+    created = _as_run(gql, token, CREATE_VERSION, {"id": str(mine.pk), "name": "From the run"})
+    created = created["data"]["createDatasetVersion"]
+    assert created["success"], created
+    refused = _as_run(gql, token, CREATE_VERSION, {"id": str(theirs.pk), "name": "Elsewhere"})
+    assert refused["data"]["createDatasetVersion"] == {"success": False, "errors": ["DATASET_NOT_FOUND"], "version": None}
+    twice = _as_run(gql, token, CREATE_VERSION, {"id": str(mine.pk), "name": "From the run"})
+    assert twice["data"]["createDatasetVersion"]["errors"] == ["DUPLICATE_NAME"]
+    run.refresh_from_db()
+    assert run.outputs == [
+        {"type": "datasetVersion", "uri": f"dataset-version://{created['version']['id']}", "name": "Indicators — From the run"}
+    ]
+    # a member's own session creates versions that are nobody's output
+    gql.login(roles["editor"])
+    assert gql(CREATE_VERSION, {"id": str(mine.pk), "name": "By hand"})["data"]["createDatasetVersion"]["success"]
+    run.refresh_from_db()
+    assert len(run.outputs) == 1

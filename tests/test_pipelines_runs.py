@@ -6,6 +6,7 @@ import signal
 import time
 
 import pytest
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from hexa.pipelines.models import PipelineRun
 from tests.pipelines.support import STOP, PipelinesWorker, editor_client, gql, live, run, upload, wait_for
@@ -158,8 +159,21 @@ def test_a_dead_worker_leaves_the_run_failed_within_seconds(roles, editor_client
         while _alive(pid) and time.monotonic() < deadline:  # the sandbox dies with its worker
             time.sleep(0.1)
         assert not _alive(pid)
-    finally:
+        # the job the dead worker held stays `doing` in the task engine until a live worker removes it
+        assert _doing_jobs(started["id"]) == 1
         live[1].__init__(model_url, logs, live[0].url, concurrency=2)
+        deadline = time.monotonic() + 15
+        while _doing_jobs(started["id"]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _doing_jobs(started["id"]) == 0
+        assert not ProcrastinateJob.objects.filter(args__run_id=started["id"]).exists()
+    finally:
+        if live[1].process.poll() is not None:
+            live[1].__init__(model_url, logs, live[0].url, concurrency=2)
+
+
+def _doing_jobs(run_id):
+    return ProcrastinateJob.objects.filter(queue_name="pipeline_runs", status="doing", args__run_id=run_id).count()
 
 
 def test_a_worker_shut_down_stops_its_runs_and_fails_them_saying_so(roles, editor_client, model_url, logs, live):

@@ -15,6 +15,8 @@ from django.db.models import Q
 
 from hexa.core.pagination import result_page
 from hexa.core.text import is_storable_text
+from hexa.pipelines.authentication import pipeline_run_of
+from hexa.pipelines.outputs import add_dataset_version_output
 from hexa.workspaces.models import Workspace
 
 from . import links, samples, storage
@@ -284,6 +286,9 @@ def resolve_create_dataset_version(_, info, input):
     try:
         with transaction.atomic():
             version = DatasetVersion.objects.create_if_has_perm(_user(info), dataset, name=name, changelog=changelog)
+            run = pipeline_run_of(_user(info))
+            if run is not None:  # created by a pipeline's code: one of its run's outputs, as upstream
+                add_dataset_version_output(run.pk, version)
     except PermissionDenied:
         return _failed("PERMISSION_DENIED")
     except IntegrityError:

@@ -18,15 +18,24 @@ from .models import PipelineRun, PipelineRunStatus, hash_token
 LIVE = [PipelineRunStatus.RUNNING, PipelineRunStatus.TERMINATING]
 
 
+# what an object belongs to, up to the model that has a workspace: a dataset version file to its
+# version, a version to its dataset (hexa/datasets), a run or version to its pipeline
+OWNERS = ("dataset_version", "dataset", "pipeline")
+
+
 def _workspace_id_of(obj):
     from hexa.workspaces.models import Workspace
 
-    if isinstance(obj, Workspace):
-        return obj.pk
-    if hasattr(obj, "workspace_id"):
-        return obj.workspace_id
-    workspace = getattr(obj, "workspace", None)
-    return getattr(workspace, "pk", None)
+    for _ in range(len(OWNERS) + 1):
+        if isinstance(obj, Workspace):
+            return obj.pk
+        if hasattr(obj, "workspace_id"):
+            return obj.workspace_id
+        owner = next((getattr(obj, name) for name in OWNERS if hasattr(obj, name)), None)
+        if owner is None:
+            return getattr(getattr(obj, "workspace", None), "pk", None)
+        obj = owner
+    return None
 
 
 def run_identity(token: str):

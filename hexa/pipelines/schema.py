@@ -20,6 +20,7 @@ from hexa.files import api as files
 from hexa.workspaces.models import Workspace
 
 from .authentication import pipeline_run_of, scoped_workspace_id
+from .outputs import add_output
 from .models import FINISHED, Pipeline, PipelineRun, PipelineRunStatus, PipelineVersion
 from .parameters import InvalidConfig, validate_config, validate_parameters
 from .runner import add_message, enqueue_run, fail_stale_runs
@@ -354,22 +355,8 @@ def resolve_add_output(_, info, input):
             found = False
         if not found:
             return _result(["TABLE_NOT_FOUND"])
-    with transaction.atomic():
-        run = PipelineRun.objects.select_for_update().get(pk=run.pk)
-        if len(run.outputs) < settings.PIPELINE_RUN_MAX_OUTPUTS:
-            run.outputs = [*run.outputs, {"type": kind, "uri": uri, "name": name}]
-            run.save(update_fields=["outputs", "updated_at"])
+    add_output(run.pk, kind, uri, name)
     return _result()
-
-
-def add_dataset_version_output(run_id, version) -> None:
-    """For the datasets app: a dataset version created by a run (its token) is one of its outputs."""
-    with transaction.atomic():
-        run = PipelineRun.objects.select_for_update().get(pk=run_id)
-        if len(run.outputs) < settings.PIPELINE_RUN_MAX_OUTPUTS:
-            uri = f"dataset-version://{version.pk}"
-            run.outputs = [*run.outputs, {"type": "datasetVersion", "uri": uri, "name": str(version)}]
-            run.save(update_fields=["outputs", "updated_at"])
 
 
 bindables = [queries, mutations, pipeline_object, version_object, run_object]
