@@ -79,7 +79,8 @@ def _readable_parents(*paths: str) -> list[str]:
     made, args = set(), []
     for path in paths:
         for parent in reversed(Path(path).parents):
-            if str(parent) != "/" and str(parent) not in made:
+            # "/" is there; /tmp is the private tmpfs, which stays writable by all (1777)
+            if str(parent) not in ("/", "/tmp") and str(parent) not in made:
                 made.add(str(parent))
                 args += ["--perms", "0755", "--dir", str(parent)]
     return args
@@ -153,12 +154,13 @@ def command(config_json: str, bucket: Path, env: dict) -> tuple[list[str], dict]
         "--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf",
         "--ro-bind-try", "/etc/hosts", "/etc/hosts",
         "--ro-bind-try", "/etc/nsswitch.conf", "/etc/nsswitch.conf",
+        # the private /tmp first: the runtime may be installed under /tmp, and is bound into it then
+        "--perms", "1777", "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
         *_readable_parents(base, venv, ENTRY_IN_SANDBOX, WORKSPACE_PATH),
         "--ro-bind", base, base,
         "--ro-bind", venv, venv,
         "--ro-bind", str(ENTRY), ENTRY_IN_SANDBOX,
         "--bind", str(bucket), WORKSPACE_PATH,
-        "--perms", "1777", "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
         # multiprocessing (the SDK runs tasks in a pool) needs shared memory
         "--perms", "1777", "--tmpfs", "/dev/shm",
         "--chdir", "/tmp",
