@@ -160,7 +160,7 @@ def test_stop_before_the_first_byte_bills_the_request_as_estimated(chat, board, 
 def test_a_hand_over_before_the_first_byte_bills_the_cut_request(chat, board, api, workers):
     conversation, client = chat
     board.script(text_reply("Never read.", delay=6), text_reply("Sixteen."))
-    both = [workers(), workers()]
+    both = workers.several(2)
     reader, events = stream_in_background(client, conversation)
     wait_until(lambda: in_flight(conversation), what="the call sent")
     [first] = [w for w in both if "Starting job" in open(w.log.name).read()]

@@ -119,7 +119,7 @@ def test_sigterm_hands_a_long_turn_over_to_another_worker(chat, board, workers):
     )
     # both workers up before the turn: starting one mid-call took longer than the call on a
     # busy machine, and the turn then ended within the drain, never handed over
-    both = [workers(), workers()]
+    both = workers.several(2)
     reader, events = stream_in_background(client, conversation)
     wait_for_event(conversation, "text_delta")
     [first] = [w for w in both if "Starting job" in open(w.log.name).read()]
@@ -203,7 +203,7 @@ def test_a_worker_answers_its_liveness_probe_while_it_runs(workers, model_url, t
     probe = [*worker_command(), "--healthcheck"]
     env = server_env(model_url, HEXA_DATA_DIR=str(tmp_path))
     worker = workers(HEXA_DATA_DIR=str(tmp_path))
-    time.sleep(0.5)
+    wait_until(lambda: any((tmp_path / "workers").glob("*.alive")), what="the worker's first heartbeat")
     assert subprocess.run(probe, env=env, capture_output=True).returncode == 0
     worker.kill()
     for beat in (tmp_path / "workers").glob("*.alive"):
@@ -334,7 +334,9 @@ def test_a_killed_worker_s_turn_resumes_within_seconds_with_a_long_lease(chat, b
         board.script(text_reply("Words, slowly, one by one, for a long while, as long as a worker takes to start.", chunk_delay=0.5), text_reply("Resumed."))
     else:
         board.script(tool_reply([("query_database", {"query": ENDLESS_SQL})]), text_reply("Resumed."))
-    first = workers(**lease)
+    # the first worker's query outlives the second worker's start (past 10 s on a loaded
+    # machine: the query then timed out and the turn ended before the kill)
+    first = workers(**lease, **({"ASSISTANT_QUERY_TIMEOUT_MS": 60_000} if step == "tool" else {}))
     reader, events = stream_in_background(client, conversation)
     if step == "model":
         wait_for_event(conversation, "text_delta")

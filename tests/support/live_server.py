@@ -48,12 +48,18 @@ def server_env(model_url: str, **extra_env) -> dict:
 class LiveWorker:
     """An `assistant_worker` process."""
 
-    def __init__(self, model_url: str, log_dir: Path, concurrency: int = 8, **extra_env):
+    def __init__(self, model_url: str, log_dir: Path, concurrency: int = 8, wait: bool = True, **extra_env):
+        """Started, and ready when this returns, unless `wait` is False: then `wait_ready()`
+        (to start several at once, each taking seconds to import the app)."""
         self.log = open(log_dir / f"worker-{_free_port()}.log", "w")
         self.process = subprocess.Popen(
             worker_command(concurrency), cwd=ROOT, env=server_env(model_url, **extra_env),
             stdout=self.log, stderr=subprocess.STDOUT,
         )
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self):
         # ready once the task engine says so (it then takes jobs within milliseconds)
         deadline = time.monotonic() + 60
         while "Starting worker" not in Path(self.log.name).read_text():
@@ -86,12 +92,19 @@ class LiveServer:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = server_env(model_url, **extra_env)
-        self.turn_workers = [LiveWorker(model_url, log_dir, concurrency, **extra_env) for _ in range(turn_workers)]
+        # the workers and the server start at once: each takes seconds to import the app
+        self.turn_workers = [LiveWorker(model_url, log_dir, concurrency, wait=False, **extra_env) for _ in range(turn_workers)]
         self.log = open(log_dir / f"server-{self.port}.log", "w")
         self.process = subprocess.Popen(
             backend_command("127.0.0.1", self.port, workers),
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
+        try:
+            for worker in self.turn_workers:
+                worker.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
         deadline = time.monotonic() + 60
         while True:
             try:

@@ -31,15 +31,24 @@ def web(django_db_setup, django_db_blocker, model_url, logs):
 
 @pytest.fixture
 def workers(model_url, logs):
-    """`workers(**env)` starts an `assistant_worker` process (4 turns at once); each is
-    killed at the end of the test if it still runs."""
+    """`workers(**env)` starts an `assistant_worker` process (4 turns at once) and returns it
+    once ready; `workers.several(n, **env)` starts `n` of them at once (a worker takes
+    seconds to start) and returns them once all are ready. Each is killed at the end of the
+    test if it still runs."""
     started = []
 
     def start(**env):
-        worker = LiveWorker(model_url, logs, concurrency=4, **{**LIVE_ENV, **env})
-        started.append(worker)
+        [worker] = several(1, **env)
         return worker
 
+    def several(count, **env):
+        launched = [LiveWorker(model_url, logs, concurrency=4, wait=False, **{**LIVE_ENV, **env}) for _ in range(count)]
+        started.extend(launched)
+        for worker in launched:
+            worker.wait_ready()
+        return launched
+
+    start.several = several
     yield start
     for worker in started:
         if worker.process.poll() is None:
