@@ -66,6 +66,9 @@ def test_each_tool_names_the_permission_its_executor_checks():
         "query_files": "files.read_files",
         "search_files": "files.read_files",
         "write_file": "files.write_files",
+        "list_connections": "workspaces.use_connections",
+        "query_dhis2": "workspaces.use_connections",
+        "list_datasets": "datasets.read_datasets",
     }
     assert {name for name, tool in TOOLS.items() if tool.needs_approval} == {"write_file"}
     assert {name for name, tool in TOOLS.items() if tool.awaits_user} == {"write_file", "ask_user"}
@@ -124,7 +127,7 @@ def test_the_schemas_claude_is_sent_are_plain_json_schema_without_pydantic_noise
             assert argument["description"] and ("type" in argument), (definition["name"], name)
     definitions = {d["name"]: d["input_schema"] for d in tool_definitions()}
     assert definitions["read_file"]["properties"]["sheet"]["type"] == ["string", "integer"]
-    assert definitions["create_chart"]["properties"]["source"]["enum"] == ["database", "files"]
+    assert definitions["create_chart"]["properties"]["source"]["enum"] == ["database", "dhis2", "files"]
     assert definitions["ask_user"]["properties"]["choices"] == {
         "type": "array", "items": {"type": "string"}, "description": "Possible answers, shown as buttons."
     }

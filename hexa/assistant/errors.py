@@ -79,6 +79,13 @@ class ToolErrorCode(StrEnum):
     FUNCTION_NOT_ALLOWED = "FUNCTION_NOT_ALLOWED"
     NOT_ALLOWED = "NOT_ALLOWED"
     MEMORY_LIMIT = "MEMORY_LIMIT"
+    # DHIS2 (query_dhis2): the server, its credentials, its own error bodies, its answers
+    DHIS2_UNREACHABLE = "DHIS2_UNREACHABLE"
+    DHIS2_AUTH_FAILED = "DHIS2_AUTH_FAILED"
+    DHIS2_ERROR = "DHIS2_ERROR"
+    DHIS2_REDIRECT = "DHIS2_REDIRECT"
+    DHIS2_INVALID_RESPONSE = "DHIS2_INVALID_RESPONSE"
+    RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
 
 
 class AssistantError(Exception):

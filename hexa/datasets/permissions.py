@@ -43,3 +43,9 @@ def view_dataset_version(user, version):
 
 def download_dataset_version(user, version):
     return view_dataset(user, version.dataset)
+
+
+def read_datasets(user, workspace):
+    """The assistant's list_datasets: the members of `workspace` read the datasets linked to it
+    (view_dataset holds for each of them)."""
+    return user.is_active and membership_role(workspace.pk, user) is not None

@@ -43,3 +43,9 @@ def view_connection_secrets(principal, connection):
     """The value of a field marked secret: those who may change the connection (a viewer
     learns that the field exists and is set, never what it holds)."""
     return update_connection(principal, connection)
+
+
+def use_connections(principal, workspace):
+    """The assistant's list_connections and query_dhis2: any member. They only read (a secret
+    value never reaches their output), as query_database does for viewers too."""
+    return view_workspace(principal, workspace)

@@ -116,6 +116,7 @@ class Bucket:
         except OSError as error:
             raise os_error(error, None) from None
         self._opened = [self.fd]
+        self.workspace = workspace  # its datasets' files are read too (dataset_files.py)
 
     def __enter__(self):
         return self

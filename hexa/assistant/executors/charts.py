@@ -233,14 +233,14 @@ class UserChartTools:
 
     @_tool
     @requires("databases.query_database", "The user is not (or no longer) a member of this workspace.")
-    def create_chart(self, spec, query, source="database", title=None, files=None) -> dict:
+    def create_chart(self, spec, query, source="database", title=None, files=None, dhis2=None) -> dict:
         if source not in SOURCES:
             raise AssistantError(
                 ToolErrorCode.INVALID_INPUT, f"`source` must be one of: {', '.join(SOURCES)} (got {str(source)[:50]!r})."
             )
         spec = check_spec(spec)
         limit = max_points()
-        asked = chart_query({"source": source, "query": query, "files": files})
+        asked = chart_query({"source": source, "query": query, "files": files, "dhis2": dhis2})
         result = SOURCES[source].rows(self.user, self.workspace, asked, limit, CELL_MAX_CHARS, DATA_MAX_CHARS)
         names = [c["name"] for c in result["columns"]]
         fields = _encoded_fields(spec)

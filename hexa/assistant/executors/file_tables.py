@@ -38,7 +38,7 @@ from django.conf import settings
 
 from .. import leases
 from ..errors import AssistantError
-from . import search, spreadsheets
+from . import dataset_files, search, spreadsheets
 from .bucket import clean_path, show
 
 MAX_FILES = 200  # files one path or glob may stand for
@@ -80,6 +80,8 @@ def resolve_files(bucket, spec) -> list[tuple[str, str]]:
     """[(path relative to the bucket, /proc/self/fd/N of the opened file)] for a path or a glob."""
     if not isinstance(spec, str) or not spec.strip():
         raise AssistantError("INVALID_INPUT", "Each file must be a path or a glob, e.g. 'data/raw/2024/*.csv'.")
+    if dataset_files.is_dataset_path(spec):
+        return dataset_files.resolve(bucket, spec)
     raw = spec.strip()
     parts = [part for part in raw.split("/") if part not in ("", ".")]
     if ".." in parts:

@@ -36,7 +36,7 @@ import re
 from django.conf import settings
 
 from ..errors import AssistantError
-from . import file_query, listing, reading, search, writing
+from . import dataset_files, file_query, listing, reading, search, writing
 from .bucket import Bucket, clean_path, os_error
 from .file_tables import file_format
 from .errors import requires, tool_method
@@ -115,7 +115,7 @@ class UserFileSystemTools:
                 "INVALID_INPUT",
                 f"end_line ({end_line}) is before start_line ({start_line}). Give end_line >= start_line.",
             )
-        rel = clean_path(path)
+        rel = path.strip() if dataset_files.is_dataset_path(path) else clean_path(path)
         cap = int(settings.ASSISTANT_READ_MAX_BYTES)
         fmt = file_format(rel)
         if sheet is not None and (not isinstance(sheet, (str, int)) or isinstance(sheet, bool)):
@@ -124,7 +124,7 @@ class UserFileSystemTools:
             if fmt in ("parquet", "xlsx", "xls", "ods"):
                 # A binary table file: columns with types and a page of rows (file_query.read_table);
                 # start_line/end_line count data rows, the header excluded.
-                _, st = bucket.open_file(bucket.resolve(rel), rel)
+                _, st = dataset_files.open_named(bucket, rel)
                 return file_query.read_table(bucket, rel, fmt, st, start_line, end_line, sheet)
             if sheet is not None:
                 raise AssistantError("INVALID_INPUT", "sheet is only for spreadsheets (.xlsx, .xls, .ods).")

@@ -6,6 +6,7 @@ import os
 
 from ..errors import AssistantError
 from .bucket import show
+from .dataset_files import open_named
 
 SNIFF_BYTES = 8192  # how much of a file decides "text or binary"
 READ_CHUNK = 64 * 1024
@@ -34,7 +35,7 @@ MAGIC_NUMBERS = (
 
 def read_file(bucket, rel, start_line, end_line, cap) -> dict:
     """The text of the file `rel`, at most `cap` bytes of it (see UserFileSystemTools.read_file)."""
-    fd, st = bucket.open_file(bucket.resolve(rel), rel)
+    fd, st = open_named(bucket, rel)  # a bucket path, or a dataset file (dataset:…)
     kind = binary_kind(os.pread(fd, SNIFF_BYTES, 0))
     if kind:
         raise _binary_error(rel, st.st_size, kind)

@@ -20,7 +20,7 @@ import psycopg2
 from django.conf import settings
 
 from ..errors import AssistantError
-from . import csv_cells, file_query
+from . import csv_cells, dhis2_source, file_query
 from .database import _NOT_A_MEMBER
 from .database_query import _run_select, _split_explain
 from .database_session import CHECK_PREFIX, CHECK_SUFFIX, _query_failure, _read_only_session
@@ -179,9 +179,15 @@ def _database_csv(user, workspace, query, max_rows, write) -> dict:
     return _Database(user, workspace).copy_csv(query, max_rows, write)
 
 
+def _dhis2_csv(user, workspace, query, max_rows, write) -> dict:
+    timeout = max(1, int(settings.ASSISTANT_DOWNLOAD_TIMEOUT_MS)) / 1000
+    return dhis2_source.copy_csv(user, workspace, query, max_rows, write, timeout, CSV_CHUNK_BYTES)
+
+
 SOURCES: dict[str, Source] = {
     "database": Source(rows=_database_rows, copy_csv=_database_csv),
     "files": Source(rows=_files_rows, copy_csv=_files_csv),
+    "dhis2": Source(rows=dhis2_source.rows, copy_csv=_dhis2_csv),
 }
 
 
@@ -189,6 +195,8 @@ def chart_query(tool_input: dict):
     """A create_chart input's query, as its source takes it."""
     if (tool_input.get("source") or "database") == "files":
         return {"sql": tool_input.get("query"), "files": tool_input.get("files")}
+    if tool_input.get("source") == "dhis2":
+        return {"sql": tool_input.get("query"), "dhis2": tool_input.get("dhis2")}
     return tool_input.get("query")
 
 
@@ -197,6 +205,7 @@ STORED_QUERIES: dict[str, Callable[[dict], tuple]] = {
     "query_database": lambda tool_input: ("database", tool_input.get("query")),
     "query_files": lambda tool_input: ("files", {"sql": tool_input.get("sql"), "files": tool_input.get("files")}),
     "create_chart": lambda tool_input: (tool_input.get("source") or "database", chart_query(tool_input)),
+    "query_dhis2": lambda tool_input: ("dhis2", {"sql": dhis2_source.ALL_ROWS, "dhis2": tool_input}),
 }
 
 
