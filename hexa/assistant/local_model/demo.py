@@ -20,7 +20,7 @@ import json
 import re
 
 from .charts import pick_chart, summarise_chart
-from . import asking
+from . import asking, workspace_data
 from .file_tables import pick_file_tools
 from .replies import Reply, text_block, tool_use_block
 from .titles import title_reply
@@ -46,7 +46,9 @@ HELP = (
     "- *Total confirmed cases per district in `data/raw/2024/*.csv`* or *What is in the HMIS workbook?*\n"
     "- a SQL query in a ```sql code block\n"
     "- *Save a note to notes/todo.md* (you will be asked to approve the write)\n"
-    "- *Plot malaria cases per district over time*, *Map the health facilities*, *Map cases per district*\n\n"
+    "- *Plot malaria cases per district over time*, *Map the health facilities*, *Map cases per district*\n"
+    "- *What was the confirmed-cases total per district in DHIS2 for October 2024?*\n"
+    "- *What changed between the last two versions of the malaria-indicators dataset?*\n\n"
     "Set ANTHROPIC_API_KEY to talk to Claude."
 )
 
@@ -154,7 +156,11 @@ class OfflineDemoResponder:
             calls = {}
             if len(messages) > 1 and isinstance(messages[-2]["content"], list):
                 calls = {b["id"]: b for b in messages[-2]["content"] if b.get("type") == "tool_use"}
-            return asking.after_answer(results, calls, tools, LABEL) or Reply([text_block(summarise_results(results, calls))])
+            return (
+                asking.after_answer(results, calls, tools, LABEL)
+                or workspace_data.next_step(messages, results, calls, tools, LABEL)
+                or Reply([text_block(summarise_results(results, calls))])
+            )
         asked = asking.question_for(_user_text(last), tools, LABEL)
         if asked:
             return asked
@@ -215,6 +221,8 @@ def _table_name(text: str) -> str | None:
 def pick_tools(text: str, available) -> list[tuple[str, dict]]:
     """[(tool name, input)] for a user message, in a stable order; [] when nothing fits."""
     calls: list[tuple[str, dict]] = []
+    if flow := workspace_data.first_step(text, available):  # DHIS2 and datasets, several steps
+        return flow
     if chart := pick_chart(text, available):
         return [chart]
 
@@ -448,6 +456,8 @@ def _summarise_one(name: str, tool_input: dict, data, is_error: bool) -> str:
         return f"```\n{text}\n```"
     if name == "create_chart":
         return summarise_chart(data)
+    if name in workspace_data.SUMMARIES:
+        return workspace_data.SUMMARIES[name](data)
     if name in ("query_database", "query_files"):
         return _summarise_query(data)
     if name == "list_files":
