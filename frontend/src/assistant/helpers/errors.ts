@@ -141,6 +141,18 @@ export function describeToolError(code: string): string {
       return t("Not answered");
     case "CANCELLED":
       return t("Stopped");
+    case "DHIS2_UNREACHABLE":
+      return t("DHIS2 unreachable");
+    case "DHIS2_AUTH_FAILED":
+      return t("DHIS2 refused the credentials");
+    case "DHIS2_ERROR":
+      return t("DHIS2 refused the request");
+    case "DHIS2_REDIRECT":
+      return t("DHIS2 redirected elsewhere");
+    case "DHIS2_INVALID_RESPONSE":
+      return t("DHIS2's answer could not be read");
+    case "RESPONSE_TOO_LARGE":
+      return t("Too large");
     default:
       return t("Failed");
   }

@@ -21,6 +21,7 @@ import {
   toolError,
 } from "./ToolViews";
 import { CsvFile, TableFile } from "./TableFileViews";
+import { ConnectionList, DatasetList, Dhis2Request } from "./WorkspaceDataViews";
 
 /** What an output view may need besides the output: the tool execution it belongs to. */
 export type OutputContext = { executionId?: string };
@@ -112,6 +113,23 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
     output: (output, { executionId }) =>
       output.page && typeof output.page === "object" ? <ChartFigure output={output} executionId={executionId} /> : null,
     inline: true,
+  },
+  list_connections: {
+    label: (t) => t("Listed connections"),
+    summary: () => "",
+    output: (output) => (Array.isArray(output.connections) ? <ConnectionList output={output} /> : null),
+  },
+  query_dhis2: {
+    label: (t) => t("Queried DHIS2"),
+    summary: (input) => `${input.connection ?? ""} /api/${input.resource ?? ""}`.slice(0, 120),
+    input: (input) => (input && typeof input === "object" ? <Dhis2Request input={input} /> : null),
+    output: (output, { executionId }) =>
+      Array.isArray(output.columns) ? <QueryResultTable output={output} executionId={executionId} /> : null,
+  },
+  list_datasets: {
+    label: (t) => t("Listed datasets"),
+    summary: (input) => (input.query ? String(input.query) : ""),
+    output: (output) => (Array.isArray(output.datasets) ? <DatasetList output={output} /> : null),
   },
 };
 
