@@ -4,6 +4,7 @@
  * turn to end, open a new conversation. Helpers take the page they act on.
  */
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { after, before } from "node:test";
@@ -169,5 +170,36 @@ export async function graphql(page, query, variables = {}) {
       return response.json();
     },
     [query, variables],
+  );
+}
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Serious and critical axe-core violations on the page as it is now. */
+export async function violations(page, state) {
+  // evaluated through the browser's protocol, not added as an inline script: the page's
+  // Content-Security-Policy refuses inline scripts, and it stays on during these checks
+  await page.evaluate(AXE_SOURCE);
+  const results = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const { violations } = await axe.run(document, { resultTypes: ["violations"] });
+    return violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
+  });
+  const serious = results.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (serious.length) {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, `axe-${state}.png`) });
+  }
+  return serious;
+}
+
+/** Every button and link on the page sits inside the viewport's width (nothing off-screen). */
+export async function offScreenControls(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("main button, main a, main textarea")]
+      .filter((element) => element.offsetParent !== null)
+      .map((element) => ({ element, box: element.getBoundingClientRect() }))
+      .filter(({ box }) => box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1))
+      .map(({ element }) => element.getAttribute("aria-label") || element.textContent.trim().slice(0, 40)),
   );
 }

@@ -4,14 +4,10 @@
  * reachable at 390 px, and a question can be asked and answered without a mouse.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import { createRequire } from "node:module";
 import { describe, test } from "node:test";
-import { RESULTS, login, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { login, offScreenControls, step, useStack, violations, waitForTurnEnd } from "./browser.mjs";
 import { webUrl } from "./stack.mjs";
 
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WIDTHS = [1440, 1024, 390];
 
 let browser;
@@ -22,35 +18,6 @@ async function openPage(width) {
   const page = await context.newPage();
   page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
   return page;
-}
-
-/** Serious and critical axe-core violations on the page as it is now. */
-async function violations(page, state) {
-  // evaluated through the browser's protocol, not added as an inline script: the page's
-  // Content-Security-Policy refuses inline scripts, and it stays on during these checks
-  await page.evaluate(AXE_SOURCE);
-  const results = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const { violations } = await axe.run(document, { resultTypes: ["violations"] });
-    return violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
-  });
-  const serious = results.filter((v) => v.impact === "serious" || v.impact === "critical");
-  if (serious.length) {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    await page.screenshot({ path: path.join(RESULTS, `axe-${state}.png`) });
-  }
-  return serious;
-}
-
-/** Every button and link on the page sits inside the viewport's width (nothing off-screen). */
-async function offScreenControls(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll("main button, main a, main textarea")]
-      .filter((element) => element.offsetParent !== null)
-      .map((element) => ({ element, box: element.getBoundingClientRect() }))
-      .filter(({ box }) => box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1))
-      .map(({ element }) => element.getAttribute("aria-label") || element.textContent.trim().slice(0, 40)),
-  );
 }
 
 useStack({ launch: { browser: true }, setUp: (session) => ({ browser } = session) });
