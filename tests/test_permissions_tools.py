@@ -8,7 +8,9 @@ from hexa.assistant.executors.charts import UserChartTools
 from hexa.assistant.executors.database import UserDatabaseTools
 from hexa.assistant.executors.files import UserFileSystemTools
 from hexa.databases import permissions as database_permissions
+from hexa.datasets import permissions as dataset_permissions
 from hexa.files import permissions as file_permissions
+from hexa.workspaces import permissions as workspace_permissions
 from hexa.workspaces.models import WorkspaceMembership, WorkspaceMembershipRole
 
 # permission: the roles that have it
@@ -16,11 +18,15 @@ EXPECTED = {
     "files.read_files": {"admin", "editor", "viewer"},
     "files.write_files": {"admin", "editor"},
     "databases.query_database": {"admin", "editor", "viewer"},
+    "workspaces.use_connections": {"admin", "editor", "viewer"},
+    "datasets.read_datasets": {"admin", "editor", "viewer"},
 }
 CHECKS = {
     "files.read_files": file_permissions.read_files,
     "files.write_files": file_permissions.write_files,
     "databases.query_database": database_permissions.query_database,
+    "workspaces.use_connections": workspace_permissions.use_connections,
+    "datasets.read_datasets": dataset_permissions.read_datasets,
 }
 
 

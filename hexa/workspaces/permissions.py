@@ -48,4 +48,4 @@ def view_connection_secrets(principal, connection):
 def use_connections(principal, workspace):
     """The assistant's list_connections and query_dhis2: any member. They only read (a secret
     value never reaches their output), as query_database does for viewers too."""
-    return view_workspace(principal, workspace)
+    return principal.is_active and view_workspace(principal, workspace)
