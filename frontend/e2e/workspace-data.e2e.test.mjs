@@ -24,10 +24,10 @@ async function ask(page, text) {
   await waitForTurnEnd(page);
 }
 
-/** Opens every tool card of the last answer. */
-async function openCards(page) {
-  const buttons = lastAnswer(page).getByTestId("tool-execution").getByRole("button", { name: /Listed|Queried/ });
-  for (let index = 0; index < (await buttons.count()); index++) await buttons.nth(index).click();
+/** Opens every closed tool card of `answer` (the last answer by default). */
+async function openCards(page, answer = lastAnswer(page)) {
+  const closed = answer.getByTestId("tool-execution").locator('button[aria-expanded="false"]', { hasText: /Listed|Queried/ });
+  while ((await closed.count()) > 0) await closed.first().click();
 }
 
 useStack({ launch: { browser: true }, setUp: (session) => ({ browser } = session) });
@@ -76,11 +76,10 @@ describe("DHIS2 and datasets", { concurrency: false }, () => {
       await login(page);
       await page.goto(conversationUrl);
       await lastAnswer(page).waitFor();
-      await openCards(page);
       const answers = page.getByRole("article", { name: "Assistant's answer" });
-      const dhis2 = answers.filter({ hasText: "Total:" }).getByTestId("tool-execution");
-      await dhis2.getByRole("button", { name: /Queried DHIS2/ }).last().click();
-      await dhis2.last().getByRole("table").waitFor();
+      await openCards(page, answers.filter({ hasText: "Total:" }));
+      await openCards(page);
+      await answers.filter({ hasText: "Total:" }).getByTestId("tool-execution").last().getByRole("table").waitFor();
       assert.deepEqual(await violations(page, "workspace-data-360"), [], "cards open at 360 px");
       assert.deepEqual(await offScreenControls(page), [], "every control within 360 px");
       await shot(page, "workspace-data-360");

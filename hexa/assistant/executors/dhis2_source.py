@@ -83,7 +83,11 @@ class _Dhis2Table:
         if not table["columns"]:
             raise AssistantError("NOT_FOUND", "DHIS2's answer has no columns (no rows either): there is nothing to chart.")
         self.folder = tempfile.mkdtemp(prefix="hexa-dhis2-")
-        self.fd = os.open(_write_parquet(table, self.folder), os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            self.fd = os.open(_write_parquet(table, self.folder), os.O_RDONLY | os.O_CLOEXEC)
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
         label = f"dhis2:{connection.slug}/{path}"
         return [(TABLE, [(label, f"/proc/self/fd/{self.fd}")], "parquet", None)]
 

@@ -67,7 +67,13 @@ export const QueryResultTable = ({ output, executionId }: { output: Json; execut
   const right = (index: number, value?: Json) => numeric[index] || typeof value === "number";
   return (
     <div>
-      <div className="max-h-80 overflow-auto rounded-md border border-gray-200">
+      {/* focusable, so that a keyboard can scroll a long result (axe: scrollable-region-focusable) */}
+      <div
+        className="max-h-80 overflow-auto rounded-md border border-gray-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
+        tabIndex={0}
+        role="region"
+        aria-label={t("Result table")}
+      >
         <table className="min-w-full divide-y divide-gray-200 text-xs">
           <thead className="sticky top-0 bg-gray-50">
             <tr>
