@@ -3,7 +3,7 @@ import { memo } from "react";
 import ReactMarkdown, { Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import HighlightedCode from "assistant/features/HighlightedCode";
-import { useTranslation } from "core/helpers/i18n";
+import { t, useTranslation } from "core/helpers/i18n";
 import { formatsQuickly } from "./formatsQuickly";
 
 /**
@@ -12,8 +12,14 @@ import { formatsQuickly } from "./formatsQuickly";
  * links, never loaded (an image URL could carry data out of the workspace).
  */
 const components: Components = {
+  // focusable, so that a keyboard can scroll a wide table on a phone (axe: scrollable-region-focusable)
   table: ({ node, ...props }) => (
-    <div className="my-3 overflow-x-auto rounded-md border border-gray-200">
+    <div
+      className="my-3 overflow-x-auto rounded-md border border-gray-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
+      tabIndex={0}
+      role="region"
+      aria-label={t("Table")}
+    >
       <table className="min-w-full divide-y divide-gray-200 text-sm" {...props} />
     </div>
   ),
