@@ -9,6 +9,7 @@ import hexa.assistant.graphql.queries
 import hexa.assistant.graphql.settings
 import hexa.assistant.graphql.types
 import hexa.assistant.graphql.usage
+import hexa.assistant.evaluations.graphql
 import hexa.core.schema
 import hexa.datasets.schema
 import hexa.pipelines.schema
@@ -30,6 +31,7 @@ APPS = [
     hexa.assistant.graphql.mutations,
     hexa.assistant.graphql.usage,
     hexa.assistant.graphql.settings,
+    hexa.assistant.evaluations.graphql,
 ]
 SDL_FILES = [
     HEXA / "core" / "graphql" / "schema.graphql",
@@ -39,6 +41,7 @@ SDL_FILES = [
     HEXA / "datasets" / "graphql" / "schema.graphql",
     HEXA / "pipelines" / "graphql" / "schema.graphql",
     HEXA / "assistant" / "schema.graphql",
+    HEXA / "assistant" / "evaluations" / "schema.graphql",
 ]
 
 type_defs = [load_schema_from_path(path) for path in SDL_FILES]
@@ -60,6 +63,7 @@ MUTATION_LIMITS = {
     "approveAssistantToolExecution": 5,
     "rejectAssistantToolExecution": 5,
     "createConnection": 3,
+    "runAssistantEvaluation": 1,
 }
 MAX_MUTATIONS = 10
 

@@ -389,3 +389,7 @@ class AssistantSettingsChange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+# evaluations keep their models in their own package (app label "assistant")
+from .evaluations.models import EvaluationQuestion, EvaluationResult, EvaluationRun  # noqa: E402,F401

@@ -46,10 +46,12 @@ def get_conversation(user, conversation_id) -> Conversation | None:
     return Conversation.objects.filter_for_user(user).select_related("workspace").filter(pk=conversation_id).first()
 
 
-def start_turn(user, conversation_id, text, wait_for_pickup=True) -> Message:
+def start_turn(user, conversation_id, text, wait_for_pickup=True, rate_limited=True) -> Message:
     """Every check made before a turn, then the turn stored and queued; raises
     AssistantError with a typed code. Returns the turn's (running) assistant message.
-    Without `wait_for_pickup`, the caller sees to the pickup (withdraw_unless_taken)."""
+    Without `wait_for_pickup`, the caller sees to the pickup (withdraw_unless_taken).
+    Without `rate_limited`, the send is not counted against the user's rate (the questions
+    of an evaluation run, which has its own concurrency)."""
     # filter_for_user is the send_message permission (the owner, while a member), in the
     # same query as the conversation; superusers get no way into others' conversations.
     conversation = get_conversation(user, conversation_id)
@@ -67,7 +69,8 @@ def start_turn(user, conversation_id, text, wait_for_pickup=True) -> Message:
         raise AssistantError(ErrorCode.ASSISTANT_NOT_CONFIGURED)
     try:
         check_budgets(user, conversation.workspace)
-        check_rate_limit(user)
+        if rate_limited:
+            check_rate_limit(user)
     except BudgetExceeded as exceeded:
         raise AssistantError(ErrorCode.BUDGET_EXCEEDED, exceeded.message, budget=exceeded.as_dict()) from None
     except RateLimited as limited:

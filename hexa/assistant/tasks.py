@@ -25,6 +25,9 @@ from .queue import QUEUE, TASK, enqueue_turn
 from .service import execute_turn, interrupt_turn
 from .waiting import expire_waiting_turns
 
+# evaluation runs are jobs of the same workers: registered with the task engine here
+from .evaluations import tasks as evaluation_tasks  # noqa: E402,F401
+
 logger = logging.getLogger(__name__)
 
 
