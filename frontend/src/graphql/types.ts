@@ -153,6 +153,145 @@ export type AssistantErrorCode =
   | 'TURN_NOT_STARTED'
   | 'UNAUTHENTICATED';
 
+export type AssistantEvaluationError =
+  | 'BUDGET_EXCEEDED'
+  /** The expected result could not be computed: its query fails, or its JSON is not valid. */
+  | 'INVALID_EXPECTED'
+  | 'INVALID_KIND'
+  | 'INVALID_MODEL'
+  | 'INVALID_QUESTION'
+  | 'INVALID_TOLERANCE'
+  | 'NOT_FOUND'
+  | 'NO_QUESTIONS'
+  | 'PERMISSION_DENIED'
+  /** A run of this workspace is queued or running. */
+  | 'RUN_IN_PROGRESS'
+  | 'TOO_MANY_QUESTIONS'
+  | 'WORKSPACE_NOT_FOUND';
+
+/** How a question's expected result is given. */
+export type AssistantEvaluationExpectedKind =
+  /** A query_files call over the bucket's files, as JSON: {"files": {...}, "sql": "..."}. */
+  | 'FILES'
+  /** A read-only SQL query on the workspace database. */
+  | 'SQL'
+  /** Literal values, as JSON: a list of rows, a list of values, an object (one row) or one value. */
+  | 'VALUES';
+
+/** A question of the workspace's evaluation set, with its expected result. */
+export type AssistantEvaluationQuestion = {
+  __typename?: 'AssistantEvaluationQuestion';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy?: Maybe<User>;
+  expected: Scalars['String']['output'];
+  expectedKind: AssistantEvaluationExpectedKind;
+  id: Scalars['UUID']['output'];
+  question: Scalars['String']['output'];
+  /** Numbers match when they differ by at most this fraction of the expected value. */
+  tolerance: Scalars['Float']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type AssistantEvaluationQuestionResult = {
+  __typename?: 'AssistantEvaluationQuestionResult';
+  errors: Array<AssistantEvaluationError>;
+  /** Why the expected result could not be computed (INVALID_EXPECTED). */
+  message?: Maybe<Scalars['String']['output']>;
+  question?: Maybe<AssistantEvaluationQuestion>;
+  success: Scalars['Boolean']['output'];
+};
+
+/** Why a question failed. */
+export type AssistantEvaluationReason =
+  | 'BUDGET_EXCEEDED'
+  /** Rows are missing and others are there instead: some values differ. */
+  | 'DIFFERENT_VALUES'
+  /** The turn failed (its error code and message are in `detail`). */
+  | 'ERROR'
+  /** The expected result could not be computed (a bad query, a missing file). */
+  | 'EXPECTED_ERROR'
+  | 'EXTRA_ROWS'
+  | 'MISSING_COLUMNS'
+  | 'MISSING_ROWS'
+  /** The answer has no result set, and its text does not state the expected values. */
+  | 'NO_RESULT'
+  /** The result set is right but the final text states other figures. */
+  | 'TEXT_MISMATCH'
+  | 'TIMEOUT';
+
+/** One question of a run, graded. */
+export type AssistantEvaluationResult = {
+  __typename?: 'AssistantEvaluationResult';
+  actualResult?: Maybe<Scalars['JSON']['output']>;
+  /** The conversation of the question's turn (the run's user's). */
+  conversationId?: Maybe<Scalars['UUID']['output']>;
+  cost: Scalars['String']['output'];
+  detail: Scalars['String']['output'];
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  expected: Scalars['String']['output'];
+  expectedKind: AssistantEvaluationExpectedKind;
+  /** The expected and the answer's result sets: {columns, rows (the first 50), row_count}. */
+  expectedResult?: Maybe<Scalars['JSON']['output']>;
+  id: Scalars['UUID']['output'];
+  /** Null while its turn runs. */
+  passed?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the previous run passed this question; null when it did not ask it. */
+  previouslyPassed?: Maybe<Scalars['Boolean']['output']>;
+  /** The question as it was asked. */
+  question: Scalars['String']['output'];
+  questionId?: Maybe<Scalars['UUID']['output']>;
+  reason?: Maybe<AssistantEvaluationReason>;
+  /** Passed by the previous run, failed by this one. */
+  regressed: Scalars['Boolean']['output'];
+  /** Whether the final text states the expected figures; null when not checked. */
+  textMatches?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type AssistantEvaluationRun = {
+  __typename?: 'AssistantEvaluationRun';
+  /** Passed questions over all questions (0 to 1); null until the run ends. */
+  accuracy?: Maybe<Scalars['Float']['output']>;
+  /** USD, decimal string: the turns' cost. */
+  cost: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  errorMessage: Scalars['String']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['UUID']['output'];
+  model: Scalars['String']['output'];
+  passedCount: Scalars['Int']['output'];
+  /** The last complete run before this one, which it is compared with. */
+  previousRun?: Maybe<AssistantEvaluationRun>;
+  questionCount: Scalars['Int']['output'];
+  /** Questions the previous run passed and this one failed. */
+  regressions: Array<AssistantEvaluationResult>;
+  results: Array<AssistantEvaluationResult>;
+  startedBy?: Maybe<User>;
+  status: AssistantEvaluationRunStatus;
+};
+
+export type AssistantEvaluationRunStatus =
+  | 'COMPLETE'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING';
+
+/** A workspace's evaluations, for its ADMINs. */
+export type AssistantEvaluations = {
+  __typename?: 'AssistantEvaluations';
+  /** Expected kinds this server knows. */
+  expectedKinds: Array<AssistantEvaluationExpectedKind>;
+  questions: Array<AssistantEvaluationQuestion>;
+  /** The newest first. */
+  runs: Array<AssistantEvaluationRun>;
+};
+
+
+/** A workspace's evaluations, for its ADMINs. */
+export type AssistantEvaluationsRunsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** Types of stream events: the SSE `event:` field of /assistant/conversations/<id>/stream/ and /events/. */
 export type AssistantEventType =
   | 'approval_required'
@@ -589,6 +728,14 @@ export type CreateAssistantConversationResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type CreateAssistantEvaluationQuestionInput = {
+  expected: Scalars['String']['input'];
+  expectedKind: AssistantEvaluationExpectedKind;
+  question: Scalars['String']['input'];
+  tolerance?: InputMaybe<Scalars['Float']['input']>;
+  workspaceSlug: Scalars['String']['input'];
+};
+
 export type CreateAssistantPromptTemplateInput = {
   text: Scalars['String']['input'];
   title: Scalars['String']['input'];
@@ -602,6 +749,16 @@ export type DeleteAssistantConversationInput = {
 export type DeleteAssistantConversationResult = {
   __typename?: 'DeleteAssistantConversationResult';
   errors: Array<AssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type DeleteAssistantEvaluationQuestionInput = {
+  id: Scalars['UUID']['input'];
+};
+
+export type DeleteAssistantEvaluationQuestionResult = {
+  __typename?: 'DeleteAssistantEvaluationQuestionResult';
+  errors: Array<AssistantEvaluationError>;
   success: Scalars['Boolean']['output'];
 };
 
@@ -656,19 +813,25 @@ export type Mutation = {
   /** Stop the running turn after its current step; what was produced is kept. */
   cancelAssistantRun: CancelAssistantRunResult;
   createAssistantConversation: CreateAssistantConversationResult;
+  /** Add a question to the workspace's evaluation set (workspace ADMINs); its expected result is computed once to check it. */
+  createAssistantEvaluationQuestion: AssistantEvaluationQuestionResult;
   createAssistantPromptTemplate: AssistantPromptTemplateResult;
   deleteAssistantConversation: DeleteAssistantConversationResult;
+  deleteAssistantEvaluationQuestion: DeleteAssistantEvaluationQuestionResult;
   deleteAssistantPromptTemplate: DeleteAssistantPromptTemplateResult;
   login: LoginResult;
   logout: LogoutResult;
   rejectAssistantToolExecution: ResolveAssistantToolExecutionResult;
   renameAssistantConversation: RenameAssistantConversationResult;
+  /** Ask every question as a turn on the workers and grade the answers (workspace ADMINs). */
+  runAssistantEvaluation: RunAssistantEvaluationResult;
   /** Send a message and run the assistant's whole turn; returns when the turn is over. */
   sendAssistantMessage: SendAssistantMessageResult;
   /** Say whether an answer helped (workspace ADMINs see the counts and comments with the usage). */
   setAssistantMessageFeedback: SetAssistantMessageFeedbackResult;
   /** Set or remove the workspace's monthly assistant budget (workspace ADMINs). */
   setAssistantWorkspaceBudget: SetAssistantWorkspaceBudgetResult;
+  updateAssistantEvaluationQuestion: AssistantEvaluationQuestionResult;
   updateAssistantPromptTemplate: AssistantPromptTemplateResult;
   /** Change the workspace's assistant settings (workspace ADMINs); every change is recorded. */
   updateAssistantSettings: UpdateAssistantSettingsResult;
@@ -697,6 +860,11 @@ export type MutationCreateAssistantConversationArgs = {
 };
 
 
+export type MutationCreateAssistantEvaluationQuestionArgs = {
+  input: CreateAssistantEvaluationQuestionInput;
+};
+
+
 export type MutationCreateAssistantPromptTemplateArgs = {
   input: CreateAssistantPromptTemplateInput;
 };
@@ -704,6 +872,11 @@ export type MutationCreateAssistantPromptTemplateArgs = {
 
 export type MutationDeleteAssistantConversationArgs = {
   input: DeleteAssistantConversationInput;
+};
+
+
+export type MutationDeleteAssistantEvaluationQuestionArgs = {
+  input: DeleteAssistantEvaluationQuestionInput;
 };
 
 
@@ -728,6 +901,11 @@ export type MutationRenameAssistantConversationArgs = {
 };
 
 
+export type MutationRunAssistantEvaluationArgs = {
+  input: RunAssistantEvaluationInput;
+};
+
+
 export type MutationSendAssistantMessageArgs = {
   input: SendAssistantMessageInput;
 };
@@ -740,6 +918,11 @@ export type MutationSetAssistantMessageFeedbackArgs = {
 
 export type MutationSetAssistantWorkspaceBudgetArgs = {
   input: SetAssistantWorkspaceBudgetInput;
+};
+
+
+export type MutationUpdateAssistantEvaluationQuestionArgs = {
+  input: UpdateAssistantEvaluationQuestionInput;
 };
 
 
@@ -772,6 +955,8 @@ export type Query = {
   __typename?: 'Query';
   /** One of the current user's conversations; null if it does not exist or is someone else's. */
   assistantConversation?: Maybe<AssistantConversation>;
+  /** A run of a workspace the user is an ADMIN of; null otherwise. */
+  assistantEvaluationRun?: Maybe<AssistantEvaluationRun>;
   me: Me;
   /** Always true: a cheap liveness probe. */
   ping: Scalars['Boolean']['output'];
@@ -783,6 +968,11 @@ export type Query = {
 
 
 export type QueryAssistantConversationArgs = {
+  id: Scalars['UUID']['input'];
+};
+
+
+export type QueryAssistantEvaluationRunArgs = {
   id: Scalars['UUID']['input'];
 };
 
@@ -828,6 +1018,19 @@ export type ResolveAssistantToolExecutionResult = {
   errors: Array<ResolveAssistantToolExecutionError>;
   success: Scalars['Boolean']['output'];
   toolExecution?: Maybe<AssistantToolExecution>;
+};
+
+export type RunAssistantEvaluationInput = {
+  /** Default: the workspace's model. */
+  model?: InputMaybe<Scalars['String']['input']>;
+  workspaceSlug: Scalars['String']['input'];
+};
+
+export type RunAssistantEvaluationResult = {
+  __typename?: 'RunAssistantEvaluationResult';
+  errors: Array<AssistantEvaluationError>;
+  run?: Maybe<AssistantEvaluationRun>;
+  success: Scalars['Boolean']['output'];
 };
 
 export type SendAssistantMessageError =
@@ -912,6 +1115,14 @@ export type SetAssistantWorkspaceBudgetResult = {
   workspace?: Maybe<Workspace>;
 };
 
+export type UpdateAssistantEvaluationQuestionInput = {
+  expected?: InputMaybe<Scalars['String']['input']>;
+  expectedKind?: InputMaybe<AssistantEvaluationExpectedKind>;
+  id: Scalars['UUID']['input'];
+  question?: InputMaybe<Scalars['String']['input']>;
+  tolerance?: InputMaybe<Scalars['Float']['input']>;
+};
+
 export type UpdateAssistantPromptTemplateInput = {
   id: Scalars['UUID']['input'];
   text?: InputMaybe<Scalars['String']['input']>;
@@ -972,6 +1183,8 @@ export type Workspace = {
    * only those whose title contains it (any case).
    */
   assistantConversations: AssistantConversationPage;
+  /** The workspace's evaluation questions and runs: for its ADMINs (null for others). */
+  assistantEvaluations?: Maybe<AssistantEvaluations>;
   /** The workspace's monthly assistant budget in USD (decimal string), null when there is none. */
   assistantMonthlyBudget?: Maybe<Scalars['String']['output']>;
   /** The workspace's assistant settings, for its members (null for others). */

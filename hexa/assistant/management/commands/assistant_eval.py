@@ -2,6 +2,8 @@
 workspace's evaluation questions (their turns on the workers), print the table, and exit
 non-zero when the accuracy is under the minimum (for CI or a schedule)."""
 
+import logging
+
 from django.core.management.base import BaseCommand, CommandError
 
 from hexa.assistant.evaluations.runner import create_run, execute_run
@@ -28,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="who asks the questions (an ADMIN of the workspace; default: its first)")
 
     def handle(self, *args, **options):
+        logging.getLogger("procrastinate").setLevel(logging.WARNING)  # a line per queued turn otherwise
         minimum = _fraction(options["min_accuracy"]) if options["min_accuracy"] else None
         workspace = Workspace.objects.filter(slug=options["workspace"]).first()
         if workspace is None:

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
@@ -197,6 +198,14 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
         <p className="rounded-md bg-gray-100 px-3 py-2 text-sm text-gray-700">
           {t("Only workspace admins can change these settings.")}
         </p>
+      ) : null}
+      {settings.canManage ? (
+        <Link
+          href={`/workspaces/${encodeURIComponent(workspaceSlug)}/assistant/evaluations`}
+          className="text-sm font-medium text-blue-700 hover:underline"
+        >
+          {t("Evaluations: how often the assistant is right on this workspace's data")}
+        </Link>
       ) : null}
       <form onSubmit={save} className="space-y-6" aria-label={t("Assistant settings")}>
         <fieldset disabled={readOnly} className="space-y-6">
