@@ -85,4 +85,6 @@ def recover_turns(mode: str = "resume") -> list[tuple[str, str]]:
             done.append((str(message.pk), "queued"))
     for item in done:
         logger.info("Recovered turn %s: %s", *item)
+    for run_id in evaluation_tasks.requeue_stale_runs():
+        logger.info("Evaluation run %s queued again: its worker died", run_id)
     return done
