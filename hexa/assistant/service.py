@@ -16,7 +16,7 @@ from procrastinate.contrib.django import app
 from hexa.core.db import retry_db
 from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 
-from . import leases, waiting
+from . import follow_ups, leases, waiting
 from .liveness import live_workers, locks
 from .agent import Turn, TurnResult
 from .proposals import outcomes_note
@@ -245,6 +245,7 @@ def _run(message, handle, should_hand_over) -> TurnResult | None:
                 retry_db(leases.release, handle)
                 retry_db(enqueue_turn, message.pk)
             return None
+        follow_ups.propose(result.message)  # before `done`: the page that refetches then finds them
         terminal = result.terminal_event
         return result
     finally:

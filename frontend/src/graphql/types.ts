@@ -346,6 +346,8 @@ export type AssistantMessage = {
   feedback?: Maybe<AssistantFeedback>;
   /** Sequence number of this turn's first stream event: a page reloaded mid-turn resumes from it (events?after=firstEventSeq - 1). */
   firstEventSeq?: Maybe<Scalars['Int']['output']>;
+  /** Up to three follow-up questions proposed after this answer (none when the workspace turned them off). */
+  followUps: Array<Scalars['String']['output']>;
   id: Scalars['UUID']['output'];
   inputTokens: Scalars['Float']['output'];
   model?: Maybe<Scalars['String']['output']>;
@@ -476,6 +478,8 @@ export type AssistantSettings = {
   changes: Array<AssistantSettingsChange>;
   /** Tools offered to the model; the others are not offered, and refused if called. */
   enabledTools: Array<AssistantToolName>;
+  /** Whether up to three follow-up questions are proposed after each answer. */
+  followUps: Scalars['Boolean']['output'];
   /** The workspace's own instructions to the model (at most `maxInstructionsLength` characters). */
   instructions: Scalars['String']['output'];
   maxInstructionsLength: Scalars['Int']['output'];
@@ -515,6 +519,7 @@ export type AssistantSettingsChange = {
 export type AssistantSettingsError =
   | 'INSTRUCTIONS_TOO_LONG'
   | 'INVALID_DATA_POLICY'
+  | 'INVALID_FOLLOW_UPS'
   /** Instructions with a character that cannot be stored (a NUL character or an unpaired surrogate). */
   | 'INVALID_INSTRUCTIONS'
   | 'INVALID_MODEL'
@@ -1132,6 +1137,7 @@ export type UpdateAssistantPromptTemplateInput = {
 /** Fields left out (or null) are left as they are. */
 export type UpdateAssistantSettingsInput = {
   enabledTools?: InputMaybe<Array<AssistantToolName>>;
+  followUps?: InputMaybe<Scalars['Boolean']['input']>;
   instructions?: InputMaybe<Scalars['String']['input']>;
   model?: InputMaybe<Scalars['String']['input']>;
   sendRowsToModel?: InputMaybe<Scalars['Boolean']['input']>;

@@ -238,6 +238,7 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     cost: "0",
     firstEventSeq: null,
     createdAt: turn.startedAt,
+    followUps: [],
     toolExecutions: [],
     parts: [textPart(turn.userText)],
   };
@@ -258,6 +259,7 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     cost: turn.cost,
     firstEventSeq: null,
     createdAt: turn.startedAt,
+    followUps: [],
     toolExecutions: turn.toolExecutions,
     parts: turn.parts,
   };

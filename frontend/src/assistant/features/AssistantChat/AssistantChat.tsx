@@ -157,6 +157,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       describeAnswerError={describeAnswerError}
       onEdit={editAndResend}
       onFeedback={onFeedback}
+      onFollowUp={!streaming && !chat.running && message.id === lastMessage?.id ? chat.send : undefined}
     />
   );
 
