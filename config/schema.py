@@ -10,6 +10,7 @@ import hexa.assistant.graphql.settings
 import hexa.assistant.graphql.types
 import hexa.assistant.graphql.usage
 import hexa.assistant.evaluations.graphql
+import hexa.assistant.verified.graphql
 import hexa.core.schema
 import hexa.datasets.schema
 import hexa.pipelines.schema
@@ -32,6 +33,7 @@ APPS = [
     hexa.assistant.graphql.usage,
     hexa.assistant.graphql.settings,
     hexa.assistant.evaluations.graphql,
+    hexa.assistant.verified.graphql,
 ]
 SDL_FILES = [
     HEXA / "core" / "graphql" / "schema.graphql",
@@ -42,6 +44,7 @@ SDL_FILES = [
     HEXA / "pipelines" / "graphql" / "schema.graphql",
     HEXA / "assistant" / "schema.graphql",
     HEXA / "assistant" / "evaluations" / "schema.graphql",
+    HEXA / "assistant" / "verified" / "schema.graphql",
 ]
 
 type_defs = [load_schema_from_path(path) for path in SDL_FILES]

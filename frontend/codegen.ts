@@ -12,6 +12,7 @@ const config: CodegenConfig = {
     "../hexa/workspaces/graphql/schema.graphql",
     "../hexa/assistant/schema.graphql",
     "../hexa/assistant/evaluations/schema.graphql",
+    "../hexa/assistant/verified/schema.graphql",
   ],
   documents: ["src/**/*.graphql", "src/**/!(*.generated|*.test).{ts,tsx}"],
   generates: {

@@ -397,3 +397,4 @@ class AssistantSettingsChange(models.Model):
 
 # evaluations keep their models in their own package (app label "assistant")
 from .evaluations.models import EvaluationQuestion, EvaluationResult, EvaluationRun  # noqa: E402,F401
+from .verified.models import VerifiedQuery, VerifiedQueryChange  # noqa: E402,F401

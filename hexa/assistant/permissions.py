@@ -58,3 +58,8 @@ def manage_settings(user, workspace):
 def manage_evaluations(user, workspace):
     """Workspace ADMINs see and change its evaluation questions and run them."""
     return _is_member(user, workspace, [WorkspaceMembershipRole.ADMIN])
+
+
+def verify_queries(user, workspace):
+    """Editors and admins verify queries (and edit or remove them); viewers read them."""
+    return _is_member(user, workspace, [WorkspaceMembershipRole.ADMIN, WorkspaceMembershipRole.EDITOR])

@@ -27,6 +27,7 @@ from .models import Conversation, Event, Message, MessageRole, MessageStatus, To
 from .recording import close_dead_calls, create_turn_messages
 from .queue import enqueue_turn, queue_turn
 from .titles import should_write_title, write_title
+from .verified.search import note as verified_queries_note
 from .usage import BudgetExceeded, RateLimited, check_budgets, check_rate_limit
 from .workspace_settings import conversation_model
 
@@ -95,6 +96,9 @@ def _store_turn(conversation: Conversation, text: str, wait_for_pickup=True) -> 
         if waits:
             waiting.close_waiting_turns(conversation, recorder)
         blocks = [{"type": "text", "text": text}]
+        verified = verified_queries_note(conversation.workspace, text)
+        if verified:  # queries the team verified for questions like this one (verified/search.py)
+            blocks.insert(0, {"type": "text", "text": verified})
         note = outcomes_note(conversation) if unreported else None
         if note:  # the model learns what became of the writes it proposed
             blocks.insert(0, {"type": "text", "text": note})

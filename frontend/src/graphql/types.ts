@@ -362,6 +362,8 @@ export type AssistantMessage = {
   stopReason?: Maybe<Scalars['String']['output']>;
   text: Scalars['String']['output'];
   toolExecutions: Array<AssistantToolExecution>;
+  /** The verified queries this answer ran: the page marks it "verified query" with who verified it. */
+  verifiedQueries: Array<AssistantVerifiedQuery>;
   /** While WAITING: when its questions and writes are closed as unanswered (ASSISTANT_WAIT_EXPIRY_H). */
   waitingExpiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -688,6 +690,48 @@ export type AssistantUserUsage = {
   user?: Maybe<User>;
 };
 
+/** A question with the query that answers it, checked by the workspace's editors or admins. */
+export type AssistantVerifiedQuery = {
+  __typename?: 'AssistantVerifiedQuery';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['UUID']['output'];
+  /** The tool's input: {query} or {files, sql}. */
+  input: Scalars['JSON']['output'];
+  question: Scalars['String']['output'];
+  /** query_database or query_files. */
+  tool: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** Who verified it (or last edited it); null when the user was deleted. */
+  verifiedBy?: Maybe<User>;
+};
+
+/** One change of the workspace's verified queries: VERIFIED, EDITED or REMOVED, with the query before and after. */
+export type AssistantVerifiedQueryChange = {
+  __typename?: 'AssistantVerifiedQueryChange';
+  action: Scalars['String']['output'];
+  after?: Maybe<Scalars['JSON']['output']>;
+  before?: Maybe<Scalars['JSON']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  user?: Maybe<User>;
+  verifiedQueryId: Scalars['UUID']['output'];
+};
+
+export type AssistantVerifiedQueryError =
+  | 'INVALID_QUERY'
+  | 'INVALID_QUESTION'
+  /** The call is not a successful query_database or query_files call. */
+  | 'NOT_A_QUERY'
+  | 'NOT_FOUND'
+  | 'PERMISSION_DENIED';
+
+export type AssistantVerifiedQueryResult = {
+  __typename?: 'AssistantVerifiedQueryResult';
+  errors: Array<AssistantVerifiedQueryError>;
+  success: Scalars['Boolean']['output'];
+  verifiedQuery?: Maybe<AssistantVerifiedQuery>;
+};
+
 export type AssistantWriteAction =
   | 'CREATE'
   | 'OVERWRITE';
@@ -777,6 +821,16 @@ export type DeleteAssistantPromptTemplateResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type DeleteAssistantVerifiedQueryInput = {
+  id: Scalars['UUID']['input'];
+};
+
+export type DeleteAssistantVerifiedQueryResult = {
+  __typename?: 'DeleteAssistantVerifiedQueryResult';
+  errors: Array<AssistantVerifiedQueryError>;
+  success: Scalars['Boolean']['output'];
+};
+
 export type LoginError =
   | 'INVALID_CREDENTIALS'
   /** Too many failed logins for this account or from this address: wait `retryAfter` seconds. The password was not checked. */
@@ -824,12 +878,15 @@ export type Mutation = {
   deleteAssistantConversation: DeleteAssistantConversationResult;
   deleteAssistantEvaluationQuestion: DeleteAssistantEvaluationQuestionResult;
   deleteAssistantPromptTemplate: DeleteAssistantPromptTemplateResult;
+  deleteAssistantVerifiedQuery: DeleteAssistantVerifiedQueryResult;
   login: LoginResult;
   logout: LogoutResult;
   rejectAssistantToolExecution: ResolveAssistantToolExecutionResult;
   renameAssistantConversation: RenameAssistantConversationResult;
   /** Ask every question as a turn on the workers and grade the answers (workspace ADMINs). */
   runAssistantEvaluation: RunAssistantEvaluationResult;
+  /** An answer's question and query as a new evaluation question, in one click (workspace admins). */
+  saveAssistantAnswerAsEvaluation: AssistantEvaluationQuestionResult;
   /** Send a message and run the assistant's whole turn; returns when the turn is over. */
   sendAssistantMessage: SendAssistantMessageResult;
   /** Say whether an answer helped (workspace ADMINs see the counts and comments with the usage). */
@@ -840,8 +897,11 @@ export type Mutation = {
   updateAssistantPromptTemplate: AssistantPromptTemplateResult;
   /** Change the workspace's assistant settings (workspace ADMINs); every change is recorded. */
   updateAssistantSettings: UpdateAssistantSettingsResult;
+  updateAssistantVerifiedQuery: AssistantVerifiedQueryResult;
   /** Changes the logged-in user's own settings (only their own). */
   updateUser: UpdateUserResult;
+  /** Save an answer's query as verified for its question (workspace editors and admins). */
+  verifyAssistantQuery: AssistantVerifiedQueryResult;
 };
 
 
@@ -890,6 +950,11 @@ export type MutationDeleteAssistantPromptTemplateArgs = {
 };
 
 
+export type MutationDeleteAssistantVerifiedQueryArgs = {
+  input: DeleteAssistantVerifiedQueryInput;
+};
+
+
 export type MutationLoginArgs = {
   input: LoginInput;
 };
@@ -908,6 +973,11 @@ export type MutationRenameAssistantConversationArgs = {
 
 export type MutationRunAssistantEvaluationArgs = {
   input: RunAssistantEvaluationInput;
+};
+
+
+export type MutationSaveAssistantAnswerAsEvaluationArgs = {
+  input: SaveAssistantAnswerAsEvaluationInput;
 };
 
 
@@ -941,8 +1011,18 @@ export type MutationUpdateAssistantSettingsArgs = {
 };
 
 
+export type MutationUpdateAssistantVerifiedQueryArgs = {
+  input: UpdateAssistantVerifiedQueryInput;
+};
+
+
 export type MutationUpdateUserArgs = {
   input: UpdateUserInput;
+};
+
+
+export type MutationVerifyAssistantQueryArgs = {
+  input: VerifyAssistantQueryInput;
 };
 
 /** The current user's own usage this calendar month (UTC) and what is left of their budget. */
@@ -1036,6 +1116,11 @@ export type RunAssistantEvaluationResult = {
   errors: Array<AssistantEvaluationError>;
   run?: Maybe<AssistantEvaluationRun>;
   success: Scalars['Boolean']['output'];
+};
+
+export type SaveAssistantAnswerAsEvaluationInput = {
+  /** The query_database or query_files call whose query becomes the expected result. */
+  toolExecutionId: Scalars['UUID']['input'];
 };
 
 export type SendAssistantMessageError =
@@ -1151,6 +1236,13 @@ export type UpdateAssistantSettingsResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type UpdateAssistantVerifiedQueryInput = {
+  id: Scalars['UUID']['input'];
+  question?: InputMaybe<Scalars['String']['input']>;
+  /** The SQL of the query (the `query` of query_database, the `sql` of query_files). */
+  sql?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type UpdateUserError =
   /** The language is not one the interface speaks. */
   | 'INVALID_LANGUAGE'
@@ -1182,6 +1274,13 @@ export type User = {
   lastName?: Maybe<Scalars['String']['output']>;
 };
 
+export type VerifyAssistantQueryInput = {
+  /** Default: the question the answer answered. */
+  question?: InputMaybe<Scalars['String']['input']>;
+  /** A query_database or query_files call of one of the user's answers. */
+  toolExecutionId: Scalars['UUID']['input'];
+};
+
 export type Workspace = {
   __typename?: 'Workspace';
   /**
@@ -1202,6 +1301,10 @@ export type Workspace = {
    * for workspace ADMINs; others get null and a PERMISSION_DENIED error.
    */
   assistantUsage?: Maybe<AssistantUsage>;
+  /** The workspace's verified queries (its members read them). */
+  assistantVerifiedQueries?: Maybe<Array<AssistantVerifiedQuery>>;
+  /** Who verified, edited or removed which, newest first (editors and admins; others get an empty list). */
+  assistantVerifiedQueryChanges: Array<AssistantVerifiedQueryChange>;
   bucket: WorkspaceBucket;
   createdAt: Scalars['DateTime']['output'];
   database: WorkspaceDatabase;
@@ -1226,6 +1329,11 @@ export type WorkspaceAssistantUsageArgs = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   period?: InputMaybe<AssistantUsagePeriod>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type WorkspaceAssistantVerifiedQueryChangesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
