@@ -25,7 +25,9 @@ class VerifiedQuery(Base):
     class Meta:
         ordering = ["workspace", "-updated_at"]
         indexes = [
-            GinIndex(fields=["search"], name="assistant_verified_search"),
+            # searched on every send, written rarely: no pending list to scan (fastupdate off), so a
+            # search stays a few index pages whatever was added since the last vacuum
+            GinIndex(fields=["search"], name="assistant_verified_search", fastupdate=False),
             models.Index(fields=["workspace", "normalised"], name="assistant_verified_normalised"),
         ]
 

@@ -12,35 +12,54 @@ the turn keeps the note in its history, so later requests repeat it as it was.
 """
 
 import json
+import math
+import re
+from itertools import combinations
 
 from django.db import connection
 
 from .models import VerifiedQuery
 
 MAX_FOUND = 3
-CANDIDATES = 20
+# A question's words kept for the search (its longest): the query names every set of the
+# words a relevant one must share, C(10, 5) = 252 at most.
+MAX_LEXEMES = 10
+_LEXEME = re.compile(r"^[\w.-]+$")
+
 MIN_SHARE = 0.5
 
-_SQL = f"""
-WITH q AS (SELECT tsvector_to_array(to_tsvector('english', %(text)s)) AS lexemes)
-SELECT v.id, (SELECT count(*) FROM unnest(tsvector_to_array(v.search)) AS l WHERE l = ANY (q.lexemes)) AS matched,
-       cardinality(q.lexemes) AS total
-FROM {VerifiedQuery._meta.db_table} v, q
-WHERE v.workspace_id = %(workspace)s AND cardinality(q.lexemes) > 0
-  AND v.search @@ (SELECT to_tsquery('simple', string_agg(quote_literal(l), ' | ')) FROM unnest(q.lexemes) AS l)
+_SEARCH = f"""
+SELECT v.id, (SELECT count(*) FROM unnest(tsvector_to_array(v.search)) AS l WHERE l = ANY (%(lexemes)s)) AS matched
+FROM {VerifiedQuery._meta.db_table} v
+WHERE v.workspace_id = %(workspace)s AND v.search @@ to_tsquery('simple', %(query)s)
 ORDER BY matched DESC, v.updated_at DESC
-LIMIT {CANDIDATES}
+LIMIT {MAX_FOUND}
 """
 
 
+def _lexemes(question: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tsvector_to_array(to_tsvector('english', %s))", [question[:4000]])
+        lexemes = [lexeme for lexeme in cursor.fetchone()[0] or [] if _LEXEME.match(lexeme)]
+    return sorted(lexemes, key=lambda lexeme: (-len(lexeme), lexeme))[:MAX_LEXEMES]
+
+
 def relevant(workspace, question: str) -> list[VerifiedQuery]:
-    """At most three verified queries of the workspace relevant to the question, best first."""
+    """At most three verified queries of the workspace relevant to the question, best first.
+
+    The full-text query asks for exactly the relevant ones (every set of as many of the
+    question's words as a relevant one must share), so that the GIN index finds them among
+    any number without ranking the others."""
     if not question or not question.strip():
         return []
+    lexemes = _lexemes(question)
+    if not lexemes:
+        return []
+    need = max(min(2, len(lexemes)), math.ceil(len(lexemes) * MIN_SHARE))
+    query = " | ".join("(" + " & ".join(f"'{lexeme}'" for lexeme in group) + ")" for group in combinations(lexemes, need))
     with connection.cursor() as cursor:
-        cursor.execute(_SQL, {"text": question[:4000], "workspace": workspace.pk})
-        rows = cursor.fetchall()
-    ids = [pk for pk, matched, total in rows if matched >= min(2, total) and matched / total >= MIN_SHARE][:MAX_FOUND]
+        cursor.execute(_SEARCH, {"lexemes": lexemes, "workspace": workspace.pk, "query": query})
+        ids = [pk for pk, _ in cursor.fetchall()]
     if not ids:
         return []
     found = {q.pk: q for q in VerifiedQuery.objects.filter(pk__in=ids).select_related("verified_by")}
