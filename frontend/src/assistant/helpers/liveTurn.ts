@@ -239,6 +239,7 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     firstEventSeq: null,
     createdAt: turn.startedAt,
     followUps: [],
+    verifiedQueries: [],
     toolExecutions: [],
     parts: [textPart(turn.userText)],
   };
@@ -260,6 +261,7 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     firstEventSeq: null,
     createdAt: turn.startedAt,
     followUps: [],
+    verifiedQueries: [],
     toolExecutions: turn.toolExecutions,
     parts: turn.parts,
   };

@@ -44,6 +44,7 @@ export function message(overrides: Partial<ChatMessage_MessageFragment> = {}): C
     createdAt: "2025-01-01T10:00:00Z",
     feedback: null,
     followUps: [],
+    verifiedQueries: [],
     toolExecutions: [],
     parts: [],
     ...overrides,

@@ -4,6 +4,7 @@ import { useTranslation } from "core/helpers/i18n";
 import { ResolveOutcome } from "assistant/features/ApprovalCard";
 import Markdown from "assistant/features/Markdown";
 import FollowUps from "assistant/features/FollowUps";
+import AnswerTrust, { TrustAction } from "assistant/features/VerifiedQueries";
 import { AnswerActions, FeedbackHandler, UserMessageActions } from "assistant/features/MessageActions";
 import type { AnswerOutcome } from "assistant/features/QuestionCard";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
@@ -25,6 +26,9 @@ type ChatMessageProps = {
   onFeedback?: FeedbackHandler;
   /** Given to the last answer only: sends one of its follow-up questions. */
   onFollowUp?: (question: string) => void;
+  /** One click on an answer's query: verify it, or save it as an evaluation question. */
+  onVerify?: TrustAction;
+  onSaveAsEvaluation?: TrustAction;
 };
 
 export const ThinkingIndicator = () => {
@@ -75,6 +79,8 @@ const ChatMessage = ({
   onEdit,
   onFeedback,
   onFollowUp,
+  onVerify,
+  onSaveAsEvaluation,
 }: ChatMessageProps) => {
   const { t } = useTranslation();
 
@@ -136,6 +142,14 @@ const ChatMessage = ({
         {!streaming && ["COMPLETE", "CANCELLED", "FAILED"].includes(message.status) ? (
           <AnswerActions messageId={message.id} text={message.text} feedback={message.feedback} onFeedback={onFeedback} />
         ) : null}
+        {!streaming && message.status === "COMPLETE" ? (
+          <AnswerTrust
+            verifiedQueries={message.verifiedQueries ?? []}
+            toolExecutions={message.toolExecutions}
+            onVerify={onVerify}
+            onSaveAsEvaluation={onSaveAsEvaluation}
+          />
+        ) : null}
         {!streaming && onFollowUp && message.status === "COMPLETE" ? (
           <FollowUps questions={message.followUps ?? []} onAsk={onFollowUp} />
         ) : null}
@@ -177,6 +191,13 @@ ChatMessage.fragments = {
       createdAt
       feedback
       followUps
+      verifiedQueries {
+        id
+        question
+        verifiedBy {
+          email
+        }
+      }
       toolExecutions {
         ...ToolExecutionCard_execution
       }
