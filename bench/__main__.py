@@ -24,6 +24,8 @@ from django.conf import settings  # noqa: E402
 # Benchmarks of the agent in this process run turns in its own thread (no worker needed);
 # the streaming benchmark starts real web and worker processes of its own.
 settings.ASSISTANT_TURNS_INLINE = True
+# One call after each answer: off except in the benchmark that measures it (bench_follow_ups).
+settings.ASSISTANT_FOLLOW_UP_MODEL = ""
 
 RESULTS = Path(__file__).parent / "results"
 

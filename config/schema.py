@@ -9,6 +9,8 @@ import hexa.assistant.graphql.queries
 import hexa.assistant.graphql.settings
 import hexa.assistant.graphql.types
 import hexa.assistant.graphql.usage
+import hexa.assistant.evaluations.graphql
+import hexa.assistant.verified.graphql
 import hexa.core.schema
 import hexa.datasets.schema
 import hexa.pipelines.schema
@@ -30,6 +32,8 @@ APPS = [
     hexa.assistant.graphql.mutations,
     hexa.assistant.graphql.usage,
     hexa.assistant.graphql.settings,
+    hexa.assistant.evaluations.graphql,
+    hexa.assistant.verified.graphql,
 ]
 SDL_FILES = [
     HEXA / "core" / "graphql" / "schema.graphql",
@@ -39,6 +43,8 @@ SDL_FILES = [
     HEXA / "datasets" / "graphql" / "schema.graphql",
     HEXA / "pipelines" / "graphql" / "schema.graphql",
     HEXA / "assistant" / "schema.graphql",
+    HEXA / "assistant" / "evaluations" / "schema.graphql",
+    HEXA / "assistant" / "verified" / "schema.graphql",
 ]
 
 type_defs = [load_schema_from_path(path) for path in SDL_FILES]
@@ -60,6 +66,7 @@ MUTATION_LIMITS = {
     "approveAssistantToolExecution": 5,
     "rejectAssistantToolExecution": 5,
     "createConnection": 3,
+    "runAssistantEvaluation": 1,
 }
 MAX_MUTATIONS = 10
 

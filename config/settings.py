@@ -202,6 +202,12 @@ ASSISTANT_MODEL = os.environ.get("ASSISTANT_MODEL", "claude-fable-5-2")
 ASSISTANT_MODELS = os.environ.get("ASSISTANT_MODELS", "")
 # Writes conversation titles after the first answer; empty: titles stay the first line of the question
 ASSISTANT_TITLE_MODEL = os.environ.get("ASSISTANT_TITLE_MODEL", "claude-haiku-5-5")
+# Proposes up to three follow-up questions after each answer (billed in the ledger); empty: none
+ASSISTANT_FOLLOW_UP_MODEL = os.environ.get("ASSISTANT_FOLLOW_UP_MODEL", "claude-haiku-5-5")
+# Evaluations (hexa/assistant/evaluations): questions of one run asked at once, and how long
+# one question's turn may take before it is graded TIMEOUT.
+ASSISTANT_EVAL_CONCURRENCY = env_int("ASSISTANT_EVAL_CONCURRENCY", 4)
+ASSISTANT_EVAL_TURN_TIMEOUT_S = env_int("ASSISTANT_EVAL_TURN_TIMEOUT_S", 600)
 # The data policy: the fewest rows an aggregate may summarise before the model sees it
 ASSISTANT_MIN_GROUP_SIZE = env_int("ASSISTANT_MIN_GROUP_SIZE", 5)
 ASSISTANT_MAX_TOOL_ROUNDS = env_int("ASSISTANT_MAX_TOOL_ROUNDS", 20)

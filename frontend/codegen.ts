@@ -11,6 +11,8 @@ const config: CodegenConfig = {
     "../hexa/user_management/graphql/schema.graphql",
     "../hexa/workspaces/graphql/schema.graphql",
     "../hexa/assistant/schema.graphql",
+    "../hexa/assistant/evaluations/schema.graphql",
+    "../hexa/assistant/verified/schema.graphql",
   ],
   documents: ["src/**/*.graphql", "src/**/!(*.generated|*.test).{ts,tsx}"],
   generates: {

@@ -34,6 +34,8 @@ def test_settings(tmp_path_factory):
     # Titles cost a model call after a first answer: on only in the tests about them, so
     # that other tests script exactly the calls of their turns.
     settings.ASSISTANT_TITLE_MODEL = ""
+    # Follow-up questions likewise (a call after each answer).
+    settings.ASSISTANT_FOLLOW_UP_MODEL = ""
     # Pool threads must not keep connections to the test database: it is dropped at the end.
     connections.settings["default"]["CONN_MAX_AGE"] = 0
     get_hashers.cache_clear()

@@ -165,6 +165,8 @@ class Message(Base, Usage):
     # true until then, and for answers older than this field). Under the data policy the
     # model is not sent such an answer again, nor its tool calls (compaction.py).
     rows_sent = models.BooleanField(default=True)
+    # Up to three short follow-up questions proposed after a complete answer (follow_ups.py).
+    follow_ups = models.JSONField(default=list, blank=True)
 
     objects = InConversationQuerySet.as_manager()
 
@@ -352,6 +354,8 @@ class AssistantSettings(models.Model):
     enabled_tools = models.JSONField(null=True, blank=True)
     # False: the model gets shapes and allowed aggregates, never row values (data_policy.py).
     send_rows_to_model = models.BooleanField(default=True)
+    # False: no follow-up questions are proposed after answers (follow_ups.py).
+    follow_ups = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -389,3 +393,8 @@ class AssistantSettingsChange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+# evaluations keep their models in their own package (app label "assistant")
+from .evaluations.models import EvaluationQuestion, EvaluationResult, EvaluationRun  # noqa: E402,F401
+from .verified.models import VerifiedQuery, VerifiedQueryChange  # noqa: E402,F401

@@ -53,3 +53,13 @@ def view_settings(user, workspace):
 def manage_settings(user, workspace):
     """Workspace ADMINs change them and see their history (superusers: the Django admin)."""
     return _is_member(user, workspace, [WorkspaceMembershipRole.ADMIN])
+
+
+def manage_evaluations(user, workspace):
+    """Workspace ADMINs see and change its evaluation questions and run them."""
+    return _is_member(user, workspace, [WorkspaceMembershipRole.ADMIN])
+
+
+def verify_queries(user, workspace):
+    """Editors and admins verify queries (and edit or remove them); viewers read them."""
+    return _is_member(user, workspace, [WorkspaceMembershipRole.ADMIN, WorkspaceMembershipRole.EDITOR])

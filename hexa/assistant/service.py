@@ -16,7 +16,7 @@ from procrastinate.contrib.django import app
 from hexa.core.db import retry_db
 from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 
-from . import leases, waiting
+from . import follow_ups, leases, waiting
 from .liveness import live_workers, locks
 from .agent import Turn, TurnResult
 from .proposals import outcomes_note
@@ -27,6 +27,7 @@ from .models import Conversation, Event, Message, MessageRole, MessageStatus, To
 from .recording import close_dead_calls, create_turn_messages
 from .queue import enqueue_turn, queue_turn
 from .titles import should_write_title, write_title
+from .verified.search import note as verified_queries_note
 from .usage import BudgetExceeded, RateLimited, check_budgets, check_rate_limit
 from .workspace_settings import conversation_model
 
@@ -46,10 +47,12 @@ def get_conversation(user, conversation_id) -> Conversation | None:
     return Conversation.objects.filter_for_user(user).select_related("workspace").filter(pk=conversation_id).first()
 
 
-def start_turn(user, conversation_id, text, wait_for_pickup=True) -> Message:
+def start_turn(user, conversation_id, text, wait_for_pickup=True, rate_limited=True) -> Message:
     """Every check made before a turn, then the turn stored and queued; raises
     AssistantError with a typed code. Returns the turn's (running) assistant message.
-    Without `wait_for_pickup`, the caller sees to the pickup (withdraw_unless_taken)."""
+    Without `wait_for_pickup`, the caller sees to the pickup (withdraw_unless_taken).
+    Without `rate_limited`, the send is not counted against the user's rate (the questions
+    of an evaluation run, which has its own concurrency)."""
     # filter_for_user is the send_message permission (the owner, while a member), in the
     # same query as the conversation; superusers get no way into others' conversations.
     conversation = get_conversation(user, conversation_id)
@@ -67,7 +70,8 @@ def start_turn(user, conversation_id, text, wait_for_pickup=True) -> Message:
         raise AssistantError(ErrorCode.ASSISTANT_NOT_CONFIGURED)
     try:
         check_budgets(user, conversation.workspace)
-        check_rate_limit(user)
+        if rate_limited:
+            check_rate_limit(user)
     except BudgetExceeded as exceeded:
         raise AssistantError(ErrorCode.BUDGET_EXCEEDED, exceeded.message, budget=exceeded.as_dict()) from None
     except RateLimited as limited:
@@ -92,6 +96,9 @@ def _store_turn(conversation: Conversation, text: str, wait_for_pickup=True) -> 
         if waits:
             waiting.close_waiting_turns(conversation, recorder)
         blocks = [{"type": "text", "text": text}]
+        verified = verified_queries_note(conversation.workspace, text)
+        if verified:  # queries the team verified for questions like this one (verified/search.py)
+            blocks.insert(0, {"type": "text", "text": verified})
         note = outcomes_note(conversation) if unreported else None
         if note:  # the model learns what became of the writes it proposed
             blocks.insert(0, {"type": "text", "text": note})
@@ -242,6 +249,7 @@ def _run(message, handle, should_hand_over) -> TurnResult | None:
                 retry_db(leases.release, handle)
                 retry_db(enqueue_turn, message.pk)
             return None
+        follow_ups.propose(result.message)  # before `done`: the page that refetches then finds them
         terminal = result.terminal_event
         return result
     finally:

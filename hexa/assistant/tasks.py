@@ -25,6 +25,9 @@ from .queue import QUEUE, TASK, enqueue_turn
 from .service import execute_turn, interrupt_turn
 from .waiting import expire_waiting_turns
 
+# evaluation runs are jobs of the same workers: registered with the task engine here
+from .evaluations import tasks as evaluation_tasks  # noqa: E402,F401
+
 logger = logging.getLogger(__name__)
 
 
@@ -82,4 +85,6 @@ def recover_turns(mode: str = "resume") -> list[tuple[str, str]]:
             done.append((str(message.pk), "queued"))
     for item in done:
         logger.info("Recovered turn %s: %s", *item)
+    for run_id in evaluation_tasks.requeue_stale_runs():
+        logger.info("Evaluation run %s queued again: its worker died", run_id)
     return done

@@ -18,7 +18,7 @@ MAX_INSTRUCTIONS_CHARS = 10_000
 MAX_TEMPLATE_TITLE_CHARS = 100
 MAX_TEMPLATE_TEXT_CHARS = 4_000
 MAX_TEMPLATES = 50
-SETTINGS_FIELDS = ("instructions", "model", "enabled_tools", "send_rows_to_model")
+SETTINGS_FIELDS = ("instructions", "model", "enabled_tools", "send_rows_to_model", "follow_ups")
 
 
 def settings_for(workspace) -> AssistantSettings:
@@ -103,6 +103,8 @@ def validation_errors(changes: dict) -> list[str]:
             errors.append("INVALID_TOOL")
     if "send_rows_to_model" in changes and not isinstance(changes["send_rows_to_model"], bool):
         errors.append("INVALID_DATA_POLICY")
+    if "follow_ups" in changes and not isinstance(changes["follow_ups"], bool):
+        errors.append("INVALID_FOLLOW_UPS")
     return errors
 
 

@@ -14,6 +14,7 @@ from datetime import date
 
 import duckdb
 
+from hexa.assistant.evaluations.demo import seed_demo_questions
 from hexa.databases import api as databases
 from hexa.datasets.demo import seed_datasets
 from hexa.files import api as files
@@ -329,4 +330,5 @@ def seed_demo():
     seed_connections(workspace, demo)
     seed_datasets(workspace, demo)
     seed_demo_pipelines(workspace, demo)
+    seed_demo_questions(workspace, demo)
     return demo, workspace

@@ -40,6 +40,7 @@ def server_env(model_url: str, **extra_env) -> dict:
         ANTHROPIC_BASE_URL=model_url,
         ASSISTANT_API_MAX_RETRIES="0",
         ASSISTANT_TITLE_MODEL="",  # scripted replies are for the turns only
+        ASSISTANT_FOLLOW_UP_MODEL="",
         **{k: str(v) for k, v in extra_env.items()},
     )
     return env

@@ -153,6 +153,145 @@ export type AssistantErrorCode =
   | 'TURN_NOT_STARTED'
   | 'UNAUTHENTICATED';
 
+export type AssistantEvaluationError =
+  | 'BUDGET_EXCEEDED'
+  /** The expected result could not be computed: its query fails, or its JSON is not valid. */
+  | 'INVALID_EXPECTED'
+  | 'INVALID_KIND'
+  | 'INVALID_MODEL'
+  | 'INVALID_QUESTION'
+  | 'INVALID_TOLERANCE'
+  | 'NOT_FOUND'
+  | 'NO_QUESTIONS'
+  | 'PERMISSION_DENIED'
+  /** A run of this workspace is queued or running. */
+  | 'RUN_IN_PROGRESS'
+  | 'TOO_MANY_QUESTIONS'
+  | 'WORKSPACE_NOT_FOUND';
+
+/** How a question's expected result is given. */
+export type AssistantEvaluationExpectedKind =
+  /** A query_files call over the bucket's files, as JSON: {"files": {...}, "sql": "..."}. */
+  | 'FILES'
+  /** A read-only SQL query on the workspace database. */
+  | 'SQL'
+  /** Literal values, as JSON: a list of rows, a list of values, an object (one row) or one value. */
+  | 'VALUES';
+
+/** A question of the workspace's evaluation set, with its expected result. */
+export type AssistantEvaluationQuestion = {
+  __typename?: 'AssistantEvaluationQuestion';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy?: Maybe<User>;
+  expected: Scalars['String']['output'];
+  expectedKind: AssistantEvaluationExpectedKind;
+  id: Scalars['UUID']['output'];
+  question: Scalars['String']['output'];
+  /** Numbers match when they differ by at most this fraction of the expected value. */
+  tolerance: Scalars['Float']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type AssistantEvaluationQuestionResult = {
+  __typename?: 'AssistantEvaluationQuestionResult';
+  errors: Array<AssistantEvaluationError>;
+  /** Why the expected result could not be computed (INVALID_EXPECTED). */
+  message?: Maybe<Scalars['String']['output']>;
+  question?: Maybe<AssistantEvaluationQuestion>;
+  success: Scalars['Boolean']['output'];
+};
+
+/** Why a question failed. */
+export type AssistantEvaluationReason =
+  | 'BUDGET_EXCEEDED'
+  /** Rows are missing and others are there instead: some values differ. */
+  | 'DIFFERENT_VALUES'
+  /** The turn failed (its error code and message are in `detail`). */
+  | 'ERROR'
+  /** The expected result could not be computed (a bad query, a missing file). */
+  | 'EXPECTED_ERROR'
+  | 'EXTRA_ROWS'
+  | 'MISSING_COLUMNS'
+  | 'MISSING_ROWS'
+  /** The answer has no result set, and its text does not state the expected values. */
+  | 'NO_RESULT'
+  /** The result set is right but the final text states other figures. */
+  | 'TEXT_MISMATCH'
+  | 'TIMEOUT';
+
+/** One question of a run, graded. */
+export type AssistantEvaluationResult = {
+  __typename?: 'AssistantEvaluationResult';
+  actualResult?: Maybe<Scalars['JSON']['output']>;
+  /** The conversation of the question's turn (the run's user's). */
+  conversationId?: Maybe<Scalars['UUID']['output']>;
+  cost: Scalars['String']['output'];
+  detail: Scalars['String']['output'];
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  expected: Scalars['String']['output'];
+  expectedKind: AssistantEvaluationExpectedKind;
+  /** The expected and the answer's result sets: {columns, rows (the first 50), row_count}. */
+  expectedResult?: Maybe<Scalars['JSON']['output']>;
+  id: Scalars['UUID']['output'];
+  /** Null while its turn runs. */
+  passed?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the previous run passed this question; null when it did not ask it. */
+  previouslyPassed?: Maybe<Scalars['Boolean']['output']>;
+  /** The question as it was asked. */
+  question: Scalars['String']['output'];
+  questionId?: Maybe<Scalars['UUID']['output']>;
+  reason?: Maybe<AssistantEvaluationReason>;
+  /** Passed by the previous run, failed by this one. */
+  regressed: Scalars['Boolean']['output'];
+  /** Whether the final text states the expected figures; null when not checked. */
+  textMatches?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type AssistantEvaluationRun = {
+  __typename?: 'AssistantEvaluationRun';
+  /** Passed questions over all questions (0 to 1); null until the run ends. */
+  accuracy?: Maybe<Scalars['Float']['output']>;
+  /** USD, decimal string: the turns' cost. */
+  cost: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  errorMessage: Scalars['String']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['UUID']['output'];
+  model: Scalars['String']['output'];
+  passedCount: Scalars['Int']['output'];
+  /** The last complete run before this one, which it is compared with. */
+  previousRun?: Maybe<AssistantEvaluationRun>;
+  questionCount: Scalars['Int']['output'];
+  /** Questions the previous run passed and this one failed. */
+  regressions: Array<AssistantEvaluationResult>;
+  results: Array<AssistantEvaluationResult>;
+  startedBy?: Maybe<User>;
+  status: AssistantEvaluationRunStatus;
+};
+
+export type AssistantEvaluationRunStatus =
+  | 'COMPLETE'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING';
+
+/** A workspace's evaluations, for its ADMINs. */
+export type AssistantEvaluations = {
+  __typename?: 'AssistantEvaluations';
+  /** Expected kinds this server knows. */
+  expectedKinds: Array<AssistantEvaluationExpectedKind>;
+  questions: Array<AssistantEvaluationQuestion>;
+  /** The newest first. */
+  runs: Array<AssistantEvaluationRun>;
+};
+
+
+/** A workspace's evaluations, for its ADMINs. */
+export type AssistantEvaluationsRunsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** Types of stream events: the SSE `event:` field of /assistant/conversations/<id>/stream/ and /events/. */
 export type AssistantEventType =
   | 'approval_required'
@@ -207,6 +346,8 @@ export type AssistantMessage = {
   feedback?: Maybe<AssistantFeedback>;
   /** Sequence number of this turn's first stream event: a page reloaded mid-turn resumes from it (events?after=firstEventSeq - 1). */
   firstEventSeq?: Maybe<Scalars['Int']['output']>;
+  /** Up to three follow-up questions proposed after this answer (none when the workspace turned them off). */
+  followUps: Array<Scalars['String']['output']>;
   id: Scalars['UUID']['output'];
   inputTokens: Scalars['Float']['output'];
   model?: Maybe<Scalars['String']['output']>;
@@ -221,6 +362,8 @@ export type AssistantMessage = {
   stopReason?: Maybe<Scalars['String']['output']>;
   text: Scalars['String']['output'];
   toolExecutions: Array<AssistantToolExecution>;
+  /** The verified queries this answer ran: the page marks it "verified query" with who verified it. */
+  verifiedQueries: Array<AssistantVerifiedQuery>;
   /** While WAITING: when its questions and writes are closed as unanswered (ASSISTANT_WAIT_EXPIRY_H). */
   waitingExpiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -337,6 +480,8 @@ export type AssistantSettings = {
   changes: Array<AssistantSettingsChange>;
   /** Tools offered to the model; the others are not offered, and refused if called. */
   enabledTools: Array<AssistantToolName>;
+  /** Whether up to three follow-up questions are proposed after each answer. */
+  followUps: Scalars['Boolean']['output'];
   /** The workspace's own instructions to the model (at most `maxInstructionsLength` characters). */
   instructions: Scalars['String']['output'];
   maxInstructionsLength: Scalars['Int']['output'];
@@ -376,6 +521,7 @@ export type AssistantSettingsChange = {
 export type AssistantSettingsError =
   | 'INSTRUCTIONS_TOO_LONG'
   | 'INVALID_DATA_POLICY'
+  | 'INVALID_FOLLOW_UPS'
   /** Instructions with a character that cannot be stored (a NUL character or an unpaired surrogate). */
   | 'INVALID_INSTRUCTIONS'
   | 'INVALID_MODEL'
@@ -553,6 +699,48 @@ export type AssistantUserUsage = {
   user?: Maybe<User>;
 };
 
+/** A question with the query that answers it, checked by the workspace's editors or admins. */
+export type AssistantVerifiedQuery = {
+  __typename?: 'AssistantVerifiedQuery';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['UUID']['output'];
+  /** The tool's input: {query} or {files, sql}. */
+  input: Scalars['JSON']['output'];
+  question: Scalars['String']['output'];
+  /** query_database or query_files. */
+  tool: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** Who verified it (or last edited it); null when the user was deleted. */
+  verifiedBy?: Maybe<User>;
+};
+
+/** One change of the workspace's verified queries: VERIFIED, EDITED or REMOVED, with the query before and after. */
+export type AssistantVerifiedQueryChange = {
+  __typename?: 'AssistantVerifiedQueryChange';
+  action: Scalars['String']['output'];
+  after?: Maybe<Scalars['JSON']['output']>;
+  before?: Maybe<Scalars['JSON']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  user?: Maybe<User>;
+  verifiedQueryId: Scalars['UUID']['output'];
+};
+
+export type AssistantVerifiedQueryError =
+  | 'INVALID_QUERY'
+  | 'INVALID_QUESTION'
+  /** The call is not a successful query_database or query_files call. */
+  | 'NOT_A_QUERY'
+  | 'NOT_FOUND'
+  | 'PERMISSION_DENIED';
+
+export type AssistantVerifiedQueryResult = {
+  __typename?: 'AssistantVerifiedQueryResult';
+  errors: Array<AssistantVerifiedQueryError>;
+  success: Scalars['Boolean']['output'];
+  verifiedQuery?: Maybe<AssistantVerifiedQuery>;
+};
+
 export type AssistantWriteAction =
   | 'CREATE'
   | 'OVERWRITE';
@@ -598,6 +786,14 @@ export type CreateAssistantConversationResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type CreateAssistantEvaluationQuestionInput = {
+  expected: Scalars['String']['input'];
+  expectedKind: AssistantEvaluationExpectedKind;
+  question: Scalars['String']['input'];
+  tolerance?: InputMaybe<Scalars['Float']['input']>;
+  workspaceSlug: Scalars['String']['input'];
+};
+
 export type CreateAssistantPromptTemplateInput = {
   text: Scalars['String']['input'];
   title: Scalars['String']['input'];
@@ -614,6 +810,16 @@ export type DeleteAssistantConversationResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type DeleteAssistantEvaluationQuestionInput = {
+  id: Scalars['UUID']['input'];
+};
+
+export type DeleteAssistantEvaluationQuestionResult = {
+  __typename?: 'DeleteAssistantEvaluationQuestionResult';
+  errors: Array<AssistantEvaluationError>;
+  success: Scalars['Boolean']['output'];
+};
+
 export type DeleteAssistantPromptTemplateInput = {
   id: Scalars['UUID']['input'];
 };
@@ -621,6 +827,16 @@ export type DeleteAssistantPromptTemplateInput = {
 export type DeleteAssistantPromptTemplateResult = {
   __typename?: 'DeleteAssistantPromptTemplateResult';
   errors: Array<AssistantSettingsError>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type DeleteAssistantVerifiedQueryInput = {
+  id: Scalars['UUID']['input'];
+};
+
+export type DeleteAssistantVerifiedQueryResult = {
+  __typename?: 'DeleteAssistantVerifiedQueryResult';
+  errors: Array<AssistantVerifiedQueryError>;
   success: Scalars['Boolean']['output'];
 };
 
@@ -665,24 +881,36 @@ export type Mutation = {
   /** Stop the running turn after its current step; what was produced is kept. */
   cancelAssistantRun: CancelAssistantRunResult;
   createAssistantConversation: CreateAssistantConversationResult;
+  /** Add a question to the workspace's evaluation set (workspace ADMINs); its expected result is computed once to check it. */
+  createAssistantEvaluationQuestion: AssistantEvaluationQuestionResult;
   createAssistantPromptTemplate: AssistantPromptTemplateResult;
   deleteAssistantConversation: DeleteAssistantConversationResult;
+  deleteAssistantEvaluationQuestion: DeleteAssistantEvaluationQuestionResult;
   deleteAssistantPromptTemplate: DeleteAssistantPromptTemplateResult;
+  deleteAssistantVerifiedQuery: DeleteAssistantVerifiedQueryResult;
   login: LoginResult;
   logout: LogoutResult;
   rejectAssistantToolExecution: ResolveAssistantToolExecutionResult;
   renameAssistantConversation: RenameAssistantConversationResult;
+  /** Ask every question as a turn on the workers and grade the answers (workspace ADMINs). */
+  runAssistantEvaluation: RunAssistantEvaluationResult;
+  /** An answer's question and query as a new evaluation question, in one click (workspace admins). */
+  saveAssistantAnswerAsEvaluation: AssistantEvaluationQuestionResult;
   /** Send a message and run the assistant's whole turn; returns when the turn is over. */
   sendAssistantMessage: SendAssistantMessageResult;
   /** Say whether an answer helped (workspace ADMINs see the counts and comments with the usage). */
   setAssistantMessageFeedback: SetAssistantMessageFeedbackResult;
   /** Set or remove the workspace's monthly assistant budget (workspace ADMINs). */
   setAssistantWorkspaceBudget: SetAssistantWorkspaceBudgetResult;
+  updateAssistantEvaluationQuestion: AssistantEvaluationQuestionResult;
   updateAssistantPromptTemplate: AssistantPromptTemplateResult;
   /** Change the workspace's assistant settings (workspace ADMINs); every change is recorded. */
   updateAssistantSettings: UpdateAssistantSettingsResult;
+  updateAssistantVerifiedQuery: AssistantVerifiedQueryResult;
   /** Changes the logged-in user's own settings (only their own). */
   updateUser: UpdateUserResult;
+  /** Save an answer's query as verified for its question (workspace editors and admins). */
+  verifyAssistantQuery: AssistantVerifiedQueryResult;
 };
 
 
@@ -706,6 +934,11 @@ export type MutationCreateAssistantConversationArgs = {
 };
 
 
+export type MutationCreateAssistantEvaluationQuestionArgs = {
+  input: CreateAssistantEvaluationQuestionInput;
+};
+
+
 export type MutationCreateAssistantPromptTemplateArgs = {
   input: CreateAssistantPromptTemplateInput;
 };
@@ -716,8 +949,18 @@ export type MutationDeleteAssistantConversationArgs = {
 };
 
 
+export type MutationDeleteAssistantEvaluationQuestionArgs = {
+  input: DeleteAssistantEvaluationQuestionInput;
+};
+
+
 export type MutationDeleteAssistantPromptTemplateArgs = {
   input: DeleteAssistantPromptTemplateInput;
+};
+
+
+export type MutationDeleteAssistantVerifiedQueryArgs = {
+  input: DeleteAssistantVerifiedQueryInput;
 };
 
 
@@ -737,6 +980,16 @@ export type MutationRenameAssistantConversationArgs = {
 };
 
 
+export type MutationRunAssistantEvaluationArgs = {
+  input: RunAssistantEvaluationInput;
+};
+
+
+export type MutationSaveAssistantAnswerAsEvaluationArgs = {
+  input: SaveAssistantAnswerAsEvaluationInput;
+};
+
+
 export type MutationSendAssistantMessageArgs = {
   input: SendAssistantMessageInput;
 };
@@ -752,6 +1005,11 @@ export type MutationSetAssistantWorkspaceBudgetArgs = {
 };
 
 
+export type MutationUpdateAssistantEvaluationQuestionArgs = {
+  input: UpdateAssistantEvaluationQuestionInput;
+};
+
+
 export type MutationUpdateAssistantPromptTemplateArgs = {
   input: UpdateAssistantPromptTemplateInput;
 };
@@ -762,8 +1020,18 @@ export type MutationUpdateAssistantSettingsArgs = {
 };
 
 
+export type MutationUpdateAssistantVerifiedQueryArgs = {
+  input: UpdateAssistantVerifiedQueryInput;
+};
+
+
 export type MutationUpdateUserArgs = {
   input: UpdateUserInput;
+};
+
+
+export type MutationVerifyAssistantQueryArgs = {
+  input: VerifyAssistantQueryInput;
 };
 
 /** The current user's own usage this calendar month (UTC) and what is left of their budget. */
@@ -781,6 +1049,8 @@ export type Query = {
   __typename?: 'Query';
   /** One of the current user's conversations; null if it does not exist or is someone else's. */
   assistantConversation?: Maybe<AssistantConversation>;
+  /** A run of a workspace the user is an ADMIN of; null otherwise. */
+  assistantEvaluationRun?: Maybe<AssistantEvaluationRun>;
   me: Me;
   /** Always true: a cheap liveness probe. */
   ping: Scalars['Boolean']['output'];
@@ -792,6 +1062,11 @@ export type Query = {
 
 
 export type QueryAssistantConversationArgs = {
+  id: Scalars['UUID']['input'];
+};
+
+
+export type QueryAssistantEvaluationRunArgs = {
   id: Scalars['UUID']['input'];
 };
 
@@ -837,6 +1112,24 @@ export type ResolveAssistantToolExecutionResult = {
   errors: Array<ResolveAssistantToolExecutionError>;
   success: Scalars['Boolean']['output'];
   toolExecution?: Maybe<AssistantToolExecution>;
+};
+
+export type RunAssistantEvaluationInput = {
+  /** Default: the workspace's model. */
+  model?: InputMaybe<Scalars['String']['input']>;
+  workspaceSlug: Scalars['String']['input'];
+};
+
+export type RunAssistantEvaluationResult = {
+  __typename?: 'RunAssistantEvaluationResult';
+  errors: Array<AssistantEvaluationError>;
+  run?: Maybe<AssistantEvaluationRun>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type SaveAssistantAnswerAsEvaluationInput = {
+  /** The query_database or query_files call whose query becomes the expected result. */
+  toolExecutionId: Scalars['UUID']['input'];
 };
 
 export type SendAssistantMessageError =
@@ -921,6 +1214,14 @@ export type SetAssistantWorkspaceBudgetResult = {
   workspace?: Maybe<Workspace>;
 };
 
+export type UpdateAssistantEvaluationQuestionInput = {
+  expected?: InputMaybe<Scalars['String']['input']>;
+  expectedKind?: InputMaybe<AssistantEvaluationExpectedKind>;
+  id: Scalars['UUID']['input'];
+  question?: InputMaybe<Scalars['String']['input']>;
+  tolerance?: InputMaybe<Scalars['Float']['input']>;
+};
+
 export type UpdateAssistantPromptTemplateInput = {
   id: Scalars['UUID']['input'];
   text?: InputMaybe<Scalars['String']['input']>;
@@ -930,6 +1231,7 @@ export type UpdateAssistantPromptTemplateInput = {
 /** Fields left out (or null) are left as they are. */
 export type UpdateAssistantSettingsInput = {
   enabledTools?: InputMaybe<Array<AssistantToolName>>;
+  followUps?: InputMaybe<Scalars['Boolean']['input']>;
   instructions?: InputMaybe<Scalars['String']['input']>;
   model?: InputMaybe<Scalars['String']['input']>;
   sendRowsToModel?: InputMaybe<Scalars['Boolean']['input']>;
@@ -941,6 +1243,13 @@ export type UpdateAssistantSettingsResult = {
   errors: Array<AssistantSettingsError>;
   settings?: Maybe<AssistantSettings>;
   success: Scalars['Boolean']['output'];
+};
+
+export type UpdateAssistantVerifiedQueryInput = {
+  id: Scalars['UUID']['input'];
+  question?: InputMaybe<Scalars['String']['input']>;
+  /** The SQL of the query (the `query` of query_database, the `sql` of query_files). */
+  sql?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type UpdateUserError =
@@ -974,6 +1283,13 @@ export type User = {
   lastName?: Maybe<Scalars['String']['output']>;
 };
 
+export type VerifyAssistantQueryInput = {
+  /** Default: the question the answer answered. */
+  question?: InputMaybe<Scalars['String']['input']>;
+  /** A query_database or query_files call of one of the user's answers. */
+  toolExecutionId: Scalars['UUID']['input'];
+};
+
 export type Workspace = {
   __typename?: 'Workspace';
   /**
@@ -981,6 +1297,8 @@ export type Workspace = {
    * only those whose title contains it (any case).
    */
   assistantConversations: AssistantConversationPage;
+  /** The workspace's evaluation questions and runs: for its ADMINs (null for others). */
+  assistantEvaluations?: Maybe<AssistantEvaluations>;
   /** The workspace's monthly assistant budget in USD (decimal string), null when there is none. */
   assistantMonthlyBudget?: Maybe<Scalars['String']['output']>;
   /** The workspace's assistant settings, for its members (null for others). */
@@ -992,6 +1310,10 @@ export type Workspace = {
    * for workspace ADMINs; others get null and a PERMISSION_DENIED error.
    */
   assistantUsage?: Maybe<AssistantUsage>;
+  /** The workspace's verified queries (its members read them). */
+  assistantVerifiedQueries?: Maybe<Array<AssistantVerifiedQuery>>;
+  /** Who verified, edited or removed which, newest first (editors and admins; others get an empty list). */
+  assistantVerifiedQueryChanges: Array<AssistantVerifiedQueryChange>;
   bucket: WorkspaceBucket;
   createdAt: Scalars['DateTime']['output'];
   database: WorkspaceDatabase;
@@ -1016,6 +1338,11 @@ export type WorkspaceAssistantUsageArgs = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   period?: InputMaybe<AssistantUsagePeriod>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type WorkspaceAssistantVerifiedQueryChangesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

@@ -23,6 +23,7 @@ from .charts import pick_chart, summarise_chart
 from . import asking, workspace_data
 from .file_tables import pick_file_tools
 from .replies import Reply, text_block, tool_use_block
+from .follow_ups import follow_up_reply
 from .titles import title_reply
 
 LABEL = "*offline demo model — not Claude*"
@@ -144,6 +145,8 @@ class OfflineDemoResponder:
             return Reply([text_block(summary_of(body))])
         if titled := title_reply(body):
             return titled
+        if followed := follow_up_reply(body):
+            return followed
         tools = {tool.get("name") for tool in body.get("tools") or []}
         messages = body["messages"]
         last = messages[-1]

@@ -238,6 +238,8 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     cost: "0",
     firstEventSeq: null,
     createdAt: turn.startedAt,
+    followUps: [],
+    verifiedQueries: [],
     toolExecutions: [],
     parts: [textPart(turn.userText)],
   };
@@ -258,6 +260,8 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     cost: turn.cost,
     firstEventSeq: null,
     createdAt: turn.startedAt,
+    followUps: [],
+    verifiedQueries: [],
     toolExecutions: turn.toolExecutions,
     parts: turn.parts,
   };

@@ -5,6 +5,7 @@ import { useTranslation } from "core/helpers/i18n";
 import { useApolloClient } from "@apollo/client";
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
 import ChatMessage from "assistant/features/ChatMessage";
+import { useAnswerTrust } from "assistant/features/VerifiedQueries";
 import ContextSummary from "assistant/features/ContextSummary";
 import HiddenHistoryNotice from "assistant/features/HiddenHistoryNotice";
 import ErrorBanner from "assistant/features/ErrorBanner";
@@ -25,6 +26,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
   const { t } = useTranslation();
   const chat = useAssistantChat(conversationId);
   const [setFeedback] = useSetAssistantMessageFeedbackMutation();
+  const trust = useAnswerTrust();
   const client = useApolloClient();
   const wasRunning = useRef(chat.running);
   useEffect(() => {
@@ -157,6 +159,9 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       describeAnswerError={describeAnswerError}
       onEdit={editAndResend}
       onFeedback={onFeedback}
+      onFollowUp={!streaming && !chat.running && message.id === lastMessage?.id ? chat.send : undefined}
+      onVerify={trust.verify}
+      onSaveAsEvaluation={trust.saveAsEvaluation}
     />
   );
 

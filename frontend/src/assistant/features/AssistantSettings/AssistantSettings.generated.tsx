@@ -3,21 +3,21 @@ import * as Types from '../../../graphql/types';
 import { gql } from '@apollo/client';
 import * as Apollo from '@apollo/client';
 const defaultOptions = {} as const;
-export type AssistantSettings_SettingsFragment = { __typename?: 'AssistantSettings', instructions: string, maxInstructionsLength: number, model: string, retiredModel?: string | null, enabledTools: Array<Types.AssistantToolName>, availableTools: Array<Types.AssistantToolName>, sendRowsToModel: boolean, canManage: boolean, updatedAt?: string | null, availableModels: Array<{ __typename?: 'AssistantModel', id: string, name: string, inputPrice: string, outputPrice: string }>, promptTemplates: Array<{ __typename?: 'AssistantPromptTemplate', id: string, title: string, text: string }>, changes: Array<{ __typename?: 'AssistantSettingsChange', id: string, createdAt: string, changes: any, user?: { __typename?: 'User', email: string } | null }> };
+export type AssistantSettings_SettingsFragment = { __typename?: 'AssistantSettings', instructions: string, maxInstructionsLength: number, model: string, retiredModel?: string | null, enabledTools: Array<Types.AssistantToolName>, availableTools: Array<Types.AssistantToolName>, sendRowsToModel: boolean, followUps: boolean, canManage: boolean, updatedAt?: string | null, availableModels: Array<{ __typename?: 'AssistantModel', id: string, name: string, inputPrice: string, outputPrice: string }>, promptTemplates: Array<{ __typename?: 'AssistantPromptTemplate', id: string, title: string, text: string }>, changes: Array<{ __typename?: 'AssistantSettingsChange', id: string, createdAt: string, changes: any, user?: { __typename?: 'User', email: string } | null }> };
 
 export type AssistantSettingsQueryVariables = Types.Exact<{
   slug: Types.Scalars['String']['input'];
 }>;
 
 
-export type AssistantSettingsQuery = { __typename?: 'Query', workspace?: { __typename?: 'Workspace', slug: string, name: string, assistantSettings?: { __typename?: 'AssistantSettings', instructions: string, maxInstructionsLength: number, model: string, retiredModel?: string | null, enabledTools: Array<Types.AssistantToolName>, availableTools: Array<Types.AssistantToolName>, sendRowsToModel: boolean, canManage: boolean, updatedAt?: string | null, availableModels: Array<{ __typename?: 'AssistantModel', id: string, name: string, inputPrice: string, outputPrice: string }>, promptTemplates: Array<{ __typename?: 'AssistantPromptTemplate', id: string, title: string, text: string }>, changes: Array<{ __typename?: 'AssistantSettingsChange', id: string, createdAt: string, changes: any, user?: { __typename?: 'User', email: string } | null }> } | null } | null };
+export type AssistantSettingsQuery = { __typename?: 'Query', workspace?: { __typename?: 'Workspace', slug: string, name: string, assistantSettings?: { __typename?: 'AssistantSettings', instructions: string, maxInstructionsLength: number, model: string, retiredModel?: string | null, enabledTools: Array<Types.AssistantToolName>, availableTools: Array<Types.AssistantToolName>, sendRowsToModel: boolean, followUps: boolean, canManage: boolean, updatedAt?: string | null, availableModels: Array<{ __typename?: 'AssistantModel', id: string, name: string, inputPrice: string, outputPrice: string }>, promptTemplates: Array<{ __typename?: 'AssistantPromptTemplate', id: string, title: string, text: string }>, changes: Array<{ __typename?: 'AssistantSettingsChange', id: string, createdAt: string, changes: any, user?: { __typename?: 'User', email: string } | null }> } | null } | null };
 
 export type UpdateAssistantSettingsMutationVariables = Types.Exact<{
   input: Types.UpdateAssistantSettingsInput;
 }>;
 
 
-export type UpdateAssistantSettingsMutation = { __typename?: 'Mutation', updateAssistantSettings: { __typename?: 'UpdateAssistantSettingsResult', success: boolean, errors: Array<Types.AssistantSettingsError>, settings?: { __typename?: 'AssistantSettings', instructions: string, maxInstructionsLength: number, model: string, retiredModel?: string | null, enabledTools: Array<Types.AssistantToolName>, availableTools: Array<Types.AssistantToolName>, sendRowsToModel: boolean, canManage: boolean, updatedAt?: string | null, availableModels: Array<{ __typename?: 'AssistantModel', id: string, name: string, inputPrice: string, outputPrice: string }>, promptTemplates: Array<{ __typename?: 'AssistantPromptTemplate', id: string, title: string, text: string }>, changes: Array<{ __typename?: 'AssistantSettingsChange', id: string, createdAt: string, changes: any, user?: { __typename?: 'User', email: string } | null }> } | null } };
+export type UpdateAssistantSettingsMutation = { __typename?: 'Mutation', updateAssistantSettings: { __typename?: 'UpdateAssistantSettingsResult', success: boolean, errors: Array<Types.AssistantSettingsError>, settings?: { __typename?: 'AssistantSettings', instructions: string, maxInstructionsLength: number, model: string, retiredModel?: string | null, enabledTools: Array<Types.AssistantToolName>, availableTools: Array<Types.AssistantToolName>, sendRowsToModel: boolean, followUps: boolean, canManage: boolean, updatedAt?: string | null, availableModels: Array<{ __typename?: 'AssistantModel', id: string, name: string, inputPrice: string, outputPrice: string }>, promptTemplates: Array<{ __typename?: 'AssistantPromptTemplate', id: string, title: string, text: string }>, changes: Array<{ __typename?: 'AssistantSettingsChange', id: string, createdAt: string, changes: any, user?: { __typename?: 'User', email: string } | null }> } | null } };
 
 export type CreateAssistantPromptTemplateMutationVariables = Types.Exact<{
   input: Types.CreateAssistantPromptTemplateInput;
@@ -49,6 +49,7 @@ export const AssistantSettings_SettingsFragmentDoc = gql`
   enabledTools
   availableTools
   sendRowsToModel
+  followUps
   canManage
   updatedAt
   availableModels {

@@ -17,6 +17,7 @@ function settings(overrides: Record<string, any> = {}) {
     enabledTools: TOOLS,
     availableTools: TOOLS,
     sendRowsToModel: true,
+    followUps: true,
     canManage: true,
     updatedAt: null,
     availableModels: [
@@ -86,6 +87,7 @@ test("an admin changes the instructions, model, tools and data policy", async ()
     model: "claude-haiku-4-5-20251001",
     enabledTools: TOOLS.filter((tool) => tool !== "write_file"),
     sendRowsToModel: false,
+    followUps: true,
   });
 });
 

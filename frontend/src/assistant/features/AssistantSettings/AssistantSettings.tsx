@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
@@ -43,6 +44,7 @@ export function describeChange(t: TFunction, changes: Record<string, { before: a
   return Object.entries(changes ?? {}).map(([field, { before, after }]) => {
     if (field === "instructions") return t("Instructions changed");
     if (field === "send_rows_to_model") return after ? t("Rows are sent to the model") : t("Rows are no longer sent to the model");
+    if (field === "follow_ups") return after ? t("Follow-up questions are proposed") : t("Follow-up questions are no longer proposed");
     if (field === "model" && (changes[field] as { retired?: boolean }).retired)
       return t("Model retired by Anthropic: {{before}} → {{after}}", { before: String(before), after: String(after) });
     if (field === "model") return t("Model: {{before}} → {{after}}", { before: String(before), after: String(after) });
@@ -132,6 +134,7 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
   const [model, setModel] = useState("");
   const [tools, setTools] = useState<AssistantToolName[]>([]);
   const [sendRows, setSendRows] = useState(true);
+  const [followUps, setFollowUps] = useState(true);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
 
@@ -141,6 +144,7 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
     setModel(settings.model);
     setTools(settings.enabledTools);
     setSendRows(settings.sendRowsToModel);
+    setFollowUps(settings.followUps);
   }, [settings]);
 
   if (loading && !data) {
@@ -164,7 +168,7 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
     event.preventDefault();
     setStatus(null);
     const result = await update({
-      variables: { input: { workspaceSlug, instructions, model, enabledTools: tools, sendRowsToModel: sendRows } },
+      variables: { input: { workspaceSlug, instructions, model, enabledTools: tools, sendRowsToModel: sendRows, followUps } },
     });
     const payload = result.data?.updateAssistantSettings;
     if (payload?.success) {
@@ -197,6 +201,14 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
         <p className="rounded-md bg-gray-100 px-3 py-2 text-sm text-gray-700">
           {t("Only workspace admins can change these settings.")}
         </p>
+      ) : null}
+      {settings.canManage ? (
+        <Link
+          href={`/workspaces/${encodeURIComponent(workspaceSlug)}/assistant/evaluations`}
+          className="text-sm font-medium text-blue-700 hover:underline"
+        >
+          {t("Evaluations: how often the assistant is right on this workspace's data")}
+        </Link>
       ) : null}
       <form onSubmit={save} className="space-y-6" aria-label={t("Assistant settings")}>
         <fieldset disabled={readOnly} className="space-y-6">
@@ -280,6 +292,15 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
                 : t(
                     "The model sees table and column names, types, row counts and file sizes, and the results of counts, sums and averages over groups of at least 5 rows. It never sees row values from the database or data files; you still see full results on this page.",
                   )}
+            </p>
+          </div>
+          <div>
+            <label className="flex items-center gap-2 text-sm font-medium text-gray-800">
+              <input type="checkbox" checked={followUps} onChange={(event) => setFollowUps(event.target.checked)} />
+              {t("Propose follow-up questions")}
+            </label>
+            <p className="mt-1 text-xs text-gray-500">
+              {t("Up to three short questions under each answer, written by a small model (billed with the usage); a click asks one.")}
             </p>
           </div>
         </fieldset>

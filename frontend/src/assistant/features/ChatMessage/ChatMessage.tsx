@@ -3,6 +3,8 @@ import clsx from "clsx";
 import { useTranslation } from "core/helpers/i18n";
 import { ResolveOutcome } from "assistant/features/ApprovalCard";
 import Markdown from "assistant/features/Markdown";
+import FollowUps from "assistant/features/FollowUps";
+import AnswerTrust, { TrustAction } from "assistant/features/VerifiedQueries";
 import { AnswerActions, FeedbackHandler, UserMessageActions } from "assistant/features/MessageActions";
 import type { AnswerOutcome } from "assistant/features/QuestionCard";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
@@ -22,6 +24,11 @@ type ChatMessageProps = {
   /** Put a message of the user's back in the composer, to edit and send again. */
   onEdit?: (text: string) => void;
   onFeedback?: FeedbackHandler;
+  /** Given to the last answer only: sends one of its follow-up questions. */
+  onFollowUp?: (question: string) => void;
+  /** One click on an answer's query: verify it, or save it as an evaluation question. */
+  onVerify?: TrustAction;
+  onSaveAsEvaluation?: TrustAction;
 };
 
 export const ThinkingIndicator = () => {
@@ -71,6 +78,9 @@ const ChatMessage = ({
   describeAnswerError,
   onEdit,
   onFeedback,
+  onFollowUp,
+  onVerify,
+  onSaveAsEvaluation,
 }: ChatMessageProps) => {
   const { t } = useTranslation();
 
@@ -132,6 +142,17 @@ const ChatMessage = ({
         {!streaming && ["COMPLETE", "CANCELLED", "FAILED"].includes(message.status) ? (
           <AnswerActions messageId={message.id} text={message.text} feedback={message.feedback} onFeedback={onFeedback} />
         ) : null}
+        {!streaming && message.status === "COMPLETE" ? (
+          <AnswerTrust
+            verifiedQueries={message.verifiedQueries ?? []}
+            toolExecutions={message.toolExecutions}
+            onVerify={onVerify}
+            onSaveAsEvaluation={onSaveAsEvaluation}
+          />
+        ) : null}
+        {!streaming && onFollowUp && message.status === "COMPLETE" ? (
+          <FollowUps questions={message.followUps ?? []} onAsk={onFollowUp} />
+        ) : null}
         {hasUsage && (
           <p className="text-xs text-gray-600" aria-label={t("Usage of this answer")}>
             {t("{{input}} input · {{output}} output tokens", {
@@ -169,6 +190,14 @@ ChatMessage.fragments = {
       firstEventSeq
       createdAt
       feedback
+      followUps
+      verifiedQueries {
+        id
+        question
+        verifiedBy {
+          email
+        }
+      }
       toolExecutions {
         ...ToolExecutionCard_execution
       }

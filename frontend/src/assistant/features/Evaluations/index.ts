@@ -1,0 +1,1 @@
+export { default, describeEvaluationError, describeReason } from "./Evaluations";

@@ -1,0 +1,3 @@
+export { default } from "./AnswerTrust";
+export type { TrustAction, TrustOutcome } from "./AnswerTrust";
+export { useAnswerTrust } from "./useAnswerTrust";
