@@ -79,6 +79,10 @@ class ToolErrorCode(StrEnum):
     FUNCTION_NOT_ALLOWED = "FUNCTION_NOT_ALLOWED"
     NOT_ALLOWED = "NOT_ALLOWED"
     MEMORY_LIMIT = "MEMORY_LIMIT"
+    # pipelines (run_pipeline, stop_pipeline_run)
+    INVALID_CONFIG = "INVALID_CONFIG"
+    SANDBOX_UNAVAILABLE = "SANDBOX_UNAVAILABLE"
+    PIPELINE_ALREADY_COMPLETED = "PIPELINE_ALREADY_COMPLETED"
 
 
 class AssistantError(Exception):
