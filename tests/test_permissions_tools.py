@@ -9,6 +9,8 @@ from hexa.assistant.executors.database import UserDatabaseTools
 from hexa.assistant.executors.files import UserFileSystemTools
 from hexa.databases import permissions as database_permissions
 from hexa.files import permissions as file_permissions
+from hexa.assistant.executors.pipelines import UserPipelineTools
+from hexa.pipelines import permissions as pipeline_permissions
 from hexa.workspaces.models import WorkspaceMembership, WorkspaceMembershipRole
 
 # permission: the roles that have it
@@ -16,11 +18,15 @@ EXPECTED = {
     "files.read_files": {"admin", "editor", "viewer"},
     "files.write_files": {"admin", "editor"},
     "databases.query_database": {"admin", "editor", "viewer"},
+    "pipelines.view_workspace_pipelines": {"admin", "editor", "viewer"},
+    "pipelines.run_workspace_pipelines": {"admin", "editor"},
 }
 CHECKS = {
     "files.read_files": file_permissions.read_files,
     "files.write_files": file_permissions.write_files,
     "databases.query_database": database_permissions.query_database,
+    "pipelines.view_workspace_pipelines": pipeline_permissions.view_workspace_pipelines,
+    "pipelines.run_workspace_pipelines": pipeline_permissions.run_workspace_pipelines,
 }
 
 
@@ -70,6 +76,7 @@ def test_each_tool_declares_the_permission_it_needs():
             (UserFileSystemTools, ("list_files", "read_file", "search_files", "preview_write", "write_file")),
             (UserDatabaseTools, ("query_database", "describe_tables")),
             (UserChartTools, ("create_chart",)),
+            (UserPipelineTools, ("list_pipelines", "get_pipeline_run", "preview_run", "run_pipeline", "preview_stop", "stop_pipeline_run")),
         )
         for name in names
     } == {
@@ -81,6 +88,12 @@ def test_each_tool_declares_the_permission_it_needs():
         "query_database": "databases.query_database",
         "describe_tables": "databases.query_database",
         "create_chart": "databases.query_database",
+        "list_pipelines": "pipelines.view_workspace_pipelines",
+        "get_pipeline_run": "pipelines.view_workspace_pipelines",
+        "preview_run": "pipelines.run_workspace_pipelines",
+        "run_pipeline": "pipelines.run_workspace_pipelines",
+        "preview_stop": "pipelines.run_workspace_pipelines",
+        "stop_pipeline_run": "pipelines.run_workspace_pipelines",
     }
 
 

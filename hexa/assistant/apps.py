@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -7,9 +9,6 @@ class AssistantConfig(AppConfig):
     verbose_name = "Assistant"
 
     def ready(self):
-        # a turn waiting for a pipeline run goes on when the run ends (pipeline_waits.py)
-        from hexa.pipelines.signals import run_finished
-
-        from .pipeline_waits import on_run_finished
-
-        run_finished.connect(on_run_finished, dispatch_uid="assistant.pipeline_waits")
+        # Django's way of connecting an app's receivers once its models are loaded: a turn
+        # waiting for a pipeline run goes on when the run ends (pipeline_waits.py connects it)
+        import_module(f"{self.name}.pipeline_waits")

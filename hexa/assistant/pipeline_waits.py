@@ -29,6 +29,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from hexa.pipelines.models import FINISHED, PipelineRun
+from hexa.pipelines.signals import run_finished
 
 from .errors import is_error
 from .events import EventRecorder
@@ -210,4 +211,7 @@ def stop_waiting(conversation: Conversation) -> bool:
 
 def on_run_finished(sender, run_id, **kwargs):
     run_ended(run_id)
+
+
+run_finished.connect(on_run_finished, dispatch_uid="assistant.pipeline_waits")
 

@@ -34,8 +34,8 @@ def stop_pipeline(principal, pipeline):
 # The same rules for a workspace as a whole (the assistant's pipeline tools: what a member may
 # do with the workspace's pipelines, before any pipeline is named).
 def view_workspace_pipelines(principal, workspace):
-    return _role(principal, workspace) is not None
+    return principal.is_active and _role(principal, workspace) is not None
 
 
 def run_workspace_pipelines(principal, workspace):
-    return _role(principal, workspace) in WRITERS
+    return principal.is_active and _role(principal, workspace) in WRITERS
