@@ -29,6 +29,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from hexa.pipelines.models import FINISHED, PipelineRun
+from hexa.pipelines.runner import fail_stale_runs
 from hexa.pipelines.signals import run_finished
 
 from .errors import is_error
@@ -166,7 +167,10 @@ def run_ended(run_id) -> None:
 
 def sweep() -> int:
     """Every held run whose run has ended (its notice was missed) or whose wait ran out;
-    run by each worker's recovery, before the waits for the user expire."""
+    run by each worker's recovery, before the waits for the user expire. A run whose
+    pipelines worker died is failed first (its heartbeat stopped), so that its wait ends even
+    with no pipelines worker left to notice."""
+    fail_stale_runs()
     now = timezone.now()
     settled = 0
     for execution_id, user_id, proposal in _waits():
