@@ -20,7 +20,7 @@ import json
 import re
 
 from .charts import pick_chart, summarise_chart
-from . import asking
+from . import asking, pipelines
 from .file_tables import pick_file_tools
 from .replies import Reply, text_block, tool_use_block
 from .titles import title_reply
@@ -46,7 +46,10 @@ HELP = (
     "- *Total confirmed cases per district in `data/raw/2024/*.csv`* or *What is in the HMIS workbook?*\n"
     "- a SQL query in a ```sql code block\n"
     "- *Save a note to notes/todo.md* (you will be asked to approve the write)\n"
-    "- *Plot malaria cases per district over time*, *Map the health facilities*, *Map cases per district*\n\n"
+    "- *Plot malaria cases per district over time*, *Map the health facilities*, *Map cases per district*\n"
+    "- *Refresh the DHIS2 extract for 2024-11, then chart confirmed cases by district.* (you approve the run; "
+    "the answer waits for it)\n"
+    "- *Which pipelines failed this week, and why?*\n\n"
     "Set ANTHROPIC_API_KEY to talk to Claude."
 )
 
@@ -154,8 +157,12 @@ class OfflineDemoResponder:
             calls = {}
             if len(messages) > 1 and isinstance(messages[-2]["content"], list):
                 calls = {b["id"]: b for b in messages[-2]["content"] if b.get("type") == "tool_use"}
-            return asking.after_answer(results, calls, tools, LABEL) or Reply([text_block(summarise_results(results, calls))])
-        asked = asking.question_for(_user_text(last), tools, LABEL)
+            return (
+                pipelines.next_step(results, calls, tools, LABEL, messages)
+                or asking.after_answer(results, calls, tools, LABEL)
+                or Reply([text_block(summarise_results(results, calls))])
+            )
+        asked = pipelines.first_step(_user_text(last), tools, LABEL) or asking.question_for(_user_text(last), tools, LABEL)
         if asked:
             return asked
         calls = pick_tools(_user_text(last), tools)
