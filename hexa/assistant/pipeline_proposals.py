@@ -14,9 +14,12 @@ def _hold(execution: ToolExecution, proposal: dict, what: str) -> dict:
     execution.status = ToolExecutionStatus.PENDING_APPROVAL
     return {
         "status": "pending_approval",
+        "action": proposal["action"],
         "pipeline_code": proposal["pipeline_code"],
+        "pipeline_name": proposal["pipeline_name"],
         "version": proposal["version"],
         "config": proposal["config"],
+        "parameters": proposal["parameters"],
         "message": (
             f"Nothing has been {what} yet: the user sees the proposal in the interface and decides; the turn "
             "waits for their decision, which will be this call's result."

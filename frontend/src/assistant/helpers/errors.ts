@@ -141,6 +141,12 @@ export function describeToolError(code: string): string {
       return t("Not answered");
     case "CANCELLED":
       return t("Stopped");
+    case "INVALID_CONFIG":
+      return t("Parameters not valid");
+    case "PIPELINE_ALREADY_COMPLETED":
+      return t("Run already ended");
+    case "SANDBOX_UNAVAILABLE":
+      return t("Runs cannot be isolated here");
     default:
       return t("Failed");
   }

@@ -157,6 +157,8 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       describeAnswerError={describeAnswerError}
       onEdit={editAndResend}
       onFeedback={onFeedback}
+      onRunEnded={chat.followResumed}
+      onStopWaiting={chat.stop}
     />
   );
 

@@ -22,6 +22,10 @@ type ChatMessageProps = {
   /** Put a message of the user's back in the composer, to edit and send again. */
   onEdit?: (text: string) => void;
   onFeedback?: FeedbackHandler;
+  /** A pipeline run the turn waited for ended: the turn goes on. */
+  onRunEnded?: () => void;
+  /** Stop waiting for a pipeline run (the run goes on). */
+  onStopWaiting?: () => Promise<unknown> | void;
 };
 
 export const ThinkingIndicator = () => {
@@ -71,6 +75,8 @@ const ChatMessage = ({
   describeAnswerError,
   onEdit,
   onFeedback,
+  onRunEnded,
+  onStopWaiting,
 }: ChatMessageProps) => {
   const { t } = useTranslation();
 
@@ -108,6 +114,8 @@ const ChatMessage = ({
               describeResolveError={describeResolveError}
               onAnswer={onAnswer}
               describeAnswerError={describeAnswerError}
+              onRunEnded={onRunEnded}
+              onStopWaiting={onStopWaiting}
             />
           ) : (
             <Markdown key={`text-${index}`}>{part.text ?? ""}</Markdown>
@@ -123,9 +131,12 @@ const ChatMessage = ({
           </div>
         )}
         {message.status === "CANCELLED" && <p className="text-xs text-gray-500 italic">{t("Stopped.")}</p>}
-        {message.status === "WAITING" && (
-          <p className="text-xs text-gray-500 italic">{t("Waiting for you: answer above, or write a new message.")}</p>
-        )}
+        {message.status === "WAITING" &&
+          (message.toolExecutions.some((execution) => execution.status === "AWAITING_RUN") ? (
+            <p className="text-xs text-gray-500 italic">{t("Waiting for the pipeline run: the answer goes on when it ends.")}</p>
+          ) : (
+            <p className="text-xs text-gray-500 italic">{t("Waiting for you: answer above, or write a new message.")}</p>
+          ))}
         {!streaming && message.status === "RUNNING" && (
           <p className="text-xs text-gray-500 italic">{t("Still running…")}</p>
         )}

@@ -21,6 +21,7 @@ import {
   toolError,
 } from "./ToolViews";
 import { CsvFile, TableFile } from "./TableFileViews";
+import { PipelineList, PipelineRuns } from "./PipelineViews";
 
 /** What an output view may need besides the output: the tool execution it belongs to. */
 export type OutputContext = { executionId?: string };
@@ -40,6 +41,8 @@ export type ToolConfig = {
   needsApproval?: boolean;
   /** A question for the user (its turn waits for the answer): shown as a question card. */
   asksUser?: boolean;
+  /** A pipeline run or stop held for the user's decision, then the run: shown as a pipeline card. */
+  pipelineCard?: boolean;
 };
 
 export const TOOLS: Record<AssistantToolName, ToolConfig> = {
@@ -112,6 +115,26 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
     output: (output, { executionId }) =>
       output.page && typeof output.page === "object" ? <ChartFigure output={output} executionId={executionId} /> : null,
     inline: true,
+  },
+  list_pipelines: {
+    label: (t) => t("Listed pipelines"),
+    summary: (input) => String(input.search ?? ""),
+    output: (output) => (Array.isArray(output.pipelines) ? <PipelineList output={output} /> : null),
+  },
+  run_pipeline: {
+    label: (t) => t("Proposed a pipeline run"),
+    summary: (input) => String(input.pipeline_code ?? ""),
+    pipelineCard: true,
+  },
+  get_pipeline_run: {
+    label: (t) => t("Looked at pipeline runs"),
+    summary: (input) => [input.pipeline_code, input.status, input.run_id].filter(Boolean).join(" · "),
+    output: (output) => (Array.isArray(output.runs) || output.run ? <PipelineRuns output={output} /> : null),
+  },
+  stop_pipeline_run: {
+    label: (t) => t("Proposed to stop a pipeline run"),
+    summary: (input) => String(input.run_id ?? ""),
+    pipelineCard: true,
   },
 };
 
