@@ -235,3 +235,29 @@ def test_stop_pipeline_run_is_made_only_once_approved(model, roles, pipeline, co
     assert error is None and execution.status == "APPROVED"
     run.refresh_from_db()
     assert run.status == "stopped" and run.stopped_by == roles["editor"]
+
+
+RUN_QUERY = """query($id: UUID!) { assistantPipelineRun(toolExecutionId: $id) {
+  status progress pipelineCode messages { priority message } outputs } }"""
+
+
+def test_the_page_follows_the_run_of_its_own_calls_only(model, roles, pipeline, conversation, settings, gql):
+    settings.PIPELINE_RUNS_UNSANDBOXED = True
+    model.script(tool_reply([("run_pipeline", EXTRACT)]))
+    send_message(roles["editor"], conversation.id, "Refresh the extract for 2024-11")
+    call = held(conversation)
+    gql.login(roles["editor"])
+    assert gql(RUN_QUERY, {"id": str(call.id)})["data"]["assistantPipelineRun"] is None  # no run before approval
+    approvals.approve(roles["editor"], call.id)
+    run = PipelineRun.objects.get()
+    PipelineRun.objects.filter(pk=run.pk).update(status="running", progress=40, messages=[{"priority": "INFO", "message": "halfway"}])
+    add_output(run.pk, "db", "postgresql://x/dhis2_monthly_values", "dhis2_monthly_values")
+    followed = gql(RUN_QUERY, {"id": str(call.id)})["data"]["assistantPipelineRun"]
+    assert followed == {
+        "status": "running", "progress": 40, "pipelineCode": "extract",
+        "messages": [{"priority": "INFO", "message": "halfway"}],
+        "outputs": [{"type": "table", "table": "dhis2_monthly_values", "read_with": "query_database"}],
+    }
+    gql.client.logout()
+    gql.login(roles["admin"])  # another member, even an admin, does not see someone else's call
+    assert gql(RUN_QUERY, {"id": str(call.id)})["data"]["assistantPipelineRun"] is None
