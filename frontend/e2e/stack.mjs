@@ -2,8 +2,9 @@
  * An isolated stack for the browser tests: its own data directory (embedded PostgreSQL,
  * bucket, secrets), its own ports, the offline model, the backend (uvicorn), one worker
  * for assistant turns (`manage.py assistant_worker`: the backend only stores turns and
- * streams their events) and the production build of the page (`next start` on the build
- * made for this backend).
+ * streams their events), the DHIS2 demo server and a pipelines worker (the pipelines the
+ * assistant runs read DHIS2) and the production build of the page (`next start` on the
+ * build made for this backend).
  *
  * Every process is started in its own process group and killed with it, on success, on
  * failure and on Ctrl-C; every wait has a deadline.
@@ -24,6 +25,7 @@ export const E2E = {
   backendPort: Number(process.env.E2E_BACKEND_PORT || 8100),
   modelPort: Number(process.env.E2E_MODEL_PORT || 8187),
   webPort: Number(process.env.E2E_WEB_PORT || 3100),
+  dhis2Port: Number(process.env.E2E_DHIS2_PORT || 8188),
   distDir: process.env.E2E_DIST_DIR || ".next-e2e",
   // A turn takes a few seconds, so that a page can be reloaded in the middle of one.
   modelLatency: process.env.E2E_MODEL_LATENCY || "0.8",
@@ -72,6 +74,11 @@ function backendEnv(extra = {}) {
     ANTHROPIC_BASE_URL: `http://127.0.0.1:${E2E.modelPort}`,
     ASSISTANT_OFFLINE_MODEL: "true",
     ASSISTANT_RATE_LIMIT: "1000/m",
+    // seed_demo points the demo's DHIS2 connection at this stack's DHIS2 demo server
+    DHIS2_URL: "",
+    DHIS2_DEMO_PORT: String(E2E.dhis2Port),
+    DHIS2_DEMO_DATA: path.join(E2E.dataDir, "dhis2_demo.json"),
+    PIPELINE_SERVER_URL: backendUrl(),
     DEBUG: "false",
     PYTHONUNBUFFERED: "1",
     ...extra,
@@ -180,7 +187,7 @@ export async function startStack() {
   if (!fs.existsSync(path.join(FRONTEND_DIR, E2E.distDir, "BUILD_ID"))) {
     throw new Error(`No build in frontend/${E2E.distDir}: run \`make test-e2e\` (it builds the page for this stack).`);
   }
-  for (const port of [E2E.backendPort, E2E.modelPort, E2E.webPort]) await assertPortFree(port);
+  for (const port of [E2E.backendPort, E2E.modelPort, E2E.webPort, E2E.dhis2Port]) await assertPortFree(port);
   stopPostgres(); // a server left by an interrupted run
   fs.rmSync(E2E.dataDir, { recursive: true, force: true });
   fs.mkdirSync(E2E.dataDir, { recursive: true });
@@ -213,6 +220,13 @@ export async function startStack() {
   );
   // Turns run on workers, not in the backend: without one, every turn would wait forever.
   const worker = start("worker", PYTHON, ["manage.py", "assistant_worker"], { env });
+  const dhis2 = start(
+    "dhis2",
+    PYTHON,
+    ["-m", "hexa.dhis2_demo", "--host", "127.0.0.1", "--port", String(E2E.dhis2Port), "--data", env.DHIS2_DEMO_DATA],
+    { env },
+  );
+  const pipelines = start("pipelines", PYTHON, ["manage.py", "pipelines_worker", "--concurrency", "2"], { env });
   const web = start("web", process.execPath, [path.join(FRONTEND_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(E2E.webPort), "-H", "127.0.0.1"], {
     cwd: FRONTEND_DIR,
     env: {
@@ -226,8 +240,10 @@ export async function startStack() {
   await waitForHttp(`http://127.0.0.1:${E2E.modelPort}/`, model);
   await waitForHttp(`${backendUrl()}/graphql/`, backend);
   await waitForLog(worker, /Starting worker/);
+  await waitForHttp(`http://127.0.0.1:${E2E.dhis2Port}/api/system/info`, dhis2);
+  await waitForLog(pipelines, /Starting worker/);
   await waitForHttp(`${webUrl()}/login`, web);
-  const children = [web, worker, backend, model];
+  const children = [web, worker, pipelines, dhis2, backend, model];
   return {
     async stop() {
       for (const child of children) killGroup(child, "SIGTERM");
