@@ -138,7 +138,7 @@ const RunDetails = ({ run, waiting }: { run: RunView; waiting: boolean }) => {
         <ul aria-label={t("Latest messages of the run")} className="space-y-0.5 text-xs text-gray-700">
           {run.messages.map((message, index) => (
             <li key={index} className="break-words">
-              <span className={message.priority === "ERROR" || message.priority === "CRITICAL" ? "font-semibold text-red-700" : "text-gray-500"}>
+              <span className={message.priority === "ERROR" || message.priority === "CRITICAL" ? "font-semibold text-red-700" : "text-gray-600"}>
                 {message.priority ?? "INFO"}
               </span>{" "}
               {message.message}
@@ -148,7 +148,7 @@ const RunDetails = ({ run, waiting }: { run: RunView; waiting: boolean }) => {
       )}
       {run.outputs.length > 0 && (
         <div>
-          <h4 className="text-xs font-semibold tracking-wide text-gray-500 uppercase">{t("Outputs")}</h4>
+          <h4 className="text-xs font-semibold tracking-wide text-gray-600 uppercase">{t("Outputs")}</h4>
           <ul className="mt-1 flex flex-wrap gap-1.5" aria-label={t("Outputs of the run")}>
             {run.outputs.map((output: Json, index: number) => {
               const name = String(output?.table ?? output?.path ?? output?.name ?? output?.uri ?? "");
@@ -156,7 +156,7 @@ const RunDetails = ({ run, waiting }: { run: RunView; waiting: boolean }) => {
               return (
                 <li key={index} className="max-w-full">
                   <span className="inline-flex max-w-full items-center gap-1 rounded bg-gray-50 px-1.5 py-0.5 text-xs ring-1 ring-gray-200">
-                    <span className="text-gray-500">{kind}</span>
+                    <span className="text-gray-600">{kind}</span>
                     <code className="truncate font-mono text-gray-800" title={name}>
                       {name}
                     </code>
@@ -245,7 +245,7 @@ const PipelineCard = ({ execution, onApprove, onReject, onRunEnded, onStopWaitin
         <table className="mt-2 w-full table-fixed text-left text-xs">
           <caption className="sr-only">{t("Parameters of the run")}</caption>
           <thead>
-            <tr className="text-gray-500">
+            <tr className="text-gray-600">
               <th scope="col" className="w-2/5 py-1 pr-2 font-medium">{t("Parameter")}</th>
               <th scope="col" className="py-1 font-medium">{t("Value")}</th>
             </tr>
@@ -255,7 +255,7 @@ const PipelineCard = ({ execution, onApprove, onReject, onRunEnded, onStopWaitin
               <tr key={parameter.code} className="border-t border-indigo-100 align-top">
                 <th scope="row" className="py-1 pr-2 font-normal break-words text-gray-700">
                   {parameter.name}
-                  {parameter.name !== parameter.code ? <span className="block font-mono text-gray-500">{parameter.code}</span> : null}
+                  {parameter.name !== parameter.code ? <span className="block font-mono text-gray-600">{parameter.code}</span> : null}
                 </th>
                 <td className="py-1 font-mono break-all text-gray-900">{shown(parameter.value)}</td>
               </tr>

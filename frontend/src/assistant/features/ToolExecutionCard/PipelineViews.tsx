@@ -15,7 +15,7 @@ export const PipelineList = ({ output }: { output: Record<string, Json> }) => {
           <code className="font-mono text-gray-600">{String(pipeline?.code ?? "")}</code>
           {pipeline?.description ? <p className="text-gray-600">{String(pipeline.description)}</p> : null}
           {Array.isArray(pipeline?.current_version?.parameters) && pipeline.current_version.parameters.length > 0 ? (
-            <p className="text-gray-500">
+            <p className="text-gray-600">
               {t("Parameters:")}{" "}
               {pipeline.current_version.parameters.map((p: Json) => `${p?.code} (${p?.type}${p?.required ? ", " + t("required") : ""})`).join(", ")}
             </p>
@@ -36,7 +36,7 @@ export const PipelineRuns = ({ output }: { output: Record<string, Json> }) => {
         <li key={String(run?.run_id)} className="break-words">
           <span className="font-medium text-gray-900">{String(run?.pipeline_name ?? run?.pipeline_code ?? "")}</span>{" "}
           <Badge color={run?.status === "success" ? "green" : run?.status === "failed" ? "red" : "gray"}>{String(run?.status ?? "")}</Badge>{" "}
-          <span className="text-gray-500">{String(run?.created_at ?? "").slice(0, 16).replace("T", " ")}</span>
+          <span className="text-gray-600">{String(run?.created_at ?? "").slice(0, 16).replace("T", " ")}</span>
           {Array.isArray(run?.messages) && run.messages.length > 0 ? (
             <p className="text-gray-700">{String(run.messages[run.messages.length - 1]?.message ?? "")}</p>
           ) : null}
