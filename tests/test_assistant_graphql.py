@@ -3,7 +3,7 @@
 import pytest
 
 from hexa.assistant.local_model import error_reply, text_reply, tool_reply
-from hexa.assistant.models import AssistantSettings, Conversation
+from hexa.assistant.models import Conversation
 
 CREATE = """mutation($slug: String!) { createAssistantConversation(input: {workspaceSlug: $slug}) {
   success errors conversation { id title model offlineModel isRunning cost workspace { slug } } } }"""
@@ -26,13 +26,8 @@ def create(gql, slug):
 
 def test_create_send_and_read_back_a_whole_turn(gql, roles, model, settings):
     # the figures below are Opus 4.5's prices, with no cache write (the fake API caches
-    # prompts of 4,096 tokens and more on that model): the workspace offers the file and
-    # database tools only, so that the prompt stays under that size as tools are added
+    # prompts of 4,096 tokens and more on that model)
     settings.ASSISTANT_MODEL = "claude-opus-4-5-20251101"
-    AssistantSettings.objects.create(workspace=roles["workspace"], enabled_tools=[
-        "list_files", "read_file", "search_files", "write_file", "query_database", "describe_tables", "create_chart",
-        "ask_user", "query_files",
-    ])
     gql.login(roles["viewer"])  # any member may use the assistant
     conversation = create(gql, roles["workspace"].slug)
     assert conversation["title"] == "" and conversation["cost"] == "0" and conversation["offlineModel"] is False

@@ -261,3 +261,10 @@ def test_the_page_follows_the_run_of_its_own_calls_only(model, roles, pipeline, 
     gql.client.logout()
     gql.login(roles["admin"])  # another member, even an admin, does not see someone else's call
     assert gql(RUN_QUERY, {"id": str(call.id)})["data"]["assistantPipelineRun"] is None
+
+
+def test_a_workspace_without_pipelines_is_not_offered_the_pipeline_tools(model, roles, conversation):
+    model.script(text_reply("Hello."))
+    send_message(roles["editor"], conversation.id, "Hello")
+    offered = {tool["name"] for tool in requests(model)[0]["tools"]}
+    assert "query_database" in offered and not {"list_pipelines", "run_pipeline", "get_pipeline_run", "stop_pipeline_run"} & offered

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from ..executors.pipelines import MAX_RUNS, RUN_STATUSES, UserPipelineTools
+from ..executors.pipelines import has_pipelines, MAX_RUNS, RUN_STATUSES, UserPipelineTools
 from .arguments import Arguments, Field, PositiveInt
 from .base import Tool
 
@@ -30,4 +30,5 @@ TOOL = Tool(
     description=DESCRIPTION,
     arguments=GetPipelineRunArguments,
     executor=UserPipelineTools,
+    offered_if=has_pipelines,
 )

@@ -1,6 +1,6 @@
 """The `list_pipelines` tool: the workspace's pipelines, their parameters and last runs."""
 
-from ..executors.pipelines import UserPipelineTools
+from ..executors.pipelines import has_pipelines, UserPipelineTools
 from .arguments import Arguments, Field
 from .base import Tool
 
@@ -22,4 +22,5 @@ TOOL = Tool(
     description=DESCRIPTION,
     arguments=ListPipelinesArguments,
     executor=UserPipelineTools,
+    offered_if=has_pipelines,
 )

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from ..executors.pipelines import UserPipelineTools
+from ..executors.pipelines import has_pipelines, UserPipelineTools
 from .arguments import Arguments, Field, JsonObject
 from .base import Tool
 
@@ -34,6 +34,7 @@ TOOL = Tool(
     description=_description,
     arguments=RunPipelineArguments,
     executor=UserPipelineTools,
+    offered_if=has_pipelines,
     awaits="pipeline_run",
     offered_only_with_permission=True,
 )

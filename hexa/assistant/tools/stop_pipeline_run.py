@@ -1,6 +1,6 @@
 """The `stop_pipeline_run` tool: a stop proposed to the user, made once approved."""
 
-from ..executors.pipelines import UserPipelineTools
+from ..executors.pipelines import has_pipelines, UserPipelineTools
 from .arguments import Arguments, Field
 from .base import Tool
 
@@ -20,6 +20,7 @@ TOOL = Tool(
     description=DESCRIPTION,
     arguments=StopPipelineRunArguments,
     executor=UserPipelineTools,
+    offered_if=has_pipelines,
     awaits="pipeline_stop",
     offered_only_with_permission=True,
 )
