@@ -252,6 +252,9 @@ ASSISTANT_DATABASE_OUTAGE_S = float(os.environ.get("ASSISTANT_DATABASE_OUTAGE_S"
 # A turn waiting for the user (a question, writes to approve) holds no worker; after this
 # many hours its open questions and writes are closed as unanswered (hexa/assistant/waiting.py).
 ASSISTANT_WAIT_EXPIRY_H = float(os.environ.get("ASSISTANT_WAIT_EXPIRY_H", "24"))
+# How long a turn waits for a pipeline run it started (run_pipeline, once approved) before the
+# model is told the run is still going and the turn goes on.
+ASSISTANT_PIPELINE_WAIT_S = float(os.environ.get("ASSISTANT_PIPELINE_WAIT_S", "1800"))
 # Turns one worker process runs at once (`assistant_worker --concurrency` overrides it).
 ASSISTANT_WORKER_CONCURRENCY = env_int("ASSISTANT_WORKER_CONCURRENCY", 32)
 # On SIGTERM, a worker takes no new turn and lets running ones go on this long, then hands

@@ -123,7 +123,7 @@ def test_every_kind_a_tool_awaits_is_one_the_turn_knows_how_to_hold():
     from hexa.assistant.waiting import WAITS
 
     kinds = {name: tool.awaits for name, tool in TOOLS.items() if tool.awaits is not None}
-    assert kinds == {"ask_user": "answer", "write_file": "approval"}
+    assert kinds == {"ask_user": "answer", "write_file": "approval", "run_pipeline": "pipeline_run", "stop_pipeline_run": "pipeline_stop"}
     assert set(kinds.values()) <= set(WAITS)
 
 

@@ -11,6 +11,8 @@ from hexa.databases import permissions as database_permissions
 from hexa.datasets import permissions as dataset_permissions
 from hexa.files import permissions as file_permissions
 from hexa.workspaces import permissions as workspace_permissions
+from hexa.assistant.executors.pipelines import UserPipelineTools
+from hexa.pipelines import permissions as pipeline_permissions
 from hexa.workspaces.models import WorkspaceMembership, WorkspaceMembershipRole
 
 # permission: the roles that have it
@@ -20,6 +22,8 @@ EXPECTED = {
     "databases.query_database": {"admin", "editor", "viewer"},
     "workspaces.use_connections": {"admin", "editor", "viewer"},
     "datasets.read_datasets": {"admin", "editor", "viewer"},
+    "pipelines.view_workspace_pipelines": {"admin", "editor", "viewer"},
+    "pipelines.run_workspace_pipelines": {"admin", "editor"},
 }
 CHECKS = {
     "files.read_files": file_permissions.read_files,
@@ -27,6 +31,8 @@ CHECKS = {
     "databases.query_database": database_permissions.query_database,
     "workspaces.use_connections": workspace_permissions.use_connections,
     "datasets.read_datasets": dataset_permissions.read_datasets,
+    "pipelines.view_workspace_pipelines": pipeline_permissions.view_workspace_pipelines,
+    "pipelines.run_workspace_pipelines": pipeline_permissions.run_workspace_pipelines,
 }
 
 
@@ -76,6 +82,7 @@ def test_each_tool_declares_the_permission_it_needs():
             (UserFileSystemTools, ("list_files", "read_file", "search_files", "preview_write", "write_file")),
             (UserDatabaseTools, ("query_database", "describe_tables")),
             (UserChartTools, ("create_chart",)),
+            (UserPipelineTools, ("list_pipelines", "get_pipeline_run", "preview_run", "run_pipeline", "preview_stop", "stop_pipeline_run")),
         )
         for name in names
     } == {
@@ -87,6 +94,12 @@ def test_each_tool_declares_the_permission_it_needs():
         "query_database": "databases.query_database",
         "describe_tables": "databases.query_database",
         "create_chart": "databases.query_database",
+        "list_pipelines": "pipelines.view_workspace_pipelines",
+        "get_pipeline_run": "pipelines.view_workspace_pipelines",
+        "preview_run": "pipelines.run_workspace_pipelines",
+        "run_pipeline": "pipelines.run_workspace_pipelines",
+        "preview_stop": "pipelines.run_workspace_pipelines",
+        "stop_pipeline_run": "pipelines.run_workspace_pipelines",
     }
 
 

@@ -69,9 +69,14 @@ def test_each_tool_names_the_permission_its_executor_checks():
         "list_connections": "workspaces.use_connections",
         "query_dhis2": "workspaces.use_connections",
         "list_datasets": "datasets.read_datasets",
+        "list_pipelines": "pipelines.view_workspace_pipelines",
+        "run_pipeline": "pipelines.run_workspace_pipelines",
+        "get_pipeline_run": "pipelines.view_workspace_pipelines",
+        "stop_pipeline_run": "pipelines.run_workspace_pipelines",
     }
     assert {name for name, tool in TOOLS.items() if tool.needs_approval} == {"write_file"}
-    assert {name for name, tool in TOOLS.items() if tool.awaits_user} == {"write_file", "ask_user"}
+    assert {name for name, tool in TOOLS.items() if tool.awaits_user} == {"write_file", "ask_user", "run_pipeline", "stop_pipeline_run"}
+    assert {name for name, tool in TOOLS.items() if tool.offered_only_with_permission} == {"run_pipeline", "stop_pipeline_run"}
     assert TOOLS["write_file"].executor is UserFileSystemTools and TOOLS["query_database"].executor is UserDatabaseTools
 
 

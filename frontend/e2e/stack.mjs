@@ -2,8 +2,9 @@
  * An isolated stack for the browser tests: its own data directory (embedded PostgreSQL,
  * bucket, secrets), its own ports, the offline model, the backend (uvicorn), one worker
  * for assistant turns (`manage.py assistant_worker`: the backend only stores turns and
- * streams their events) and the production build of the page (`next start` on the build
- * made for this backend).
+ * streams their events), the DHIS2 demo server and a pipelines worker (the pipelines the
+ * assistant runs read DHIS2) and the production build of the page (`next start` on the
+ * build made for this backend).
  *
  * Every process is started in its own process group and killed with it, on success, on
  * failure and on Ctrl-C; every wait has a deadline.
@@ -74,8 +75,11 @@ function backendEnv(extra = {}) {
     ANTHROPIC_BASE_URL: `http://127.0.0.1:${E2E.modelPort}`,
     ASSISTANT_OFFLINE_MODEL: "true",
     ASSISTANT_RATE_LIMIT: "1000/m",
+    // seed_demo points the demo's DHIS2 connection at this stack's DHIS2 demo server
     DHIS2_URL: "",
     DHIS2_DEMO_PORT: String(E2E.dhis2Port),
+    DHIS2_DEMO_DATA: path.join(E2E.dataDir, "dhis2_demo.json"),
+    PIPELINE_SERVER_URL: backendUrl(),
     DEBUG: "false",
     PYTHONUNBUFFERED: "1",
     ...extra,
@@ -215,14 +219,15 @@ export async function startStack() {
     ["config.asgi:application", "--host", "127.0.0.1", "--port", String(E2E.backendPort), "--no-access-log"],
     { env },
   );
+  // Turns run on workers, not in the backend: without one, every turn would wait forever.
+  const worker = start("worker", PYTHON, ["manage.py", "assistant_worker"], { env });
   const dhis2 = start(
     "dhis2",
     PYTHON,
-    ["-m", "hexa.dhis2_demo", "--port", String(E2E.dhis2Port), "--data", path.join(E2E.dataDir, "dhis2_demo.json")],
+    ["-m", "hexa.dhis2_demo", "--host", "127.0.0.1", "--port", String(E2E.dhis2Port), "--data", env.DHIS2_DEMO_DATA],
     { env },
   );
-  // Turns run on workers, not in the backend: without one, every turn would wait forever.
-  const worker = start("worker", PYTHON, ["manage.py", "assistant_worker"], { env });
+  const pipelines = start("pipelines", PYTHON, ["manage.py", "pipelines_worker", "--concurrency", "2"], { env });
   const web = start("web", process.execPath, [path.join(FRONTEND_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(E2E.webPort), "-H", "127.0.0.1"], {
     cwd: FRONTEND_DIR,
     env: {
@@ -235,10 +240,11 @@ export async function startStack() {
   });
   await waitForHttp(`http://127.0.0.1:${E2E.modelPort}/`, model);
   await waitForHttp(`${backendUrl()}/graphql/`, backend);
-  await waitForHttp(`http://127.0.0.1:${E2E.dhis2Port}/api/system/info`, dhis2);
   await waitForLog(worker, /Starting worker/);
+  await waitForHttp(`http://127.0.0.1:${E2E.dhis2Port}/api/system/info`, dhis2);
+  await waitForLog(pipelines, /Starting worker/);
   await waitForHttp(`${webUrl()}/login`, web);
-  const children = [web, worker, backend, model, dhis2];
+  const children = [web, worker, pipelines, dhis2, backend, model];
   return {
     async stop() {
       for (const child of children) killGroup(child, "SIGTERM");

@@ -412,7 +412,11 @@ class Turn:
             self.conversation.context = workspace_context(self.user, self.workspace)
             Conversation.objects.filter(pk=self.conversation.pk).update(context=self.conversation.context)
         # a disabled tool is not offered at all (and refused if called anyway: execute_tool)
-        tools = [t for t in tool_definitions() if t["name"] in self.enabled_tools]
+        # and a tool that changes what the user may not change is not offered to them (run_pipeline)
+        tools = [
+            t for t in tool_definitions()
+            if t["name"] in self.enabled_tools and TOOLS[t["name"]].offered_to(self.user, self.workspace)
+        ]
         if tools:
             tools[-1] = {**tools[-1], "cache_control": {"type": "ephemeral"}}
         role = self.workspace.role_of(self.user)

@@ -9,6 +9,7 @@ the diff.
 from .errors import is_error
 from .executors.files import UserFileSystemTools
 from .models import ToolExecution, ToolExecutionStatus
+from .pipeline_waits import APPROVALS, rejected
 from .service import run_unqueued
 from .waiting import settle
 
@@ -20,6 +21,8 @@ def approve(user, execution_id) -> tuple[ToolExecution | None, str | None]:
     outcome is the call's result: its turn goes on (see waiting.py)."""
 
     def resolve(execution):
+        if execution.name in APPROVALS:  # a pipeline run or stop: pipeline_waits.py
+            return APPROVALS[execution.name](user, execution)
         fs = UserFileSystemTools(user, execution.conversation.workspace)
         result = fs.write_file(
             execution.input["path"], execution.input["content"], expected_sha256=execution.proposal["base_sha256"]
@@ -45,6 +48,9 @@ def reject(user, execution_id, reason=None) -> tuple[ToolExecution | None, str |
     def resolve(execution):
         execution.status, execution.success = ToolExecutionStatus.REJECTED, False
         execution.rejection_reason = (reason or "").strip()[:MAX_REASON_CHARS]
+        if execution.name in APPROVALS:
+            execution.output = rejected(execution, execution.rejection_reason)
+            return None
         said = f' Their reason: "{execution.rejection_reason}"' if execution.rejection_reason else ""
         execution.output = {
             "status": "rejected",

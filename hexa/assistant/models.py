@@ -194,10 +194,12 @@ class ToolExecutionStatus(models.TextChoices):
     ANSWERED = "ANSWERED"
     # a question or a write left waiting when the user wrote a new message, or past its expiry
     UNANSWERED = "UNANSWERED"
+    # run_pipeline, approved: waiting for its run to end (pipeline_waits.py)
+    AWAITING_RUN = "AWAITING_RUN"
 
 
-# The statuses of a call whose result is the user's to give.
-AWAITING_USER = (ToolExecutionStatus.PENDING_APPROVAL, ToolExecutionStatus.AWAITING_ANSWER)
+# The statuses of a held call: its result is the user's to give, or a pipeline run's.
+AWAITING_USER = (ToolExecutionStatus.PENDING_APPROVAL, ToolExecutionStatus.AWAITING_ANSWER, ToolExecutionStatus.AWAITING_RUN)
 
 
 class ToolExecution(Base):

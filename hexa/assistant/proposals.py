@@ -54,6 +54,8 @@ def propose_write(execution: ToolExecution, user, workspace) -> dict:
 
 
 def _outcome(execution: ToolExecution) -> str:
+    if "path" not in execution.proposal:  # a pipeline run or stop (pipeline_proposals.py)
+        return f"- The {execution.name} call on {execution.proposal.get('pipeline_code')} ended {execution.status.lower()}."
     path, action = execution.proposal["path"], execution.proposal["action"].lower()
     if execution.status == ToolExecutionStatus.APPROVED:
         return f"- The {action} of {path} was approved by the user and written."

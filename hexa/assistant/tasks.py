@@ -23,6 +23,7 @@ from hexa.core.idle_connections import APP
 from .models import Conversation, Message, MessageRole, MessageStatus
 from .queue import QUEUE, TASK, enqueue_turn
 from .service import execute_turn, interrupt_turn
+from .pipeline_waits import sweep as sweep_pipeline_waits
 from .waiting import expire_waiting_turns
 
 # evaluation runs are jobs of the same workers: registered with the task engine here
@@ -72,6 +73,7 @@ def recover_turns(mode: str = "resume") -> list[tuple[str, str]]:
     """Resume (or, with mode "fail", end as INTERRUPTED) every turn whose worker is gone.
     Returns (message id, what was done) pairs. A turn whose workers died MAX_RUNS times is
     ended by the worker that takes it (service.execute_turn), the one place of that rule."""
+    sweep_pipeline_waits()  # before the waits for the user expire: a run's wait has its own end
     done = [(message_id, "wait expired") for message_id in expire_waiting_turns()]
     for conversation, message in expired_turns():
         if message is None:  # a claim with no turn behind it: free the conversation

@@ -26,6 +26,7 @@ from .errors import AssistantError, ToolErrorCode, error_result, is_error
 from .events import EventRecorder, EventType
 from .executors.questions import UserQuestions, normalised_question
 from .models import AWAITING_USER, Conversation, Message, MessageStatus, ToolExecution, ToolExecutionStatus
+from .pipeline_proposals import propose_run, propose_stop
 from .proposals import propose_write
 from .queue import enqueue_turn, queue_turn
 from .tools import TOOLS
@@ -54,6 +55,9 @@ def hold_question(execution: ToolExecution, user, workspace) -> dict:
 WAITS = {
     "answer": hold_question,
     "approval": propose_write,
+    # approved, a run is held again until it ends (AWAITING_RUN): pipeline_waits.py
+    "pipeline_run": propose_run,
+    "pipeline_stop": propose_stop,
 }
 
 
@@ -121,7 +125,7 @@ class Refused(Exception):
         self.code = code
 
 
-def settle(user, execution_id, resolve, **kind) -> tuple[ToolExecution | None, str | None, Message | None]:
+def settle(user, execution_id, resolve, honour_expiry=True, **kind) -> tuple[ToolExecution | None, str | None, Message | None]:
     """Settle one held call of `user`'s, of the `kind` given as filters (e.g. name="ask_user"):
     `resolve(execution)` sets its status and output, and may return an error code to report
     (the call is settled all the same) or raise Refused (it is not). Resumes the turn when
@@ -129,7 +133,8 @@ def settle(user, execution_id, resolve, **kind) -> tuple[ToolExecution | None, s
     run it when no worker was given it (service.run_unqueued).
 
     Errors: NOT_FOUND (unknown, someone else's, or not such a call), ALREADY_SETTLED,
-    CLOSED (the wait ended unanswered, or expired now)."""
+    CLOSED (the wait ended unanswered, or expired now: unless `honour_expiry` is False, for
+    what settles a wait that is not the user's, a pipeline run's end)."""
     found = ToolExecution.objects.filter_for_user(user).filter(pk=execution_id, **kind).only("conversation_id").first()
     if found is None:
         return None, "NOT_FOUND", None
@@ -145,7 +150,7 @@ def settle(user, execution_id, resolve, **kind) -> tuple[ToolExecution | None, s
         if execution is None or not user.has_perm("assistant.send_message", execution.conversation):
             return None, "NOT_FOUND", None
         message = execution.message
-        if message.status == MessageStatus.WAITING and message.waiting_expires_at and message.waiting_expires_at <= timezone.now():
+        if honour_expiry and message.status == MessageStatus.WAITING and message.waiting_expires_at and message.waiting_expires_at <= timezone.now():
             recorder = EventRecorder(message.conversation_id)
             close(message, recorder, expired_text())
             recorder.flush()

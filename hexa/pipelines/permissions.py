@@ -29,3 +29,13 @@ def run_pipeline(principal, pipeline):
 
 def stop_pipeline(principal, pipeline):
     return _role(principal, pipeline.workspace) in WRITERS
+
+
+# The same rules for a workspace as a whole (the assistant's pipeline tools: what a member may
+# do with the workspace's pipelines, before any pipeline is named).
+def view_workspace_pipelines(principal, workspace):
+    return principal.is_active and _role(principal, workspace) is not None
+
+
+def run_workspace_pipelines(principal, workspace):
+    return principal.is_active and _role(principal, workspace) in WRITERS

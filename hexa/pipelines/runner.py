@@ -27,6 +27,7 @@ from hexa.files import api as files
 
 from . import sandbox
 from .models import PipelineRun, PipelineRunStatus
+from .signals import announce_finished
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ def _finish(run_id, status, message=None, priority="ERROR", logs=None):
         if status == PipelineRunStatus.SUCCESS:
             run.progress = 100
         run.save()
+        announce_finished(run_id)
 
 
 def _environment(run: PipelineRun, token: str) -> dict:

@@ -21,10 +21,10 @@ from hexa.workspaces.models import Workspace
 
 from .authentication import pipeline_run_of, scoped_workspace_id
 from .outputs import add_output
-from .models import FINISHED, Pipeline, PipelineRun, PipelineRunStatus, PipelineVersion
-from .parameters import InvalidConfig, validate_config, validate_parameters
-from .runner import add_message, enqueue_run, fail_stale_runs
-from .sandbox import isolation_problem
+from .models import Pipeline, PipelineRun, PipelineRunStatus, PipelineVersion
+from .launch import RunRefused, start_run, stop_run
+from .parameters import InvalidConfig, validate_parameters
+from .runner import add_message, fail_stale_runs
 
 queries = QueryType()
 mutations = MutationType()
@@ -32,7 +32,6 @@ pipeline_object = ObjectType("Pipeline")
 version_object = ObjectType("PipelineVersion")
 run_object = ObjectType("PipelineRun")
 
-MAX_CONFIG_BYTES = 100_000
 PRIORITIES = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
 
@@ -163,52 +162,23 @@ def resolve_run_pipeline(_, info, input):
     pipeline = visible_pipelines(user).select_related("workspace").filter(pk=input["id"]).first()
     if pipeline is None:
         return _result(["PIPELINE_NOT_FOUND"])
-    if not user.has_perm("pipelines.run_pipeline", pipeline):
-        return _result(["PERMISSION_DENIED"])
-    if input.get("version_id"):
-        version = pipeline.versions.filter(pk=input["version_id"]).first()
-    else:
-        version = pipeline.last_version
-    if version is None:
-        return _result(["PIPELINE_VERSION_NOT_FOUND"])
-    config = input.get("config")
     try:
-        if len(repr(config)) > MAX_CONFIG_BYTES:
-            raise InvalidConfig("the config is too large")
-        config = validate_config(version.parameters, config)
-    except InvalidConfig as invalid:
-        return _result(["INVALID_CONFIG"], details=str(invalid))
-    if isolation_problem() and not settings.PIPELINE_RUNS_UNSANDBOXED:
-        return _result(["SANDBOX_UNAVAILABLE"], details=isolation_problem())
-    with transaction.atomic():
-        run = PipelineRun.objects.create(
-            pipeline=pipeline, version=version, user=user if user.pk else None, config=config,
-            timeout=version.timeout or settings.PIPELINE_DEFAULT_TIMEOUT_S,
-        )
-        enqueue_run(run)
+        run = start_run(user, pipeline, input.get("version_id"), input.get("config"))
+    except RunRefused as refused:
+        return _result([refused.code], details=refused.details)
     return _result(run=run)
 
 
 @mutations.field("stopPipeline")
 def resolve_stop_pipeline(_, info, input):
     user = _user(info)
-    with transaction.atomic():
-        run = visible_runs(user).select_related("pipeline").filter(pk=input["run_id"]).first()
-        if run is None:
-            return _result(["PIPELINE_NOT_FOUND"])
-        if not user.has_perm("pipelines.stop_pipeline", run.pipeline):
-            return _result(["PERMISSION_DENIED"])
-        run = PipelineRun.objects.select_for_update().get(pk=run.pk)
-        if run.status in FINISHED:
-            return _result(["PIPELINE_ALREADY_COMPLETED"])
-        if run.status == PipelineRunStatus.TERMINATING:
-            return _result(["PIPELINE_ALREADY_STOPPED"])
-        run.stopped_by = user if user.pk else None
-        if run.status == PipelineRunStatus.QUEUED:  # no process yet: its job will find it stopped
-            run.status = PipelineRunStatus.STOPPED
-        else:  # its worker sees it within a second and ends the process
-            run.status = PipelineRunStatus.TERMINATING
-        run.save()
+    run = visible_runs(user).select_related("pipeline").filter(pk=input["run_id"]).first()
+    if run is None:
+        return _result(["PIPELINE_NOT_FOUND"])
+    try:
+        stop_run(user, run)
+    except RunRefused as refused:
+        return _result([refused.code])
     return _result()
 
 

@@ -92,7 +92,8 @@ class LiveServer:
     def __init__(self, model_url: str, log_dir: Path, workers: int = 1, turn_workers: int = 1, concurrency: int = 8, **extra_env):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = server_env(model_url, **extra_env)
+        env = self.env = server_env(model_url, **extra_env)
+        self.web_processes = workers
         # the workers and the server start at once: each takes seconds to import the app
         self.turn_workers = [LiveWorker(model_url, log_dir, concurrency, wait=False, **extra_env) for _ in range(turn_workers)]
         self.log = open(log_dir / f"server-{self.port}.log", "w")
@@ -106,6 +107,9 @@ class LiveServer:
         except BaseException:
             self.stop()
             raise
+        self._wait_serving()
+
+    def _wait_serving(self):
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -116,6 +120,16 @@ class LiveServer:
                     self.stop()
                     raise RuntimeError(f"the live server did not start; see {self.log.name}")
                 time.sleep(0.2)
+
+    def restart(self):
+        """Stop the web process and start another on the same port (its workers are left alone)."""
+        self.process.terminate()
+        self.process.wait(10)
+        self.process = subprocess.Popen(
+            backend_command("127.0.0.1", self.port, self.web_processes), cwd=ROOT, env=self.env,
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self._wait_serving()
 
     def client(self, session_key: str | None = None) -> httpx.Client:
         cookies = {settings.SESSION_COOKIE_NAME: session_key} if session_key else {}

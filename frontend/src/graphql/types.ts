@@ -423,6 +423,60 @@ export type AssistantPeriodUsage = {
   totals: AssistantUsageTotals;
 };
 
+export type AssistantPipelineAction =
+  | 'RUN'
+  | 'STOP';
+
+export type AssistantPipelineParameter = {
+  __typename?: 'AssistantPipelineParameter';
+  code: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  type?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['JSON']['output']>;
+};
+
+/** A pipeline run (run_pipeline) or stop (stop_pipeline_run) proposed by the model, held for the user's decision. */
+export type AssistantPipelineProposal = {
+  __typename?: 'AssistantPipelineProposal';
+  action: AssistantPipelineAction;
+  /** Each parameter of the config, as the run would get it (defaults filled in). */
+  parameters: Array<AssistantPipelineParameter>;
+  pipelineCode: Scalars['String']['output'];
+  pipelineId: Scalars['UUID']['output'];
+  pipelineName: Scalars['String']['output'];
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The run started once approved (RUN), or the run to stop (STOP); follow it with `pipelineRun(id)`. */
+  runId?: Maybe<Scalars['UUID']['output']>;
+  versionId?: Maybe<Scalars['UUID']['output']>;
+  versionName?: Maybe<Scalars['String']['output']>;
+  versionNumber?: Maybe<Scalars['Int']['output']>;
+  /** Until when the turn waits for the run (ASSISTANT_PIPELINE_WAIT_S after the approval). */
+  waitUntil?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A pipeline run as the assistant tells it: outputs named as the other tools read them. */
+export type AssistantPipelineRun = {
+  __typename?: 'AssistantPipelineRun';
+  durationS?: Maybe<Scalars['Float']['output']>;
+  id: Scalars['UUID']['output'];
+  /** The run's latest messages (at most 5), oldest first. */
+  messages: Array<AssistantPipelineRunMessage>;
+  /** [{type: table | file | dataset_file | …, table?, path?, read_with?}] */
+  outputs: Scalars['JSON']['output'];
+  pipelineCode: Scalars['String']['output'];
+  pipelineName: Scalars['String']['output'];
+  progress: Scalars['Int']['output'];
+  /** queued, running, success, failed, stopped, terminating, skipped */
+  status: Scalars['String']['output'];
+};
+
+export type AssistantPipelineRunMessage = {
+  __typename?: 'AssistantPipelineRunMessage';
+  message: Scalars['String']['output'];
+  priority?: Maybe<Scalars['String']['output']>;
+};
+
 /** A saved question, shown on the start screen of a new conversation. */
 export type AssistantPromptTemplate = {
   __typename?: 'AssistantPromptTemplate';
@@ -566,6 +620,7 @@ export type AssistantToolErrorCode =
   | 'FUNCTION_NOT_ALLOWED'
   | 'INTERNAL_ERROR'
   | 'INVALID_CHART_SPEC'
+  | 'INVALID_CONFIG'
   | 'INVALID_INPUT'
   | 'INVALID_PATH'
   | 'INVALID_SQL'
@@ -578,9 +633,11 @@ export type AssistantToolErrorCode =
   | 'NOT_FOUND'
   | 'NOT_READ_ONLY'
   | 'PERMISSION_DENIED'
+  | 'PIPELINE_ALREADY_COMPLETED'
   | 'QUERY_ERROR'
   | 'QUERY_TIMEOUT'
   | 'RESPONSE_TOO_LARGE'
+  | 'SANDBOX_UNAVAILABLE'
   /** The workspace's admins turned this tool off. */
   | 'TOOL_DISABLED'
   | 'TOO_MANY_FILES'
@@ -602,6 +659,8 @@ export type AssistantToolExecution = {
   /** The tool's name as the model called it. */
   name: Scalars['String']['output'];
   output?: Maybe<Scalars['JSON']['output']>;
+  /** For run_pipeline and stop_pipeline_run: the run or stop the user is asked to approve, and the run. */
+  pipelineProposal?: Maybe<AssistantPipelineProposal>;
   /** For write_file: what would be written, awaiting or after the user's decision. */
   proposal?: Maybe<AssistantWriteProposal>;
   /** For ask_user: the question, and the user's answer once given. */
@@ -618,6 +677,8 @@ export type AssistantToolExecutionStatus =
   | 'APPROVED'
   /** ask_user: the question waits for the user's answer. */
   | 'AWAITING_ANSWER'
+  /** run_pipeline, approved: the turn waits for the run to end (see `pipelineProposal.runId`). */
+  | 'AWAITING_RUN'
   | 'COMPLETED'
   | 'FAILED'
   /** A write proposed by the model, waiting for the user's decision. */
@@ -632,14 +693,18 @@ export type AssistantToolName =
   | 'ask_user'
   | 'create_chart'
   | 'describe_tables'
+  | 'get_pipeline_run'
   | 'list_connections'
   | 'list_datasets'
   | 'list_files'
+  | 'list_pipelines'
   | 'query_database'
   | 'query_dhis2'
   | 'query_files'
   | 'read_file'
+  | 'run_pipeline'
   | 'search_files'
+  | 'stop_pipeline_run'
   | 'write_file';
 
 export type AssistantToolUsage = {
@@ -1051,6 +1116,11 @@ export type Query = {
   assistantConversation?: Maybe<AssistantConversation>;
   /** A run of a workspace the user is an ADMIN of; null otherwise. */
   assistantEvaluationRun?: Maybe<AssistantEvaluationRun>;
+  /**
+   * The pipeline run of one of the current user's run_pipeline or stop_pipeline_run calls, as it
+   * is now (the page follows it while the turn waits); null for anyone else's or before a run.
+   */
+  assistantPipelineRun?: Maybe<AssistantPipelineRun>;
   me: Me;
   /** Always true: a cheap liveness probe. */
   ping: Scalars['Boolean']['output'];
@@ -1068,6 +1138,11 @@ export type QueryAssistantConversationArgs = {
 
 export type QueryAssistantEvaluationRunArgs = {
   id: Scalars['UUID']['input'];
+};
+
+
+export type QueryAssistantPipelineRunArgs = {
+  toolExecutionId: Scalars['UUID']['input'];
 };
 
 

@@ -8,6 +8,7 @@ from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import Workspace
 
 from .. import answers, approvals
+from ..pipeline_waits import stop_waiting
 from ..models import Conversation, Message, MessageFeedback, MessageRole, MessageStatus, WorkspaceBudget
 from ..errors import AssistantError, ErrorCode
 from ..service import get_conversation, send_message, stop_turn
@@ -154,7 +155,7 @@ def resolve_cancel_run(_, info, conversation_id):
     conversation = get_conversation(user, conversation_id)
     if conversation is None or not user.has_perm("assistant.send_message", conversation):
         return {"success": False, "errors": ["NOT_FOUND"], "conversation": None}
-    if not conversation.request_cancel():
+    if not conversation.request_cancel() and not stop_waiting(conversation):  # Stop ends a run's wait, not the run
         return {"success": False, "errors": ["NOT_RUNNING"], "conversation": conversation}
     return {"success": True, "errors": [], "conversation": conversation}
 

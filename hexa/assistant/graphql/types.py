@@ -214,11 +214,28 @@ def resolve_conversation_pending_approvals(conversation, _):
 
 @tool_execution_object.field("proposal")
 def resolve_proposal(execution, _):
-    if not execution.proposal:
+    if not execution.proposal or execution.proposal.get("action") in PIPELINE_ACTIONS:
         return None
     return {
         **execution.proposal,
         "content": execution.input.get("content", ""),
+        "rejection_reason": execution.rejection_reason or None,
+        "resolved_at": execution.resolved_at,
+    }
+
+
+PIPELINE_ACTIONS = ("RUN", "STOP")
+
+
+@tool_execution_object.field("pipelineProposal")
+def resolve_pipeline_proposal(execution, _):
+    proposal = execution.proposal or {}
+    if proposal.get("action") not in PIPELINE_ACTIONS:
+        return None
+    version = proposal.get("version") or {}
+    return {
+        **proposal,
+        "version_id": version.get("id"), "version_name": version.get("name"), "version_number": version.get("number"),
         "rejection_reason": execution.rejection_reason or None,
         "resolved_at": execution.resolved_at,
     }

@@ -20,7 +20,7 @@ import json
 import re
 
 from .charts import pick_chart, summarise_chart
-from . import asking, workspace_data
+from . import asking, pipelines, workspace_data
 from .file_tables import pick_file_tools
 from .replies import Reply, text_block, tool_use_block
 from .follow_ups import follow_up_reply
@@ -49,7 +49,10 @@ HELP = (
     "- *Save a note to notes/todo.md* (you will be asked to approve the write)\n"
     "- *Plot malaria cases per district over time*, *Map the health facilities*, *Map cases per district*\n"
     "- *What was the confirmed-cases total per district in DHIS2 for October 2024?*\n"
-    "- *What changed between the last two versions of the malaria-indicators dataset?*\n\n"
+    "- *What changed between the last two versions of the malaria-indicators dataset?*\n"
+    "- *Refresh the DHIS2 extract for 2024-11, then chart confirmed cases by district.* (you approve the run; "
+    "the answer waits for it)\n"
+    "- *Which pipelines failed this week, and why?*\n\n"
     "Set ANTHROPIC_API_KEY to talk to Claude."
 )
 
@@ -160,11 +163,12 @@ class OfflineDemoResponder:
             if len(messages) > 1 and isinstance(messages[-2]["content"], list):
                 calls = {b["id"]: b for b in messages[-2]["content"] if b.get("type") == "tool_use"}
             return (
-                asking.after_answer(results, calls, tools, LABEL)
+                pipelines.next_step(results, calls, tools, LABEL, messages)
+                or asking.after_answer(results, calls, tools, LABEL)
                 or workspace_data.next_step(messages, results, calls, tools, LABEL)
                 or Reply([text_block(summarise_results(results, calls))])
             )
-        asked = asking.question_for(_user_text(last), tools, LABEL)
+        asked = pipelines.first_step(_user_text(last), tools, LABEL) or asking.question_for(_user_text(last), tools, LABEL)
         if asked:
             return asked
         calls = pick_tools(_user_text(last), tools)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from hexa.user_management.backends import has_member_perm
+
 from ..errors import AssistantError, ToolErrorCode, error_result
 from .arguments import Arguments, invalid_input
 
@@ -40,6 +42,18 @@ class Tool:
     # What a call waits for before its result, a kind of waiting.WAITS ("approval", "answer"):
     # the turn holds the call and waits. None: the executor runs it at once.
     awaits: str | None = None
+    # Offered to the model only when the user has the executor method's permission (a tool
+    # that changes something the user may not change: viewers never see it).
+    offered_only_with_permission: bool = False
+    # offered_if(workspace) -> whether the workspace has what the tool works on (its
+    # pipelines…): a tool that could only answer "there is none" costs its definition's
+    # tokens in every request. None: always.
+    offered_if: Callable | None = None
+
+    def offered_to(self, user, workspace) -> bool:
+        if self.offered_if is not None and not self.offered_if(workspace):
+            return False
+        return not self.offered_only_with_permission or has_member_perm(user, self.permission, workspace)
 
     @property
     def awaits_user(self) -> bool:

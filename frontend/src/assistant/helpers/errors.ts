@@ -153,6 +153,12 @@ export function describeToolError(code: string): string {
       return t("DHIS2's answer could not be read");
     case "RESPONSE_TOO_LARGE":
       return t("Too large");
+    case "INVALID_CONFIG":
+      return t("Parameters not valid");
+    case "PIPELINE_ALREADY_COMPLETED":
+      return t("Run already ended");
+    case "SANDBOX_UNAVAILABLE":
+      return t("Runs cannot be isolated here");
     default:
       return t("Failed");
   }

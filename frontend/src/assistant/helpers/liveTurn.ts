@@ -4,7 +4,7 @@
  */
 import type { ChatMessage_MessageFragment } from "assistant/features/ChatMessage/ChatMessage.generated";
 import { toolNameOf } from "assistant/features/ToolExecutionCard/toolConfig";
-import type { AssistantErrorCode, AssistantMessageStatus } from "graphql/types";
+import type { AssistantErrorCode, AssistantMessageStatus, AssistantWriteAction } from "graphql/types";
 import { addCosts } from "./format";
 import type { AssistantEvent } from "./stream";
 
@@ -164,13 +164,17 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
       return { ...next, toolExecutions: [...next.toolExecutions, execution], parts: [...next.parts, part], newParagraph: true };
     }
     case "approval_required":
+      if (event.action === "RUN" || event.action === "STOP") {
+        // a pipeline run or stop: the card reads it from the call's result, which follows
+        return updateExecution(next, event.id, (execution) => ({ ...execution, status: "PENDING_APPROVAL" }));
+      }
       return updateExecution(next, event.id, (execution) => ({
         ...execution,
         status: "PENDING_APPROVAL",
         proposal: {
           __typename: "AssistantWriteProposal",
           path: event.path,
-          action: event.action,
+          action: event.action as AssistantWriteAction,
           size: event.size,
           diff: event.diff ?? null,
           rejectionReason: null,

@@ -45,7 +45,8 @@ export type ApprovalRequiredEvent = StreamEvent<
     id: string;
     tool_use_id: string;
     path: string;
-    action: AssistantWriteAction;
+    /** RUN or STOP: a pipeline run or stop (run_pipeline, stop_pipeline_run), without a path. */
+    action: AssistantWriteAction | "RUN" | "STOP";
     size: number;
     diff: string | null;
     base_sha256?: string;

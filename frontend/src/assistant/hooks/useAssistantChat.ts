@@ -35,6 +35,8 @@ export function useAssistantChat(conversationId: string) {
     send: turn.send,
     retry: turn.retry,
     stop: turn.stop,
+    /** Follow the turn again once it went on server-side (a pipeline run it waited for ended). */
+    followResumed: turn.followResumed,
     approve,
     reject,
     answer,

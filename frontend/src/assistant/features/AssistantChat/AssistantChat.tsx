@@ -162,6 +162,8 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       onFollowUp={!streaming && !chat.running && message.id === lastMessage?.id ? chat.send : undefined}
       onVerify={trust.verify}
       onSaveAsEvaluation={trust.saveAsEvaluation}
+      onRunEnded={chat.followResumed}
+      onStopWaiting={chat.stop}
     />
   );
 

@@ -29,6 +29,10 @@ type ChatMessageProps = {
   /** One click on an answer's query: verify it, or save it as an evaluation question. */
   onVerify?: TrustAction;
   onSaveAsEvaluation?: TrustAction;
+  /** A pipeline run the turn waited for ended: the turn goes on. */
+  onRunEnded?: () => void;
+  /** Stop waiting for a pipeline run (the run goes on). */
+  onStopWaiting?: () => Promise<unknown> | void;
 };
 
 export const ThinkingIndicator = () => {
@@ -81,6 +85,8 @@ const ChatMessage = ({
   onFollowUp,
   onVerify,
   onSaveAsEvaluation,
+  onRunEnded,
+  onStopWaiting,
 }: ChatMessageProps) => {
   const { t } = useTranslation();
 
@@ -118,6 +124,8 @@ const ChatMessage = ({
               describeResolveError={describeResolveError}
               onAnswer={onAnswer}
               describeAnswerError={describeAnswerError}
+              onRunEnded={onRunEnded}
+              onStopWaiting={onStopWaiting}
             />
           ) : (
             <Markdown key={`text-${index}`}>{part.text ?? ""}</Markdown>
@@ -133,9 +141,12 @@ const ChatMessage = ({
           </div>
         )}
         {message.status === "CANCELLED" && <p className="text-xs text-gray-500 italic">{t("Stopped.")}</p>}
-        {message.status === "WAITING" && (
-          <p className="text-xs text-gray-500 italic">{t("Waiting for you: answer above, or write a new message.")}</p>
-        )}
+        {message.status === "WAITING" &&
+          (message.toolExecutions.some((execution) => execution.status === "AWAITING_RUN") ? (
+            <p className="text-xs text-gray-500 italic">{t("Waiting for the pipeline run: the answer goes on when it ends.")}</p>
+          ) : (
+            <p className="text-xs text-gray-500 italic">{t("Waiting for you: answer above, or write a new message.")}</p>
+          ))}
         {!streaming && message.status === "RUNNING" && (
           <p className="text-xs text-gray-500 italic">{t("Still running…")}</p>
         )}

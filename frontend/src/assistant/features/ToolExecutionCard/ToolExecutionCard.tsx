@@ -7,6 +7,7 @@ import { useTranslation } from "core/helpers/i18n";
 import { useId, useState } from "react";
 import ApprovalCard, { ResolveOutcome } from "assistant/features/ApprovalCard";
 import QuestionCard, { AnswerOutcome } from "assistant/features/QuestionCard";
+import PipelineCard from "assistant/features/PipelineCard";
 import { formatDuration } from "assistant/helpers/format";
 import { ToolExecutionCard_ExecutionFragment } from "./ToolExecutionCard.generated";
 import { ToolInput, ToolOutput, toolConfig, toolSummary } from "./toolConfig";
@@ -19,6 +20,10 @@ type ToolExecutionCardProps = {
   describeResolveError?: (code: string) => string;
   onAnswer?: (id: string, answer: string) => Promise<AnswerOutcome | void> | void;
   describeAnswerError?: (code: string) => string;
+  /** A pipeline run this call waited for ended: the turn goes on. */
+  onRunEnded?: () => void;
+  /** Stop waiting for a pipeline run (the run goes on). */
+  onStopWaiting?: () => Promise<unknown> | void;
   defaultOpen?: boolean;
 };
 
@@ -30,6 +35,8 @@ const ToolExecutionCard = ({
   describeResolveError,
   onAnswer,
   describeAnswerError,
+  onRunEnded,
+  onStopWaiting,
   defaultOpen = false,
 }: ToolExecutionCardProps) => {
   const { t } = useTranslation();
@@ -45,6 +52,18 @@ const ToolExecutionCard = ({
         onApprove={onApprove}
         onReject={onReject}
         describeError={describeResolveError}
+      />
+    );
+  }
+
+  if (config.pipelineCard && !(execution.status === "FAILED" && !execution.output?.run && !execution.output?.error)) {
+    return (
+      <PipelineCard
+        execution={execution}
+        onApprove={onApprove}
+        onReject={onReject}
+        onRunEnded={onRunEnded}
+        onStopWaiting={onStopWaiting}
       />
     );
   }

@@ -22,6 +22,7 @@ import {
 } from "./ToolViews";
 import { CsvFile, TableFile } from "./TableFileViews";
 import { ConnectionList, DatasetList, Dhis2Request } from "./WorkspaceDataViews";
+import { PipelineList, PipelineRuns } from "./PipelineViews";
 
 /** What an output view may need besides the output: the tool execution it belongs to. */
 export type OutputContext = { executionId?: string };
@@ -41,6 +42,8 @@ export type ToolConfig = {
   needsApproval?: boolean;
   /** A question for the user (its turn waits for the answer): shown as a question card. */
   asksUser?: boolean;
+  /** A pipeline run or stop held for the user's decision, then the run: shown as a pipeline card. */
+  pipelineCard?: boolean;
 };
 
 export const TOOLS: Record<AssistantToolName, ToolConfig> = {
@@ -130,6 +133,26 @@ export const TOOLS: Record<AssistantToolName, ToolConfig> = {
     label: (t) => t("Listed datasets"),
     summary: (input) => (input.query ? String(input.query) : ""),
     output: (output) => (Array.isArray(output.datasets) ? <DatasetList output={output} /> : null),
+  },
+  list_pipelines: {
+    label: (t) => t("Listed pipelines"),
+    summary: (input) => String(input.search ?? ""),
+    output: (output) => (Array.isArray(output.pipelines) ? <PipelineList output={output} /> : null),
+  },
+  run_pipeline: {
+    label: (t) => t("Proposed a pipeline run"),
+    summary: (input) => String(input.pipeline_code ?? ""),
+    pipelineCard: true,
+  },
+  get_pipeline_run: {
+    label: (t) => t("Looked at pipeline runs"),
+    summary: (input) => [input.pipeline_code, input.status, input.run_id].filter(Boolean).join(" · "),
+    output: (output) => (Array.isArray(output.runs) || output.run ? <PipelineRuns output={output} /> : null),
+  },
+  stop_pipeline_run: {
+    label: (t) => t("Proposed to stop a pipeline run"),
+    summary: (input) => String(input.run_id ?? ""),
+    pipelineCard: true,
   },
 };
 
