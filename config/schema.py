@@ -4,6 +4,7 @@ from pathlib import Path
 
 from ariadne import load_schema_from_path, make_executable_schema
 
+import hexa.assistant.graphql.clients
 import hexa.assistant.graphql.mutations
 import hexa.assistant.graphql.queries
 import hexa.assistant.graphql.settings
@@ -30,6 +31,7 @@ APPS = [
     hexa.assistant.graphql.mutations,
     hexa.assistant.graphql.usage,
     hexa.assistant.graphql.settings,
+    hexa.assistant.graphql.clients,
 ]
 SDL_FILES = [
     HEXA / "core" / "graphql" / "schema.graphql",
@@ -39,6 +41,7 @@ SDL_FILES = [
     HEXA / "datasets" / "graphql" / "schema.graphql",
     HEXA / "pipelines" / "graphql" / "schema.graphql",
     HEXA / "assistant" / "schema.graphql",
+    HEXA / "assistant" / "graphql" / "clients.graphql",
 ]
 
 type_defs = [load_schema_from_path(path) for path in SDL_FILES]
@@ -60,6 +63,7 @@ MUTATION_LIMITS = {
     "approveAssistantToolExecution": 5,
     "rejectAssistantToolExecution": 5,
     "createConnection": 3,
+    "createAssistantClientToken": 1,
 }
 MAX_MUTATIONS = 10
 
