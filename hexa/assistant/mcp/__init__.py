@@ -8,3 +8,6 @@ server (the official `mcp` SDK, Streamable HTTP, stateless) at /assistant/mcp/.
 - oauth.py: OAuth 2.1 discovery, client registration and the consent page, on django-oauth-toolkit.
 - asgi.py: the ASGI application: Host/Origin checks, bearer tokens, the SDK's transport.
 """
+
+# Where the server is mounted (contract)
+PATH = "/assistant/mcp/"

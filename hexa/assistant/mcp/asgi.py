@@ -18,11 +18,11 @@ from mcp.server.transport_security import TransportSecuritySettings
 
 from hexa.core.workers import run_sync
 
+from . import PATH
 from .grants import Grant, grant_of, personal_client
 from .oauth import oauth_client
 from .server import build_server, current_grant
 
-PATH = "/assistant/mcp/"
 METADATA_PATH = "/.well-known/oauth-protected-resource" + PATH.rstrip("/")
 MAX_BODY_BYTES = 1_000_000
 
