@@ -11,6 +11,7 @@ const config: CodegenConfig = {
     "../hexa/user_management/graphql/schema.graphql",
     "../hexa/workspaces/graphql/schema.graphql",
     "../hexa/assistant/schema.graphql",
+    "../hexa/assistant/graphql/clients.graphql",
   ],
   documents: ["src/**/*.graphql", "src/**/!(*.generated|*.test).{ts,tsx}"],
   generates: {

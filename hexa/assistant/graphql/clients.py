@@ -5,6 +5,7 @@ from ariadne import MutationType, ObjectType
 
 from hexa.workspaces.models import Workspace, membership_role
 
+from ..mcp import PATH as MCP_PATH
 from ..mcp.grants import create_personal_token, grantable_tools, revoke_client
 from ..models import AssistantClient
 
@@ -28,6 +29,11 @@ def resolve_grantable(me, _):
         return []
     workspaces = Workspace.objects.filter(memberships__user=user).order_by("name")
     return [{"workspace": w, "tools": tools} for w in workspaces if (tools := grantable_tools(user, w))]
+
+
+@me_object.field("assistantMcpUrl")
+def resolve_mcp_url(me, _):
+    return me["request"].build_absolute_uri(MCP_PATH)
 
 
 @client_object.field("workspaces")
