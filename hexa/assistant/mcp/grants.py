@@ -23,7 +23,7 @@ from hexa.core.text import is_storable_text
 from hexa.workspaces.models import Workspace, membership_role
 
 from ..errors import error_result
-from ..models import AssistantClient, AssistantClientKind
+from ..models import AssistantClient, AssistantClientKind, AssistantSettings
 from ..tools import TOOLS
 from ..tools.base import Tool
 from ..workspace_settings import enabled_tools, settings_for
@@ -87,10 +87,17 @@ class Grant:
     def tools_in(self, workspace) -> list[str]:
         enabled = set(enabled_tools(settings_for(workspace)))
         offered = offered_tools()
-        return [
-            name for name in self.client.tools
-            if name in offered and name in enabled and role_allows(self.user, workspace, offered[name])
-        ]
+        allowed = {}  # each permission asked once
+        names = []
+        for name in self.client.tools:
+            tool = offered.get(name)
+            if tool is None or name not in enabled:
+                continue
+            if tool.permission not in allowed:
+                allowed[tool.permission] = tool.permission is None or self.user.has_perm(tool.permission, workspace)
+            if allowed[tool.permission]:
+                names.append(name)
+        return names
 
     def listed_tools(self) -> dict[str, list[str]]:
         """Each tool the client may call, with the slugs of the workspaces it may call it in."""
@@ -100,41 +107,40 @@ class Grant:
                 listed.setdefault(name, []).append(slug)
         return {name: listed[name] for name in offered_tools() if name in listed}
 
-    def check_call(self, name, slug) -> tuple[Workspace | None, dict | None]:
-        """(the workspace to run `name` in, None), or (None, the refusal as a tool error)."""
+    def check_call(self, name, slug) -> tuple[Workspace | None, AssistantSettings | None, dict | None]:
+        """(the workspace to run `name` in, its assistant settings, None), or (None, None,
+        the refusal as a tool error). The user's role is the tool's to check, as on the
+        page: its executor asks `user.has_perm` for the tool's permission at every call."""
         tool = TOOLS.get(name) if isinstance(name, str) else None
         if tool is None:
-            return None, error_result(McpErrorCode.UNKNOWN_TOOL, f"There is no tool named {str(name)[:100]!r}.")
+            return None, None, error_result(McpErrorCode.UNKNOWN_TOOL, f"There is no tool named {str(name)[:100]!r}.")
         if name not in offered_tools():
-            return None, error_result(
+            return None, None, error_result(
                 McpErrorCode.NOT_AVAILABLE,
                 f"{name} is not available to MCP clients: changes to a workspace (and questions to the user) "
                 "are made on the OpenHEXA assistant page, where the user approves them.",
             )
         if name not in self.client.tools:
-            return None, error_result(McpErrorCode.TOOL_NOT_GRANTED, f"This client was not granted the {name} tool.")
-        granted = ", ".join(sorted(self.workspaces)) or "none"
+            return None, None, error_result(McpErrorCode.TOOL_NOT_GRANTED, f"This client was not granted the {name} tool.")
         if not isinstance(slug, str) or slug not in self.workspaces:
-            return None, error_result(
+            granted = ", ".join(sorted(self.workspaces)) or "none"
+            return None, None, error_result(
                 McpErrorCode.WORKSPACE_NOT_GRANTED,
                 f"This client may not use the workspace {str(slug)[:100]!r}. Its workspaces: {granted}.",
             )
         workspace = self.workspaces[slug]
-        if name not in enabled_tools(settings_for(workspace)):
-            return None, error_result(McpErrorCode.TOOL_DISABLED, f"The {name} tool is turned off in this workspace.")
-        if not role_allows(self.user, workspace, tool):
-            return None, error_result(
-                McpErrorCode.PERMISSION_DENIED, f"Your role in this workspace does not allow the {name} tool."
+        workspace_settings = settings_for(workspace)
+        if name not in enabled_tools(workspace_settings):
+            return None, None, error_result(
+                McpErrorCode.TOOL_DISABLED, f"The {name} tool is turned off in this workspace."
             )
-        return workspace, None
+        return workspace, workspace_settings, None
 
 
 def grant_of(client: AssistantClient) -> Grant:
     """The client's grant as it stands: workspaces the user left are gone at once."""
-    workspaces = {
-        w.slug: w for w in client.workspaces.all() if membership_role(w.pk, client.user) is not None
-    }
-    return Grant(client, workspaces)
+    workspaces = client.workspaces.filter(memberships__user_id=client.user_id)
+    return Grant(client, {w.slug: w for w in workspaces})
 
 
 # -- personal tokens ------------------------------------------------------------------
