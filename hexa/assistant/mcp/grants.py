@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, RefreshToken
 
@@ -26,7 +27,7 @@ from ..errors import error_result
 from ..models import AssistantClient, AssistantClientKind, AssistantSettings
 from ..tools import TOOLS
 from ..tools.base import Tool
-from ..workspace_settings import enabled_tools, settings_for
+from ..workspace_settings import enabled_tools
 
 TOKEN_PREFIX = "hxa_"
 MAX_NAME_CHARS = 100
@@ -79,13 +80,15 @@ class Grant:
 
     client: AssistantClient
     workspaces: dict[str, Workspace]
+    # each workspace's assistant settings, read with the grant (its enabled tools, its data policy)
+    settings: dict[str, AssistantSettings]
 
     @property
     def user(self):
         return self.client.user
 
     def tools_in(self, workspace) -> list[str]:
-        enabled = set(enabled_tools(settings_for(workspace)))
+        enabled = set(enabled_tools(self.settings[workspace.slug]))
         offered = offered_tools()
         allowed = {}  # each permission asked once
         names = []
@@ -129,7 +132,7 @@ class Grant:
                 f"This client may not use the workspace {str(slug)[:100]!r}. Its workspaces: {granted}.",
             )
         workspace = self.workspaces[slug]
-        workspace_settings = settings_for(workspace)
+        workspace_settings = self.settings[slug]
         if name not in enabled_tools(workspace_settings):
             return None, None, error_result(
                 McpErrorCode.TOOL_DISABLED, f"The {name} tool is turned off in this workspace."
@@ -138,9 +141,17 @@ class Grant:
 
 
 def grant_of(client: AssistantClient) -> Grant:
-    """The client's grant as it stands: workspaces the user left are gone at once."""
-    workspaces = client.workspaces.filter(memberships__user_id=client.user_id)
-    return Grant(client, {w.slug: w for w in workspaces})
+    """The client's grant as it stands: workspaces the user left are gone at once. One
+    query, with each workspace's assistant settings (a workspace that never changed them has
+    the defaults)."""
+    workspaces = list(client.workspaces.filter(memberships__user_id=client.user_id).annotate(
+        chosen_tools=F("assistant_settings__enabled_tools"), sends_rows=F("assistant_settings__send_rows_to_model"),
+    ))
+    settings = {
+        w.slug: AssistantSettings(workspace=w, enabled_tools=w.chosen_tools, send_rows_to_model=w.sends_rows is not False)
+        for w in workspaces
+    }
+    return Grant(client, {w.slug: w for w in workspaces}, settings)
 
 
 # -- personal tokens ------------------------------------------------------------------
