@@ -208,6 +208,8 @@ def test_the_consent_page_signs_in_speaks_french_and_refuses_an_empty_grant(serv
     browser = server.client(session_for(viewer))
     page = browser.get(_authorize_url(server, application))
     assert "Hand-made demande à utiliser des outils OpenHEXA" in page.text
+    # browsers apply form-action to the redirect after the form: the client's redirect origin is allowed
+    assert "form-action 'self' http://127.0.0.1:33418;" in page.headers["content-security-policy"]
     assert "write_file" not in page.text  # a change is never offered
     nothing = consent(browser, _authorize_url(server, application), [], ["describe_tables"])
     assert nothing.status_code == 200 and "Choisissez au moins un de vos espaces de travail." in nothing.text

@@ -7,6 +7,7 @@ tokens rotated, revocation (RFC 7009). DOT does each step; this module adds the 
 """
 
 import hashlib
+from urllib.parse import urlsplit
 
 from django.contrib.auth import authenticate, login
 from django.db import transaction
@@ -16,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from oauth2_provider.models import AccessToken, get_application_model
 from oauth2_provider.views import AuthorizationView, OAuthProtectedResourceMetadataView
 
+from hexa.core.security import POLICY
 from hexa.core.text import is_storable_text
 from hexa.user_management import throttle
 from hexa.workspaces.models import Workspace
@@ -90,6 +92,19 @@ class ConsentView(AuthorizationView):
             chosen_tools=self.request.POST.getlist("tools") if posted else offered,
         )
         return context
+
+    def render_to_response(self, context, **kwargs):
+        """The page's policy lets its form lead to the client's redirect URI (checked by DOT
+        against the client's registered ones): browsers apply `form-action` to the redirect
+        that follows the form."""
+        response = super().render_to_response(context, **kwargs)
+        target = urlsplit(str(context.get("redirect_uri") or ""))
+        if target.scheme in ("http", "https") and target.netloc:
+            policy = POLICY.format(nonce=self.request.csp_nonce)
+            response["Content-Security-Policy"] = policy.replace(
+                "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}"
+            )
+        return response
 
     def form_valid(self, form):
         if not form.cleaned_data.get("allow"):
