@@ -14,6 +14,7 @@ from django.core.handlers.exception import convert_exception_to_response  # noqa
 import config.schema  # noqa: E402, F401
 import hexa.assistant.agent  # noqa: E402, F401
 import hexa.assistant.executors.sql_guard  # noqa: E402, F401
+from hexa.assistant.mcp.asgi import PATH as MCP_PATH, mcp_application  # noqa: E402
 from hexa.core.security import with_stream_headers  # noqa: E402
 from hexa.datasets.asgi import limit_uploads  # noqa: E402
 
@@ -37,6 +38,8 @@ streams_application = StreamsHandler()
 
 
 async def application(scope, receive, send):
+    if scope["type"] == "http" and scope["path"].startswith(MCP_PATH.rstrip("/")):
+        return await mcp_application(scope, receive, with_stream_headers(send))
     if scope["type"] == "http" and scope["path"].startswith("/assistant/"):
         return await streams_application(scope, receive, with_stream_headers(send))
     return await django_with_bounded_uploads(scope, receive, send)

@@ -150,6 +150,7 @@ def main():
         + (f"  Assistant page:           http://{HOST}:{WEB_PORT}\n" if web is not None else "")
         + f"  GraphQL API and explorer: http://{HOST}:{PORT}/graphql/\n"
         f"  Django admin:             http://{HOST}:{PORT}/admin/\n"
+        f"  MCP server (AI clients):  http://{HOST}:{PORT}/assistant/mcp/\n"
         f"  Model:                    {model_line}\n"
         + (
             f"  DHIS2:                    DHIS2 demo server (not a real instance) on http://127.0.0.1:{DHIS2_DEMO_PORT}"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from ariadne import load_schema_from_path, make_executable_schema
 
+import hexa.assistant.graphql.clients
 import hexa.assistant.graphql.mutations
 import hexa.assistant.graphql.queries
 import hexa.assistant.graphql.settings
@@ -34,6 +35,7 @@ APPS = [
     hexa.assistant.graphql.settings,
     hexa.assistant.evaluations.graphql,
     hexa.assistant.verified.graphql,
+    hexa.assistant.graphql.clients,
 ]
 SDL_FILES = [
     HEXA / "core" / "graphql" / "schema.graphql",
@@ -45,6 +47,7 @@ SDL_FILES = [
     HEXA / "assistant" / "schema.graphql",
     HEXA / "assistant" / "evaluations" / "schema.graphql",
     HEXA / "assistant" / "verified" / "schema.graphql",
+    HEXA / "assistant" / "graphql" / "clients.graphql",
 ]
 
 type_defs = [load_schema_from_path(path) for path in SDL_FILES]
@@ -67,6 +70,7 @@ MUTATION_LIMITS = {
     "rejectAssistantToolExecution": 5,
     "createConnection": 3,
     "runAssistantEvaluation": 1,
+    "createAssistantClientToken": 1,
 }
 MAX_MUTATIONS = 10
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "hexa.datasets",
     "hexa.assistant",
     "hexa.pipelines",
+    # the OAuth 2.1 authorization server of the MCP server (hexa/assistant/mcp/)
+    "oauth2_provider",
     # the task engine that runs agent turns (its tables live in the app database)
     "procrastinate.contrib.django",
 ]
@@ -229,6 +231,45 @@ ASSISTANT_DHIS2_TIMEOUT_MS = env_int("ASSISTANT_DHIS2_TIMEOUT_MS", 30_000)
 ASSISTANT_DHIS2_MAX_BYTES = env_int("ASSISTANT_DHIS2_MAX_BYTES", 10_000_000)
 ASSISTANT_MONTHLY_LIMIT_USD = os.environ.get("ASSISTANT_MONTHLY_LIMIT_USD", "50")
 ASSISTANT_RATE_LIMIT = os.environ.get("ASSISTANT_RATE_LIMIT", "20/m")
+# The MCP server (hexa/assistant/mcp/): tool calls one client may make per period (as ASSISTANT_RATE_LIMIT)
+ASSISTANT_MCP_RATE_LIMIT = os.environ.get("ASSISTANT_MCP_RATE_LIMIT", "60/m")
+# Origins a browser may call the MCP server from (besides none: desktop and command-line clients send none)
+ASSISTANT_MCP_ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("ASSISTANT_MCP_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+# django-oauth-toolkit, the MCP server's OAuth 2.1 authorization server: authorization code with PKCE
+# (S256) only, public clients registered dynamically, short access tokens bound to the MCP server,
+# refresh tokens rotated at each use
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("ASSISTANT_MCP_ACCESS_TOKEN_S", 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 86400,
+    "ROTATE_REFRESH_TOKEN": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 120,
+    "SCOPES": {"mcp": "Use the workspace tools granted on the consent page"},
+    "DEFAULT_SCOPES": ["mcp"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["none", "client_secret_post", "client_secret_basic"],
+    # RFC 7591: clients register themselves (Claude Desktop and Claude Code do); a registration is no
+    # grant: the user's consent is
+    "DCR_ENABLED": True,
+    "DCR_REGISTRATION_PERMISSION_CLASSES": ("oauth2_provider.dcr.AllowAllDCRPermission",),
+    # RFC 9700 (OAuth security best current practice): enforced rather than warned about
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+# The consent page's own sign-in (the API has no HTML login page)
+LOGIN_URL = "/oauth/login/"
+# django-oauth-toolkit's own models (named, as migrations that point at them read these)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 ASSISTANT_API_MAX_RETRIES = env_int("ASSISTANT_API_MAX_RETRIES", 2)
 ASSISTANT_API_TIMEOUT_S = env_int("ASSISTANT_API_TIMEOUT_S", 600)
 # Seconds of silence after which a stream sends a keepalive event.

@@ -12,4 +12,6 @@ urlpatterns = [
     path("assistant/", include("hexa.assistant.urls")),
     path("datasets/", include("hexa.datasets.urls")),
     path("admin/", admin.site.urls),
+    # OAuth 2.1 of the MCP server (/assistant/mcp/): metadata, registration, consent, tokens
+    path("", include("hexa.assistant.mcp.urls")),
 ]

@@ -13,6 +13,7 @@ const config: CodegenConfig = {
     "../hexa/assistant/schema.graphql",
     "../hexa/assistant/evaluations/schema.graphql",
     "../hexa/assistant/verified/schema.graphql",
+    "../hexa/assistant/graphql/clients.graphql",
   ],
   documents: ["src/**/*.graphql", "src/**/!(*.generated|*.test).{ts,tsx}"],
   generates: {

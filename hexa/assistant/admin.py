@@ -7,6 +7,7 @@ from django import forms
 
 from . import workspace_settings as ws
 from .models import (
+    AssistantClient,
     AssistantPromptTemplate,
     AssistantSettings,
     AssistantSettingsChange,
@@ -218,3 +219,14 @@ class AssistantSettingsChangeAdmin(SuperuserOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AssistantClient)
+class AssistantClientAdmin(SuperuserOnly, admin.ModelAdmin):
+    """MCP clients and their grants (revoked on the page, by their user)."""
+
+    list_display = ["name", "kind", "user", "tools", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "user__email"]
+    readonly_fields = ["name", "kind", "user", "workspaces", "tools", "application", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["token_hash"]

@@ -268,8 +268,11 @@ class UsageRecord(models.Model):
     kind = models.CharField(max_length=16, choices=UsageKind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     workspace = models.ForeignKey("workspaces.Workspace", null=True, on_delete=models.SET_NULL, related_name="+")
-    conversation_uuid = models.UUIDField()
-    message_uuid = models.UUIDField()
+    # A call made by another AI client through the MCP server (hexa/assistant/mcp/): no
+    # conversation or message then.
+    client = models.ForeignKey("AssistantClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    conversation_uuid = models.UUIDField(null=True, blank=True)
+    message_uuid = models.UUIDField(null=True, blank=True)
     model = models.CharField(max_length=100, blank=True)
     input_tokens = models.BigIntegerField(default=0)
     output_tokens = models.BigIntegerField(default=0)
@@ -293,6 +296,7 @@ class UsageRecord(models.Model):
             models.Index(fields=["user", "created_at"]),
             models.Index(fields=["workspace", "created_at"]),
             models.Index(fields=["message_uuid"], condition=Q(in_flight_after_seq__isnull=False), name="assistant_usage_in_flight"),
+            models.Index(fields=["client", "created_at"], condition=Q(client__isnull=False), name="assistant_usage_client"),
         ]
 
 
@@ -400,3 +404,41 @@ class AssistantSettingsChange(models.Model):
 # evaluations keep their models in their own package (app label "assistant")
 from .evaluations.models import EvaluationQuestion, EvaluationResult, EvaluationRun  # noqa: E402,F401
 from .verified.models import VerifiedQuery, VerifiedQueryChange  # noqa: E402,F401
+class AssistantClientKind(models.TextChoices):
+    PERSONAL_TOKEN = "PERSONAL_TOKEN"  # a token the user created on the page, for a client configured by hand
+    OAUTH = "OAUTH"  # an OAuth client the user authorised on the consent page
+
+
+class AssistantClient(Base):
+    """Another AI client (Claude Desktop, Claude Code, an IDE agent) a user let call the
+    workspace tools through the MCP server, and what it may do: a grant of workspaces and
+    tools, never more than the user's own role allows at each call (hexa/assistant/mcp/grants.py).
+
+    A personal token is stored as its SHA-256 only. An OAuth client's grant is the user's
+    consent for one registered application; its access tokens are django-oauth-toolkit's.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assistant_clients")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=AssistantClientKind.choices)
+    workspaces = models.ManyToManyField("workspaces.Workspace", related_name="+")
+    tools = models.JSONField(default=list)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    application = models.ForeignKey(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # one live grant per user and OAuth application: a new consent replaces it
+            models.UniqueConstraint(
+                fields=["user", "application"], condition=Q(revoked_at__isnull=True, application__isnull=False),
+                name="assistant_client_one_live_grant",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.user})"

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Max, Q, Sum
 from django.db.models.functions import TruncDay, TruncMonth
 from django.utils import timezone
 
@@ -192,9 +192,16 @@ def workspace_report(workspace, start=None, end=None, period="DAY") -> dict:
         .annotate(calls=Count("id"), failures=Count("id", filter=Q(success=False)), mean_duration_ms=Avg("duration_ms"))
         .order_by("tool_name")
     )
+    by_client = (
+        records.filter(client__isnull=False)
+        .values("client", "client__name", "client__kind", "client__user")
+        .annotate(calls=Count("id"), failures=Count("id", filter=Q(success=False)), last_call_at=Max("created_at"))
+        .order_by("client__name", "client")
+    )
     return {
         "start": start,
         "end": end,
+        "by_client": list(by_client),
         "feedback": feedback_report(workspace, start, end),
         "totals": _totals(records),
         "by_period": by_period,

@@ -54,6 +54,41 @@ export type AssistantBudgetStatus = {
   spent: Scalars['String']['output'];
 };
 
+/** A client the current user let call the workspace tools, and what it may use. */
+export type AssistantClient = {
+  __typename?: 'AssistantClient';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['UUID']['output'];
+  kind: AssistantClientKind;
+  /** The last tool call (to the minute); null if none. */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  /** Null while it works. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  tools: Array<AssistantToolName>;
+  /** The granted workspaces the user is still a member of (leaving one ends the client's access to it). */
+  workspaces: Array<Workspace>;
+};
+
+export type AssistantClientKind =
+  /** An OAuth client the user authorised on the consent page. */
+  | 'OAUTH'
+  /** A token the user created on the page, for a client configured by hand. */
+  | 'PERSONAL_TOKEN';
+
+/** The MCP tool calls of one client in a workspace. */
+export type AssistantClientUsage = {
+  __typename?: 'AssistantClientUsage';
+  calls: Scalars['Int']['output'];
+  clientId: Scalars['UUID']['output'];
+  failures: Scalars['Int']['output'];
+  kind: AssistantClientKind;
+  lastCallAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  /** Null when the user was deleted. */
+  user?: Maybe<User>;
+};
+
 export type AssistantConversation = {
   __typename?: 'AssistantConversation';
   cacheCreationInputTokens: Scalars['Float']['output'];
@@ -326,6 +361,13 @@ export type AssistantFeedbackReport = {
   notHelpful: Scalars['Int']['output'];
   /** The 20 latest pieces of feedback that carry a comment, newest first. */
   recentComments: Array<AssistantFeedbackComment>;
+};
+
+/** What the current user may grant a client in a workspace: the tools their role allows there. */
+export type AssistantGrantableWorkspace = {
+  __typename?: 'AssistantGrantableWorkspace';
+  tools: Array<AssistantToolName>;
+  workspace: Workspace;
 };
 
 /**
@@ -717,6 +759,8 @@ export type AssistantToolUsage = {
 
 export type AssistantUsage = {
   __typename?: 'AssistantUsage';
+  /** Tool calls made by MCP clients, per client. */
+  byClient: Array<AssistantClientUsage>;
   byModel: Array<AssistantModelUsage>;
   byPeriod: Array<AssistantPeriodUsage>;
   byTool: Array<AssistantToolUsage>;
@@ -836,6 +880,32 @@ export type CancelAssistantRunResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type CreateAssistantClientTokenError =
+  | 'INVALID_NAME'
+  /** None given, or a tool MCP clients are not offered (those that change a workspace or ask the user). */
+  | 'INVALID_TOOL'
+  /** A tool the user's role does not allow in one of the workspaces. */
+  | 'PERMISSION_DENIED'
+  | 'TOO_MANY_CLIENTS'
+  /** A slug that is not one of the user's workspaces, or none given. */
+  | 'WORKSPACE_NOT_FOUND';
+
+export type CreateAssistantClientTokenInput = {
+  /** What the token is for, e.g. Claude Desktop (at most 100 characters). */
+  name: Scalars['String']['input'];
+  tools: Array<AssistantToolName>;
+  workspaceSlugs: Array<Scalars['String']['input']>;
+};
+
+export type CreateAssistantClientTokenResult = {
+  __typename?: 'CreateAssistantClientTokenResult';
+  client?: Maybe<AssistantClient>;
+  errors: Array<CreateAssistantClientTokenError>;
+  success: Scalars['Boolean']['output'];
+  /** Shown once: only its hash is stored. */
+  token?: Maybe<Scalars['String']['output']>;
+};
+
 export type CreateAssistantConversationError =
   | 'PERMISSION_DENIED'
   | 'WORKSPACE_NOT_FOUND';
@@ -932,6 +1002,12 @@ export type LogoutResult = {
 /** What the current caller is: `user` is null when nobody is logged in. */
 export type Me = {
   __typename?: 'Me';
+  /** The current user's MCP clients, newest first, revoked ones included. */
+  assistantClients: Array<AssistantClient>;
+  /** The workspaces and tools the current user may grant a client. */
+  assistantGrantable: Array<AssistantGrantableWorkspace>;
+  /** The MCP server's URL, as this server is reached (what a client is configured with). */
+  assistantMcpUrl: Scalars['String']['output'];
   assistantUsage?: Maybe<MyAssistantUsage>;
   user?: Maybe<User>;
 };
@@ -945,6 +1021,8 @@ export type Mutation = {
   approveAssistantToolExecution: ResolveAssistantToolExecutionResult;
   /** Stop the running turn after its current step; what was produced is kept. */
   cancelAssistantRun: CancelAssistantRunResult;
+  /** A personal token for an MCP client: the granted workspaces and tools, never beyond the user's role. */
+  createAssistantClientToken: CreateAssistantClientTokenResult;
   createAssistantConversation: CreateAssistantConversationResult;
   /** Add a question to the workspace's evaluation set (workspace ADMINs); its expected result is computed once to check it. */
   createAssistantEvaluationQuestion: AssistantEvaluationQuestionResult;
@@ -957,6 +1035,8 @@ export type Mutation = {
   logout: LogoutResult;
   rejectAssistantToolExecution: ResolveAssistantToolExecutionResult;
   renameAssistantConversation: RenameAssistantConversationResult;
+  /** Revoke one of the user's clients (a personal token or an OAuth client): it is refused at once. */
+  revokeAssistantClientToken: RevokeAssistantClientTokenResult;
   /** Ask every question as a turn on the workers and grade the answers (workspace ADMINs). */
   runAssistantEvaluation: RunAssistantEvaluationResult;
   /** An answer's question and query as a new evaluation question, in one click (workspace admins). */
@@ -991,6 +1071,11 @@ export type MutationApproveAssistantToolExecutionArgs = {
 
 export type MutationCancelAssistantRunArgs = {
   conversationId: Scalars['UUID']['input'];
+};
+
+
+export type MutationCreateAssistantClientTokenArgs = {
+  input: CreateAssistantClientTokenInput;
 };
 
 
@@ -1042,6 +1127,11 @@ export type MutationRejectAssistantToolExecutionArgs = {
 
 export type MutationRenameAssistantConversationArgs = {
   input: RenameAssistantConversationInput;
+};
+
+
+export type MutationRevokeAssistantClientTokenArgs = {
+  id: Scalars['UUID']['input'];
 };
 
 
@@ -1187,6 +1277,16 @@ export type ResolveAssistantToolExecutionResult = {
   errors: Array<ResolveAssistantToolExecutionError>;
   success: Scalars['Boolean']['output'];
   toolExecution?: Maybe<AssistantToolExecution>;
+};
+
+export type RevokeAssistantClientTokenError =
+  | 'NOT_FOUND';
+
+export type RevokeAssistantClientTokenResult = {
+  __typename?: 'RevokeAssistantClientTokenResult';
+  client?: Maybe<AssistantClient>;
+  errors: Array<RevokeAssistantClientTokenError>;
+  success: Scalars['Boolean']['output'];
 };
 
 export type RunAssistantEvaluationInput = {

@@ -35,7 +35,9 @@ def resolve_workspace_usage(workspace, info, period="DAY", **kwargs):
     if start and end and end <= start:
         raise GraphQLError("`to` must be after `from`.", extensions={"code": "BAD_REQUEST"})
     report = usage.workspace_report(workspace, start, end, period)
-    users = User.objects.in_bulk([row["user"] for row in report["by_user"] if row["user"]])
+    users = User.objects.in_bulk(
+        [row["user"] for row in report["by_user"] if row["user"]] + [row["client__user"] for row in report["by_client"]]
+    )
     limit, _, spent = usage.month_figures(None, workspace.pk)
     return {
         "from": start,
@@ -47,6 +49,14 @@ def resolve_workspace_usage(workspace, info, period="DAY", **kwargs):
         "by_tool": [
             {"name": row["tool_name"], "calls": row["calls"], "failures": row["failures"], "mean_duration_ms": row["mean_duration_ms"]}
             for row in report["by_tool"]
+        ],
+        "by_client": [
+            {
+                "client_id": row["client"], "name": row["client__name"], "kind": row["client__kind"],
+                "user": users.get(row["client__user"]), "calls": row["calls"], "failures": row["failures"],
+                "last_call_at": row["last_call_at"],
+            }
+            for row in report["by_client"]
         ],
         "feedback": report["feedback"],
         "monthly_budget": _money(limit),

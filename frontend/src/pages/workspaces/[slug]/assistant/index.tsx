@@ -86,6 +86,12 @@ export default function AssistantConversationsPage() {
           </div>
           <div className="flex items-center gap-2">
             <Link
+              href={`/workspaces/${encodeURIComponent(slug)}/assistant/clients`}
+              className="rounded-md px-3 py-2 text-sm font-medium text-gray-700 hover:bg-gray-100"
+            >
+              {t("Connected clients")}
+            </Link>
+            <Link
               href={`/workspaces/${encodeURIComponent(slug)}/assistant/settings`}
               className="rounded-md px-3 py-2 text-sm font-medium text-gray-700 hover:bg-gray-100"
             >
