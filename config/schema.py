@@ -5,6 +5,7 @@ from pathlib import Path
 from ariadne import load_schema_from_path, make_executable_schema
 
 import hexa.assistant.graphql.clients
+import hexa.assistant.graphql.follow_ups
 import hexa.assistant.graphql.mutations
 import hexa.assistant.graphql.queries
 import hexa.assistant.graphql.settings
@@ -33,6 +34,7 @@ APPS = [
     hexa.assistant.graphql.mutations,
     hexa.assistant.graphql.usage,
     hexa.assistant.graphql.settings,
+    hexa.assistant.graphql.follow_ups,
     hexa.assistant.evaluations.graphql,
     hexa.assistant.verified.graphql,
     hexa.assistant.graphql.clients,

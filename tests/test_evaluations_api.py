@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from hexa.assistant.evaluations.models import EvaluationQuestion, EvaluationRun
+from hexa.assistant.evaluations.runner import create_run, execute_run
 from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.databases import api as databases
 
@@ -87,6 +88,19 @@ def test_a_question_that_could_never_pass_is_refused_with_the_reason(gql, cases)
     none_yet = gql(RUN, {"input": {"workspaceSlug": workspace.slug}})["data"]["runAssistantEvaluation"]
     assert none_yet["errors"] == ["NO_QUESTIONS"]
     assert EvaluationQuestion.objects.count() == 0
+
+
+def test_an_evaluation_conversation_keeps_its_title(cases, model, settings):
+    """Its questions' conversations are titled "Evaluation: …" in the user's list: the title
+    model does not rename them (nor is it called)."""
+    settings.ASSISTANT_TITLE_MODEL = "claude-haiku-5-5"
+    workspace, admin = cases["workspace"], cases["admin"]
+    EvaluationQuestion.objects.create(workspace=workspace, question="Cases in Bo?", expected_kind="VALUES", expected="200", created_by=admin)
+    model.script(text_reply("Bo had 200 cases."))
+    run, _ = create_run(admin, workspace, None)
+    run = execute_run(run.pk)
+    assert run.accuracy == 1.0 and model.responder.calls == 1
+    assert run.results.get().conversation.title == "Evaluation: Cases in Bo?"
 
 
 def test_the_command_prints_the_table_and_fails_under_the_minimum(cases, model):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from hexa.assistant.evaluations.models import EvaluationQuestion
+from hexa.assistant.evaluations.models import EvaluationQuestion, EvaluationRun
 from hexa.assistant.local_model import error_reply, text_reply, tool_reply
 from hexa.assistant.models import Message, UsageRecord
 from hexa.databases import api as databases
@@ -129,3 +129,38 @@ def first_id(first, client, workspace):
     ).json()["data"]["workspace"]["assistantEvaluations"]["runs"]
     assert [r["status"] for r in runs] == ["COMPLETE", "COMPLETE"]
     return runs[1]["id"]
+
+
+def test_a_run_whose_worker_is_killed_goes_on_on_another_worker(evaluation, web, workers, board):
+    workspace, admin = evaluation
+    client = web.client(session_for(admin))
+    answers = answering({
+        RIGHT: (TOTALS, "Bo had 200 confirmed cases, Kenema 300 and Kono 50."),
+        WRONG: ("SELECT 'Kono', 50", "Kono, with 50 cases."),
+        FAILING: ("SELECT count(DISTINCT month) AS months FROM cases", "2 months are reported."),
+    })
+
+    def slowly(body):  # the turns are still running when the worker dies
+        time.sleep(1.5)
+        return answers(body)
+
+    board.responder = slowly
+    first = workers()
+    started = client.post("/graphql/", json={"query": RUN, "variables": {"input": {"workspaceSlug": workspace.slug}}}).json()
+    run_id = started["data"]["runAssistantEvaluation"]["run"]["id"]
+    run = EvaluationRun.objects.get(pk=run_id)
+    deadline = time.monotonic() + 60
+    while not run.results.filter(message_uuid__isnull=False).exists():
+        assert time.monotonic() < deadline, "no question was asked"
+        time.sleep(0.1)
+    first.kill()  # the run's job and its turns die with it
+    assert EvaluationRun.objects.get(pk=run_id).status == "RUNNING"
+    workers()  # its recovery loop queues the run again once its heartbeat is stale
+    deadline = time.monotonic() + 90
+    while EvaluationRun.objects.get(pk=run_id).status != "COMPLETE":
+        assert time.monotonic() < deadline, "the run was not taken up again"
+        time.sleep(0.3)
+    run = EvaluationRun.objects.get(pk=run_id)
+    assert [r.passed for r in run.results.all()] == [True, True, True] and run.accuracy == 1.0
+    # each question was answered once, in one conversation
+    assert len({r.conversation_id for r in run.results.all()}) == 3

@@ -11,7 +11,7 @@ from hexa.assistant.models import AssistantSettingsChange, Message, UsageRecord
 from hexa.assistant.service import send_message
 
 HAIKU = "claude-haiku-5-5"
-MESSAGES = """query($id: UUID!) { assistantConversation(id: $id) { messages { items { role followUps } } } }"""
+MESSAGES = """query($id: UUID!) { assistantConversation(id: $id) { followUps messages { items { role followUps } } } }"""
 
 
 def test_follow_ups_are_stored_billed_and_read_through_the_api(conversation, model, settings, gql):
@@ -34,8 +34,9 @@ def test_follow_ups_are_stored_billed_and_read_through_the_api(conversation, mod
     assert sorted(billed.values_list("model", flat=True)) == sorted([conversation.model, HAIKU])
     assert billed.get(model=HAIKU).cost > 0
     gql.login(conversation.user)
-    items = gql(MESSAGES, {"id": str(conversation.id)})["data"]["assistantConversation"]["messages"]["items"]
-    assert items == [{"role": "USER", "followUps": []}, {"role": "ASSISTANT", "followUps": expected}]
+    read = gql(MESSAGES, {"id": str(conversation.id)})["data"]["assistantConversation"]
+    assert read["messages"]["items"] == [{"role": "USER", "followUps": []}, {"role": "ASSISTANT", "followUps": expected}]
+    assert read["followUps"] == expected  # the last answer's, for the page
 
 
 def test_none_when_the_workspace_turns_them_off(conversation, model, settings, roles):

@@ -21,7 +21,8 @@ UPDATE = """mutation($input: UpdateAssistantVerifiedQueryInput!) { updateAssista
 DELETE = """mutation($input: DeleteAssistantVerifiedQueryInput!) { deleteAssistantVerifiedQuery(input: $input) { success errors } }"""
 SAVE = """mutation($input: SaveAssistantAnswerAsEvaluationInput!) { saveAssistantAnswerAsEvaluation(input: $input) {
   success errors question { question expectedKind expected } } }"""
-MESSAGES = """query($id: UUID!) { assistantConversation(id: $id) { messages { items { role verifiedQueries { question verifiedBy { email } } } } } }"""
+MESSAGES = """query($id: UUID!) { assistantConversation(id: $id) {
+  verifiedAnswers { messageId verifiedQueries { question } } messages { items { id role verifiedQueries { question verifiedBy { email } } } } } }"""
 CHANGES = """query($slug: String!) { workspace(slug: $slug) { assistantVerifiedQueryChanges { action user { email } before after } } }"""
 
 
@@ -76,8 +77,10 @@ def test_a_verified_query_is_given_for_a_paraphrase_in_the_user_turn_and_marks_t
     assert with_note["tools"] == without["tools"] and with_note["system"] == without["system"]
 
     gql.login(cases["admin"])
-    items = gql(MESSAGES, {"id": str(conversation.id)})["data"]["assistantConversation"]["messages"]["items"]
-    assert items[1] == {"role": "ASSISTANT", "verifiedQueries": [{"question": "Which districts had the most malaria cases?", "verifiedBy": {"email": editor.email}}]}
+    read = gql(MESSAGES, {"id": str(conversation.id)})["data"]["assistantConversation"]
+    items = read["messages"]["items"]
+    assert items[1]["verifiedQueries"] == [{"question": "Which districts had the most malaria cases?", "verifiedBy": {"email": editor.email}}]
+    assert read["verifiedAnswers"] == [{"messageId": items[1]["id"], "verifiedQueries": [{"question": "Which districts had the most malaria cases?"}]}]
 
 
 def test_editors_edit_and_remove_with_history_and_viewers_cannot_verify(gql, cases, model):

@@ -95,3 +95,11 @@ def propose(message: Message) -> list[str]:
     except Exception:  # suggestions are never worth a failed turn
         logger.warning("No follow-up questions for message %s", message.pk, exc_info=True)
         return []
+
+
+def of_conversation(conversation) -> list[str]:
+    """The follow-up questions of the conversation's last message, when it is a complete answer."""
+    last = Message.objects.filter(conversation=conversation).order_by("-index").values_list("role", "status", "follow_ups").first()
+    if last is None or last[0] != MessageRole.ASSISTANT or last[1] != MessageStatus.COMPLETE:
+        return []
+    return list(last[2] or [])

@@ -47,6 +47,8 @@ def write_title(message: Message) -> str | None:
         if question is None:
             return None
         provisional = conversation.title
+        if provisional and provisional != question.text.strip().splitlines()[0][:80]:
+            return None  # a title given before the first answer (a rename, an evaluation's) is kept, and no call made
         response = make_client().messages.create(
             model=model,
             max_tokens=40,

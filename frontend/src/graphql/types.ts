@@ -95,6 +95,8 @@ export type AssistantConversation = {
   cacheReadInputTokens: Scalars['Float']['output'];
   cost: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** Up to three follow-up questions proposed after its last answer (the page shows them under it). */
+  followUps: Array<Scalars['String']['output']>;
   id: Scalars['UUID']['output'];
   inputTokens: Scalars['Float']['output'];
   isRunning: Scalars['Boolean']['output'];
@@ -118,6 +120,8 @@ export type AssistantConversation = {
   summaries: Array<AssistantConversationSummary>;
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** Its answers that ran verified queries, with who verified them (what the page marks). */
+  verifiedAnswers: Array<AssistantVerifiedAnswer>;
   workspace: Workspace;
 };
 
@@ -806,6 +810,13 @@ export type AssistantUserUsage = {
   totals: AssistantUsageTotals;
   /** Null when the user was deleted. */
   user?: Maybe<User>;
+};
+
+/** An answer of a conversation that ran verified queries. */
+export type AssistantVerifiedAnswer = {
+  __typename?: 'AssistantVerifiedAnswer';
+  messageId: Scalars['UUID']['output'];
+  verifiedQueries: Array<AssistantVerifiedQuery>;
 };
 
 /** A question with the query that answers it, checked by the workspace's editors or admins. */

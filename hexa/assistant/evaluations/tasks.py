@@ -3,6 +3,7 @@ the questions (their turns are jobs of their own, on any worker) and grades them
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 from procrastinate import exceptions as procrastinate_exceptions
@@ -16,7 +17,7 @@ from .runner import HEARTBEAT_S, execute_run
 
 TASK = "assistant.run_evaluation"
 # a running run whose job has not beaten for this long lost its worker (killed): queued again
-STALE_S = max(30.0, 10 * HEARTBEAT_S)
+STALE_S = max(float(settings.ASSISTANT_TURN_LEASE_S), 5 * HEARTBEAT_S)
 
 
 @app.task(name=TASK, queue=QUEUE, pass_context=True)

@@ -15,6 +15,7 @@ from .models import VerifiedQuery, VerifiedQueryChange
 
 workspace_object = ObjectType("Workspace")
 message_object = ObjectType("AssistantMessage")
+conversation_object = ObjectType("AssistantConversation")
 verified_object = ObjectType("AssistantVerifiedQuery")
 verified_mutations = MutationType()
 
@@ -42,6 +43,11 @@ def resolve_changes(workspace, info, limit=50):
 @message_object.field("verifiedQueries")
 def resolve_message_verified_queries(message, _):
     return store.reused_by(message)
+
+
+@conversation_object.field("verifiedAnswers")
+def resolve_verified_answers(conversation, _):
+    return store.reused_in(conversation)
 
 
 @verified_object.field("input")
@@ -116,4 +122,4 @@ def resolve_save_as_evaluation(_, info, input):
     return {"success": not errors, "errors": errors, "question": question, "message": message}
 
 
-bindables = [workspace_object, message_object, verified_object, verified_mutations]
+bindables = [workspace_object, message_object, conversation_object, verified_object, verified_mutations]

@@ -110,3 +110,24 @@ def reused_by(message: Message) -> list[VerifiedQuery]:
     return list(
         VerifiedQuery.objects.filter(workspace_id=message.conversation.workspace_id, normalised__in=calls).select_related("verified_by")
     )
+
+
+def reused_in(conversation) -> list[dict]:
+    """{message_id, verified_queries} for each answer of the conversation that ran verified
+    queries, in two statements whatever the length of the conversation."""
+    calls = {}
+    executions = ToolExecution.objects.filter(conversation=conversation, name__in=QUERY_TOOLS, success=True)
+    for message_id, name, tool_input in executions.values_list("message_id", "name", "input"):
+        calls.setdefault(message_id, set()).add(normalised(name, tool_input))
+    if not calls:
+        return []
+    wanted = set().union(*calls.values())
+    found = {}
+    for query in VerifiedQuery.objects.filter(workspace_id=conversation.workspace_id, normalised__in=wanted).select_related("verified_by"):
+        found.setdefault(query.normalised, []).append(query)
+    answers = []
+    for message_id, normalised_calls in calls.items():
+        queries = [query for call in sorted(normalised_calls) for query in found.get(call, [])]
+        if queries:
+            answers.append({"message_id": message_id, "verified_queries": queries})
+    return answers

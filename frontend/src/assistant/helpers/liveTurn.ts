@@ -242,8 +242,6 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     cost: "0",
     firstEventSeq: null,
     createdAt: turn.startedAt,
-    followUps: [],
-    verifiedQueries: [],
     toolExecutions: [],
     parts: [textPart(turn.userText)],
   };
@@ -264,8 +262,6 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     cost: turn.cost,
     firstEventSeq: null,
     createdAt: turn.startedAt,
-    followUps: [],
-    verifiedQueries: [],
     toolExecutions: turn.toolExecutions,
     parts: turn.parts,
   };

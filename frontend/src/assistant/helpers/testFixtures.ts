@@ -43,8 +43,6 @@ export function message(overrides: Partial<ChatMessage_MessageFragment> = {}): C
     firstEventSeq: 1,
     createdAt: "2025-01-01T10:00:00Z",
     feedback: null,
-    followUps: [],
-    verifiedQueries: [],
     toolExecutions: [],
     parts: [],
     ...overrides,

@@ -38,6 +38,8 @@ function conversation(overrides: Record<string, any> = {}, items: any[] = [], pa
     workspace: { __typename: "Workspace", slug: "malaria", name: "Malaria" },
     pendingApprovals: [],
     summaries: [],
+    followUps: [],
+    verifiedAnswers: [],
     messages: {
       __typename: "AssistantMessagePage",
       pageNumber: 1,
@@ -186,6 +188,43 @@ describe("AssistantChat", () => {
     // screen readers hear that the answer is ready, not the whole history again
     expect(screen.getByTestId("chat-announcement")).toHaveTextContent("Answer ready.");
     expect(screen.queryByRole("log")).not.toBeInTheDocument();
+  });
+
+  it("shows the last answer's follow-up questions and sends one on click; marks answers that ran a verified query", async () => {
+    const stream = controllableStream();
+    const fetchMock = jest.fn(async () => stream.response);
+    globalThis.fetch = fetchMock as any;
+    const verifiedQuery = {
+      __typename: "AssistantVerifiedQuery",
+      id: "v1",
+      question: "Which districts?",
+      verifiedBy: { __typename: "User", email: "editor@example.org" },
+    };
+    setup({
+      AssistantConversation: () => ({
+        assistantConversation: conversation(
+          {
+            followUps: ["Map cases per district", "And per year?"],
+            verifiedAnswers: [{ __typename: "AssistantVerifiedAnswer", messageId: "a1", verifiedQueries: [verifiedQuery] }],
+          },
+          [
+            userMessage("u1", "Which districts?", "2025-01-01T10:01:00Z"),
+            answer("a1", "Bo has the most cases.", "2025-01-01T10:01:01Z"),
+            userMessage("u2", "And Kenema?", "2025-01-01T10:02:00Z"),
+            answer("a2", "Kenema has 300.", "2025-01-01T10:02:01Z"),
+          ],
+        ),
+      }),
+    });
+    const [first, last] = await screen.findAllByRole("article", { name: "Assistant's answer" });
+    expect(first).toHaveTextContent("Verified query — verified by editor@example.org");
+    expect(within(first).queryByRole("navigation", { name: "Follow-up questions" })).toBeNull();
+    expect(last).not.toHaveTextContent("Verified query");
+    const suggestions = within(last).getByRole("navigation", { name: "Follow-up questions" });
+    await userEvent.click(within(suggestions).getByRole("button", { name: "Map cases per district" }));
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe(`/assistant/conversations/${ID}/stream/`);
+    expect(JSON.parse(String(init.body))).toEqual({ message: "Map cases per district" });
   });
 
   it("has the conversations beside the chat follow its turns", async () => {

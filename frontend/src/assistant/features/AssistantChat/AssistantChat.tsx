@@ -135,6 +135,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     conversation.summaries.filter((summary) => !summary.hiddenFromModel).map((summary) => [summary.lastMessageId, summary]),
   );
   const lastHiddenId = conversation.lastAnswerHiddenFromModel;
+  const verifiedByMessage = new Map(conversation.verifiedAnswers.map((answer) => [answer.messageId, answer.verifiedQueries]));
 
   const onFeedback = async (messageId: string, feedback: AssistantFeedback | null) => {
     const result = await setFeedback({ variables: { input: { messageId, feedback } } });
@@ -159,7 +160,9 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       describeAnswerError={describeAnswerError}
       onEdit={editAndResend}
       onFeedback={onFeedback}
+      followUps={message.id === lastMessage?.id ? conversation.followUps : undefined}
       onFollowUp={!streaming && !chat.running && message.id === lastMessage?.id ? chat.send : undefined}
+      verifiedQueries={verifiedByMessage.get(message.id)}
       onVerify={trust.verify}
       onSaveAsEvaluation={trust.saveAsEvaluation}
       onRunEnded={chat.followResumed}

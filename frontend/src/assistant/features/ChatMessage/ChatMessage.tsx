@@ -4,7 +4,7 @@ import { useTranslation } from "core/helpers/i18n";
 import { ResolveOutcome } from "assistant/features/ApprovalCard";
 import Markdown from "assistant/features/Markdown";
 import FollowUps from "assistant/features/FollowUps";
-import AnswerTrust, { TrustAction } from "assistant/features/VerifiedQueries";
+import AnswerTrust, { TrustAction, VerifiedQuery } from "assistant/features/VerifiedQueries";
 import { AnswerActions, FeedbackHandler, UserMessageActions } from "assistant/features/MessageActions";
 import type { AnswerOutcome } from "assistant/features/QuestionCard";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
@@ -24,8 +24,11 @@ type ChatMessageProps = {
   /** Put a message of the user's back in the composer, to edit and send again. */
   onEdit?: (text: string) => void;
   onFeedback?: FeedbackHandler;
-  /** Given to the last answer only: sends one of its follow-up questions. */
+  /** The follow-up questions of the last answer, and what sends one. */
+  followUps?: readonly string[];
   onFollowUp?: (question: string) => void;
+  /** The verified queries this answer ran (AssistantConversation.verifiedAnswers). */
+  verifiedQueries?: readonly VerifiedQuery[];
   /** One click on an answer's query: verify it, or save it as an evaluation question. */
   onVerify?: TrustAction;
   onSaveAsEvaluation?: TrustAction;
@@ -82,7 +85,9 @@ const ChatMessage = ({
   describeAnswerError,
   onEdit,
   onFeedback,
+  followUps,
   onFollowUp,
+  verifiedQueries,
   onVerify,
   onSaveAsEvaluation,
   onRunEnded,
@@ -155,14 +160,14 @@ const ChatMessage = ({
         ) : null}
         {!streaming && message.status === "COMPLETE" ? (
           <AnswerTrust
-            verifiedQueries={message.verifiedQueries ?? []}
+            verifiedQueries={verifiedQueries ?? []}
             toolExecutions={message.toolExecutions}
             onVerify={onVerify}
             onSaveAsEvaluation={onSaveAsEvaluation}
           />
         ) : null}
         {!streaming && onFollowUp && message.status === "COMPLETE" ? (
-          <FollowUps questions={message.followUps ?? []} onAsk={onFollowUp} />
+          <FollowUps questions={followUps ?? []} onAsk={onFollowUp} />
         ) : null}
         {hasUsage && (
           <p className="text-xs text-gray-600" aria-label={t("Usage of this answer")}>
@@ -201,14 +206,6 @@ ChatMessage.fragments = {
       firstEventSeq
       createdAt
       feedback
-      followUps
-      verifiedQueries {
-        id
-        question
-        verifiedBy {
-          email
-        }
-      }
       toolExecutions {
         ...ToolExecutionCard_execution
       }

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
 import { TFunction, useTranslation } from "core/helpers/i18n";
@@ -53,8 +53,12 @@ const percent = (value: number | null | undefined) => (value == null ? "—" : `
 
 const RunDetail = ({ runId, slug }: { runId: string; slug: string }) => {
   const { t } = useTranslation();
-  const { data } = useAssistantEvaluationRunQuery({ variables: { id: runId }, pollInterval: POLL_MS });
+  const { data, stopPolling } = useAssistantEvaluationRunQuery({ variables: { id: runId }, pollInterval: POLL_MS });
   const run = data?.assistantEvaluationRun;
+  const ended = run?.status === "COMPLETE" || run?.status === "FAILED";
+  useEffect(() => {
+    if (ended) stopPolling();
+  }, [ended, stopPolling]);
   if (!run) return <Spinner />;
   const regressed = run.results.filter((result) => result.regressed);
   return (

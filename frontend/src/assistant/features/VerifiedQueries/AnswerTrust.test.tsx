@@ -9,13 +9,8 @@ describe("an answer's query", () => {
   it("is marked when the answer ran a verified query, with who verified it", () => {
     render(
       <ChatMessage
-        message={message({
-          text: "Kenema 300.",
-          toolExecutions: [QUERY],
-          verifiedQueries: [
-            { __typename: "AssistantVerifiedQuery", id: "v1", question: "Top districts?", verifiedBy: { __typename: "User", email: "editor@example.org" } },
-          ],
-        })}
+        message={message({ text: "Kenema 300.", toolExecutions: [QUERY] })}
+        verifiedQueries={[{ id: "v1", question: "Top districts?", verifiedBy: { email: "editor@example.org" } }]}
       />,
     );
     expect(screen.getByText("Verified query — verified by editor@example.org")).toBeInTheDocument();

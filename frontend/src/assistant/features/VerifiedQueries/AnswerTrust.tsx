@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "core/helpers/i18n";
 
-type VerifiedQuery = { id: string; question: string; verifiedBy?: { email: string } | null };
+export type VerifiedQuery = { id: string; question: string; verifiedBy?: { email: string } | null };
 type Execution = { id: string; name: string; success?: boolean | null };
 
 /** What a click answered: a message to show, and whether it went well. */

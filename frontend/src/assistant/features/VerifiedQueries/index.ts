@@ -1,3 +1,3 @@
 export { default } from "./AnswerTrust";
-export type { TrustAction, TrustOutcome } from "./AnswerTrust";
+export type { TrustAction, TrustOutcome, VerifiedQuery } from "./AnswerTrust";
 export { useAnswerTrust } from "./useAnswerTrust";
