@@ -268,3 +268,25 @@ def test_a_workspace_without_pipelines_is_not_offered_the_pipeline_tools(model, 
     send_message(roles["editor"], conversation.id, "Hello")
     offered = {tool["name"] for tool in requests(model)[0]["tools"]}
     assert "query_database" in offered and not {"list_pipelines", "run_pipeline", "get_pipeline_run", "stop_pipeline_run"} & offered
+
+
+def test_datasets_and_connections_are_offered_and_told_only_where_the_workspace_has_them(model, roles, conversation):
+    from hexa.datasets.models import Dataset
+
+    workspace_tools = {"list_datasets", "list_connections", "query_dhis2"}
+    model.script(text_reply("Hello."), text_reply("Hello again."), text_reply("And again."))
+    send_message(roles["editor"], conversation.id, "Hello")
+    first = requests(model)[-1]
+    assert not workspace_tools & {tool["name"] for tool in first["tools"]}
+    assert "list_datasets" not in first["system"][0]["text"] and "bucket and database" in first["system"][0]["text"]
+
+    Dataset.objects.create_if_has_perm(roles["editor"], roles["workspace"], name="Malaria indicators")
+    Connection.objects.create(workspace=roles["workspace"], name="Pg", slug="pg", connection_type=ConnectionType.POSTGRESQL)
+    send_message(roles["editor"], conversation.id, "Hello again")
+    second = requests(model)[-1]
+    assert workspace_tools & {tool["name"] for tool in second["tools"]} == {"list_datasets", "list_connections"}
+    assert "list_datasets" in second["system"][0]["text"] and "datasets and connections" in second["system"][0]["text"]
+
+    Connection.objects.create(workspace=roles["workspace"], name="National", slug="national", connection_type=ConnectionType.DHIS2)
+    send_message(roles["editor"], conversation.id, "And again")
+    assert workspace_tools <= {tool["name"] for tool in requests(model)[-1]["tools"]}

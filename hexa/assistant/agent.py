@@ -38,6 +38,7 @@ from .errors import AssistantError, ErrorCode, ToolErrorCode, is_error
 from .pricing import TOKEN_FIELDS, TokenUsage, cost_of
 from .tool_executors import run_tool
 from .tools import TOOLS, tool_definitions
+from .workspace_sources import workspace_sources
 from .recording import (
     drop_model_call,
     note_call_started,
@@ -413,16 +414,17 @@ class Turn:
             Conversation.objects.filter(pk=self.conversation.pk).update(context=self.conversation.context)
         # a disabled tool is not offered at all (and refused if called anyway: execute_tool)
         # and a tool that changes what the user may not change is not offered to them (run_pipeline)
+        sources = workspace_sources(self.workspace)
         tools = [
             t for t in tool_definitions()
-            if t["name"] in self.enabled_tools and TOOLS[t["name"]].offered_to(self.user, self.workspace)
+            if t["name"] in self.enabled_tools and TOOLS[t["name"]].offered_to(self.user, self.workspace, sources)
         ]
         if tools:
             tools[-1] = {**tools[-1], "cache_control": {"type": "ephemeral"}}
         role = self.workspace.role_of(self.user)
         # The workspace's instructions sit below the rules and above the workspace data, all
         # inside the cached prefix (the breakpoint is on the last system block).
-        system = [{"type": "text", "text": system_prompt(self.workspace, self.user, role, send_rows=self.send_rows)}]
+        system = [{"type": "text", "text": system_prompt(self.workspace, self.user, role, sources, send_rows=self.send_rows)}]
         instructions = instructions_block(self.workspace_settings.instructions)
         if instructions:
             system.append({"type": "text", "text": instructions})

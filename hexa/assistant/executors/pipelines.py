@@ -58,11 +58,6 @@ REFUSAL_WORDS = {
 }
 
 
-def has_pipelines(workspace) -> bool:
-    """Whether the pipeline tools are offered in the workspace (Tool.offered_if)."""
-    return Pipeline.objects.filter(workspace=workspace).exists()
-
-
 def refusal(refused: RunRefused) -> AssistantError:
     if refused.code == "INVALID_CONFIG":
         return AssistantError(

@@ -45,13 +45,13 @@ class Tool:
     # Offered to the model only when the user has the executor method's permission (a tool
     # that changes something the user may not change: viewers never see it).
     offered_only_with_permission: bool = False
-    # offered_if(workspace) -> whether the workspace has what the tool works on (its
-    # pipelines…): a tool that could only answer "there is none" costs its definition's
-    # tokens in every request. None: always.
-    offered_if: Callable | None = None
+    # What the workspace must have for the tool to be offered (a name of
+    # workspace_sources: its pipelines, datasets…). None: always.
+    offered_if: str | None = None
 
-    def offered_to(self, user, workspace) -> bool:
-        if self.offered_if is not None and not self.offered_if(workspace):
+    def offered_to(self, user, workspace, sources: frozenset[str]) -> bool:
+        """`sources`: what the workspace has (workspace_sources.workspace_sources)."""
+        if self.offered_if is not None and self.offered_if not in sources:
             return False
         return not self.offered_only_with_permission or has_member_perm(user, self.permission, workspace)
 

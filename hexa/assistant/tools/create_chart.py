@@ -11,8 +11,7 @@ from .base import Tool
 def _description() -> str:
     return (
         "Draw a chart or a map for the user from a read-only SQL query on the workspace database (or, with "
-        '`source: "files"` and `files`, on bucket files as query_files reads them; with `source: "dhis2"` and '
-        "`dhis2`, on a DHIS2 answer as query_dhis2 gets it, read as the table `dhis2` in DuckDB's SQL). Give a "
+        '`source: "files"` and `files`, on bucket files as query_files reads them). Give a '
         "Vega-Lite v6 spec WITHOUT data (no `data`, no `url`: the server runs `query` itself and feeds its "
         "rows to the chart, so field names in the spec are the query's column names) and the query. "
         f"Marks: {', '.join(sorted(MARKS))}. Line/bar/area for trends and comparisons, point/circle for "
@@ -45,8 +44,8 @@ class CreateChartArguments(Arguments):
     )
     dhis2: JsonObject | None = Field(
         None,
-        description='With source "dhis2": the DHIS2 request whose answer `query` reads as the table dhis2 '
-        '({"connection", "resource", "params"}, as query_dhis2 takes them).',
+        description='With source "dhis2": a query_dhis2 input; `query` reads its answer as the table dhis2 '
+        "(DuckDB's SQL).",
     )
 
 

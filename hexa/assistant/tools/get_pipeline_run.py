@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from ..executors.pipelines import has_pipelines, MAX_RUNS, RUN_STATUSES, UserPipelineTools
+from ..executors.pipelines import MAX_RUNS, RUN_STATUSES, UserPipelineTools
 from .arguments import Arguments, Field, PositiveInt
+from ..workspace_sources import PIPELINES
 from .base import Tool
 
 DESCRIPTION = (
@@ -30,5 +31,5 @@ TOOL = Tool(
     description=DESCRIPTION,
     arguments=GetPipelineRunArguments,
     executor=UserPipelineTools,
-    offered_if=has_pipelines,
+    offered_if=PIPELINES,
 )

@@ -2,6 +2,7 @@
 
 from ..executors.connections import UserConnectionTools
 from .arguments import Arguments
+from ..workspace_sources import CONNECTIONS
 from .base import Tool
 
 DESCRIPTION = (
@@ -21,4 +22,5 @@ TOOL = Tool(
     description=DESCRIPTION,
     arguments=ListConnectionsArguments,
     executor=UserConnectionTools,
+    offered_if=CONNECTIONS,
 )

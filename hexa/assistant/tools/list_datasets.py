@@ -2,6 +2,7 @@
 
 from ..executors.datasets import UserDatasetTools
 from .arguments import Arguments, Field
+from ..workspace_sources import DATASETS
 from .base import Tool
 
 DESCRIPTION = (
@@ -23,4 +24,5 @@ TOOL = Tool(
     description=DESCRIPTION,
     arguments=ListDatasetsArguments,
     executor=UserDatasetTools,
+    offered_if=DATASETS,
 )

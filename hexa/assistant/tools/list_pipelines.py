@@ -1,7 +1,8 @@
 """The `list_pipelines` tool: the workspace's pipelines, their parameters and last runs."""
 
-from ..executors.pipelines import has_pipelines, UserPipelineTools
+from ..executors.pipelines import UserPipelineTools
 from .arguments import Arguments, Field
+from ..workspace_sources import PIPELINES
 from .base import Tool
 
 DESCRIPTION = (
@@ -22,5 +23,5 @@ TOOL = Tool(
     description=DESCRIPTION,
     arguments=ListPipelinesArguments,
     executor=UserPipelineTools,
-    offered_if=has_pipelines,
+    offered_if=PIPELINES,
 )

@@ -7,6 +7,7 @@ from django.conf import settings
 from ..executors.connections import UserConnectionTools
 from ..executors.dhis2_client import RESOURCES
 from .arguments import Arguments, AtMostSetting, Field, JsonObject, PositiveInt
+from ..workspace_sources import DHIS2_CONNECTIONS
 from .base import Tool
 
 
@@ -50,4 +51,5 @@ TOOL = Tool(
     description=_description,
     arguments=QueryDhis2Arguments,
     executor=UserConnectionTools,
+    offered_if=DHIS2_CONNECTIONS,
 )

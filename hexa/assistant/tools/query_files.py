@@ -19,8 +19,7 @@ def _description() -> str:
         'the bucket root ("data/raw/2024/*.csv": the files of that folder; "data/**/*.parquet": at any depth; '
         "several files are read as one table, columns matched by name, with a column `_file`: the file of each "
         'row), or to {"path": ..., "sheet": name or '
-        "0-based index} for a sheet other than the first, or to a dataset's file, "
-        '"dataset:<dataset>/<version or latest>/<file>" (list_datasets names them; no glob). '
+        "0-based index} for a sheet other than the first (or a dataset file's `path` from list_datasets). "
         "Then use those names in the SQL; paths and file "
         "functions (read_csv, glob, …) cannot be used in the SQL itself. Only one SELECT is accepted (WITH, "
         "UNION, GROUP BY, window functions…); nothing can be written, attached, exported or configured. "

@@ -2,8 +2,9 @@
 
 from django.conf import settings
 
-from ..executors.pipelines import has_pipelines, UserPipelineTools
+from ..executors.pipelines import UserPipelineTools
 from .arguments import Arguments, Field, JsonObject
+from ..workspace_sources import PIPELINES
 from .base import Tool
 
 
@@ -34,7 +35,7 @@ TOOL = Tool(
     description=_description,
     arguments=RunPipelineArguments,
     executor=UserPipelineTools,
-    offered_if=has_pipelines,
+    offered_if=PIPELINES,
     awaits="pipeline_run",
     offered_only_with_permission=True,
 )

@@ -1,7 +1,8 @@
 """The `stop_pipeline_run` tool: a stop proposed to the user, made once approved."""
 
-from ..executors.pipelines import has_pipelines, UserPipelineTools
+from ..executors.pipelines import UserPipelineTools
 from .arguments import Arguments, Field
+from ..workspace_sources import PIPELINES
 from .base import Tool
 
 DESCRIPTION = (
@@ -20,7 +21,7 @@ TOOL = Tool(
     description=DESCRIPTION,
     arguments=StopPipelineRunArguments,
     executor=UserPipelineTools,
-    offered_if=has_pipelines,
+    offered_if=PIPELINES,
     awaits="pipeline_stop",
     offered_only_with_permission=True,
 )
