@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run serve test test-backend test-backend-parallel test-backend-alone test-frontend test-e2e frontend-build bench stop clean FORCE
+.PHONY: install run serve test test-lane-alone test-lane-browser test-lane-compute test-backend test-backend-parallel test-backend-alone test-frontend test-e2e frontend-build bench stop clean FORCE
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -86,13 +86,27 @@ run: install
 serve: frontend/.next/BUILD_ID
 	$(PY) config/launch.py
 
-# `make test`: the installs at once (pip and both npm ci), then each part in turn: the parts
-# that time work (the `alone` tests, jest's 5 s per test, the browser tests' typing) are not
-# run beside others, so that a figure they hold is theirs. Each part prints its wall and CPU
-# time (README: how long each takes).
+# `make test`: the installs at once (pip and both npm ci), then three lanes at once. The parts
+# that time work mostly wait (the `alone` tests; the browser tests): they run at normal
+# priority, each in a lane of its own. The parts that only compute (the page build, ruff and
+# the parallel backend tests, jest) run at the lowest priority (nice 19, inherited by their
+# servers and PostgreSQL), on the CPU the timed parts leave: a timed part gets a core as soon
+# as it needs one. Each part prints its wall and CPU time (README: how long each takes).
+# `make -O`: each lane's output comes out whole, when it ends.
+NICE := nice -n 19
 test:
 	@$(MAKE) --no-print-directory -j 3 install
-	@$(MAKE) --no-print-directory test-backend-parallel test-backend-alone test-frontend test-e2e
+	@$(MAKE) --no-print-directory -j 3 -O test-lane-alone test-lane-browser test-lane-compute
+
+test-lane-alone: install
+	@$(MAKE) --no-print-directory test-backend-alone
+
+test-lane-browser: install
+	@$(NICE) $(MAKE) --no-print-directory frontend/.next-e2e/BUILD_ID
+	@$(MAKE) --no-print-directory test-e2e
+
+test-lane-compute: install
+	@$(NICE) $(MAKE) --no-print-directory test-backend-parallel test-frontend
 
 TIME_FORMAT = '[$@] %e s wall, %U s user + %S s sys'
 TIMED = $(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIME_FORMAT))
