@@ -92,7 +92,7 @@ serve: frontend/.next/BUILD_ID
 # the parallel backend tests, jest) run at the lowest priority (nice 19, inherited by their
 # servers and PostgreSQL), on the CPU the timed parts leave: a timed part gets a core as soon
 # as it needs one. Each part prints its wall and CPU time (README: how long each takes).
-# `make -O`: each lane's output comes out whole, when it ends.
+# `-O`: the output of each part comes out whole, when the part ends.
 NICE := nice -n 19
 test:
 	@$(MAKE) --no-print-directory -j 3 install
@@ -106,7 +106,8 @@ test-lane-browser: install
 	@$(MAKE) --no-print-directory test-e2e
 
 test-lane-compute: install
-	@$(NICE) $(MAKE) --no-print-directory test-backend-parallel test-frontend
+	@$(NICE) $(MAKE) --no-print-directory test-backend-parallel
+	@$(NICE) $(MAKE) --no-print-directory test-frontend
 
 TIME_FORMAT = '[$@] %e s wall, %U s user + %S s sys'
 TIMED = $(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIME_FORMAT))

@@ -202,3 +202,14 @@ def _alone_tests_run_alone(request):
     test-backend` runs them after the others, by themselves (`-m alone`)."""
     if request.node.get_closest_marker("alone") and hasattr(request.config, "workerinput"):
         pytest.fail("marked `alone`: run it without -n (pytest -m alone)")
+
+
+# Fixtures that start server processes (a web server, workers, a pipelines worker): the files
+# using them take the longest. pytest-xdist (--dist loadfile) hands files out in collection
+# order, so these go first: otherwise a worker may be left alone with a long file at the end.
+PROCESS_FIXTURES = {"api", "live", "web", "servers", "server", "workers", "editor_client"}
+
+
+def pytest_collection_modifyitems(config, items):
+    with_processes = {item.path for item in items if PROCESS_FIXTURES & set(item.fixturenames)}
+    items.sort(key=lambda item: item.path not in with_processes)  # stable: the order within each file is kept
