@@ -113,7 +113,8 @@ TIME_FORMAT = '[$@] %e s wall, %U s user + %S s sys'
 TIMED = $(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIME_FORMAT))
 
 # The backend suite on every core (pytest-xdist, a test database per worker process; each test
-# file on one worker, so that its module-wide servers and databases are made once), then the
+# file on one worker, so that its module-wide servers and databases are made once; the files
+# in the order tests/conftest.py gives them, those that start server processes first), then the
 # tests marked `alone`, after them:
 # they stop their PostgreSQL server, kill workers or time work, so they run by themselves on a
 # server of their own (HEXA_DATA_DIR: an embedded PostgreSQL under .data/alone).
@@ -123,7 +124,7 @@ test-backend: test-backend-parallel test-backend-alone
 
 test-backend-parallel: install
 	$(VENV)/bin/ruff check .
-	$(TIMED) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone"
+	$(TIMED) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not alone"
 
 test-backend-alone: install
 	HEXA_DATA_DIR=$(ALONE_DATA_DIR) $(TIMED) $(PY) -m pytest -m alone
