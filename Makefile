@@ -116,8 +116,9 @@ TIMED = $(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIME_FORMAT))
 # file on one worker, so that its module-wide servers and databases are made once; the files
 # in the order tests/conftest.py gives them, those that start server processes first), then the
 # tests marked `alone`, after them:
-# they stop their PostgreSQL server, kill workers or time work, so they run by themselves on a
-# server of their own (HEXA_DATA_DIR: an embedded PostgreSQL under .data/alone).
+# they stop their PostgreSQL server, kill workers or time work, so they run in one process on a
+# server of their own (HEXA_DATA_DIR: an embedded PostgreSQL under .data/alone); under `make
+# test`, beside only the parts that yield them the CPU (nice 19) and the browser tests.
 TEST_WORKERS ?= auto
 ALONE_DATA_DIR := $(CURDIR)/.data/alone
 test-backend: test-backend-parallel test-backend-alone
