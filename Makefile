@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run serve test test-backend test-backend-parallel test-backend-alone test-frontend test-e2e frontend-build bench stop clean FORCE
+.PHONY: install run serve test test-lane-alone test-lane-browser test-lane-compute test-backend test-backend-parallel test-backend-alone test-frontend test-e2e frontend-build bench stop clean FORCE
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -86,29 +86,46 @@ run: install
 serve: frontend/.next/BUILD_ID
 	$(PY) config/launch.py
 
-# `make test`: the installs at once (pip and both npm ci), then each part in turn: the parts
-# that time work (the `alone` tests, jest's 5 s per test, the browser tests' typing) are not
-# run beside others, so that a figure they hold is theirs. Each part prints its wall and CPU
-# time (README: how long each takes).
+# `make test`: the installs at once (pip and both npm ci), then three lanes at once. The parts
+# that time work mostly wait (the `alone` tests; the browser tests): they run at normal
+# priority, each in a lane of its own. The parts that only compute (the page build, ruff and
+# the parallel backend tests, jest) run at the lowest priority (nice 19, inherited by their
+# servers and PostgreSQL), on the CPU the timed parts leave: a timed part gets a core as soon
+# as it needs one. Each part prints its wall and CPU time (README: how long each takes).
+# `-O`: the output of each part comes out whole, when the part ends.
+NICE := nice -n 19
 test:
 	@$(MAKE) --no-print-directory -j 3 install
-	@$(MAKE) --no-print-directory test-backend-parallel test-backend-alone test-frontend test-e2e
+	@$(MAKE) --no-print-directory -j 3 -O test-lane-alone test-lane-browser test-lane-compute
+
+test-lane-alone: install
+	@$(MAKE) --no-print-directory test-backend-alone
+
+test-lane-browser: install
+	@$(NICE) $(MAKE) --no-print-directory frontend/.next-e2e/BUILD_ID
+	@$(MAKE) --no-print-directory test-e2e
+
+test-lane-compute: install
+	@$(NICE) $(MAKE) --no-print-directory test-backend-parallel
+	@$(NICE) $(MAKE) --no-print-directory test-frontend
 
 TIME_FORMAT = '[$@] %e s wall, %U s user + %S s sys'
 TIMED = $(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIME_FORMAT))
 
 # The backend suite on every core (pytest-xdist, a test database per worker process; each test
-# file on one worker, so that its module-wide servers and databases are made once), then the
+# file on one worker, so that its module-wide servers and databases are made once; the files
+# in the order tests/conftest.py gives them, those that start server processes first), then the
 # tests marked `alone`, after them:
-# they stop their PostgreSQL server, kill workers or time work, so they run by themselves on a
-# server of their own (HEXA_DATA_DIR: an embedded PostgreSQL under .data/alone).
+# they stop their PostgreSQL server, kill workers or time work, so they run in one process on a
+# server of their own (HEXA_DATA_DIR: an embedded PostgreSQL under .data/alone); under `make
+# test`, beside only the parts that yield them the CPU (nice 19) and the browser tests.
 TEST_WORKERS ?= auto
 ALONE_DATA_DIR := $(CURDIR)/.data/alone
 test-backend: test-backend-parallel test-backend-alone
 
 test-backend-parallel: install
 	$(VENV)/bin/ruff check .
-	$(TIMED) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone"
+	$(TIMED) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not alone"
 
 test-backend-alone: install
 	HEXA_DATA_DIR=$(ALONE_DATA_DIR) $(TIMED) $(PY) -m pytest -m alone
