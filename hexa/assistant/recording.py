@@ -115,7 +115,12 @@ def note_call_started(call: UsageRecord, usage: TokenUsage) -> None:
     """The API reported the call's input (`message_start`): the in-flight row gets it, so
     that a worker killed from now on leaves the exact input in the ledger."""
     fields = usage.as_dict()
-    UsageRecord.objects.filter(pk=call.pk, in_flight_after_seq__isnull=False).update(**fields)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f)} = %s" for f in fields)
+    _execute(final=(
+        f"UPDATE {_table(UsageRecord)} SET {assignments} WHERE id = %s AND in_flight_after_seq IS NOT NULL",
+        [*fields.values(), call.pk],
+    ))
 
 
 def drop_model_call(call: UsageRecord) -> None:
