@@ -1,5 +1,5 @@
 """Storing a turn as it runs: one statement for its two messages, one per model call, and
-two per tool call (the row when it starts, its result when it ends).
+two per tool call (the row when it starts, with its event; its result when it ends).
 
 A model call's ledger row is written before its request is sent (`open_model_call`, with
 the request's estimated input), so that a call the API may bill is in the ledger whatever
@@ -87,9 +87,14 @@ def save_message(message: Message, *fields) -> None:
     _execute(final=_update(message, fields))
 
 
-def record_tool_start(execution: ToolExecution) -> None:
-    """Insert a tool call's row before it runs: a crash mid-call leaves its trace."""
-    _execute(final=_insert(execution))
+def tool_start_statement(execution: ToolExecution) -> tuple[str, list]:
+    """The INSERT of a tool call's row, written before it runs (with its `tool_call` event:
+    agent.Turn._run_tools): a crash mid-call leaves its trace."""
+    return _insert(execution)
+
+
+def execute_statement(statement: tuple[str, list]) -> None:
+    _execute(final=statement)
 
 
 def tokens_for_chars(chars: int, chars_per_token: float = 0) -> int:
