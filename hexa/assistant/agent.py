@@ -45,6 +45,7 @@ from .recording import (
     record_model_call,
     record_tool_call,
     execute_statement,
+    message_statement,
     save_message,
     tokens_for_chars,
     tool_start_statement,
@@ -606,7 +607,9 @@ class Turn:
                 self._save(content=turn_messages)
                 raise TurnWaits()
             turn_messages.append({"role": "user", "content": results})
-            self._save(content=turn_messages)
+            # the results and the events of the round in one statement
+            self.message.content = turn_messages
+            self._flush_events(message_statement(self.message, "content"))
 
     def _flush_events(self, *also):
         """Store the turn's pending events, and `also` (statements written with them)."""

@@ -82,9 +82,14 @@ def create_turn_messages(user_message: Message, message: Message) -> None:
     _execute(_insert(user_message), final=_insert(message))
 
 
+def message_statement(message: Message, *fields) -> tuple[str, list]:
+    """The UPDATE of `fields` of a message (and its updated_at)."""
+    return _update(message, fields)
+
+
 def save_message(message: Message, *fields) -> None:
     """Store `fields` of a message (and its updated_at)."""
-    _execute(final=_update(message, fields))
+    _execute(final=message_statement(message, *fields))
 
 
 def tool_start_statement(execution: ToolExecution) -> tuple[str, list]:
