@@ -72,6 +72,14 @@ class LocalHTTPServer:
             self._httpd.server_close()
             self._httpd = None
 
+    def serve_until_interrupted(self, announcement: str):
+        """serve_forever() for a command line: prints `announcement` (its `{url}` filled in)
+        once the port is bound, and ends quietly on Ctrl-C."""
+        try:
+            self.serve_forever(lambda url: print(announcement.format(url=url), flush=True))
+        except KeyboardInterrupt:
+            pass
+
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
