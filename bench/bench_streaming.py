@@ -35,12 +35,14 @@ from config.launch import server_processes, worker_processes  # noqa: E402
 from tests.support.live_server import LiveServer, iter_events, session_for  # noqa: E402
 
 CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", "32"))
-# The figures before the stream stopped waiting for the pickup (README, Benchmarks), printed
-# beside today's: they were measured on a quiet machine, which the load average tells apart.
+# Earlier figures (README, Benchmarks), printed beside today's: measured on a quiet machine,
+# which the load average tells apart. First when the POST waited for a worker to take the
+# turn (before the ledger row ahead of each model call), then before this version's cuts of
+# the statements per turn.
 BEFORE = {
-    "user_message": "before: 200-350 ms (the POST waited for a worker to take the turn)",
-    "single": "before: 12-14 ms",
-    "cpu": "before: 38-42 ms (web 10-13, worker 27-30)",
+    "user_message": "before: 200-350 ms, then 245-304 ms",
+    "single": "before: 12-14 ms, then 15-16 ms",
+    "cpu": "before: 38-42 ms (web 10-13, worker 27-30), then 50.6-55.9 ms (web 12-14, worker 39-42)",
 }
 LATENCY = 0.5
 TOOL_ROUNDS = 2

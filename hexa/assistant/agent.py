@@ -45,9 +45,11 @@ from .recording import (
     open_model_call,
     record_model_call,
     record_tool_call,
-    record_tool_start,
+    execute_statement,
+    message_statement,
     save_message,
     tokens_for_chars,
+    tool_start_statement,
 )
 from .usage import BudgetExceeded, check_budgets
 from .waiting import hold
@@ -611,12 +613,18 @@ class Turn:
                 self._save(content=turn_messages)
                 raise TurnWaits()
             turn_messages.append({"role": "user", "content": results})
-            self._save(content=turn_messages)
+            # the results and the events of the round in one statement
+            self.message.content = turn_messages
+            self._flush_events(message_statement(self.message, "content"))
 
-    def _flush_events(self):
+    def _flush_events(self, *also):
+        """Store the turn's pending events, and `also` (statements written with them)."""
         flush = getattr(self.emit, "flush", None)
         if flush:
-            retry_db(flush)
+            retry_db(flush, *also)
+        else:  # events are not stored (a turn run with a plain callback)
+            for statement in also:
+                retry_db(execute_statement, statement)
 
     def before_model_call(self):
         """Checks made before every model call, so that a turn stops cleanly between steps."""
@@ -668,9 +676,10 @@ class Turn:
                     name=str(call.get("name", ""))[:100],
                     input=raw if isinstance(raw, dict) else {"_raw": str(raw)[:TOOL_INPUT_MAX_CHARS_IN_HISTORY]},
                 )
-                retry_db(record_tool_start, execution)  # a crash mid-call leaves its trace
                 self.emit(EventType.TOOL_CALL, {"id": str(execution.id), "tool_use_id": call["id"], "name": execution.name, "input": _normalised_input(execution.input)})
-                self._flush_events()  # the page shows the call while it runs
+                # the call's row and its event in one statement, before it runs: a crash
+                # mid-call leaves its trace, and the page shows the call while it runs
+                self._flush_events(tool_start_statement(execution))
             started = time.monotonic()
             if call["id"] == cut_off_id:
                 output = AssistantError(ToolErrorCode.CUT_OFF, CUT_OFF_TOOL_CALL).as_dict()

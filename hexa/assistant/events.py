@@ -6,7 +6,6 @@ import time
 from enum import StrEnum
 
 from django.db import DatabaseError, connection
-from django.db.models import Max
 
 from hexa.core.db import is_connection_error
 
@@ -105,9 +104,15 @@ class EventRecorder:
         self.pending.append((str(event_type), data))
         return data
 
-    def flush(self):
-        """Store the queued events and announce them: one statement."""
+    def flush(self, *also):
+        """Store the queued events and announce them: one statement. `also`: (sql, params)
+        of data-modifying statements written in the same statement (the end of the turn with
+        its last event)."""
         if not self.pending:
+            if also:
+                with connection.cursor() as cursor:
+                    for sql, params in also:
+                        cursor.execute(sql, params)
             return
         # each event is serialised once: the stored row and the announcement share the text
         serialised = [(event_type, data["seq"], json.dumps(data, default=str)) for event_type, data in self.pending]
@@ -116,11 +121,12 @@ class EventRecorder:
         for event_type, seq, text in serialised:
             params += [self.conversation_id, seq, event_type, text]
         table = Event._meta.db_table
+        steps = "".join(f", also_{n} AS ({sql})" for n, (sql, _) in enumerate(also))
         with connection.cursor() as cursor:
             cursor.execute(
-                f'WITH stored AS (INSERT INTO "{table}" (conversation_id, seq, type, data, created_at) VALUES {rows}) '
+                f'WITH stored AS (INSERT INTO "{table}" (conversation_id, seq, type, data, created_at) VALUES {rows}){steps} '
                 "SELECT pg_notify(%s, %s)",
-                params + [CHANNEL, self._announcement(serialised)],
+                params + [p for _, statement_params in also for p in statement_params] + [CHANNEL, self._announcement(serialised)],
             )
         self.pending = []
         self.flushed_at = time.monotonic()
@@ -141,4 +147,8 @@ def events_after(conversation_id, after: int, limit: int = 500) -> list[tuple[st
 
 
 def last_seq(conversation_id) -> int:
-    return Event.objects.filter(conversation_id=conversation_id).aggregate(last=Max("seq"))["last"] or 0
+    # plain SQL: read at the start of every turn, where the ORM's query building cost more
+    # than the query
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT max(seq) FROM "{Event._meta.db_table}" WHERE conversation_id = %s', [conversation_id])
+        return cursor.fetchone()[0] or 0

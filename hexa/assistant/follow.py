@@ -17,7 +17,7 @@ from collections import defaultdict
 
 import psycopg
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from procrastinate.contrib.django.utils import connector_params
 
 from hexa.core.db import is_connection_error
@@ -25,8 +25,8 @@ from hexa.core.sse import KEEPALIVE, frame
 from hexa.core.workers import run_sync
 
 from .errors import ErrorCode
-from .events import CHANNEL, EventType, events_after
-from .models import Conversation
+from .events import CHANNEL, EventType
+from .models import Conversation, Event
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +109,25 @@ hub = EventHub()
 DELETED_MESSAGE = "The conversation was deleted; its turn ended."
 
 
-def _poll(conversation_id, after: int) -> tuple[list, bool, bool]:
-    """Stored events after `after`, whether a turn still runs (read first: a turn that
-    ends meanwhile stored its last event before it ended, so this batch or the next has it),
-    and whether the conversation still exists."""
-    conversation = Conversation.objects.filter(pk=conversation_id).only("turn_started_at").first()
-    running = conversation is not None and conversation.is_running
-    return events_after(conversation_id, after), running, conversation is not None
+def _poll(conversation_id, after: int, limit: int = 500) -> tuple[list, bool, bool]:
+    """Stored events after `after`, whether a turn still runs and whether the conversation
+    still exists: one statement (every stream makes one at its start), so read from one
+    snapshot: a turn seen ended stored its last event before it ended, and this batch or
+    the next has it."""
+    conversations, events = (connection.ops.quote_name(m._meta.db_table) for m in (Conversation, Event))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.turn_started_at IS NOT NULL, e.type, e.data FROM {conversations} c LEFT JOIN LATERAL ("
+            f"SELECT seq, type, data FROM {events} WHERE conversation_id = c.id AND seq > %s ORDER BY seq LIMIT %s"
+            ") e ON true WHERE c.id = %s ORDER BY e.seq",
+            [after, limit, conversation_id],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return [], False, False
+    # Django reads jsonb as text (the model field parses it)
+    stored = [(kind, json.loads(data) if isinstance(data, str) else data) for _, kind, data in rows if kind is not None]
+    return stored, rows[0][0], True
 
 
 async def follow(conversation_id, after: int, until_message_id: str | None = None):

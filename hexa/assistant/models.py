@@ -2,7 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -88,10 +88,19 @@ class Conversation(Base, Usage):
         return bool(claimed)
 
     def end_turn(self):
-        Conversation.objects.filter(pk=self.pk).update(
-            turn_started_at=None, cancel_requested=False, lease_owner=None, lease_expires_at=None, updated_at=timezone.now()
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(*self.end_turn_statement())
         self.turn_started_at = None
+
+    def end_turn_statement(self) -> tuple[str, list]:
+        """The end of the turn as SQL, for a caller writing it in a statement of its own
+        (with the turn's last event: service._end_turn)."""
+        table = connection.ops.quote_name(Conversation._meta.db_table)
+        return (
+            f"UPDATE {table} SET turn_started_at = NULL, cancel_requested = false, lease_owner = NULL, "
+            "lease_expires_at = NULL, updated_at = %s WHERE id = %s",
+            [timezone.now(), self.pk],
+        )
 
     def request_cancel(self) -> bool:
         """Ask the running turn to stop; False if no turn runs."""

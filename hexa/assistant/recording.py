@@ -1,5 +1,5 @@
 """Storing a turn as it runs: one statement for its two messages, one per model call, and
-two per tool call (the row when it starts, its result when it ends).
+two per tool call (the row when it starts, with its event; its result when it ends).
 
 A model call's ledger row is written before its request is sent (`open_model_call`, with
 the request's estimated input), so that a call the API may bill is in the ledger whatever
@@ -82,14 +82,24 @@ def create_turn_messages(user_message: Message, message: Message) -> None:
     _execute(_insert(user_message), final=_insert(message))
 
 
+def message_statement(message: Message, *fields) -> tuple[str, list]:
+    """The UPDATE of `fields` of a message (and its updated_at)."""
+    return _update(message, fields)
+
+
 def save_message(message: Message, *fields) -> None:
     """Store `fields` of a message (and its updated_at)."""
-    _execute(final=_update(message, fields))
+    _execute(final=message_statement(message, *fields))
 
 
-def record_tool_start(execution: ToolExecution) -> None:
-    """Insert a tool call's row before it runs: a crash mid-call leaves its trace."""
-    _execute(final=_insert(execution))
+def tool_start_statement(execution: ToolExecution) -> tuple[str, list]:
+    """The INSERT of a tool call's row, written before it runs (with its `tool_call` event:
+    agent.Turn._run_tools): a crash mid-call leaves its trace."""
+    return _insert(execution)
+
+
+def execute_statement(statement: tuple[str, list]) -> None:
+    _execute(final=statement)
 
 
 def tokens_for_chars(chars: int, chars_per_token: float = 0) -> int:
@@ -115,7 +125,12 @@ def note_call_started(call: UsageRecord, usage: TokenUsage) -> None:
     """The API reported the call's input (`message_start`): the in-flight row gets it, so
     that a worker killed from now on leaves the exact input in the ledger."""
     fields = usage.as_dict()
-    UsageRecord.objects.filter(pk=call.pk, in_flight_after_seq__isnull=False).update(**fields)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f)} = %s" for f in fields)
+    _execute(final=(
+        f"UPDATE {_table(UsageRecord)} SET {assignments} WHERE id = %s AND in_flight_after_seq IS NOT NULL",
+        [*fields.values(), call.pk],
+    ))
 
 
 def drop_model_call(call: UsageRecord) -> None:

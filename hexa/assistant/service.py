@@ -282,6 +282,10 @@ def _end_turn(conversation, recorder, terminal, failed_message=None):
 
     def write():
         recorder.pending = list(pending)
+        if failed_message is None:  # one statement: the event and the end are atomic
+            recorder.flush(conversation.end_turn_statement())
+            conversation.turn_started_at = None
+            return
         with transaction.atomic():
             if failed_message is not None:  # the turn crashed past its own error handling
                 Message.objects.filter(pk=failed_message.pk, status=MessageStatus.RUNNING).update(

@@ -23,10 +23,7 @@ def main(argv=None) -> int:
     if not instance.values:
         logging.warning("%s: no data snapshot at %s (run `manage.py seed_demo`): serving the country alone", LABEL, args.data)
     server = DHIS2DemoServer(instance, host=args.host, port=args.port, today=args.today)
-    try:
-        server.serve_forever(lambda url: print(f"{LABEL}, listening on {url}", flush=True))
-    except KeyboardInterrupt:
-        pass
+    server.serve_until_interrupted(f"{LABEL}, listening on {{url}}")
     return 0
 
 

@@ -17,10 +17,11 @@ import hmac
 import json
 import logging
 import re
-import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from hexa.core.local_server import LocalHTTPServer
 
 from . import api
 from .instance import Instance
@@ -111,15 +112,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class DHIS2DemoServer:
+class DHIS2DemoServer(LocalHTTPServer):
+    thread_name = "dhis2-demo"
+
     def __init__(self, instance: Instance, host="127.0.0.1", port=0, username=DEMO_USERNAME, password=DEMO_PASSWORD,
                  token=DEMO_TOKEN, today: date = DEMO_TODAY):
+        super().__init__(host, port)
         self.instance = instance
-        self.host, self.port = host, port
         self.username, self.password, self.token = username, password, token
         self.today = today
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     def authenticated(self, header: str) -> bool:
         scheme, _, credentials = header.partition(" ")
@@ -137,40 +138,5 @@ class DHIS2DemoServer:
             )
         return False
 
-    def start(self) -> DHIS2DemoServer:
-        self._httpd = _HTTPServer((self.host, self.port), self)
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"dhis2-demo:{self.port}", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._httpd is None:
-            return
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-        self._httpd = self._thread = None
-
-    def serve_forever(self, on_ready=None):
-        self._httpd = _HTTPServer((self.host, self.port), self)
-        self.port = self._httpd.server_address[1]
-        if on_ready:
-            on_ready(self.url)
-        try:
-            self._httpd.serve_forever()
-        finally:
-            self._httpd.server_close()
-            self._httpd = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def __enter__(self) -> DHIS2DemoServer:
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
+    def make_httpd(self) -> _HTTPServer:
+        return _HTTPServer((self.host, self.port), self)

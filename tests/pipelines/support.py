@@ -1,12 +1,11 @@
 """Pipelines' tests: a live server, a `pipelines_worker` process, and helpers to upload and run."""
 
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.support.live_server import ROOT, LiveServer, _free_port, server_env, session_for
+from tests.support.live_server import LiveServer, WorkerProcess, server_env, session_for
 
 # short limits so that stop, timeout and a dead worker show within seconds
 PIPELINE_ENV = {"PIPELINE_STOP_GRACE_S": 1, "PIPELINE_RUN_STALE_S": 3, "ASSISTANT_RATE_LIMIT": ""}
@@ -22,37 +21,17 @@ RUN_QUERY = """query($id: UUID!) { pipelineRun(id: $id) {
   id status progress logs duration messages { priority message } outputs { type uri name } } }"""
 
 
-class PipelinesWorker:
+class PipelinesWorker(WorkerProcess):
+    """A `pipelines_worker` process."""
+
+    name = "pipelines-worker"
+    stop_timeout = 15
+
     def __init__(self, model_url: str, log_dir: Path, server_url: str, concurrency: int = 2, **extra_env):
         from config.launch import pipelines_worker_command
 
-        self.log = open(log_dir / f"pipelines-worker-{_free_port()}.log", "w")
         env = server_env(model_url, PIPELINE_SERVER_URL=server_url, **{**PIPELINE_ENV, **extra_env})
-        self.process = subprocess.Popen(
-            pipelines_worker_command(concurrency),
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while "Starting worker" not in Path(self.log.name).read_text():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the pipelines worker did not start: {Path(self.log.name).read_text()[-2000:]}")
-            time.sleep(0.1)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-    def kill(self):
-        self.process.kill()
-        self.process.wait()
-        self.log.close()
+        super().__init__(pipelines_worker_command(concurrency), log_dir, env)
 
 
 def gql(client, query, variables=None):

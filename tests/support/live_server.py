@@ -46,17 +46,18 @@ def server_env(model_url: str, **extra_env) -> dict:
     return env
 
 
-class LiveWorker:
-    """An `assistant_worker` process."""
+class WorkerProcess:
+    """A worker process of the app (its command, e.g. `manage.py assistant_worker`), its
+    output in a log file under `log_dir`; ready once the task engine says it started."""
 
-    def __init__(self, model_url: str, log_dir: Path, concurrency: int = 8, wait: bool = True, **extra_env):
+    name = "worker"
+    stop_timeout = 30
+
+    def __init__(self, command: list[str], log_dir: Path, env: dict, wait: bool = True):
         """Started, and ready when this returns, unless `wait` is False: then `wait_ready()`
         (to start several at once, each taking seconds to import the app)."""
-        self.log = open(log_dir / f"worker-{_free_port()}.log", "w")
-        self.process = subprocess.Popen(
-            worker_command(concurrency), cwd=ROOT, env=server_env(model_url, **extra_env),
-            stdout=self.log, stderr=subprocess.STDOUT,
-        )
+        self.log = open(log_dir / f"{self.name}-{_free_port()}.log", "w")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         if wait:
             self.wait_ready()
 
@@ -66,14 +67,15 @@ class LiveWorker:
         while "Starting worker" not in Path(self.log.name).read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"the worker did not start; see {self.log.name}")
+                tail = Path(self.log.name).read_text()[-2000:]
+                raise RuntimeError(f"the {self.name} did not start; see {self.log.name}: {tail}")
             time.sleep(0.1)
 
-    def stop(self, timeout=30):
+    def stop(self, timeout=None):
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout)
+                self.process.wait(timeout or self.stop_timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -83,6 +85,13 @@ class LiveWorker:
         self.process.kill()
         self.process.wait()
         self.log.close()
+
+
+class LiveWorker(WorkerProcess):
+    """An `assistant_worker` process."""
+
+    def __init__(self, model_url: str, log_dir: Path, concurrency: int = 8, wait: bool = True, **extra_env):
+        super().__init__(worker_command(concurrency), log_dir, server_env(model_url, **extra_env), wait)
 
 
 class LiveServer:

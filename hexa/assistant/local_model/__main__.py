@@ -28,10 +28,7 @@ def main(argv=None) -> int:
         chunk_delay=args.chunk_delay,
         record_requests=False,  # it runs for days; nothing reads the log
     )
-    try:
-        server.serve_forever(lambda url: print(f"Offline demo model (not Claude) listening on {url}", flush=True))
-    except KeyboardInterrupt:
-        pass
+    server.serve_until_interrupted("Offline demo model (not Claude) listening on {url}")
     return 0
 
 

@@ -22,6 +22,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from hexa.core.local_server import LocalHTTPServer
+
 from .billing import Billing, estimate_output_tokens, estimate_tokens
 from .replies import ErrorReply, Reply, StreamErrorReply, new_id
 from .validation import validate_request
@@ -201,7 +203,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class LocalModelServer:
+class LocalModelServer(LocalHTTPServer):
     """The fake / offline Messages API.
 
     `responder`: callable(body) -> Reply | ErrorReply | StreamErrorReply.
@@ -215,6 +217,9 @@ class LocalModelServer:
     `context_window`: the model's window in tokens; larger requests get the API's 400.
     """
 
+    thread_name = "local-model"
+    poll_interval = 0.01
+
     def __init__(
         self,
         responder,
@@ -227,8 +232,8 @@ class LocalModelServer:
         on_sent=None,
         context_window: int | None = None,
     ):
+        super().__init__(host, port)
         self.responder = responder
-        self.host, self.port = host, port
         self.latency, self.chunk_delay = latency, chunk_delay
         self.billing = billing if billing is not None else Billing()
         self.record_requests = record_requests
@@ -237,51 +242,17 @@ class LocalModelServer:
         self._requests: list[dict] = []
         self._served_calls: list[dict] = []
         self._lock = threading.Lock()
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> LocalModelServer:
-        self._httpd = _HTTPServer((self.host, self.port), self)
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.01},
-            name=f"local-model:{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
+    def make_httpd(self) -> _HTTPServer:
+        return _HTTPServer((self.host, self.port), self)
 
-    def stop(self):
-        if self._httpd is None:
-            return
-        self._httpd.shutdown()
+    def close_connections(self):
         with self._httpd.connections_lock:
             for connection in list(self._httpd.connections):  # idle keep-alive connections
                 try:
                     connection.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-        self._httpd = self._thread = None
-
-    def serve_forever(self, on_ready=None):
-        """Run in the calling thread until interrupted (python -m hexa.assistant.local_model);
-        `on_ready(url)` is called once the port is bound."""
-        self._httpd = _HTTPServer((self.host, self.port), self)
-        self.port = self._httpd.server_address[1]
-        if on_ready:
-            on_ready(self.url)
-        try:
-            self._httpd.serve_forever()
-        finally:
-            self._httpd.server_close()
-            self._httpd = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
 
     @property
     def requests(self) -> list[dict]:
@@ -336,9 +307,3 @@ class LocalModelServer:
         usage = self.billing.usage(body, estimate_output_tokens(reply.content))
         usage.update(reply.usage or {})
         return usage
-
-    def __enter__(self) -> LocalModelServer:
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
