@@ -62,6 +62,8 @@ export type AssistantConversation = {
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['UUID']['output'];
   inputTokens: Scalars['Float']['output'];
+  /** The current user owns it (false: a conversation shared with them, which they can only read or continue). */
+  isMine: Scalars['Boolean']['output'];
   isRunning: Scalars['Boolean']['output'];
   /**
    * The newest answer the model is no longer sent, or null: answers written while the workspace sent
@@ -77,8 +79,14 @@ export type AssistantConversation = {
   /** True when answers come from the offline demo model, not Claude. */
   offlineModel: Scalars['Boolean']['output'];
   outputTokens: Scalars['Float']['output'];
+  /** Who owns it (the display name), for a conversation shared with the current user. */
+  ownerName: Scalars['String']['output'];
   /** Writes in this conversation still waiting for the user's decision, oldest first. */
   pendingApprovals: Array<AssistantToolExecution>;
+  /** In a list searched with `search`: the passage of its latest message that matches (null: the title matched). */
+  searchExcerpt?: Maybe<Scalars['String']['output']>;
+  /** Shared by its owner with the workspace's members, who read it (read-only). */
+  shared: Scalars['Boolean']['output'];
   /** Earlier turns summarised to keep the conversation within the model's context, oldest first. */
   summaries: Array<AssistantConversationSummary>;
   title: Scalars['String']['output'];
@@ -167,6 +175,21 @@ export type AssistantEventType =
   | 'usage'
   | 'user_message'
   | 'waiting';
+
+/** An example question: what it asks (kind) about what (subject: a table or a file), and its English text. */
+export type AssistantExampleQuestion = {
+  __typename?: 'AssistantExampleQuestion';
+  kind: AssistantExampleQuestionKind;
+  subject?: Maybe<Scalars['String']['output']>;
+  text: Scalars['String']['output'];
+};
+
+export type AssistantExampleQuestionKind =
+  | 'BUCKET_FILES'
+  | 'CAPABILITIES'
+  | 'SUMMARISE_FILE'
+  | 'TABLE_CONTENTS'
+  | 'TABLE_ROWS';
 
 export type AssistantFeedback =
   | 'HELPFUL'
@@ -393,6 +416,8 @@ export type AssistantStartScreen = {
   /** The first entries at the root of the workspace bucket. */
   entries: Array<AssistantReachableEntry>;
   entryCount: Scalars['Int']['output'];
+  /** The same questions, by kind and subject, for a page that writes them in its reader's language. */
+  exampleQuestions: Array<AssistantExampleQuestion>;
   /** Example questions built from the workspace's own tables and files. */
   examples: Array<Scalars['String']['output']>;
   tableCount: Scalars['Int']['output'];
@@ -574,6 +599,19 @@ export type CancelAssistantRunResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type ContinueAssistantConversationInput = {
+  /** A conversation shared with the workspace (or one's own). */
+  id: Scalars['UUID']['input'];
+};
+
+export type ContinueAssistantConversationResult = {
+  __typename?: 'ContinueAssistantConversationResult';
+  /** The new conversation, the current user's, holding the finished messages of the one continued. */
+  conversation?: Maybe<AssistantConversation>;
+  errors: Array<AssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
 export type CreateAssistantConversationError =
   | 'PERMISSION_DENIED'
   | 'WORKSPACE_NOT_FOUND';
@@ -655,6 +693,8 @@ export type Mutation = {
   approveAssistantToolExecution: ResolveAssistantToolExecutionResult;
   /** Stop the running turn after its current step; what was produced is kept. */
   cancelAssistantRun: CancelAssistantRunResult;
+  /** Go on with a conversation shared with the workspace as a new conversation of one's own. */
+  continueAssistantConversation: ContinueAssistantConversationResult;
   createAssistantConversation: CreateAssistantConversationResult;
   createAssistantPromptTemplate: AssistantPromptTemplateResult;
   deleteAssistantConversation: DeleteAssistantConversationResult;
@@ -669,6 +709,8 @@ export type Mutation = {
   setAssistantMessageFeedback: SetAssistantMessageFeedbackResult;
   /** Set or remove the workspace's monthly assistant budget (workspace ADMINs). */
   setAssistantWorkspaceBudget: SetAssistantWorkspaceBudgetResult;
+  /** Share one's conversation with the workspace's members, read-only, or stop sharing it (its owner only). */
+  shareAssistantConversation: ShareAssistantConversationResult;
   updateAssistantPromptTemplate: AssistantPromptTemplateResult;
   /** Change the workspace's assistant settings (workspace ADMINs); every change is recorded. */
   updateAssistantSettings: UpdateAssistantSettingsResult;
@@ -689,6 +731,11 @@ export type MutationApproveAssistantToolExecutionArgs = {
 
 export type MutationCancelAssistantRunArgs = {
   conversationId: Scalars['UUID']['input'];
+};
+
+
+export type MutationContinueAssistantConversationArgs = {
+  input: ContinueAssistantConversationInput;
 };
 
 
@@ -743,6 +790,11 @@ export type MutationSetAssistantWorkspaceBudgetArgs = {
 };
 
 
+export type MutationShareAssistantConversationArgs = {
+  input: ShareAssistantConversationInput;
+};
+
+
 export type MutationUpdateAssistantPromptTemplateArgs = {
   input: UpdateAssistantPromptTemplateInput;
 };
@@ -770,7 +822,10 @@ export type MyAssistantUsage = {
 
 export type Query = {
   __typename?: 'Query';
-  /** One of the current user's conversations; null if it does not exist or is someone else's. */
+  /**
+   * One of the current user's conversations, or one shared with the workspace by a member (while the
+   * current user is a member of it); null otherwise.
+   */
   assistantConversation?: Maybe<AssistantConversation>;
   me: Me;
   /** Always true: a cheap liveness probe. */
@@ -912,6 +967,19 @@ export type SetAssistantWorkspaceBudgetResult = {
   workspace?: Maybe<Workspace>;
 };
 
+export type ShareAssistantConversationInput = {
+  id: Scalars['UUID']['input'];
+  /** True: the workspace's members may read it; false: private again. */
+  shared: Scalars['Boolean']['input'];
+};
+
+export type ShareAssistantConversationResult = {
+  __typename?: 'ShareAssistantConversationResult';
+  conversation?: Maybe<AssistantConversation>;
+  errors: Array<AssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
 export type UpdateAssistantPromptTemplateInput = {
   id: Scalars['UUID']['input'];
   text?: InputMaybe<Scalars['String']['input']>;
@@ -969,7 +1037,8 @@ export type Workspace = {
   __typename?: 'Workspace';
   /**
    * The current user's conversations in this workspace, most recently active first; `search`:
-   * only those whose title contains it (any case).
+   * only those whose title contains it (any case) or nearly (trigrams), or one of whose messages,
+   * question or answer, matches it by full-text search (English and French stemming) or contains it.
    */
   assistantConversations: AssistantConversationPage;
   /** The workspace's monthly assistant budget in USD (decimal string), null when there is none. */
@@ -992,6 +1061,8 @@ export type Workspace = {
   myRole?: Maybe<WorkspaceMembershipRole>;
   name: Scalars['String']['output'];
   permissions: WorkspacePermissions;
+  /** Conversations other members shared with the workspace (read-only), most recently shared first; members only. */
+  sharedAssistantConversations: AssistantConversationPage;
   slug: Scalars['String']['output'];
 };
 
@@ -1011,6 +1082,12 @@ export type WorkspaceAssistantUsageArgs = {
 
 
 export type WorkspaceMembersArgs = {
+  page?: InputMaybe<Scalars['Int']['input']>;
+  perPage?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type WorkspaceSharedAssistantConversationsArgs = {
   page?: InputMaybe<Scalars['Int']['input']>;
   perPage?: InputMaybe<Scalars['Int']['input']>;
 };

@@ -12,7 +12,7 @@ export type CreateAssistantConversationMutationVariables = Types.Exact<{
 }>;
 
 
-export type CreateAssistantConversationMutation = { __typename?: 'Mutation', createAssistantConversation: { __typename?: 'CreateAssistantConversationResult', success: boolean, errors: Array<Types.CreateAssistantConversationError>, conversation?: { __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string } | null } };
+export type CreateAssistantConversationMutation = { __typename?: 'Mutation', createAssistantConversation: { __typename?: 'CreateAssistantConversationResult', success: boolean, errors: Array<Types.CreateAssistantConversationError>, conversation?: { __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string, searchExcerpt?: string | null } | null } };
 
 export type RenameAssistantConversationMutationVariables = Types.Exact<{
   input: Types.RenameAssistantConversationInput;

@@ -11,10 +11,11 @@ export type AssistantConversationsQueryVariables = Types.Exact<{
   slug: Types.Scalars['String']['input'];
   page?: Types.InputMaybe<Types.Scalars['Int']['input']>;
   perPage?: Types.InputMaybe<Types.Scalars['Int']['input']>;
+  search?: Types.InputMaybe<Types.Scalars['String']['input']>;
 }>;
 
 
-export type AssistantConversationsQuery = { __typename?: 'Query', me: { __typename?: 'Me', assistantUsage?: { __typename?: 'MyAssistantUsage', limit?: string | null, resetsAt: string, totals: { __typename?: 'AssistantUsageTotals', cost: string } } | null }, workspace?: { __typename?: 'Workspace', slug: string, name: string, myRole?: Types.WorkspaceMembershipRole | null, assistantConversations: { __typename?: 'AssistantConversationPage', pageNumber: number, totalPages: number, totalItems: number, items: Array<{ __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string }> } } | null };
+export type AssistantConversationsQuery = { __typename?: 'Query', me: { __typename?: 'Me', assistantUsage?: { __typename?: 'MyAssistantUsage', limit?: string | null, resetsAt: string, totals: { __typename?: 'AssistantUsageTotals', cost: string } } | null }, workspace?: { __typename?: 'Workspace', slug: string, name: string, myRole?: Types.WorkspaceMembershipRole | null, assistantConversations: { __typename?: 'AssistantConversationPage', pageNumber: number, totalPages: number, totalItems: number, items: Array<{ __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string, searchExcerpt?: string | null }> } } | null };
 
 export type AssistantChat_ConversationFragment = { __typename?: 'AssistantConversation', id: string, title: string, model: string, offlineModel: boolean, isRunning: boolean, lastEventSeq: number, lastAnswerHiddenFromModel?: string | null, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, updatedAt: string, workspace: { __typename?: 'Workspace', slug: string, name: string }, pendingApprovals: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, summaries: Array<{ __typename?: 'AssistantConversationSummary', id: string, text: string, lastMessageId: string, hiddenFromModel: boolean }> };
 
@@ -66,7 +67,7 @@ export const AssistantChat_ConversationFragmentDoc = gql`
 }
     ${ToolExecutionCard_ExecutionFragmentDoc}`;
 export const AssistantConversationsDocument = gql`
-    query AssistantConversations($slug: String!, $page: Int, $perPage: Int) {
+    query AssistantConversations($slug: String!, $page: Int, $perPage: Int, $search: String) {
   me {
     assistantUsage {
       ...UsageSummary_usage
@@ -76,7 +77,7 @@ export const AssistantConversationsDocument = gql`
     slug
     name
     myRole
-    assistantConversations(page: $page, perPage: $perPage) {
+    assistantConversations(page: $page, perPage: $perPage, search: $search) {
       pageNumber
       totalPages
       totalItems
@@ -104,6 +105,7 @@ ${ConversationList_ConversationFragmentDoc}`;
  *      slug: // value for 'slug'
  *      page: // value for 'page'
  *      perPage: // value for 'perPage'
+ *      search: // value for 'search'
  *   },
  * });
  */

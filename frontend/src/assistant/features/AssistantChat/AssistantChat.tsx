@@ -163,9 +163,12 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-gray-200 bg-white px-4 py-3 sm:px-6">
-        <h1 className="truncate text-lg font-semibold text-gray-900">{conversation.title || t("New conversation")}</h1>
+        <h1 className="min-w-0 truncate text-lg font-semibold text-gray-900">{conversation.title || t("New conversation")}</h1>
         {conversation.offlineModel ? (
-          <Badge color="purple">{t("Offline demo model — not Claude")}</Badge>
+          // the French label is long: it wraps rather than widen the page
+          <Badge color="purple" wrap>
+            {t("Offline demo model — not Claude")}
+          </Badge>
         ) : (
           <Badge color="gray">{conversation.model}</Badge>
         )}
@@ -289,6 +292,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
             running={chat.running}
             value={chat.draft}
             onChange={chat.setDraft}
+            autoFocus={messages.length === 0 && liveMessages.length === 0}
           />
         </div>
       </div>

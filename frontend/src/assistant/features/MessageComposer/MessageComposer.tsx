@@ -14,10 +14,12 @@ type MessageComposerProps = {
    * its own otherwise. */
   value?: string;
   onChange?: (text: string) => void;
+  /** Takes the focus when shown (a new conversation: the first thing to do is to write). */
+  autoFocus?: boolean;
 };
 
 /** Enter sends, Shift+Enter starts a new line. */
-const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000, value, onChange }: MessageComposerProps) => {
+const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000, value, onChange, autoFocus }: MessageComposerProps) => {
   const { t } = useTranslation();
   const [ownText, setOwnText] = useState("");
   const controlled = value !== undefined;
@@ -64,6 +66,8 @@ const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000,
           value={text}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- a new conversation's only task is to write
+          autoFocus={autoFocus}
           rows={Math.min(8, Math.max(2, text.split("\n").length))}
           disabled={disabled}
           aria-describedby={hintId}
@@ -90,7 +94,15 @@ const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000,
       </div>
       <div className="mb-6 flex gap-2">
         {running && onStop ? (
-          <Button variant="white" onClick={onStop} aria-label={t("Stop the assistant")}>
+          <Button
+            variant="white"
+            onClick={() => {
+              onStop();
+              // the button goes away once stopped: the focus goes where the next message is written
+              textareaRef.current?.focus();
+            }}
+            aria-label={t("Stop the assistant")}
+          >
             <span aria-hidden="true" className="inline-block h-2.5 w-2.5 rounded-xs bg-gray-700" />
             {t("Stop")}
           </Button>
