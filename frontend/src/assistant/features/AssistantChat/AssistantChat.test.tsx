@@ -698,7 +698,7 @@ describe("AssistantChat", () => {
       stream.send("tool_result", { id: "w1", tool_use_id: "tw", name: "write_file", success: null, status: "PENDING_APPROVAL", output: {} });
     });
     const card = await screen.findByRole("region", { name: "Proposed write to notes/n.md" });
-    expect(within(card).getByText("CREATE")).toBeInTheDocument();
+    expect(within(card).getByText("New file")).toBeInTheDocument();
     expect(within(card).getByText("Awaiting your decision")).toBeInTheDocument();
     await userEvent.click(within(card).getByRole("button", { name: "Approve writing notes/n.md" }));
     await within(card).findByText("Approved — written");

@@ -53,6 +53,20 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     }
   }, [messages, liveMessages]);
 
+  // Charts and tables grow after they are shown (a chart is drawn, a picture loads): while the
+  // reader follows the end, the end is kept in view as they grow, so that a long conversation
+  // opens at its latest message.
+  const content = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = content.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (stickToBottom.current && scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  });
+
   const loadOlder = () => {
     if (!chat.hasOlder || chat.loadingOlder) return;
     heightBeforeOlder.current = scroller.current?.scrollHeight ?? null;
@@ -195,7 +209,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
           aria-label={t("Messages")}
           aria-busy={chat.running || undefined}
         >
-          <div className="mx-auto max-w-4xl space-y-5 px-4 py-6 sm:px-6">
+          <div ref={content} className="mx-auto max-w-4xl space-y-5 px-4 py-6 sm:px-6">
             {chat.hasOlder && (
               <div className="flex justify-center">
                 <Button variant="white" size="sm" onClick={loadOlder} disabled={chat.loadingOlder}>

@@ -1,7 +1,7 @@
 import Button from "core/components/Button";
 import { useTranslation } from "core/helpers/i18n";
 import { formatTokens as formatCount } from "assistant/helpers/format";
-import { KeyboardEvent, useId, useRef, useState } from "react";
+import { KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 
 type MessageComposerProps = {
   onSend: (text: string) => void;
@@ -18,7 +18,12 @@ type MessageComposerProps = {
   autoFocus?: boolean;
 };
 
-/** Enter sends, Shift+Enter starts a new line. */
+/** A touch screen's keyboard has no Shift: there, Enter starts a new line and the Send button sends. */
+function touchKeyboard(): boolean {
+  return typeof window !== "undefined" && Boolean(window.matchMedia?.("(pointer: coarse)").matches);
+}
+
+/** Enter sends, Shift+Enter starts a new line (on a touch screen, Enter starts a new line). */
 const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000, value, onChange, autoFocus }: MessageComposerProps) => {
   const { t } = useTranslation();
   const [ownText, setOwnText] = useState("");
@@ -29,6 +34,9 @@ const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000,
     onChange?.(next);
   };
   const textareaRef = useRef<HTMLTextAreaElement>(null);
+  // read after mounting (the server has no screen): the first render is the same on both sides
+  const [touch, setTouch] = useState(false);
+  useEffect(() => setTouch(touchKeyboard()), []);
   const hintId = useId();
   // Never cut what was typed or pasted: say it is too long and let the user shorten it.
   const tooLong = text.length > maxLength;
@@ -42,7 +50,7 @@ const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000,
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing && !touch) {
       event.preventDefault();
       send();
     }
@@ -76,7 +84,7 @@ const MessageComposer = ({ onSend, onStop, running, disabled, maxLength = 32000,
           className="block w-full resize-none rounded-lg border border-gray-300 bg-white px-3 py-2 text-sm shadow-xs placeholder:text-gray-500 focus:border-blue-500 focus:ring-2 focus:ring-blue-500 focus:outline-none disabled:bg-gray-50"
         />
         <p id={hintId} className="mt-1 flex flex-wrap justify-between gap-x-3 text-xs text-gray-600">
-          <span>{t("Enter to send, Shift+Enter for a new line.")}</span>
+          <span>{touch ? t("Send with the Send button; Enter starts a new line.") : t("Enter to send, Shift+Enter for a new line.")}</span>
           {nearLimit ? (
             <span className={tooLong ? "font-medium text-red-700" : undefined} data-testid="composer-counter">
               {tooLong
