@@ -6,6 +6,7 @@ import { useTranslation } from "core/helpers/i18n";
 import { useId, useRef, useState } from "react";
 import DiffView from "assistant/features/DiffView";
 import { formatSize } from "assistant/helpers/format";
+import { useReadOnly } from "assistant/helpers/readOnly";
 import { ApprovalCard_ExecutionFragment } from "./ApprovalCard.generated";
 
 export type ResolveOutcome = { success: boolean; errors: string[] };
@@ -27,9 +28,11 @@ const ApprovalCard = ({ execution, onApprove, onReject, describeError }: Approva
   const [errors, setErrors] = useState<string[]>([]);
   const reasonId = useId();
   const card = useRef<HTMLElement>(null);
+  const readOnly = useReadOnly();
   const proposal = execution.proposal;
   if (!proposal) return null;
-  const pending = execution.status === "PENDING_APPROVAL";
+  // in a conversation shared with the reader, the decision is its owner's: shown, not offered
+  const pending = execution.status === "PENDING_APPROVAL" && !readOnly;
 
   const run = async (kind: "approve" | "reject") => {
     setBusy(kind);

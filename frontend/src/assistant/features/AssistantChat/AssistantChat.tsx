@@ -17,6 +17,12 @@ import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { useAssistantChat } from "assistant/hooks/useAssistantChat";
 import { describeAnswerError, describeError, describeResolveError } from "assistant/helpers/errors";
 import { formatCost, formatTokens } from "assistant/helpers/format";
+import { ReadOnlyConversation } from "assistant/helpers/readOnly";
+import {
+  useContinueAssistantConversationMutation,
+  useShareAssistantConversationMutation,
+} from "assistant/graphql/mutations.generated";
+import Router from "next/router";
 
 const NEAR_BOTTOM_PX = 160;
 
@@ -25,6 +31,8 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
   const { t } = useTranslation();
   const chat = useAssistantChat(conversationId);
   const [setFeedback] = useSetAssistantMessageFeedbackMutation();
+  const [share, { loading: sharing }] = useShareAssistantConversationMutation();
+  const [continueAsMine, { loading: continuing }] = useContinueAssistantConversationMutation();
   const client = useApolloClient();
   const wasRunning = useRef(chat.running);
   useEffect(() => {
@@ -174,7 +182,15 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     />
   );
 
+  const readOnly = !conversation.isMine;
+  const onContinue = async () => {
+    const result = await continueAsMine({ variables: { input: { id: conversation.id } } });
+    const copy = result.data?.continueAssistantConversation.conversation;
+    if (copy) Router.push(`/workspaces/${encodeURIComponent(conversation.workspace.slug)}/assistant/${copy.id}`);
+  };
+
   return (
+    <ReadOnlyConversation.Provider value={readOnly}>
     <div className="flex min-h-0 flex-1 flex-col">
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-gray-200 bg-white px-4 py-3 sm:px-6">
         <h1 className="min-w-0 truncate text-lg font-semibold text-gray-900">{conversation.title || t("New conversation")}</h1>
@@ -190,7 +206,26 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
           {t("{{tokens}} tokens", { tokens: formatTokens(totalTokens), count: totalTokens })} ·{" "}
           <span className="font-medium text-gray-800">{formatCost(totalCost)}</span>
         </p>
+        {conversation.isMine ? (
+          <Button
+            variant="white"
+            size="sm"
+            aria-pressed={conversation.shared}
+            disabled={sharing}
+            onClick={() => share({ variables: { input: { id: conversation.id, shared: !conversation.shared } } })}
+          >
+            {conversation.shared ? t("Shared with the workspace") : t("Share with the workspace")}
+          </Button>
+        ) : null}
       </header>
+      {readOnly ? (
+        <div role="note" className="flex flex-wrap items-center gap-2 border-b border-blue-200 bg-blue-50 px-4 py-2 text-sm text-blue-900 sm:px-6">
+          <span className="flex-1">{t("Shared by {{owner}}: you can read it, not change it.", { owner: conversation.ownerName })}</span>
+          <Button size="sm" onClick={onContinue} disabled={continuing}>
+            {t("Continue as my conversation")}
+          </Button>
+        </div>
+      ) : null}
 
       {/* Announced to screen readers: what changed, never the whole history again. */}
       <div aria-live="polite" className="sr-only" data-testid="chat-announcement">
@@ -264,6 +299,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
         ) : null}
       </div>
 
+      {readOnly ? null : (
       <div className="border-t border-gray-200 bg-white px-4 pt-3 pb-2 sm:px-6">
         <div className="mx-auto max-w-4xl space-y-2">
           {pendingInMessages > 0 ? (
@@ -310,7 +346,9 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
           />
         </div>
       </div>
+      )}
     </div>
+    </ReadOnlyConversation.Provider>
   );
 };
 

@@ -159,6 +159,26 @@ export default function AssistantConversationsPage() {
             </div>
           )}
         </div>
+        {workspace && workspace.sharedAssistantConversations.items.length > 0 ? (
+          <section aria-labelledby="shared-conversations" className="mt-8">
+            <h2 id="shared-conversations" className="text-sm font-semibold text-gray-900">
+              {t("Shared with the workspace")}
+            </h2>
+            <ul className="mt-2 divide-y divide-gray-100 rounded-lg bg-white shadow-xs ring-1 ring-gray-200">
+              {workspace.sharedAssistantConversations.items.map((item) => (
+                <li key={item.id} className="px-4 py-3 text-sm">
+                  <Link
+                    href={`/workspaces/${encodeURIComponent(slug)}/assistant/${item.id}`}
+                    className="font-medium break-words text-gray-900 hover:text-blue-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500 rounded-sm"
+                  >
+                    {item.title || t("New conversation")}
+                  </Link>
+                  <p className="text-xs text-gray-600">{t("By {{owner}}", { owner: item.ownerName })}</p>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         {conversations && conversations.totalPages > 1 ? (
           <nav aria-label={t("Pages")} className="mt-4 flex items-center justify-between text-sm text-gray-600">
             <span>
