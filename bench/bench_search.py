@@ -22,7 +22,7 @@ SEARCHES = {
     "a rare English word, stemmed (stockouts)": "stockouts",
     "a French word, stemmed (hôpital)": "hôpital",
     "a common word, in most answers (cases)": "cases",
-    "a misspelt title (Kenma)": "Kenma",
+    "a misspelt title (Kenemma)": "Kenemma",
 }
 WORDS = (
     "district facility malaria confirmed tested reported month year total rate trend increase decrease population "

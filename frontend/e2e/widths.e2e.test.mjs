@@ -3,16 +3,31 @@
  * 1440 px no page scrolls sideways, every control is inside the screen and takes a click where
  * it is drawn, a conversation can be renamed and deleted from the list, the chat has at least
  * 60 % of the width from 768 px up, and a chart is at least 300 px wide from 390 px up with its
- * legend below the plot on a narrow screen. The figures are printed.
+ * legend below the plot on a narrow screen; axe-core finds no serious or critical violation on the
+ * list nor on a chat holding a chart, a result table and a question. The figures are printed.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { describe, test } from "node:test";
 import { RESULTS, SLUG, graphql, login, newConversation, send, step, useStack, waitForTurnEnd } from "./browser.mjs";
 import { webUrl } from "./stack.mjs";
 
 const WIDTHS = [360, 390, 768, 1024, 1440];
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Serious and critical axe-core violations of the page as it is now (ids and where). */
+async function seriousViolations(page) {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const { violations } = await axe.run(document, { resultTypes: ["violations"] });
+    return violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  });
+}
 const LANGUAGES = ["en", "fr"];
 let browser;
 
@@ -80,10 +95,13 @@ describe("the page at five widths, in English and French", { concurrency: false 
     const page = await context.newPage();
     page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
     await login(page);
-    // a chart with one line per district: 16 entries in its legend
+    // a chart with one line per district (16 entries in its legend), a query's result table,
+    // and a question waiting for its answer
     const chartId = await newConversation(page);
-    await send(page, "Chart malaria cases per district over time");
-    await waitForTurnEnd(page, 90_000);
+    for (const question of ["Chart malaria cases per district over time", "Which districts had the most malaria cases?", "Ask me what to look at"]) {
+      await send(page, question);
+      await waitForTurnEnd(page, 90_000);
+    }
     const figures = [];
     try {
       for (const language of LANGUAGES) {
@@ -99,6 +117,8 @@ describe("the page at five widths, in English and French", { concurrency: false 
           assert.equal(await sidewaysScroll(page), 0, `the list scrolls sideways at ${where}`);
           const list = await unreachableControls(page);
           assert.deepEqual(list.bad, [], `unreachable controls of the list at ${where}`);
+          const listAxe = await seriousViolations(page);
+          assert.deepEqual(listAxe, [], `axe on the list at ${where}`);
           await rename.click();
           await page.getByRole("button", { name: /^(Save|Enregistrer)$/ }).waitFor();
           assert.equal(await sidewaysScroll(page), 0, `renaming scrolls sideways at ${where}`);
@@ -120,12 +140,18 @@ describe("the page at five widths, in English and French", { concurrency: false 
           const chat = await page.getByTestId("chat-scroller").boundingBox();
           const chart = await image.boundingBox();
           const legend = await legendPlace(page, page.getByTestId("chart-figure").last());
+          // the result table shown, as the reader opens it
+          const card = page.locator('[data-tool="query_database"]').last();
+          await card.getByRole("button", { expanded: false }).first().click();
+          await card.getByRole("region", { name: /^(Result|Résultat)/ }).waitFor();
+          const chatAxe = await seriousViolations(page);
           const chatControls = await unreachableControls(page);
           const share = chat.width / width;
-          const figure = { width, language, chat: Math.round(chat.width), share: `${Math.round(share * 100)} %`, chart: Math.round(chart.width), legend, controls: list.checked + chatControls.checked };
+          const figure = { width, language, chat: Math.round(chat.width), share: `${Math.round(share * 100)} %`, chart: Math.round(chart.width), legend, controls: list.checked + chatControls.checked, axe: listAxe.length + chatAxe.length };
           figures.push(figure);
           console.log(`# ${JSON.stringify(figure)}`);
           assert.deepEqual(chatControls.bad, [], `unreachable controls of the chat at ${where}`);
+          assert.deepEqual(chatAxe, [], `axe on the chat (a chart, a table, a question) at ${where}`);
           if (width >= 768) assert.ok(share >= 0.6, `the chat is ${Math.round(share * 100)} % of ${where}`);
           if (width >= 390) assert.ok(chart.width >= 300, `the chart is ${chart.width} px wide at ${where}`);
           if (width < 768) assert.equal(legend, "below", `the legend at ${where}`);

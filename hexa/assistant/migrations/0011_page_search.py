@@ -32,6 +32,11 @@ class Migration(migrations.Migration):
             'CREATE INDEX "assistant_conv_title_trgm" ON "assistant_conversation" USING gin (UPPER("title") gin_trgm_ops)',
             'DROP INDEX "assistant_conv_title_trgm"',
         ),
+        # and pg_trgm's `%>` (close titles) this one
+        migrations.RunSQL(
+            'CREATE INDEX "assistant_conv_title_words" ON "assistant_conversation" USING gin ("title" gin_trgm_ops)',
+            'DROP INDEX "assistant_conv_title_words"',
+        ),
         migrations.RunSQL(
             'CREATE INDEX "assistant_msg_text_trgm" ON "assistant_message" USING gin (UPPER("text") gin_trgm_ops)',
             'DROP INDEX "assistant_msg_text_trgm"',
