@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from hexa.core.pagination import MAX_PER_PAGE, result_page
 from hexa.core.text import is_storable_text
 from hexa.user_management.backends import has_member_perm
+from hexa.workspaces.models import WorkspaceMembership
 
 from ..errors import ErrorCode, ToolErrorCode
 from ..events import last_seq
@@ -57,11 +58,12 @@ def resolve_start_screen(workspace, info):
 @workspace_object.field("assistantConversations")
 def resolve_workspace_conversations(workspace, info, page=None, per_page=None, search=None):
     user = info.context["request"].user
-    # a conversation with no message yet is not listed: nothing to go back to (a semi-join on
-    # the messages' index, not a join and DISTINCT over all of them)
+    # filter_for_user's rule (the owner, while a member) and "has a message" (one with no message
+    # yet is not listed: nothing to go back to), both as semi-joins: the joins and DISTINCT they
+    # replace cost a sort of every conversation of the user on each search
     conversations = (
-        Conversation.objects.filter_for_user(user)
-        .filter(workspace=workspace)
+        Conversation.objects.filter(user=user, workspace=workspace)
+        .filter(Exists(WorkspaceMembership.objects.filter(workspace=workspace, user=user)))
         .filter(Exists(Message.objects.filter(conversation=OuterRef("pk"))))
         .select_related("workspace")
     )
