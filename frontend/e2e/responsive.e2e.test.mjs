@@ -77,7 +77,7 @@ async function legendPlace(page, figure) {
   const download = page.waitForEvent("download");
   await figure.getByRole("button", { name: /^(Download SVG|Télécharger en SVG)/ }).click();
   const svg = fs.readFileSync(await (await download).path(), "utf8");
-  fs.writeFileSync(path.join(RESULTS, "widths-chart.svg"), svg);
+  fs.writeFileSync(path.join(RESULTS, "responsive-chart.svg"), svg);
   const legend = /<g class="mark-group role-legend"[^>]*><g transform="translate\(([-\d.]+),([-\d.]+)\)"/.exec(svg);
   const width = Number(/<svg[^>]* width="([\d.]+)"/.exec(svg)?.[1]);
   const height = Number(/<svg[^>]* height="([\d.]+)"/.exec(svg)?.[1]);
@@ -89,7 +89,7 @@ async function legendPlace(page, figure) {
 useStack({ launch: { browser: true }, setUp: (session) => ({ browser } = session) });
 
 describe("the page at five widths, in English and French", { concurrency: false }, () => {
-  test("no sideways scroll, every control reachable, the chat and its charts wide enough", { timeout: 600_000 }, step("widths", async () => {
+  test("no sideways scroll, every control reachable, the chat and its charts wide enough", { timeout: 600_000 }, step("responsive", async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();
