@@ -84,7 +84,7 @@ describe("the assistant page", { concurrency: false }, () => {
       await send(page, "Write a note notes/e2e_note.md about it");
       const card = page.getByRole("region", { name: "Proposed write to notes/e2e_note.md" });
       await card.waitFor({ timeout: 60_000 });
-      await card.getByText("CREATE").waitFor();
+      await card.getByText("New file").waitFor(); // the action, in words (CREATE)
       assert.ok((await card.locator('[data-diff="added"]').count()) > 0, "the diff shows added lines");
       await waitForTurnEnd(page);
       await shot(page, "chat-approval-card");

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, models
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db.models import Q
 from django.utils import timezone
 
@@ -11,6 +13,15 @@ from hexa.core.models import Base, BaseQuerySet
 from .pricing import TOKEN_FIELDS
 
 MONEY = {"max_digits": 18, "decimal_places": 8, "default": Decimal("0")}
+
+# The languages a message's text is stemmed in for search (the page's languages).
+SEARCH_CONFIGS = ("english", "french")
+
+
+def message_search_vector():
+    """A message's text as full-text lexemes in both languages (kept in Message.search_vector)."""
+    english, french = (SearchVector("text", config=config) for config in SEARCH_CONFIGS)
+    return english + french
 
 
 class Usage(models.Model):
@@ -31,9 +42,17 @@ class Usage(models.Model):
 class ConversationQuerySet(BaseQuerySet):
     def filter_for_user(self, user):
         # Conversations are private: only their owner, and only while still a member of the
-        # workspace. Superusers see them in the Django admin, not through the API.
+        # workspace. Superusers see them in the Django admin, not through the API. Everything
+        # that changes a conversation (send, approve, answer, rename, share) goes through this.
         return self._filter_for_user_and_query_object(
             user, Q(user=user, workspace__memberships__user=user), return_all_if_superuser=False
+        )
+
+    def shared_with(self, user):
+        """Conversations their owners shared with the workspace, seen read-only by its members
+        (current members only: a former member sees none)."""
+        return self._filter_for_user_and_query_object(
+            user, Q(shared_at__isnull=False, workspace__memberships__user=user), return_all_if_superuser=False
         )
 
 
@@ -60,11 +79,16 @@ class Conversation(Base, Usage):
     # request size in characters per token, as measured on this conversation's calls.
     stubbed_tool_results = models.PositiveIntegerField(default=0)
     chars_per_token = models.FloatField(default=0)
+    # Set while its owner shares it with the workspace's members, read-only (sharing.py).
+    shared_at = models.DateTimeField(null=True, blank=True)
+    # A conversation continued from a shared one: the one it was copied from.
+    continued_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     objects = ConversationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
+        # (and a trigram index of UPPER(title), for `icontains`: migration 0011)
         indexes = [models.Index(fields=["workspace", "user", "-updated_at"])]
 
     def __str__(self):
@@ -176,6 +200,9 @@ class Message(Base, Usage):
     rows_sent = models.BooleanField(default=True)
     # Up to three short follow-up questions proposed after a complete answer (follow_ups.py).
     follow_ups = models.JSONField(default=list, blank=True)
+    # Its text's full-text lexemes, computed by PostgreSQL and stored: a search reads them from
+    # the index and its rows, never running the stemmers again over every match (search.py).
+    search_vector = models.GeneratedField(expression=message_search_vector(), output_field=SearchVectorField(), db_persist=True)
 
     objects = InConversationQuerySet.as_manager()
 
@@ -184,7 +211,10 @@ class Message(Base, Usage):
         constraints = [models.UniqueConstraint(fields=["conversation", "index"], name="assistant_message_unique_index")]
         # the workers' recovery loop looks for expired waits every few seconds
         indexes = [
-            models.Index(fields=["waiting_expires_at"], condition=Q(status="WAITING"), name="assistant_message_waiting")
+            models.Index(fields=["waiting_expires_at"], condition=Q(status="WAITING"), name="assistant_message_waiting"),
+            # searching conversations by what was said in them (search.py)
+            # (and a trigram index of UPPER(text), for `icontains`: migration 0011)
+            GinIndex(fields=["search_vector"], name="assistant_message_search"),
         ]
 
     def __str__(self):

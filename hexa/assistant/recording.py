@@ -54,7 +54,8 @@ def _insert(instance) -> tuple[str, list]:
     """`INSERT … VALUES …` of a new `instance` (defaults applied as save() would), and its
     parameters. The instance counts as saved afterwards (a later save() updates it)."""
     meta = instance._meta
-    fields = [f for f in meta.concrete_fields if f is not meta.auto_field]  # the database numbers rows
+    # the database numbers rows, and computes generated columns (a message's search lexemes)
+    fields = [f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     instance._state.adding, instance._state.db = False, connection.alias

@@ -12,6 +12,15 @@ MAX_TABLES = 8
 MAX_ENTRIES = 8
 TABLE_FILES = (".csv", ".tsv", ".xlsx", ".xls", ".ods", ".parquet")
 
+# The example questions, in English (the page has them in each of its languages, by kind).
+EXAMPLES = {
+    "TABLE_CONTENTS": "What is in the {subject} table?",
+    "TABLE_ROWS": "How many rows does {subject} have, and what does one row stand for?",
+    "SUMMARISE_FILE": "Summarise {subject}",
+    "BUCKET_FILES": "Which files are in the bucket?",
+    "CAPABILITIES": "What can you do in this workspace?",
+}
+
 
 def _tables(user, workspace) -> tuple[list[dict], int]:
     described = UserDatabaseTools(user, workspace).describe_tables()
@@ -47,23 +56,26 @@ def _data_file(user, workspace) -> str | None:
 def start_screen(user, workspace) -> dict:
     tables, table_count = _tables(user, workspace)
     entries, entry_count = _entries(user, workspace)
-    examples = []
+    examples = []  # (kind, subject): the page writes each in the reader's language
     real_tables = [t for t in tables if t["kind"] == "table"] or tables
     if real_tables:
-        examples.append(f"What is in the {real_tables[0]['name']} table?")
+        examples.append(("TABLE_CONTENTS", real_tables[0]["name"]))
     if len(real_tables) > 1:
-        examples.append(f"How many rows does {real_tables[1]['name']} have, and what does one row stand for?")
+        examples.append(("TABLE_ROWS", real_tables[1]["name"]))
     data_file = _data_file(user, workspace) if entries else None
     if data_file:
-        examples.append(f"Summarise {data_file}")
+        examples.append(("SUMMARISE_FILE", data_file))
     if entries:
-        examples.append("Which files are in the bucket?")
+        examples.append(("BUCKET_FILES", None))
     if not examples:
-        examples.append("What can you do in this workspace?")
+        examples.append(("CAPABILITIES", None))
     return {
         "tables": tables,
         "table_count": table_count,
         "entries": entries,
         "entry_count": entry_count,
-        "examples": examples,
+        "examples": [EXAMPLES[kind].format(subject=subject) for kind, subject in examples],
+        "example_questions": [
+            {"kind": kind, "subject": subject, "text": EXAMPLES[kind].format(subject=subject)} for kind, subject in examples
+        ],
     }

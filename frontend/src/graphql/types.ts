@@ -99,6 +99,8 @@ export type AssistantConversation = {
   followUps: Array<Scalars['String']['output']>;
   id: Scalars['UUID']['output'];
   inputTokens: Scalars['Float']['output'];
+  /** The current user owns it (false: a conversation shared with them, which they can only read or continue). */
+  isMine: Scalars['Boolean']['output'];
   isRunning: Scalars['Boolean']['output'];
   /**
    * The newest answer the model is no longer sent, or null: answers written while the workspace sent
@@ -114,8 +116,14 @@ export type AssistantConversation = {
   /** True when answers come from the offline demo model, not Claude. */
   offlineModel: Scalars['Boolean']['output'];
   outputTokens: Scalars['Float']['output'];
+  /** Who owns it (the display name), for a conversation shared with the current user. */
+  ownerName: Scalars['String']['output'];
   /** Writes in this conversation still waiting for the user's decision, oldest first. */
   pendingApprovals: Array<AssistantToolExecution>;
+  /** In a list searched with `search`: the passage of its latest message that matches (null: the title matched). */
+  searchExcerpt?: Maybe<Scalars['String']['output']>;
+  /** Shared by its owner with the workspace's members, who read it (read-only). */
+  shared: Scalars['Boolean']['output'];
   /** Earlier turns summarised to keep the conversation within the model's context, oldest first. */
   summaries: Array<AssistantConversationSummary>;
   title: Scalars['String']['output'];
@@ -345,6 +353,21 @@ export type AssistantEventType =
   | 'usage'
   | 'user_message'
   | 'waiting';
+
+/** An example question: what it asks (kind) about what (subject: a table or a file), and its English text. */
+export type AssistantExampleQuestion = {
+  __typename?: 'AssistantExampleQuestion';
+  kind: AssistantExampleQuestionKind;
+  subject?: Maybe<Scalars['String']['output']>;
+  text: Scalars['String']['output'];
+};
+
+export type AssistantExampleQuestionKind =
+  | 'BUCKET_FILES'
+  | 'CAPABILITIES'
+  | 'SUMMARISE_FILE'
+  | 'TABLE_CONTENTS'
+  | 'TABLE_ROWS';
 
 export type AssistantFeedback =
   | 'HELPFUL'
@@ -639,6 +662,8 @@ export type AssistantStartScreen = {
   /** The first entries at the root of the workspace bucket. */
   entries: Array<AssistantReachableEntry>;
   entryCount: Scalars['Int']['output'];
+  /** The same questions, by kind and subject, for a page that writes them in its reader's language. */
+  exampleQuestions: Array<AssistantExampleQuestion>;
   /** Example questions built from the workspace's own tables and files. */
   examples: Array<Scalars['String']['output']>;
   tableCount: Scalars['Int']['output'];
@@ -891,6 +916,19 @@ export type CancelAssistantRunResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type ContinueAssistantConversationInput = {
+  /** A conversation shared with the workspace (or one's own). */
+  id: Scalars['UUID']['input'];
+};
+
+export type ContinueAssistantConversationResult = {
+  __typename?: 'ContinueAssistantConversationResult';
+  /** The new conversation, the current user's, holding the finished messages of the one continued. */
+  conversation?: Maybe<AssistantConversation>;
+  errors: Array<AssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
 export type CreateAssistantClientTokenError =
   | 'INVALID_NAME'
   /** None given, or a tool MCP clients are not offered (those that change a workspace or ask the user). */
@@ -1032,6 +1070,8 @@ export type Mutation = {
   approveAssistantToolExecution: ResolveAssistantToolExecutionResult;
   /** Stop the running turn after its current step; what was produced is kept. */
   cancelAssistantRun: CancelAssistantRunResult;
+  /** Go on with a conversation shared with the workspace as a new conversation of one's own. */
+  continueAssistantConversation: ContinueAssistantConversationResult;
   /** A personal token for an MCP client: the granted workspaces and tools, never beyond the user's role. */
   createAssistantClientToken: CreateAssistantClientTokenResult;
   createAssistantConversation: CreateAssistantConversationResult;
@@ -1058,6 +1098,8 @@ export type Mutation = {
   setAssistantMessageFeedback: SetAssistantMessageFeedbackResult;
   /** Set or remove the workspace's monthly assistant budget (workspace ADMINs). */
   setAssistantWorkspaceBudget: SetAssistantWorkspaceBudgetResult;
+  /** Share one's conversation with the workspace's members, read-only, or stop sharing it (its owner only). */
+  shareAssistantConversation: ShareAssistantConversationResult;
   updateAssistantEvaluationQuestion: AssistantEvaluationQuestionResult;
   updateAssistantPromptTemplate: AssistantPromptTemplateResult;
   /** Change the workspace's assistant settings (workspace ADMINs); every change is recorded. */
@@ -1082,6 +1124,11 @@ export type MutationApproveAssistantToolExecutionArgs = {
 
 export type MutationCancelAssistantRunArgs = {
   conversationId: Scalars['UUID']['input'];
+};
+
+
+export type MutationContinueAssistantConversationArgs = {
+  input: ContinueAssistantConversationInput;
 };
 
 
@@ -1171,6 +1218,11 @@ export type MutationSetAssistantWorkspaceBudgetArgs = {
 };
 
 
+export type MutationShareAssistantConversationArgs = {
+  input: ShareAssistantConversationInput;
+};
+
+
 export type MutationUpdateAssistantEvaluationQuestionArgs = {
   input: UpdateAssistantEvaluationQuestionInput;
 };
@@ -1213,7 +1265,10 @@ export type MyAssistantUsage = {
 
 export type Query = {
   __typename?: 'Query';
-  /** One of the current user's conversations; null if it does not exist or is someone else's. */
+  /**
+   * One of the current user's conversations, or one shared with the workspace by a member (while the
+   * current user is a member of it); null otherwise.
+   */
   assistantConversation?: Maybe<AssistantConversation>;
   /** A run of a workspace the user is an ADMIN of; null otherwise. */
   assistantEvaluationRun?: Maybe<AssistantEvaluationRun>;
@@ -1400,6 +1455,19 @@ export type SetAssistantWorkspaceBudgetResult = {
   workspace?: Maybe<Workspace>;
 };
 
+export type ShareAssistantConversationInput = {
+  id: Scalars['UUID']['input'];
+  /** True: the workspace's members may read it; false: private again. */
+  shared: Scalars['Boolean']['input'];
+};
+
+export type ShareAssistantConversationResult = {
+  __typename?: 'ShareAssistantConversationResult';
+  conversation?: Maybe<AssistantConversation>;
+  errors: Array<AssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
 export type UpdateAssistantEvaluationQuestionInput = {
   expected?: InputMaybe<Scalars['String']['input']>;
   expectedKind?: InputMaybe<AssistantEvaluationExpectedKind>;
@@ -1480,7 +1548,8 @@ export type Workspace = {
   __typename?: 'Workspace';
   /**
    * The current user's conversations in this workspace, most recently active first; `search`:
-   * only those whose title contains it (any case).
+   * only those whose title contains it (any case) or nearly (trigrams), or one of whose messages,
+   * question or answer, matches it by full-text search (English and French stemming) or contains it.
    */
   assistantConversations: AssistantConversationPage;
   /** The workspace's evaluation questions and runs: for its ADMINs (null for others). */
@@ -1509,6 +1578,8 @@ export type Workspace = {
   myRole?: Maybe<WorkspaceMembershipRole>;
   name: Scalars['String']['output'];
   permissions: WorkspacePermissions;
+  /** Conversations other members shared with the workspace (read-only), most recently shared first; members only. */
+  sharedAssistantConversations: AssistantConversationPage;
   slug: Scalars['String']['output'];
 };
 
@@ -1533,6 +1604,12 @@ export type WorkspaceAssistantVerifiedQueryChangesArgs = {
 
 
 export type WorkspaceMembersArgs = {
+  page?: InputMaybe<Scalars['Int']['input']>;
+  perPage?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type WorkspaceSharedAssistantConversationsArgs = {
   page?: InputMaybe<Scalars['Int']['input']>;
   perPage?: InputMaybe<Scalars['Int']['input']>;
 };

@@ -12,6 +12,7 @@ from ..pipeline_waits import stop_waiting
 from ..models import Conversation, Message, MessageFeedback, MessageRole, MessageStatus, WorkspaceBudget
 from ..errors import AssistantError, ErrorCode
 from ..service import get_conversation, send_message, stop_turn
+from ..sharing import continue_conversation, set_shared, viewable_conversation
 from ..workspace_settings import model_of, settings_for
 
 assistant_mutations = MutationType()
@@ -96,6 +97,24 @@ def resolve_rename_conversation(_, info, input):
     conversation.title = title
     conversation.save(update_fields=["title", "updated_at"])
     return {"success": True, "errors": [], "conversation": conversation}
+
+
+@assistant_mutations.field("shareAssistantConversation")
+def resolve_share_conversation(_, info, input):
+    user = info.context["request"].user
+    conversation = get_conversation(user, input["id"])  # its owner's only
+    if conversation is None:
+        return {"success": False, "errors": ["NOT_FOUND"], "conversation": None}
+    return {"success": True, "errors": [], "conversation": set_shared(conversation, bool(input["shared"]))}
+
+
+@assistant_mutations.field("continueAssistantConversation")
+def resolve_continue_conversation(_, info, input):
+    user = info.context["request"].user
+    conversation = viewable_conversation(user, input["id"])
+    if conversation is None or not has_member_perm(user, "assistant.create_conversation", conversation.workspace):
+        return {"success": False, "errors": ["NOT_FOUND"], "conversation": None}
+    return {"success": True, "errors": [], "conversation": continue_conversation(user, conversation)}
 
 
 @assistant_mutations.field("setAssistantMessageFeedback")

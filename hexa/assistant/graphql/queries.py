@@ -5,14 +5,14 @@ from hexa.pipelines.models import PipelineRun
 from ..executors.pipelines import run_view
 from ..models import ToolExecution
 from ..pipeline_waits import PIPELINE_TOOLS
-from ..service import get_conversation
+from ..sharing import viewable_conversation
 
 assistant_queries = QueryType()
 
 
 @assistant_queries.field("assistantConversation")
 def resolve_conversation(_, info, id):
-    return get_conversation(info.context["request"].user, id)
+    return viewable_conversation(info.context["request"].user, id)
 
 
 LATEST_MESSAGES = 5

@@ -1,14 +1,17 @@
 from ariadne import EnumType, ObjectType
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 
 from hexa.core.pagination import MAX_PER_PAGE, result_page
 from hexa.core.text import is_storable_text
 from hexa.user_management.backends import has_member_perm
+from hexa.workspaces.models import WorkspaceMembership
 
 from ..errors import ErrorCode, ToolErrorCode
 from ..events import last_seq
 from ..tools import TOOL_NAMES
-from ..models import AWAITING_USER, Conversation, MessageRole, MessageStatus, ToolExecutionStatus
+from ..models import AWAITING_USER, Conversation, Message, MessageRole, MessageStatus, ToolExecutionStatus
+from ..search import excerpts, search_conversations
 from ..start_screen import start_screen
 from ..waiting import question_of
 from ..workspace_settings import settings_for
@@ -55,19 +58,59 @@ def resolve_start_screen(workspace, info):
 @workspace_object.field("assistantConversations")
 def resolve_workspace_conversations(workspace, info, page=None, per_page=None, search=None):
     user = info.context["request"].user
-    # a conversation with no message yet is not listed: nothing to go back to
+    # filter_for_user's rule (the owner, while a member) and "has a message" (one with no message
+    # yet is not listed: nothing to go back to), both as semi-joins: the joins and DISTINCT they
+    # replace cost a sort of every conversation of the user on each search
     conversations = (
-        Conversation.objects.filter_for_user(user)
-        .filter(workspace=workspace, messages__isnull=False)
-        .distinct()
+        Conversation.objects.filter(user=user, workspace=workspace)
+        .filter(Exists(WorkspaceMembership.objects.filter(workspace=workspace, user=user)))
+        .filter(Exists(Message.objects.filter(conversation=OuterRef("pk"))))
         .select_related("workspace")
     )
     search = " ".join((search or "").split())[:MAX_SEARCH_CHARS]
+    if search and not is_storable_text(search):  # a NUL or a lone surrogate: nothing holds it
+        return result_page(conversations.none(), page, per_page)
     if search:
-        if not is_storable_text(search):  # a NUL or a lone surrogate: no title holds it
-            conversations = conversations.none()
-        conversations = conversations.filter(title__icontains=search)
-    return result_page(conversations.order_by("-updated_at"), page, per_page)
+        conversations = search_conversations(conversations, search)
+    result = result_page(conversations.order_by("-updated_at"), page, per_page)
+    if search:
+        found = excerpts([conversation.pk for conversation in result["items"]], search)
+        for conversation in result["items"]:
+            conversation.search_excerpt = found.get(conversation.pk)
+    return result
+
+
+@workspace_object.field("sharedAssistantConversations")
+def resolve_shared_conversations(workspace, info, page=None, per_page=None):
+    user = info.context["request"].user
+    shared = (
+        Conversation.objects.shared_with(user)
+        .filter(workspace=workspace)
+        .exclude(user=user)
+        .select_related("workspace", "user")
+        .order_by("-shared_at")
+    )
+    return result_page(shared, page, per_page)
+
+
+@conversation_object.field("shared")
+def resolve_shared(conversation, _):
+    return conversation.shared_at is not None
+
+
+@conversation_object.field("isMine")
+def resolve_is_mine(conversation, info):
+    return conversation.user_id == info.context["request"].user.id
+
+
+@conversation_object.field("ownerName")
+def resolve_owner_name(conversation, _):
+    return conversation.user.display_name
+
+
+@conversation_object.field("searchExcerpt")
+def resolve_search_excerpt(conversation, _):
+    return getattr(conversation, "search_excerpt", None)
 
 
 @conversation_object.field("offlineModel")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assistant', '0013_evals_verified_queries'),
+        ('assistant', '0013_verified_queries'),
     ]
 
     operations = [

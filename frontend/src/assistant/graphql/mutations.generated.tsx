@@ -12,7 +12,7 @@ export type CreateAssistantConversationMutationVariables = Types.Exact<{
 }>;
 
 
-export type CreateAssistantConversationMutation = { __typename?: 'Mutation', createAssistantConversation: { __typename?: 'CreateAssistantConversationResult', success: boolean, errors: Array<Types.CreateAssistantConversationError>, conversation?: { __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string } | null } };
+export type CreateAssistantConversationMutation = { __typename?: 'Mutation', createAssistantConversation: { __typename?: 'CreateAssistantConversationResult', success: boolean, errors: Array<Types.CreateAssistantConversationError>, conversation?: { __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string, searchExcerpt?: string | null } | null } };
 
 export type RenameAssistantConversationMutationVariables = Types.Exact<{
   input: Types.RenameAssistantConversationInput;
@@ -20,6 +20,20 @@ export type RenameAssistantConversationMutationVariables = Types.Exact<{
 
 
 export type RenameAssistantConversationMutation = { __typename?: 'Mutation', renameAssistantConversation: { __typename?: 'RenameAssistantConversationResult', success: boolean, errors: Array<Types.AssistantConversationError>, conversation?: { __typename?: 'AssistantConversation', id: string, title: string, updatedAt: string } | null } };
+
+export type ShareAssistantConversationMutationVariables = Types.Exact<{
+  input: Types.ShareAssistantConversationInput;
+}>;
+
+
+export type ShareAssistantConversationMutation = { __typename?: 'Mutation', shareAssistantConversation: { __typename?: 'ShareAssistantConversationResult', success: boolean, errors: Array<Types.AssistantConversationError>, conversation?: { __typename?: 'AssistantConversation', id: string, shared: boolean } | null } };
+
+export type ContinueAssistantConversationMutationVariables = Types.Exact<{
+  input: Types.ContinueAssistantConversationInput;
+}>;
+
+
+export type ContinueAssistantConversationMutation = { __typename?: 'Mutation', continueAssistantConversation: { __typename?: 'ContinueAssistantConversationResult', success: boolean, errors: Array<Types.AssistantConversationError>, conversation?: { __typename?: 'AssistantConversation', id: string } | null } };
 
 export type DeleteAssistantConversationMutationVariables = Types.Exact<{
   input: Types.DeleteAssistantConversationInput;
@@ -33,7 +47,7 @@ export type SendAssistantMessageMutationVariables = Types.Exact<{
 }>;
 
 
-export type SendAssistantMessageMutation = { __typename?: 'Mutation', sendAssistantMessage: { __typename?: 'SendAssistantMessageResult', success: boolean, errors: Array<Types.SendAssistantMessageError>, message?: { __typename?: 'AssistantMessage', id: string, role: Types.AssistantMessageRole, text: string, status: Types.AssistantMessageStatus, errorCode?: Types.AssistantErrorCode | null, errorMessage?: string | null, model?: string | null, modelCalls: number, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, firstEventSeq?: number | null, createdAt: string, feedback?: Types.AssistantFeedback | null, toolExecutions: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, parts: Array<{ __typename?: 'AssistantMessagePart', text?: string | null, toolExecution?: { __typename?: 'AssistantToolExecution', id: string } | null }> } | null, conversation?: { __typename?: 'AssistantConversation', id: string, followUps: Array<string>, title: string, model: string, offlineModel: boolean, isRunning: boolean, lastEventSeq: number, lastAnswerHiddenFromModel?: string | null, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, updatedAt: string, verifiedAnswers: Array<{ __typename?: 'AssistantVerifiedAnswer', messageId: string, verifiedQueries: Array<{ __typename?: 'AssistantVerifiedQuery', id: string, question: string, verifiedBy?: { __typename?: 'User', email: string } | null }> }>, workspace: { __typename?: 'Workspace', slug: string, name: string }, pendingApprovals: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, summaries: Array<{ __typename?: 'AssistantConversationSummary', id: string, text: string, lastMessageId: string, hiddenFromModel: boolean }> } | null } };
+export type SendAssistantMessageMutation = { __typename?: 'Mutation', sendAssistantMessage: { __typename?: 'SendAssistantMessageResult', success: boolean, errors: Array<Types.SendAssistantMessageError>, message?: { __typename?: 'AssistantMessage', id: string, role: Types.AssistantMessageRole, text: string, status: Types.AssistantMessageStatus, errorCode?: Types.AssistantErrorCode | null, errorMessage?: string | null, model?: string | null, modelCalls: number, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, firstEventSeq?: number | null, createdAt: string, feedback?: Types.AssistantFeedback | null, toolExecutions: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, parts: Array<{ __typename?: 'AssistantMessagePart', text?: string | null, toolExecution?: { __typename?: 'AssistantToolExecution', id: string } | null }> } | null, conversation?: { __typename?: 'AssistantConversation', id: string, followUps: Array<string>, title: string, shared: boolean, isMine: boolean, ownerName: string, model: string, offlineModel: boolean, isRunning: boolean, lastEventSeq: number, lastAnswerHiddenFromModel?: string | null, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, updatedAt: string, verifiedAnswers: Array<{ __typename?: 'AssistantVerifiedAnswer', messageId: string, verifiedQueries: Array<{ __typename?: 'AssistantVerifiedQuery', id: string, question: string, verifiedBy?: { __typename?: 'User', email: string } | null }> }>, workspace: { __typename?: 'Workspace', slug: string, name: string }, pendingApprovals: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, summaries: Array<{ __typename?: 'AssistantConversationSummary', id: string, text: string, lastMessageId: string, hiddenFromModel: boolean }> } | null } };
 
 export type CancelAssistantRunMutationVariables = Types.Exact<{
   conversationId: Types.Scalars['UUID']['input'];
@@ -142,6 +156,81 @@ export function useRenameAssistantConversationMutation(baseOptions?: Apollo.Muta
 export type RenameAssistantConversationMutationHookResult = ReturnType<typeof useRenameAssistantConversationMutation>;
 export type RenameAssistantConversationMutationResult = Apollo.MutationResult<RenameAssistantConversationMutation>;
 export type RenameAssistantConversationMutationOptions = Apollo.BaseMutationOptions<RenameAssistantConversationMutation, RenameAssistantConversationMutationVariables>;
+export const ShareAssistantConversationDocument = gql`
+    mutation ShareAssistantConversation($input: ShareAssistantConversationInput!) {
+  shareAssistantConversation(input: $input) {
+    success
+    errors
+    conversation {
+      id
+      shared
+    }
+  }
+}
+    `;
+export type ShareAssistantConversationMutationFn = Apollo.MutationFunction<ShareAssistantConversationMutation, ShareAssistantConversationMutationVariables>;
+
+/**
+ * __useShareAssistantConversationMutation__
+ *
+ * To run a mutation, you first call `useShareAssistantConversationMutation` within a React component and pass it any options that fit your needs.
+ * When your component renders, `useShareAssistantConversationMutation` returns a tuple that includes:
+ * - A mutate function that you can call at any time to execute the mutation
+ * - An object with fields that represent the current status of the mutation's execution
+ *
+ * @param baseOptions options that will be passed into the mutation, supported options are listed on: https://www.apollographql.com/docs/react/api/react-hooks/#options-2;
+ *
+ * @example
+ * const [shareAssistantConversationMutation, { data, loading, error }] = useShareAssistantConversationMutation({
+ *   variables: {
+ *      input: // value for 'input'
+ *   },
+ * });
+ */
+export function useShareAssistantConversationMutation(baseOptions?: Apollo.MutationHookOptions<ShareAssistantConversationMutation, ShareAssistantConversationMutationVariables>) {
+        const options = {...defaultOptions, ...baseOptions}
+        return Apollo.useMutation<ShareAssistantConversationMutation, ShareAssistantConversationMutationVariables>(ShareAssistantConversationDocument, options);
+      }
+export type ShareAssistantConversationMutationHookResult = ReturnType<typeof useShareAssistantConversationMutation>;
+export type ShareAssistantConversationMutationResult = Apollo.MutationResult<ShareAssistantConversationMutation>;
+export type ShareAssistantConversationMutationOptions = Apollo.BaseMutationOptions<ShareAssistantConversationMutation, ShareAssistantConversationMutationVariables>;
+export const ContinueAssistantConversationDocument = gql`
+    mutation ContinueAssistantConversation($input: ContinueAssistantConversationInput!) {
+  continueAssistantConversation(input: $input) {
+    success
+    errors
+    conversation {
+      id
+    }
+  }
+}
+    `;
+export type ContinueAssistantConversationMutationFn = Apollo.MutationFunction<ContinueAssistantConversationMutation, ContinueAssistantConversationMutationVariables>;
+
+/**
+ * __useContinueAssistantConversationMutation__
+ *
+ * To run a mutation, you first call `useContinueAssistantConversationMutation` within a React component and pass it any options that fit your needs.
+ * When your component renders, `useContinueAssistantConversationMutation` returns a tuple that includes:
+ * - A mutate function that you can call at any time to execute the mutation
+ * - An object with fields that represent the current status of the mutation's execution
+ *
+ * @param baseOptions options that will be passed into the mutation, supported options are listed on: https://www.apollographql.com/docs/react/api/react-hooks/#options-2;
+ *
+ * @example
+ * const [continueAssistantConversationMutation, { data, loading, error }] = useContinueAssistantConversationMutation({
+ *   variables: {
+ *      input: // value for 'input'
+ *   },
+ * });
+ */
+export function useContinueAssistantConversationMutation(baseOptions?: Apollo.MutationHookOptions<ContinueAssistantConversationMutation, ContinueAssistantConversationMutationVariables>) {
+        const options = {...defaultOptions, ...baseOptions}
+        return Apollo.useMutation<ContinueAssistantConversationMutation, ContinueAssistantConversationMutationVariables>(ContinueAssistantConversationDocument, options);
+      }
+export type ContinueAssistantConversationMutationHookResult = ReturnType<typeof useContinueAssistantConversationMutation>;
+export type ContinueAssistantConversationMutationResult = Apollo.MutationResult<ContinueAssistantConversationMutation>;
+export type ContinueAssistantConversationMutationOptions = Apollo.BaseMutationOptions<ContinueAssistantConversationMutation, ContinueAssistantConversationMutationVariables>;
 export const DeleteAssistantConversationDocument = gql`
     mutation DeleteAssistantConversation($input: DeleteAssistantConversationInput!) {
   deleteAssistantConversation(input: $input) {

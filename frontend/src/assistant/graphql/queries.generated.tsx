@@ -11,12 +11,13 @@ export type AssistantConversationsQueryVariables = Types.Exact<{
   slug: Types.Scalars['String']['input'];
   page?: Types.InputMaybe<Types.Scalars['Int']['input']>;
   perPage?: Types.InputMaybe<Types.Scalars['Int']['input']>;
+  search?: Types.InputMaybe<Types.Scalars['String']['input']>;
 }>;
 
 
-export type AssistantConversationsQuery = { __typename?: 'Query', me: { __typename?: 'Me', assistantUsage?: { __typename?: 'MyAssistantUsage', limit?: string | null, resetsAt: string, totals: { __typename?: 'AssistantUsageTotals', cost: string } } | null }, workspace?: { __typename?: 'Workspace', slug: string, name: string, myRole?: Types.WorkspaceMembershipRole | null, assistantConversations: { __typename?: 'AssistantConversationPage', pageNumber: number, totalPages: number, totalItems: number, items: Array<{ __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string }> } } | null };
+export type AssistantConversationsQuery = { __typename?: 'Query', me: { __typename?: 'Me', assistantUsage?: { __typename?: 'MyAssistantUsage', limit?: string | null, resetsAt: string, totals: { __typename?: 'AssistantUsageTotals', cost: string } } | null }, workspace?: { __typename?: 'Workspace', slug: string, name: string, myRole?: Types.WorkspaceMembershipRole | null, sharedAssistantConversations: { __typename?: 'AssistantConversationPage', totalItems: number, items: Array<{ __typename?: 'AssistantConversation', id: string, title: string, ownerName: string, updatedAt: string }> }, assistantConversations: { __typename?: 'AssistantConversationPage', pageNumber: number, totalPages: number, totalItems: number, items: Array<{ __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string, searchExcerpt?: string | null }> } } | null };
 
-export type AssistantChat_ConversationFragment = { __typename?: 'AssistantConversation', id: string, followUps: Array<string>, title: string, model: string, offlineModel: boolean, isRunning: boolean, lastEventSeq: number, lastAnswerHiddenFromModel?: string | null, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, updatedAt: string, verifiedAnswers: Array<{ __typename?: 'AssistantVerifiedAnswer', messageId: string, verifiedQueries: Array<{ __typename?: 'AssistantVerifiedQuery', id: string, question: string, verifiedBy?: { __typename?: 'User', email: string } | null }> }>, workspace: { __typename?: 'Workspace', slug: string, name: string }, pendingApprovals: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, summaries: Array<{ __typename?: 'AssistantConversationSummary', id: string, text: string, lastMessageId: string, hiddenFromModel: boolean }> };
+export type AssistantChat_ConversationFragment = { __typename?: 'AssistantConversation', id: string, followUps: Array<string>, title: string, shared: boolean, isMine: boolean, ownerName: string, model: string, offlineModel: boolean, isRunning: boolean, lastEventSeq: number, lastAnswerHiddenFromModel?: string | null, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, updatedAt: string, verifiedAnswers: Array<{ __typename?: 'AssistantVerifiedAnswer', messageId: string, verifiedQueries: Array<{ __typename?: 'AssistantVerifiedQuery', id: string, question: string, verifiedBy?: { __typename?: 'User', email: string } | null }> }>, workspace: { __typename?: 'Workspace', slug: string, name: string }, pendingApprovals: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, summaries: Array<{ __typename?: 'AssistantConversationSummary', id: string, text: string, lastMessageId: string, hiddenFromModel: boolean }> };
 
 export type AssistantConversationQueryVariables = Types.Exact<{
   id: Types.Scalars['UUID']['input'];
@@ -24,7 +25,7 @@ export type AssistantConversationQueryVariables = Types.Exact<{
 }>;
 
 
-export type AssistantConversationQuery = { __typename?: 'Query', assistantConversation?: { __typename?: 'AssistantConversation', id: string, followUps: Array<string>, title: string, model: string, offlineModel: boolean, isRunning: boolean, lastEventSeq: number, lastAnswerHiddenFromModel?: string | null, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, updatedAt: string, messages: { __typename?: 'AssistantMessagePage', pageNumber: number, totalPages: number, totalItems: number, items: Array<{ __typename?: 'AssistantMessage', id: string, role: Types.AssistantMessageRole, text: string, status: Types.AssistantMessageStatus, errorCode?: Types.AssistantErrorCode | null, errorMessage?: string | null, model?: string | null, modelCalls: number, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, firstEventSeq?: number | null, createdAt: string, feedback?: Types.AssistantFeedback | null, toolExecutions: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, parts: Array<{ __typename?: 'AssistantMessagePart', text?: string | null, toolExecution?: { __typename?: 'AssistantToolExecution', id: string } | null }> }> }, verifiedAnswers: Array<{ __typename?: 'AssistantVerifiedAnswer', messageId: string, verifiedQueries: Array<{ __typename?: 'AssistantVerifiedQuery', id: string, question: string, verifiedBy?: { __typename?: 'User', email: string } | null }> }>, workspace: { __typename?: 'Workspace', slug: string, name: string }, pendingApprovals: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, summaries: Array<{ __typename?: 'AssistantConversationSummary', id: string, text: string, lastMessageId: string, hiddenFromModel: boolean }> } | null };
+export type AssistantConversationQuery = { __typename?: 'Query', assistantConversation?: { __typename?: 'AssistantConversation', id: string, followUps: Array<string>, title: string, shared: boolean, isMine: boolean, ownerName: string, model: string, offlineModel: boolean, isRunning: boolean, lastEventSeq: number, lastAnswerHiddenFromModel?: string | null, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, updatedAt: string, messages: { __typename?: 'AssistantMessagePage', pageNumber: number, totalPages: number, totalItems: number, items: Array<{ __typename?: 'AssistantMessage', id: string, role: Types.AssistantMessageRole, text: string, status: Types.AssistantMessageStatus, errorCode?: Types.AssistantErrorCode | null, errorMessage?: string | null, model?: string | null, modelCalls: number, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, firstEventSeq?: number | null, createdAt: string, feedback?: Types.AssistantFeedback | null, toolExecutions: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, parts: Array<{ __typename?: 'AssistantMessagePart', text?: string | null, toolExecution?: { __typename?: 'AssistantToolExecution', id: string } | null }> }> }, verifiedAnswers: Array<{ __typename?: 'AssistantVerifiedAnswer', messageId: string, verifiedQueries: Array<{ __typename?: 'AssistantVerifiedQuery', id: string, question: string, verifiedBy?: { __typename?: 'User', email: string } | null }> }>, workspace: { __typename?: 'Workspace', slug: string, name: string }, pendingApprovals: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, summaries: Array<{ __typename?: 'AssistantConversationSummary', id: string, text: string, lastMessageId: string, hiddenFromModel: boolean }> } | null };
 
 export type AssistantConversationMessagesQueryVariables = Types.Exact<{
   id: Types.Scalars['UUID']['input'];
@@ -50,6 +51,9 @@ export const AssistantChat_ConversationFragmentDoc = gql`
     }
   }
   title
+  shared
+  isMine
+  ownerName
   model
   offlineModel
   isRunning
@@ -77,7 +81,7 @@ export const AssistantChat_ConversationFragmentDoc = gql`
 }
     ${ToolExecutionCard_ExecutionFragmentDoc}`;
 export const AssistantConversationsDocument = gql`
-    query AssistantConversations($slug: String!, $page: Int, $perPage: Int) {
+    query AssistantConversations($slug: String!, $page: Int, $perPage: Int, $search: String) {
   me {
     assistantUsage {
       ...UsageSummary_usage
@@ -87,7 +91,16 @@ export const AssistantConversationsDocument = gql`
     slug
     name
     myRole
-    assistantConversations(page: $page, perPage: $perPage) {
+    sharedAssistantConversations(page: 1, perPage: 20) {
+      totalItems
+      items {
+        id
+        title
+        ownerName
+        updatedAt
+      }
+    }
+    assistantConversations(page: $page, perPage: $perPage, search: $search) {
       pageNumber
       totalPages
       totalItems
@@ -115,6 +128,7 @@ ${ConversationList_ConversationFragmentDoc}`;
  *      slug: // value for 'slug'
  *      page: // value for 'page'
  *      perPage: // value for 'perPage'
+ *      search: // value for 'search'
  *   },
  * });
  */

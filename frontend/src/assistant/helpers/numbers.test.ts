@@ -1,4 +1,7 @@
+import { setLanguage } from "core/helpers/i18n";
 import { downloadCsvUrl, formatCell, isNumericType, toTsv } from "./numbers";
+
+afterEach(() => setLanguage("en"));
 
 describe("numbers in result tables", () => {
   it("groups thousands of numbers and of exact numeric strings, without floats", () => {
@@ -7,6 +10,14 @@ describe("numbers in result tables", () => {
     expect(formatCell("12345678901234567890.1234", true)).toBe("12,345,678,901,234,567,890.1234");
     expect(formatCell("-1000", true)).toBe("-1,000");
     expect(formatCell("999", true)).toBe("999");
+  });
+
+  it("writes numbers the French way for a French reader, exact strings too", async () => {
+    await setLanguage("fr");
+    const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+    expect(plain(formatCell(27665))).toBe("27 665");
+    expect(plain(formatCell(-1234.5))).toBe("-1 234,5");
+    expect(plain(formatCell("12345678901234567890.1234", true))).toBe("12 345 678 901 234 567 890,1234");
   });
 
   it("leaves text alone, even when it looks like a number", () => {

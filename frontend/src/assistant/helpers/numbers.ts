@@ -1,11 +1,19 @@
+import { currentLanguage } from "core/helpers/i18n";
+
 /**
- * Numbers in result tables: right-aligned, with thousands separators. Exact numerics arrive
- * as strings (a bigint or numeric the browser could not hold exactly): their digits are
- * grouped as text, never through a float.
+ * Numbers in result tables: right-aligned, written the way the page's language writes them
+ * (French: `27 665,5`). Exact numerics arrive as strings (a bigint or numeric the browser
+ * could not hold exactly): Intl formats their decimal string as it is, never through a float.
  */
 const NUMERIC_TYPES = new Set(["smallint", "integer", "bigint", "numeric", "real", "double precision"]);
-const numberFormat = new Intl.NumberFormat("en", { maximumFractionDigits: 20 });
-const EXACT = /^(-?)(\d+)(\.\d+)?$/;
+const EXACT = /^-?\d+(\.\d+)?$/;
+const formats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(): Intl.NumberFormat {
+  const language = currentLanguage();
+  if (!formats.has(language)) formats.set(language, new Intl.NumberFormat(language, { maximumFractionDigits: 20 }));
+  return formats.get(language) as Intl.NumberFormat;
+}
 
 export function isNumericType(type: unknown): boolean {
   return typeof type === "string" && NUMERIC_TYPES.has(type.replace(/\(.*\)$/, ""));
@@ -14,12 +22,10 @@ export function isNumericType(type: unknown): boolean {
 /** A cell's text: numbers grouped by thousands, anything else as it is. */
 export function formatCell(value: unknown, numeric = false): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? numberFormat.format(value) : String(value);
+  if (typeof value === "number") return Number.isFinite(value) ? numberFormat().format(value) : String(value);
   if (typeof value === "string") {
-    const exact = numeric ? EXACT.exec(value) : null;
-    if (!exact) return value;
-    const [, sign, whole, fraction = ""] = exact;
-    return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction}`;
+    // a decimal string is formatted exactly (Intl.NumberFormat v3), whatever its digits
+    return numeric && EXACT.test(value) ? numberFormat().format(value as `${number}`) : value;
   }
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);

@@ -31,7 +31,7 @@ describe("ApprovalCard", () => {
   it("shows the path, the action and the diff with +/- lines coloured", () => {
     render(<ApprovalCard execution={pending()} onApprove={jest.fn()} onReject={jest.fn()} />);
     expect(screen.getByRole("region", { name: "Proposed write to notes/todo.md" })).toBeInTheDocument();
-    expect(screen.getByText("OVERWRITE")).toBeInTheDocument();
+    expect(screen.getByText("Overwrites the file")).toBeInTheDocument();
     expect(screen.getByText("notes/todo.md")).toBeInTheDocument();
     expect(screen.getByText("+new line")).toHaveClass("bg-green-50");
     expect(screen.getByText("+new line")).toHaveAttribute("data-diff", "added");
@@ -87,7 +87,7 @@ describe("ApprovalCard", () => {
 
   it("is what a write_file tool card shows", () => {
     render(<ToolExecutionCard execution={pending({ proposal: { ...pending().proposal!, action: "CREATE" } })} onApprove={jest.fn()} onReject={jest.fn()} />);
-    expect(screen.getByText("CREATE")).toBeInTheDocument();
+    expect(screen.getByText("New file")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: /Approve/ })).toBeInTheDocument();
   });
 

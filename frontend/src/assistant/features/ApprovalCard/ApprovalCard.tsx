@@ -3,9 +3,10 @@ import Badge from "core/components/Badge";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 import DiffView from "assistant/features/DiffView";
 import { formatSize } from "assistant/helpers/format";
+import { useReadOnly } from "assistant/helpers/readOnly";
 import { ApprovalCard_ExecutionFragment } from "./ApprovalCard.generated";
 
 export type ResolveOutcome = { success: boolean; errors: string[] };
@@ -26,9 +27,12 @@ const ApprovalCard = ({ execution, onApprove, onReject, describeError }: Approva
   const [busy, setBusy] = useState<"approve" | "reject" | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
   const reasonId = useId();
+  const card = useRef<HTMLElement>(null);
+  const readOnly = useReadOnly();
   const proposal = execution.proposal;
   if (!proposal) return null;
-  const pending = execution.status === "PENDING_APPROVAL";
+  // in a conversation shared with the reader, the decision is its owner's: shown, not offered
+  const pending = execution.status === "PENDING_APPROVAL" && !readOnly;
 
   const run = async (kind: "approve" | "reject") => {
     setBusy(kind);
@@ -36,7 +40,11 @@ const ApprovalCard = ({ execution, onApprove, onReject, describeError }: Approva
     try {
       const outcome = kind === "approve" ? await onApprove(execution.id) : await onReject(execution.id, reason.trim());
       if (outcome && !outcome.success) setErrors(outcome.errors);
-      else if (kind === "reject") setRejecting(false);
+      else {
+        if (kind === "reject") setRejecting(false);
+        // its buttons are gone: the focus stays on the card, which now says what became of the write
+        card.current?.focus();
+      }
     } catch {
       setErrors(["WRITE_FAILED"]);
     } finally {
@@ -46,15 +54,19 @@ const ApprovalCard = ({ execution, onApprove, onReject, describeError }: Approva
 
   return (
     <section
+      ref={card}
+      tabIndex={-1}
       data-pending-approval={pending || undefined}
       aria-label={t("Proposed write to {{path}}", { path: proposal.path })}
-      className="rounded-lg border border-amber-300 bg-amber-50/60 p-3"
+      className="rounded-lg border border-amber-300 bg-amber-50/60 p-3 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
     >
       <div className="flex flex-wrap items-center gap-2">
         <span className="text-sm font-medium text-gray-900">
           {pending ? t("The assistant wants to write a file") : t("Proposed write")}
         </span>
-        <Badge color={proposal.action === "CREATE" ? "green" : "amber"}>{proposal.action}</Badge>
+        <Badge color={proposal.action === "CREATE" ? "green" : "amber"}>
+          {proposal.action === "CREATE" ? t("New file") : t("Overwrites the file")}
+        </Badge>
         <code className="rounded bg-white px-1.5 py-0.5 font-mono text-xs text-gray-800 ring-1 ring-gray-200">
           {proposal.path}
         </code>

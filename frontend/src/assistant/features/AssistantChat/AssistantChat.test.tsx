@@ -1,3 +1,4 @@
+import Router from "next/router";
 import { ApolloClient, ApolloLink, ApolloProvider, Observable } from "@apollo/client";
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -26,6 +27,9 @@ function conversation(overrides: Record<string, any> = {}, items: any[] = [], pa
     title: "Malaria questions",
     model: "claude-opus-4-5-20251101",
     offlineModel: false,
+    shared: false,
+    isMine: true,
+    ownerName: "Ada",
     isRunning: false,
     lastEventSeq: 0,
     lastAnswerHiddenFromModel: null,
@@ -288,6 +292,52 @@ describe("AssistantChat", () => {
     await userEvent.click(screen.getByRole("button", { name: "Show" }));
     expect(scrollIntoView).toHaveBeenCalled();
     expect(screen.getByRole("button", { name: "Approve writing notes/todo.md" })).toHaveFocus();
+  });
+
+  it("shows a conversation shared with the reader read-only, and continues it as theirs", async () => {
+    const pending = execution({
+      id: "w1",
+      name: "write_file",
+      status: "PENDING_APPROVAL",
+      success: null,
+      input: { path: "notes/todo.md" },
+      proposal: {
+        __typename: "AssistantWriteProposal",
+        path: "notes/todo.md",
+        action: "CREATE",
+        size: 4,
+        diff: "+todo\n",
+        rejectionReason: null,
+        resolvedAt: null,
+      },
+    });
+    const push = jest.spyOn(Router, "push").mockResolvedValue(true);
+    const calls = setup({
+      AssistantConversation: () => ({
+        assistantConversation: conversation({ isMine: false, shared: true, ownerName: "Ada" }, [
+          userMessage("u1", "Save a note", "2025-01-01T10:01:00Z"),
+          answer("a1", "I propose this note.", "2025-01-01T10:01:01Z", { toolExecutions: [pending] }),
+        ]),
+      }),
+      ContinueAssistantConversation: () => ({
+        continueAssistantConversation: {
+          __typename: "ContinueAssistantConversationResult",
+          success: true,
+          errors: [],
+          conversation: { __typename: "AssistantConversation", id: "copy-1" },
+        },
+      }),
+    });
+    expect(await screen.findByText("Shared by Ada: you can read it, not change it.")).toBeInTheDocument();
+    expect(screen.getByText("I propose this note.")).toBeInTheDocument();
+    // nothing to send, approve or share: the conversation is its owner's
+    expect(screen.queryByLabelText("Message the assistant")).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Approve/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Share with the workspace/ })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Continue as my conversation" }));
+    await waitFor(() => expect(push).toHaveBeenCalledWith("/workspaces/malaria/assistant/copy-1"));
+    expect(calls.find((call) => call.name === "ContinueAssistantConversation")?.variables).toEqual({ input: { id: ID } });
+    push.mockRestore();
   });
 
   it("offers to jump back to the latest message when the reader scrolled up", async () => {
@@ -737,7 +787,7 @@ describe("AssistantChat", () => {
       stream.send("tool_result", { id: "w1", tool_use_id: "tw", name: "write_file", success: null, status: "PENDING_APPROVAL", output: {} });
     });
     const card = await screen.findByRole("region", { name: "Proposed write to notes/n.md" });
-    expect(within(card).getByText("CREATE")).toBeInTheDocument();
+    expect(within(card).getByText("New file")).toBeInTheDocument();
     expect(within(card).getByText("Awaiting your decision")).toBeInTheDocument();
     await userEvent.click(within(card).getByRole("button", { name: "Approve writing notes/n.md" }));
     await within(card).findByText("Approved — written");

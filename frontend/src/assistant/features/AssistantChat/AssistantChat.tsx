@@ -18,6 +18,12 @@ import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { useAssistantChat } from "assistant/hooks/useAssistantChat";
 import { describeAnswerError, describeError, describeResolveError } from "assistant/helpers/errors";
 import { formatCost, formatTokens } from "assistant/helpers/format";
+import { ReadOnlyConversation } from "assistant/helpers/readOnly";
+import {
+  useContinueAssistantConversationMutation,
+  useShareAssistantConversationMutation,
+} from "assistant/graphql/mutations.generated";
+import Router from "next/router";
 
 const NEAR_BOTTOM_PX = 160;
 
@@ -27,6 +33,8 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
   const chat = useAssistantChat(conversationId);
   const [setFeedback] = useSetAssistantMessageFeedbackMutation();
   const trust = useAnswerTrust();
+  const [share, { loading: sharing }] = useShareAssistantConversationMutation();
+  const [continueAsMine, { loading: continuing }] = useContinueAssistantConversationMutation();
   const client = useApolloClient();
   const wasRunning = useRef(chat.running);
   useEffect(() => {
@@ -54,6 +62,20 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       element.scrollTop = element.scrollHeight;
     }
   }, [messages, liveMessages]);
+
+  // Charts and tables grow after they are shown (a chart is drawn, a picture loads): while the
+  // reader follows the end, the end is kept in view as they grow, so that a long conversation
+  // opens at its latest message.
+  const content = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = content.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (stickToBottom.current && scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  });
 
   const loadOlder = () => {
     if (!chat.hasOlder || chat.loadingOlder) return;
@@ -170,12 +192,23 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     />
   );
 
+  const readOnly = !conversation.isMine;
+  const onContinue = async () => {
+    const result = await continueAsMine({ variables: { input: { id: conversation.id } } });
+    const copy = result.data?.continueAssistantConversation.conversation;
+    if (copy) Router.push(`/workspaces/${encodeURIComponent(conversation.workspace.slug)}/assistant/${copy.id}`);
+  };
+
   return (
+    <ReadOnlyConversation.Provider value={readOnly}>
     <div className="flex min-h-0 flex-1 flex-col">
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-gray-200 bg-white px-4 py-3 sm:px-6">
-        <h1 className="truncate text-lg font-semibold text-gray-900">{conversation.title || t("New conversation")}</h1>
+        <h1 className="min-w-0 truncate text-lg font-semibold text-gray-900">{conversation.title || t("New conversation")}</h1>
         {conversation.offlineModel ? (
-          <Badge color="purple">{t("Offline demo model — not Claude")}</Badge>
+          // the French label is long: it wraps rather than widen the page
+          <Badge color="purple" wrap>
+            {t("Offline demo model — not Claude")}
+          </Badge>
         ) : (
           <Badge color="gray">{conversation.model}</Badge>
         )}
@@ -183,7 +216,26 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
           {t("{{tokens}} tokens", { tokens: formatTokens(totalTokens), count: totalTokens })} ·{" "}
           <span className="font-medium text-gray-800">{formatCost(totalCost)}</span>
         </p>
+        {conversation.isMine ? (
+          <Button
+            variant="white"
+            size="sm"
+            aria-pressed={conversation.shared}
+            disabled={sharing}
+            onClick={() => share({ variables: { input: { id: conversation.id, shared: !conversation.shared } } })}
+          >
+            {conversation.shared ? t("Shared with the workspace") : t("Share with the workspace")}
+          </Button>
+        ) : null}
       </header>
+      {readOnly ? (
+        <div role="note" className="flex flex-wrap items-center gap-2 border-b border-blue-200 bg-blue-50 px-4 py-2 text-sm text-blue-900 sm:px-6">
+          <span className="flex-1">{t("Shared by {{owner}}: you can read it, not change it.", { owner: conversation.ownerName })}</span>
+          <Button size="sm" onClick={onContinue} disabled={continuing}>
+            {t("Continue as my conversation")}
+          </Button>
+        </div>
+      ) : null}
 
       {/* Announced to screen readers: what changed, never the whole history again. */}
       <div aria-live="polite" className="sr-only" data-testid="chat-announcement">
@@ -202,7 +254,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
           aria-label={t("Messages")}
           aria-busy={chat.running || undefined}
         >
-          <div className="mx-auto max-w-4xl space-y-5 px-4 py-6 sm:px-6">
+          <div ref={content} className="mx-auto max-w-4xl space-y-5 px-4 py-6 sm:px-6">
             {chat.hasOlder && (
               <div className="flex justify-center">
                 <Button variant="white" size="sm" onClick={loadOlder} disabled={chat.loadingOlder}>
@@ -257,6 +309,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
         ) : null}
       </div>
 
+      {readOnly ? null : (
       <div className="border-t border-gray-200 bg-white px-4 pt-3 pb-2 sm:px-6">
         <div className="mx-auto max-w-4xl space-y-2">
           {pendingInMessages > 0 ? (
@@ -299,10 +352,13 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
             running={chat.running}
             value={chat.draft}
             onChange={chat.setDraft}
+            autoFocus={messages.length === 0 && liveMessages.length === 0}
           />
         </div>
       </div>
+      )}
     </div>
+    </ReadOnlyConversation.Provider>
   );
 };
 

@@ -75,7 +75,7 @@ test("an admin changes the instructions, model, tools and data policy", async ()
   const model = screen.getByLabelText("Model");
   expect(within(model).getByRole("option", { name: "Claude Haiku 4.5 — $1.00 input / $5.00 output" })).toBeInTheDocument();
   await userEvent.selectOptions(model, "claude-haiku-4-5-20251001");
-  await userEvent.click(screen.getByRole("checkbox", { name: "write_file" }));
+  await userEvent.click(screen.getByRole("checkbox", { name: /write_file/ }));
   await userEvent.click(screen.getByRole("checkbox", { name: "Send row values to the model" }));
   expect(screen.getByText(/never sees row values/)).toBeInTheDocument();
   await userEvent.click(screen.getByRole("button", { name: "Save settings" }));

@@ -36,6 +36,22 @@ export function describeSettingsError(t: TFunction, code: AssistantSettingsError
 // prices per million tokens, written in the page's language (e.g. "3,00 $US")
 const price = (value: string) => formatCost(value);
 
+/** What a tool does, in the reader's language (a tool not listed here shows its name alone). */
+function toolTitle(t: TFunction, name: AssistantToolName): string | null {
+  const titles: Partial<Record<AssistantToolName, string>> = {
+    list_files: t("List files"),
+    read_file: t("Read files"),
+    search_files: t("Search files"),
+    write_file: t("Write a file (with your approval)"),
+    query_database: t("Query the database"),
+    describe_tables: t("Describe tables"),
+    create_chart: t("Make a chart"),
+    ask_user: t("Ask you a question"),
+    query_files: t("Query files"),
+  };
+  return titles[name] ?? null;
+}
+
 /** Whether the server made the change itself: a move off a model Anthropic retired. */
 const byServer = (changes: Record<string, { retired?: boolean }>) => Object.values(changes ?? {}).some((change) => change?.retired);
 
@@ -275,7 +291,9 @@ const AssistantSettings = ({ workspaceSlug }: { workspaceSlug: string }) => {
               {settings.availableTools.map((name) => (
                 <label key={name} className="flex items-center gap-2 text-sm text-gray-700">
                   <input type="checkbox" checked={tools.includes(name)} onChange={() => toggleTool(name)} />
-                  <code>{name}</code>
+                  <span>
+                    {toolTitle(t, name)} <code className="text-xs text-gray-600">{name}</code>
+                  </span>
                 </label>
               ))}
             </div>

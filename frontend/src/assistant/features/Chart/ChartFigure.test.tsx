@@ -79,7 +79,7 @@ describe("ChartFigure", () => {
         ["Kenema", 1200],
       ],
     });
-    expect(screen.getByRole("button", { name: "Download PNG" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: /^Download PNG: “/ })).toBeDisabled();
     drawing.answer({ svg: SVG });
     // the picture, named by the chart's title, from a blob: URL (no script of it runs)
     const picture = screen.getByRole("img", { name: "Cases per district" });
@@ -93,8 +93,8 @@ describe("ChartFigure", () => {
       "href",
       "/assistant/tool-executions/abc/download.csv",
     );
-    await waitFor(() => expect(screen.getByRole("button", { name: "Download PNG" })).toBeEnabled());
-    expect(screen.getByRole("button", { name: "Download SVG" })).toBeEnabled();
+    await waitFor(() => expect(screen.getByRole("button", { name: /^Download PNG: “/ })).toBeEnabled());
+    expect(screen.getByRole("button", { name: /^Download SVG: “/ })).toBeEnabled();
   });
 
   it("shows the same rows as a table, one click away, numbers right-aligned and grouped", async () => {
@@ -126,7 +126,7 @@ describe("ChartFigure", () => {
       expect(drawing.terminated).toBe(true);
       expect(screen.getByRole("alert")).toHaveTextContent("This chart is too costly to draw in the page: its rows are in the table.");
       expect(screen.queryByRole("img")).not.toBeInTheDocument();
-      expect(screen.getByRole("button", { name: "Download PNG" })).toBeDisabled();
+      expect(screen.getByRole("button", { name: /^Download PNG: “/ })).toBeDisabled();
       // a late answer changes nothing: the worker is gone
       drawing.answer({ svg: SVG });
       expect(screen.queryByRole("img")).not.toBeInTheDocument();

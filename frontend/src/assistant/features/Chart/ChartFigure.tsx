@@ -8,6 +8,7 @@ import { useTranslation } from "core/helpers/i18n";
 import { type ComponentType, useCallback, useEffect, useMemo, useState } from "react";
 import type { Json } from "assistant/features/ToolExecutionCard/ToolViews";
 import { DownloadCsvLink, QueryResultTable } from "assistant/features/ToolExecutionCard/ToolViews";
+import { actsOn } from "assistant/helpers/names";
 import type { ChartHandle, ChartViewProps } from "./ChartView";
 
 let loaded: Promise<ComponentType<ChartViewProps>> | null = null;
@@ -81,7 +82,7 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
         {output.note ? <span className="block text-xs text-amber-700">{String(output.note)}</span> : null}
       </figcaption>
       <div className="flex flex-wrap items-center gap-1.5">
-        <span role="group" aria-label={t("Show as")} className="inline-flex overflow-hidden rounded border border-gray-300">
+        <span role="group" aria-label={actsOn(t, t("Show as"), title)} className="inline-flex overflow-hidden rounded border border-gray-300">
           {toggle("chart", t("Chart"))}
           {toggle("table", t("Table"))}
         </span>
@@ -92,6 +93,7 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
               type="button"
               disabled={!handle || mode !== "chart"}
               onClick={() => download(type)}
+              aria-label={actsOn(t, t("Download {{type}}", { type: type.toUpperCase() }), title)}
               className="rounded border border-gray-200 bg-white px-1.5 py-0.5 text-xs text-gray-600 hover:bg-gray-50 disabled:opacity-50"
             >
               {t("Download {{type}}", { type: type.toUpperCase() })}

@@ -44,7 +44,7 @@ function pngURL(image: HTMLImageElement): Promise<string> {
 }
 
 const ChartView = ({ spec, columns, rows, geometry, alt, onReady, onError, onTooCostly }: ChartViewProps) => {
-  const { t } = useTranslation();
+  const { t, language } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const [picture, setPicture] = useState<{ url: string; started: number } | null>(null);
 
@@ -76,13 +76,13 @@ const ChartView = ({ spec, columns, rows, geometry, alt, onReady, onError, onToo
       stop();
       onError?.(event.message || "The chart's worker failed.");
     };
-    worker.postMessage({ spec, columns, rows, geometry, width: Math.max(element.clientWidth, 200) });
+    worker.postMessage({ spec, columns, rows, geometry, width: Math.max(element.clientWidth, 200), language });
     return () => {
       stop();
       if (url) URL.revokeObjectURL(url);
       setPicture(null);
     };
-  }, [spec, columns, rows, geometry, onError, onTooCostly]);
+  }, [spec, columns, rows, geometry, language, onError, onTooCostly]);
 
   const onLoad = (event: React.SyntheticEvent<HTMLImageElement>) => {
     if (!picture) return;

@@ -1,3 +1,5 @@
+import type { Language } from "core/helpers/i18n";
+
 /** What the page and the chart worker (chart.worker.ts) say to each other. */
 export type ChartRequest = {
   spec: Record<string, unknown>;
@@ -7,6 +9,8 @@ export type ChartRequest = {
   geometry?: string;
   /** The width the chart fills when its spec sets none, in CSS pixels. */
   width: number;
+  /** The page's language: numbers and dates of axes, legends and tooltips are written in it. */
+  language?: Language;
 };
 
 export type ChartResponse = { svg: string } | { error: string };

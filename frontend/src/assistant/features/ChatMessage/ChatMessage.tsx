@@ -93,7 +93,7 @@ const ChatMessage = ({
   onRunEnded,
   onStopWaiting,
 }: ChatMessageProps) => {
-  const { t } = useTranslation();
+  const { t, language } = useTranslation();
 
   if (message.role === "USER") {
     return (
@@ -114,7 +114,8 @@ const ChatMessage = ({
     <article aria-label={t("Assistant's answer")} className="flex gap-3" data-message-id={message.id} aria-busy={streaming || undefined}>
       <div
         aria-hidden="true"
-        className="flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-gray-800 text-[0.65rem] font-semibold text-white"
+        // on a phone the answer (its charts, its tables) takes the avatar's width
+        className="hidden h-7 w-7 shrink-0 items-center justify-center rounded-full bg-gray-800 text-[0.65rem] font-semibold text-white sm:flex"
       >
         AI
       </div>
@@ -141,7 +142,15 @@ const ChatMessage = ({
           <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
             <p>{error.text}</p>
             {message.errorMessage && message.errorMessage !== error.text ? (
-              <p className="mt-1 text-xs text-red-600">{message.errorMessage}</p>
+              language === "en" ? (
+                <p className="mt-1 text-xs text-red-600">{message.errorMessage}</p>
+              ) : (
+                // the server's own words are English: kept for whoever needs them, folded, marked as English
+                <details className="mt-1 text-xs text-red-600">
+                  <summary className="cursor-pointer">{t("Technical details (in English)")}</summary>
+                  <p lang="en">{message.errorMessage}</p>
+                </details>
+              )
             ) : null}
           </div>
         )}

@@ -1,7 +1,7 @@
 import * as Types from '../../../graphql/types';
 
 import { gql } from '@apollo/client';
-export type ConversationList_ConversationFragment = { __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string };
+export type ConversationList_ConversationFragment = { __typename?: 'AssistantConversation', id: string, title: string, cost: string, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, isRunning: boolean, createdAt: string, updatedAt: string, searchExcerpt?: string | null };
 
 export const ConversationList_ConversationFragmentDoc = gql`
     fragment ConversationList_conversation on AssistantConversation {
@@ -15,5 +15,6 @@ export const ConversationList_ConversationFragmentDoc = gql`
   isRunning
   createdAt
   updatedAt
+  searchExcerpt
 }
     `;

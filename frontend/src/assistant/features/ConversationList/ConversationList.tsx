@@ -26,6 +26,8 @@ const Row = ({
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const label = conversation.title || t("New conversation");
+  const tokens =
+    conversation.inputTokens + conversation.cacheReadInputTokens + conversation.cacheCreationInputTokens + conversation.outputTokens;
 
   const rename = async (event: FormEvent) => {
     event.preventDefault();
@@ -48,9 +50,9 @@ const Row = ({
 
   return (
     <tr className="hover:bg-gray-50">
-      <td className="px-4 py-3 text-sm">
+      <td className="px-3 py-3 text-sm break-words sm:px-4">
         {mode === "rename" ? (
-          <form onSubmit={rename} className="flex items-center gap-2">
+          <form onSubmit={rename} className="flex flex-wrap items-center gap-2">
             <label className="sr-only" htmlFor={`title-${conversation.id}`}>
               {t("Title")}
             </label>
@@ -61,7 +63,7 @@ const Row = ({
               maxLength={200}
               onChange={(event) => setTitle(event.target.value)}
               onKeyDown={(event) => event.key === "Escape" && setMode("view")}
-              className="w-full max-w-md rounded-md border border-gray-300 px-2.5 py-1.5 text-sm shadow-xs focus:border-blue-500 focus:ring-2 focus:ring-blue-500 focus:outline-none"
+              className="w-full max-w-md min-w-0 flex-1 basis-40 rounded-md border border-gray-300 px-2.5 py-1.5 text-sm shadow-xs focus:border-blue-500 focus:ring-2 focus:ring-blue-500 focus:outline-none"
             />
             <Button type="submit" size="sm" disabled={busy || !title.trim()}>
               {t("Save")}
@@ -83,22 +85,32 @@ const Row = ({
             {t("Running")}
           </Badge>
         ) : null}
+        {conversation.searchExcerpt ? (
+          <p className="mt-0.5 text-xs text-gray-700" data-testid="search-excerpt">
+            {conversation.searchExcerpt}
+          </p>
+        ) : null}
+        {/* under 1024 px the figures of the hidden columns go under the title */}
+        <p className="mt-0.5 text-xs text-gray-600 lg:hidden">
+          {formatDate(conversation.updatedAt)} · {t("{{tokens}} tokens", { tokens: formatTokens(tokens), count: tokens })} ·{" "}
+          {formatCost(conversation.cost)}
+        </p>
         {errors.length > 0 && (
           <p role="alert" className="mt-1 text-xs text-red-700">
             {errors.includes("INVALID_TITLE") ? t("Give a title of 1 to 200 characters, without invisible control characters.") : errors.join(", ")}
           </p>
         )}
       </td>
-      <td className="px-4 py-3 text-sm whitespace-nowrap text-gray-500">{formatDate(conversation.updatedAt)}</td>
-      <td className="px-4 py-3 text-right text-sm whitespace-nowrap text-gray-500 tabular-nums">
-        {formatTokens(conversation.inputTokens + conversation.cacheReadInputTokens + conversation.cacheCreationInputTokens + conversation.outputTokens)}
+      <td className="hidden px-4 py-3 text-sm whitespace-nowrap text-gray-500 lg:table-cell">{formatDate(conversation.updatedAt)}</td>
+      <td className="hidden px-4 py-3 text-right text-sm whitespace-nowrap text-gray-500 tabular-nums lg:table-cell">
+        {formatTokens(tokens)}
       </td>
-      <td className="px-4 py-3 text-right text-sm whitespace-nowrap text-gray-700 tabular-nums">
+      <td className="hidden px-4 py-3 text-right text-sm whitespace-nowrap text-gray-700 tabular-nums lg:table-cell">
         {formatCost(conversation.cost)}
       </td>
-      <td className="px-4 py-3 text-right text-sm whitespace-nowrap">
+      <td className="px-2 py-3 text-right text-sm sm:px-4 lg:whitespace-nowrap">
         {mode === "delete" ? (
-          <span className="inline-flex items-center gap-2">
+          <span className="inline-flex flex-wrap items-center justify-end gap-2">
             <span className="text-xs text-gray-600">{t("Delete?")}</span>
             <Button size="sm" variant="danger" onClick={remove} disabled={busy} aria-label={t("Confirm deleting {{title}}", { title: label })}>
               {t("Delete")}
@@ -108,7 +120,7 @@ const Row = ({
             </Button>
           </span>
         ) : mode === "view" ? (
-          <span className="inline-flex gap-1">
+          <span className="inline-flex flex-wrap justify-end gap-1">
             <Button size="sm" variant="outlined" onClick={() => setMode("rename")} aria-label={t("Rename {{title}}", { title: label })}>
               {t("Rename")}
             </Button>
@@ -126,22 +138,23 @@ const Row = ({
 const ConversationList = ({ workspaceSlug, conversations, onRename, onDelete }: ConversationListProps) => {
   const { t } = useTranslation();
   return (
-    <table className="min-w-full divide-y divide-gray-200">
+    // below 1024 px only the title and the actions are columns (the figures go under the title)
+    <table className="w-full table-fixed divide-y divide-gray-200 lg:table-auto">
       <thead className="bg-gray-50">
         <tr>
-          <th scope="col" className="px-4 py-2.5 text-left text-xs font-medium tracking-wide text-gray-500 uppercase">
+          <th scope="col" className="px-3 py-2.5 text-left text-xs font-medium tracking-wide text-gray-500 uppercase sm:px-4">
             {t("Conversation")}
           </th>
-          <th scope="col" className="px-4 py-2.5 text-left text-xs font-medium tracking-wide text-gray-500 uppercase">
+          <th scope="col" className="hidden px-4 py-2.5 text-left text-xs font-medium tracking-wide text-gray-500 uppercase lg:table-cell">
             {t("Last activity")}
           </th>
-          <th scope="col" className="px-4 py-2.5 text-right text-xs font-medium tracking-wide text-gray-500 uppercase">
+          <th scope="col" className="hidden px-4 py-2.5 text-right text-xs font-medium tracking-wide text-gray-500 uppercase lg:table-cell">
             {t("Tokens")}
           </th>
-          <th scope="col" className="px-4 py-2.5 text-right text-xs font-medium tracking-wide text-gray-500 uppercase">
+          <th scope="col" className="hidden px-4 py-2.5 text-right text-xs font-medium tracking-wide text-gray-500 uppercase lg:table-cell">
             {t("Cost")}
           </th>
-          <th scope="col" className="px-4 py-2.5">
+          <th scope="col" className="w-40 px-2 py-2.5 sm:w-48 sm:px-4 lg:w-auto">
             <span className="sr-only">{t("Actions")}</span>
           </th>
         </tr>
@@ -174,6 +187,7 @@ ConversationList.fragments = {
       isRunning
       createdAt
       updatedAt
+      searchExcerpt
     }
   `,
 };

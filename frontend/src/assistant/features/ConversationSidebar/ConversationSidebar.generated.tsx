@@ -9,7 +9,7 @@ export type AssistantConversationSidebarQueryVariables = Types.Exact<{
 }>;
 
 
-export type AssistantConversationSidebarQuery = { __typename?: 'Query', workspace?: { __typename?: 'Workspace', slug: string, assistantConversations: { __typename?: 'AssistantConversationPage', totalItems: number, items: Array<{ __typename?: 'AssistantConversation', id: string, title: string, isRunning: boolean, updatedAt: string }> } } | null };
+export type AssistantConversationSidebarQuery = { __typename?: 'Query', workspace?: { __typename?: 'Workspace', slug: string, assistantConversations: { __typename?: 'AssistantConversationPage', totalItems: number, items: Array<{ __typename?: 'AssistantConversation', id: string, title: string, isRunning: boolean, updatedAt: string, searchExcerpt?: string | null }> } } | null };
 
 
 export const AssistantConversationSidebarDocument = gql`
@@ -23,6 +23,7 @@ export const AssistantConversationSidebarDocument = gql`
         title
         isRunning
         updatedAt
+        searchExcerpt
       }
     }
   }

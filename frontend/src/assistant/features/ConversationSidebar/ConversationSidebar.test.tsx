@@ -18,7 +18,7 @@ function mock(search: string | null, items: { id: string; title: string; updated
           assistantConversations: {
             __typename: "AssistantConversationPage",
             totalItems: items.length,
-            items: items.map((item) => ({ __typename: "AssistantConversation", isRunning: false, ...item })),
+            items: items.map((item) => ({ __typename: "AssistantConversation", isRunning: false, searchExcerpt: null, ...item })),
           },
         },
       },

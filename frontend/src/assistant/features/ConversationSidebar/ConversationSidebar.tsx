@@ -78,7 +78,10 @@ const ConversationSidebar = ({ workspaceSlug, currentId }: Props) => {
                       item.id === currentId ? "bg-blue-50 font-medium text-blue-900" : "text-gray-800 hover:bg-gray-100",
                     )}
                   >
-                    <span className="truncate">{item.title || t("New conversation")}</span>
+                    <span className="min-w-0 flex-1">
+                      <span className="block truncate">{item.title || t("New conversation")}</span>
+                      {item.searchExcerpt ? <span className="line-clamp-2 text-xs text-gray-600">{item.searchExcerpt}</span> : null}
+                    </span>
                     {item.isRunning ? <span className="sr-only">{t("Running")}</span> : null}
                     {item.isRunning ? <span aria-hidden="true" className="ml-auto h-2 w-2 shrink-0 rounded-full bg-blue-500" /> : null}
                   </Link>

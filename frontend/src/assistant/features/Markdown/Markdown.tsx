@@ -1,19 +1,15 @@
 import clsx from "clsx";
-import { memo } from "react";
+import { type ComponentProps, memo } from "react";
 import ReactMarkdown, { Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import HighlightedCode from "assistant/features/HighlightedCode";
 import { t, useTranslation } from "core/helpers/i18n";
 import { formatsQuickly } from "./formatsQuickly";
 
-/**
- * The model's answer as Markdown (GitHub tables included). Model output is untrusted: raw
- * HTML is dropped, link URLs go through react-markdown's sanitiser, and images are shown as
- * links, never loaded (an image URL could carry data out of the workspace).
- */
-const components: Components = {
-  // focusable, so that a keyboard can scroll a wide table on a phone (axe: scrollable-region-focusable)
-  table: ({ node, ...props }) => (
+// Wide tables and code scroll sideways: as regions the keyboard can scroll (named for screen readers).
+const ScrollingTable = (props: ComponentProps<"table">) => {
+  const { t } = useTranslation();
+  return (
     <div
       className="my-3 overflow-x-auto rounded-md border border-gray-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
       tabIndex={0}
@@ -22,7 +18,29 @@ const components: Components = {
     >
       <table className="min-w-full divide-y divide-gray-200 text-sm" {...props} />
     </div>
-  ),
+  );
+};
+
+const ScrollingCode = (props: ComponentProps<"pre">) => {
+  const { t } = useTranslation();
+  return (
+    <pre
+      className="code-dark my-2 overflow-x-auto rounded-md bg-gray-900 p-3 text-xs leading-5 text-gray-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
+      tabIndex={0}
+      role="region"
+      aria-label={t("Code")}
+      {...props}
+    />
+  );
+};
+
+/**
+ * The model's answer as Markdown (GitHub tables included). Model output is untrusted: raw
+ * HTML is dropped, link URLs go through react-markdown's sanitiser, and images are shown as
+ * links, never loaded (an image URL could carry data out of the workspace).
+ */
+const components: Components = {
+  table: ({ node, ...props }) => <ScrollingTable {...props} />,
   thead: ({ node, ...props }) => <thead className="bg-gray-50" {...props} />,
   th: ({ node, ...props }) => (
     <th className="px-3 py-1.5 text-left text-xs font-semibold whitespace-nowrap text-gray-700" {...props} />
@@ -38,9 +56,7 @@ const components: Components = {
       [{alt || "image"}]{typeof src === "string" && src ? ` (${src})` : ""}
     </span>
   ),
-  pre: ({ node, ...props }) => (
-    <pre className="code-dark my-2 overflow-x-auto rounded-md bg-gray-900 p-3 text-xs leading-5 text-gray-100" {...props} />
-  ),
+  pre: ({ node, ...props }) => <ScrollingCode {...props} />,
   code: ({ node, className, children, ...props }) => {
     const language = /language-([\w+#-]+)/.exec(className ?? "")?.[1];
     const block = Boolean(language) || String(children).includes("\n");

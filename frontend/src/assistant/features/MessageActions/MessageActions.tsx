@@ -3,6 +3,7 @@ import { useTranslation } from "core/helpers/i18n";
 import CopyButton from "assistant/features/CopyButton";
 import { AssistantFeedback } from "graphql/types";
 import { useState } from "react";
+import { actsOn } from "assistant/helpers/names";
 
 const actionClass =
   "rounded border border-gray-200 bg-white px-1.5 py-0.5 text-xs text-gray-700 hover:bg-gray-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500";
@@ -12,9 +13,9 @@ export const UserMessageActions = ({ text, onEdit }: { text: string; onEdit?: (t
   const { t } = useTranslation();
   return (
     <div className="mt-1 flex justify-end gap-1.5">
-      <CopyButton text={() => text} label={t("Copy")} />
+      <CopyButton text={() => text} label={t("Copy")} name={actsOn(t, t("Copy"), text)} />
       {onEdit ? (
-        <button type="button" className={actionClass} onClick={() => onEdit(text)}>
+        <button type="button" className={actionClass} onClick={() => onEdit(text)} aria-label={actsOn(t, t("Edit and resend"), text)}>
           {t("Edit and resend")}
         </button>
       ) : null}
@@ -49,6 +50,7 @@ export const AnswerActions = ({ messageId, text, feedback, onFeedback }: AnswerA
       type="button"
       className={clsx(actionClass, feedback === value && "border-blue-400 bg-blue-50 text-blue-800")}
       aria-pressed={feedback === value}
+      aria-label={actsOn(t, label, text)}
       disabled={busy}
       onClick={() => choose(value)}
     >
@@ -57,7 +59,7 @@ export const AnswerActions = ({ messageId, text, feedback, onFeedback }: AnswerA
   );
   return (
     <div className="flex flex-wrap items-center gap-1.5">
-      {text ? <CopyButton text={() => text} label={t("Copy")} /> : null}
+      {text ? <CopyButton text={() => text} label={t("Copy")} name={actsOn(t, t("Copy"), text)} /> : null}
       {onFeedback ? button("HELPFUL", t("Helpful"), "👍") : null}
       {onFeedback ? button("NOT_HELPFUL", t("Not helpful"), "👎") : null}
       {refused ? (

@@ -24,6 +24,24 @@ describe("MessageComposer", () => {
     expect(onSend).toHaveBeenCalledWith("line one\nline two");
   });
 
+  it("on a touch screen, Enter starts a new line and the Send button sends", async () => {
+    const matchMedia = window.matchMedia;
+    window.matchMedia = ((query: string) => ({ matches: query === "(pointer: coarse)" })) as unknown as typeof window.matchMedia;
+    try {
+      const onSend = jest.fn();
+      render(<MessageComposer onSend={onSend} />);
+      const box = screen.getByLabelText("Message the assistant");
+      await userEvent.type(box, "line one{Enter}line two");
+      expect(onSend).not.toHaveBeenCalled();
+      expect(box).toHaveValue("line one\nline two");
+      expect(screen.getByText("Send with the Send button; Enter starts a new line.")).toBeInTheDocument();
+      await userEvent.click(screen.getByRole("button", { name: "Send message" }));
+      expect(onSend).toHaveBeenCalledWith("line one\nline two");
+    } finally {
+      window.matchMedia = matchMedia;
+    }
+  });
+
   it("does not send an empty message", async () => {
     const onSend = jest.fn();
     render(<MessageComposer onSend={onSend} />);

@@ -3,6 +3,7 @@ import Badge from "core/components/Badge";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
+import { useReadOnly } from "assistant/helpers/readOnly";
 import { FormEvent, useId, useState } from "react";
 import { QuestionCard_ExecutionFragment } from "./QuestionCard.generated";
 
@@ -42,7 +43,8 @@ const QuestionCard = ({ execution, onAnswer, describeError }: QuestionCardProps)
   const fieldId = useId();
   const question = questionOf(execution);
   if (!question) return null;
-  const open = execution.status === "AWAITING_ANSWER" && Boolean(onAnswer);
+  const readOnly = useReadOnly();
+  const open = execution.status === "AWAITING_ANSWER" && Boolean(onAnswer) && !readOnly;
 
   const send = async (answer: string) => {
     if (!onAnswer || busy || !answer.trim()) return;

@@ -8,7 +8,7 @@ export type AssistantStartScreenQueryVariables = Types.Exact<{
 }>;
 
 
-export type AssistantStartScreenQuery = { __typename?: 'Query', workspace?: { __typename?: 'Workspace', slug: string, myRole?: Types.WorkspaceMembershipRole | null, assistantStartScreen?: { __typename?: 'AssistantStartScreen', tableCount: number, entryCount: number, examples: Array<string>, tables: Array<{ __typename?: 'AssistantReachableTable', name: string, kind: string }>, entries: Array<{ __typename?: 'AssistantReachableEntry', name: string, isDirectory: boolean }> } | null } | null };
+export type AssistantStartScreenQuery = { __typename?: 'Query', workspace?: { __typename?: 'Workspace', slug: string, myRole?: Types.WorkspaceMembershipRole | null, assistantStartScreen?: { __typename?: 'AssistantStartScreen', tableCount: number, entryCount: number, examples: Array<string>, tables: Array<{ __typename?: 'AssistantReachableTable', name: string, kind: string }>, entries: Array<{ __typename?: 'AssistantReachableEntry', name: string, isDirectory: boolean }>, exampleQuestions: Array<{ __typename?: 'AssistantExampleQuestion', kind: Types.AssistantExampleQuestionKind, subject?: string | null, text: string }> } | null } | null };
 
 
 export const AssistantStartScreenDocument = gql`
@@ -28,6 +28,11 @@ export const AssistantStartScreenDocument = gql`
       }
       entryCount
       examples
+      exampleQuestions {
+        kind
+        subject
+        text
+      }
     }
   }
 }

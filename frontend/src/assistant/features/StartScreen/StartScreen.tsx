@@ -1,5 +1,22 @@
-import { useTranslation } from "core/helpers/i18n";
+import { TFunction, useTranslation } from "core/helpers/i18n";
+import { AssistantExampleQuestionKind } from "graphql/types";
 import { useAssistantStartScreenQuery } from "./StartScreen.generated";
+
+/** An example question in the reader's language (the server sends its kind and subject). */
+function exampleText(t: TFunction, kind: AssistantExampleQuestionKind, subject: string | null | undefined): string {
+  switch (kind) {
+    case "TABLE_CONTENTS":
+      return t("What is in the {{subject}} table?", { subject });
+    case "TABLE_ROWS":
+      return t("How many rows does {{subject}} have, and what does one row stand for?", { subject });
+    case "SUMMARISE_FILE":
+      return t("Summarise {{subject}}", { subject });
+    case "BUCKET_FILES":
+      return t("Which files are in the bucket?");
+    default:
+      return t("What can you do in this workspace?");
+  }
+}
 
 type Props = {
   workspaceSlug: string;
@@ -24,7 +41,7 @@ const StartScreen = ({ workspaceSlug, onAsk, disabled }: Props) => {
       <section aria-label={t("Example questions")}>
         <h2 className="text-xs font-semibold tracking-wide text-gray-600 uppercase">{t("Example questions")}</h2>
         <ul className="mt-2 grid gap-2 sm:grid-cols-2">
-          {screen.examples.map((example) => (
+          {screen.exampleQuestions.map(({ kind, subject }) => exampleText(t, kind, subject)).map((example) => (
             <li key={example}>
               <button
                 type="button"

@@ -58,7 +58,7 @@ describe("data files as tables", () => {
         })}
       />,
     );
-    expect(screen.getByLabelText("sheets")).toHaveTextContent("Monthly · Facilities");
+    expect(screen.getByRole("group", { name: "Sheets" })).toHaveTextContent("Monthly · Facilities");
     expect(screen.getByText("192 rows")).toBeInTheDocument();
     expect(within(screen.getByRole("table")).getAllByRole("row")[1]).toHaveTextContent("Bo2024-01-01");
   });

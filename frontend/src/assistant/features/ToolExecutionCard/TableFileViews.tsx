@@ -4,6 +4,7 @@
  * detected), and what `query_files` read. Which tool uses which is said in `toolConfig.tsx`.
  */
 import Badge from "core/components/Badge";
+import { useTranslation } from "core/helpers/i18n";
 import { formatSize } from "assistant/helpers/format";
 import { FileContent, type Json, QueryResultTable } from "./ToolViews";
 
@@ -46,12 +47,14 @@ export function splitDelimited(text: string, delimiter: string, quote = '"'): st
   return rows;
 }
 
-const FileHeader = ({ output }: { output: Json }) => (
+const FileHeader = ({ output }: { output: Json }) => {
+  const { t } = useTranslation();
+  return (
   <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-gray-600">
     <code className="font-mono">{String(output.path ?? "")}</code>
     {output.format ? <Badge>{String(output.format)}</Badge> : null}
     {Array.isArray(output.sheets) && output.sheets.length > 0 ? (
-      <span aria-label="sheets">
+      <span role="group" aria-label={t("Sheets")}>
         {output.sheets.map((sheet: Json, index: number) => (
           <span key={index} className={sheet === output.sheet ? "font-semibold text-gray-900" : undefined}>
             {index ? " · " : ""}
@@ -60,10 +63,11 @@ const FileHeader = ({ output }: { output: Json }) => (
         ))}
       </span>
     ) : null}
-    {typeof output.total_rows === "number" ? <span>{output.total_rows.toLocaleString()} rows</span> : null}
+    {typeof output.total_rows === "number" ? <span>{t("{{count}} rows", { count: output.total_rows })}</span> : null}
     <span className="ml-auto">{formatSize(output.size)}</span>
   </div>
-);
+  );
+};
 
 /** read_file's answer for a Parquet file or a sheet: rows given by the server. */
 export const TableFile = ({ output }: { output: Json }) => (

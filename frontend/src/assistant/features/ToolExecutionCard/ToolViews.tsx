@@ -9,6 +9,7 @@ import { formatNumber, formatSize } from "assistant/helpers/format";
 import HighlightedCode from "assistant/features/HighlightedCode";
 import { languageOf } from "assistant/helpers/language";
 import { downloadCsvUrl, formatCell, isNumericType, toTsv } from "assistant/helpers/numbers";
+import { actsOn } from "assistant/helpers/names";
 import CopyButton from "assistant/features/CopyButton";
 import { describeToolError } from "assistant/helpers/errors";
 
@@ -67,12 +68,12 @@ export const QueryResultTable = ({ output, executionId }: { output: Json; execut
   const right = (index: number, value?: Json) => numeric[index] || typeof value === "number";
   return (
     <div>
-      {/* focusable, so that a keyboard can scroll a long result (axe: scrollable-region-focusable) */}
+      {/* a region the keyboard can scroll (wide results scroll sideways) */}
       <div
         className="max-h-80 overflow-auto rounded-md border border-gray-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
         tabIndex={0}
         role="region"
-        aria-label={t("Result table")}
+        aria-label={t("Result: {{count}} rows", { count })}
       >
         <table className="min-w-full divide-y divide-gray-200 text-xs">
           <thead className="sticky top-0 bg-gray-50">
@@ -174,7 +175,12 @@ export const FileContent = ({ output }: { output: Json }) => {
         <Badge>{language}</Badge>
         <span className="ml-auto">{formatSize(output.size)}</span>
       </div>
-      <pre className="code-dark max-h-80 overflow-auto rounded-b-md border border-gray-200 bg-gray-900 p-3 text-xs leading-5 text-gray-100">
+      <pre
+        className="code-dark max-h-80 overflow-auto rounded-b-md border border-gray-200 bg-gray-900 p-3 text-xs leading-5 text-gray-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
+        tabIndex={0}
+        role="region"
+        aria-label={path}
+      >
         <code className={`language-${language}`} data-language={language}>
           <HighlightedCode code={String(output.content ?? "")} language={language} />
         </code>
@@ -253,20 +259,33 @@ export const SqlCode = ({ query }: { query: string }) => {
   const { t } = useTranslation();
   return (
     <div className="relative">
-      <pre className="code-light max-h-60 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 pr-16 font-mono text-xs break-words whitespace-pre-wrap text-gray-800">
+      <pre
+        className="code-light max-h-60 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 pr-16 font-mono text-xs break-words whitespace-pre-wrap text-gray-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
+        tabIndex={0}
+        role="region"
+        aria-label={t("SQL")}
+      >
         <code className="language-sql" data-language="sql">
           <HighlightedCode code={query} language="sql" />
         </code>
       </pre>
       <span className="absolute top-1.5 right-1.5">
-        <CopyButton label={t("Copy SQL")} text={() => query} />
+        <CopyButton label={t("Copy SQL")} name={actsOn(t, t("Copy SQL"), query)} text={() => query} />
       </span>
     </div>
   );
 };
 
-export const JsonView = ({ value }: { value: Json }) => (
-  <pre className="max-h-80 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs text-gray-800">
-    {JSON.stringify(value, null, 2)}
-  </pre>
-);
+export const JsonView = ({ value }: { value: Json }) => {
+  const { t } = useTranslation();
+  return (
+    <pre
+      className="max-h-80 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2.5 font-mono text-xs text-gray-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500"
+      tabIndex={0}
+      role="region"
+      aria-label={t("JSON")}
+    >
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
+};

@@ -12,10 +12,13 @@ const COLORS: Record<BadgeColor, string> = {
   purple: "bg-purple-50 text-purple-700 ring-purple-600/20",
 };
 
-const Badge = ({ color = "gray", className, children }: { color?: BadgeColor; className?: string; children: ReactNode }) => (
+type BadgeProps = { color?: BadgeColor; className?: string; children: ReactNode; /** a long label may wrap */ wrap?: boolean };
+
+const Badge = ({ color = "gray", className, children, wrap }: BadgeProps) => (
   <span
     className={clsx(
-      "inline-flex items-center rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset whitespace-nowrap",
+      "inline-flex items-center rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset",
+      wrap ? "whitespace-normal" : "whitespace-nowrap",
       COLORS[color],
       className,
     )}

@@ -15,7 +15,7 @@ export default function AssistantConversationPage() {
   const { data } = useWorkspacePageQuery({ variables: { slug }, skip: !slug });
   return (
     <AppLayout title={t("Assistant")} workspace={data?.workspace} fullHeight>
-      <div className="border-b border-gray-200 bg-white px-6 py-2 text-sm">
+      <div className="border-b border-gray-200 bg-white px-4 py-2 text-sm sm:px-6">
         <Link
           href={`/workspaces/${encodeURIComponent(slug)}/assistant`}
           className="text-gray-600 hover:text-gray-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500 rounded-sm"
@@ -24,8 +24,9 @@ export default function AssistantConversationPage() {
         </Link>
       </div>
       <div className="flex min-h-0 flex-1">
-        {/* beside the chat from 768 px; on a phone, "All conversations" leads to the list */}
-        <aside className="hidden w-64 shrink-0 flex-col border-r border-gray-200 bg-white md:flex">
+        {/* beside the chat from 1280 px (below, it would leave the chat under 60 % of the width);
+            narrower, "All conversations" leads to the list, with its search */}
+        <aside className="hidden w-64 shrink-0 flex-col border-r border-gray-200 bg-white xl:flex">
           <ConversationSidebar workspaceSlug={slug} currentId={conversationId} />
         </aside>
         <div className="flex min-w-0 flex-1 flex-col">

@@ -24,8 +24,15 @@ export default function AssistantConversationsPage() {
   const router = useRouter();
   const slug = String(router.query.slug ?? "");
   const page = Math.max(1, Number.parseInt(String(router.query.page ?? "1"), 10) || 1);
-  const { data, loading, refetch, startPolling, stopPolling } = useAssistantConversationsQuery({
-    variables: { slug, page, perPage: PER_PAGE },
+  // the search box: typed text, searched once the typing pauses
+  const [typed, setTyped] = useState("");
+  const [search, setSearch] = useState("");
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(typed.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const { data, previousData, loading, refetch, startPolling, stopPolling } = useAssistantConversationsQuery({
+    variables: { slug, page, perPage: PER_PAGE, search: search || null },
     skip: !slug,
     fetchPolicy: "cache-and-network",
   });
@@ -33,9 +40,11 @@ export default function AssistantConversationsPage() {
   const [rename] = useRenameAssistantConversationMutation();
   const [remove] = useDeleteAssistantConversationMutation();
   const [error, setError] = useState<string | null>(null);
-  const workspace = data?.workspace ?? null;
+  // while a search is answered, the list shown stays on screen
+  const shown = data ?? previousData;
+  const workspace = shown?.workspace ?? null;
   const conversations = workspace?.assistantConversations;
-  const usage = data?.me.assistantUsage ?? null;
+  const usage = shown?.me.assistantUsage ?? null;
   const anyRunning = Boolean(conversations?.items.some((conversation) => conversation.isRunning));
 
   useEffect(() => {
@@ -76,15 +85,15 @@ export default function AssistantConversationsPage() {
 
   return (
     <AppLayout title={t("Assistant")} workspace={workspace}>
-      <div className="mx-auto w-full max-w-5xl px-6 py-8">
-        <div className="flex items-center justify-between gap-4">
+      <div className="mx-auto w-full max-w-5xl px-4 py-6 sm:px-6 sm:py-8">
+        <div className="flex flex-wrap items-center justify-between gap-4">
           <div>
             <h1 className="text-2xl font-semibold text-gray-900">{t("Assistant")}</h1>
             <p className="mt-1 text-sm text-gray-500">
               {t("Ask questions about this workspace's database and files.")}
             </p>
           </div>
-          <div className="flex items-center gap-2">
+          <div className="flex flex-wrap items-center gap-2">
             <Link
               href={`/workspaces/${encodeURIComponent(slug)}/assistant/clients`}
               className="rounded-md px-3 py-2 text-sm font-medium text-gray-700 hover:bg-gray-100"
@@ -112,8 +121,27 @@ export default function AssistantConversationsPage() {
             {error}
           </p>
         ) : null}
-        <div className="mt-6 overflow-hidden rounded-lg bg-white shadow-xs ring-1 ring-gray-200">
-          {loading && !data ? (
+        {workspace ? (
+          <div className="mt-6" role="search">
+            <label className="sr-only" htmlFor="conversation-list-search">
+              {t("Search conversations")}
+            </label>
+            <input
+              id="conversation-list-search"
+              type="search"
+              value={typed}
+              onChange={(event) => {
+                setTyped(event.target.value);
+                if (page > 1) goTo(1); // a new search starts at its first page
+              }}
+              placeholder={t("Search questions and answers")}
+              maxLength={200}
+              className="block w-full rounded-md border border-gray-300 px-3 py-2 text-sm placeholder:text-gray-500 focus:border-blue-500 focus:ring-2 focus:ring-blue-500 focus:outline-none sm:max-w-md"
+            />
+          </div>
+        ) : null}
+        <div className="mt-4 overflow-hidden rounded-lg bg-white shadow-xs ring-1 ring-gray-200">
+          {loading && !shown ? (
             <div className="p-8 text-center text-gray-500">
               <Spinner label={t("Loading")} />
             </div>
@@ -128,6 +156,8 @@ export default function AssistantConversationsPage() {
               onRename={onRename}
               onDelete={onDelete}
             />
+          ) : search ? (
+            <p className="p-8 text-center text-sm text-gray-600">{t("No conversation matches “{{search}}”.", { search })}</p>
           ) : (
             <div className="p-10 text-center">
               <p className="text-sm font-medium text-gray-700">{t("No conversations yet.")}</p>
@@ -135,6 +165,26 @@ export default function AssistantConversationsPage() {
             </div>
           )}
         </div>
+        {workspace && workspace.sharedAssistantConversations.items.length > 0 ? (
+          <section aria-labelledby="shared-conversations" className="mt-8">
+            <h2 id="shared-conversations" className="text-sm font-semibold text-gray-900">
+              {t("Shared with the workspace")}
+            </h2>
+            <ul className="mt-2 divide-y divide-gray-100 rounded-lg bg-white shadow-xs ring-1 ring-gray-200">
+              {workspace.sharedAssistantConversations.items.map((item) => (
+                <li key={item.id} className="px-4 py-3 text-sm">
+                  <Link
+                    href={`/workspaces/${encodeURIComponent(slug)}/assistant/${item.id}`}
+                    className="font-medium break-words text-gray-900 hover:text-blue-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500 rounded-sm"
+                  >
+                    {item.title || t("New conversation")}
+                  </Link>
+                  <p className="text-xs text-gray-600">{t("By {{owner}}", { owner: item.ownerName })}</p>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         {conversations && conversations.totalPages > 1 ? (
           <nav aria-label={t("Pages")} className="mt-4 flex items-center justify-between text-sm text-gray-600">
             <span>

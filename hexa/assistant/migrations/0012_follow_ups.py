@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assistant', '0011_evals_evaluations'),
+        ('assistant', '0011_evaluations'),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assistant', '0012_evals_follow_ups'),
+        ('assistant', '0012_follow_ups'),
         ('workspaces', '0002_connections_connection'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
