@@ -16,6 +16,7 @@ from django.db.models import Sum
 
 from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Event, Message, ToolExecution, UsageRecord
+from hexa.assistant.queue import QUEUE
 
 from .support.live_server import LiveServer
 from .support.live_turns import stream_in_background, wait_until
@@ -447,9 +448,11 @@ def test_a_killed_worker_leaves_no_job_doing_and_no_heartbeat_file(chat, board, 
     first.kill()
     ended_at(reader)
 
+    # the turns' queue: what the assistant workers answer for (a pipelines worker killed by an
+    # earlier test leaves its job to the next pipelines worker, hexa/pipelines/worker.py)
     def doing():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")
+            cursor.execute("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing' AND queue_name = %s", [QUEUE])
             return cursor.fetchone()[0]
 
     wait_until(lambda: doing() == 0, timeout=20, what="the removal of the stalled job")
