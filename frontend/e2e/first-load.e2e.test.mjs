@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { SLUG, composer as composerOf, login, newConversation, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { QUESTION, SLUG, composer as composerOf, login, newConversation, step, useStack, waitForTurnEnd } from "./browser.mjs";
 import { webUrl } from "./stack.mjs";
 
 let browser;
@@ -60,6 +60,60 @@ describe("first load", { concurrency: false }, () => {
           `${compressed} compressed`,
       );
       assert.ok(scripts.length > 0 && bytes > 0, "the page's scripts were measured");
+    } finally {
+      await context.close();
+    }
+  }));
+
+  test("scripts and pages come compressed, the event stream does not", { timeout: 120_000 }, step("compression", async () => {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(30_000);
+    try {
+      const page = await context.newPage();
+      await login(page);
+      const id = await newConversation(page);
+      const cookie = (await context.cookies(webUrl())).map((c) => `${c.name}=${c.value}`).join("; ");
+      const acceptEncoding = "br, gzip, deflate";
+
+      // the page's HTML and one of its scripts, as a browser asks for them
+      const html = await fetch(`${webUrl()}/workspaces/${SLUG}/assistant/${id}`, { headers: { Cookie: cookie, "Accept-Encoding": acceptEncoding } });
+      assert.equal(html.status, 200);
+      assert.match(html.headers.get("content-encoding") ?? "", /^(br|gzip)$/, "the page's HTML is compressed");
+      const body = await html.text();
+      const script = body.match(/<script src="(\/_next\/static\/chunks\/[^"]+\.js)"/)?.[1];
+      assert.ok(script, "the page names its scripts");
+      const js = await fetch(`${webUrl()}${script}`, { headers: { "Accept-Encoding": acceptEncoding } });
+      assert.equal(js.status, 200);
+      assert.match(js.headers.get("content-encoding") ?? "", /^(br|gzip)$/, `${script} is compressed`);
+      assert.match(js.headers.get("vary") ?? "", /accept-encoding/i, "caches keep one copy per encoding");
+      // and plain to a client that asks for no compression
+      const plain = await fetch(`${webUrl()}${script}`, { headers: { "Accept-Encoding": "identity" } });
+      assert.equal(plain.headers.get("content-encoding"), null);
+      await plain.arrayBuffer();
+
+      // a turn's events, asked for with the same Accept-Encoding: plain, and each delta as it comes
+      const started = Date.now();
+      const response = await fetch(`${webUrl()}/assistant/conversations/${id}/stream/`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Cookie: cookie, "Accept-Encoding": acceptEncoding },
+        body: JSON.stringify({ message: QUESTION }),
+        signal: AbortSignal.timeout(60_000),
+      });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get("content-type"), /text\/event-stream/);
+      assert.equal(response.headers.get("content-encoding"), null, "the event stream is not compressed");
+      const arrivals = [];
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body) {
+        const text = decoder.decode(chunk, { stream: true });
+        const deltas = (text.match(/event: text_delta/g) ?? []).length;
+        if (deltas) arrivals.push({ at: Date.now() - started, deltas });
+        if (text.includes("event: done")) break;
+      }
+      const total = arrivals.reduce((sum, arrival) => sum + arrival.deltas, 0);
+      assert.ok(total >= 10, `${total} deltas`);
+      assert.ok(arrivals.length >= total / 2, `deltas came in ${arrivals.length} reads, not buffered into a few`);
+      assert.ok(arrivals.at(-1).at - arrivals[0].at > 500, "spread over the turn");
     } finally {
       await context.close();
     }
