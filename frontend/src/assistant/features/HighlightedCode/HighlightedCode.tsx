@@ -1,25 +1,36 @@
-import { toJsxRuntime } from "hast-util-to-jsx-runtime";
-import { common, createLowlight } from "lowlight";
-import { memo, useMemo } from "react";
-import { Fragment, jsx, jsxs } from "react/jsx-runtime";
-
-// highlight.js's common languages (SQL, Python, R, JSON, YAML, Markdown, shell, …).
-const lowlight = createLowlight(common);
+import { memo, useEffect, useMemo, useState } from "react";
+import type { highlight as Highlight } from "./highlight";
 
 // Past this size a file is shown plain: highlighting it would hold up the page.
 const MAX_HIGHLIGHTED_CHARS = 50_000;
 
+let loading: Promise<typeof Highlight> | null = null;
+let loaded: typeof Highlight | null = null;
+
+/** The grammars, fetched once, the first time code in a language is shown. */
+export function loadHighlighter(): Promise<typeof Highlight> {
+  loading ??= import("./highlight").then((module) => (loaded = module.highlight));
+  return loading;
+}
+
 /**
- * Code coloured by highlight.js's grammar for `language` (token classes `hljs-*`, styled in
- * globals.css), or plain when the language is unknown or the code too long. The tokens are
- * built as React elements, never as HTML: the code is untrusted model or file output.
+ * Code coloured by highlight.js's grammar for `language`, or plain when the language is
+ * unknown or the code too long. Plain too while the grammars are on their way (they are not
+ * part of the page's first load): the colours follow in place, the text never changes.
  */
 const HighlightedCode = ({ code, language }: { code: string; language?: string | null }) => {
-  const content = useMemo(() => {
-    const name = (language ?? "").toLowerCase();
-    if (!name || !lowlight.registered(name) || code.length > MAX_HIGHLIGHTED_CHARS) return code;
-    return toJsxRuntime(lowlight.highlight(name, code), { Fragment, jsx, jsxs });
-  }, [code, language]);
+  const name = (language ?? "").toLowerCase();
+  const wanted = Boolean(name) && code.length <= MAX_HIGHLIGHTED_CHARS;
+  const [highlight, setHighlight] = useState<typeof Highlight | null>(() => loaded);
+  useEffect(() => {
+    if (!wanted || highlight) return;
+    let active = true;
+    loadHighlighter().then((loadedHighlight) => active && setHighlight(() => loadedHighlight), () => undefined);
+    return () => {
+      active = false;
+    };
+  }, [wanted, highlight]);
+  const content = useMemo(() => (wanted && highlight ? (highlight(code, name) ?? code) : code), [code, name, wanted, highlight]);
   return <>{content}</>;
 };
 

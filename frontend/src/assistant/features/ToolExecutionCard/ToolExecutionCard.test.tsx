@@ -1,4 +1,4 @@
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { execution } from "assistant/helpers/testFixtures";
 import ToolExecutionCard from "./ToolExecutionCard";
@@ -38,7 +38,7 @@ describe("ToolExecutionCard", () => {
     expect(toggle).toHaveAttribute("aria-expanded", "true");
     const sql = document.querySelector("code.language-sql");
     expect(sql).toHaveTextContent("SELECT district, cases FROM t");
-    expect(sql?.querySelector(".hljs-keyword")).toHaveTextContent("SELECT"); // highlighted
+    await waitFor(() => expect(sql?.querySelector(".hljs-keyword")).toHaveTextContent("SELECT")); // highlighted
     const table = screen.getByRole("table");
     expect(within(table).getAllByRole("columnheader").map((cell) => cell.textContent)).toEqual(["district", "cases"]);
     const rows = within(table).getAllByRole("row");
@@ -88,7 +88,7 @@ describe("ToolExecutionCard", () => {
     expect(items[1]).toHaveTextContent("2.0 kB");
   });
 
-  it("shows a file's content as code in the language of its extension", () => {
+  it("shows a file's content as code in the language of its extension", async () => {
     render(
       <ToolExecutionCard
         defaultOpen
@@ -101,7 +101,7 @@ describe("ToolExecutionCard", () => {
     );
     const code = document.querySelector("code.language-python");
     expect(code).toHaveTextContent("import pandas as pd");
-    expect(code?.querySelector(".hljs-keyword")).toHaveTextContent("import"); // highlighted
+    await waitFor(() => expect(code?.querySelector(".hljs-keyword")).toHaveTextContent("import")); // highlighted
     expect(code).toHaveAttribute("data-language", "python");
     expect(screen.getAllByText("python").length).toBeGreaterThan(0);
   });
