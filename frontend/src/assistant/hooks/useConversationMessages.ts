@@ -1,16 +1,28 @@
-import { useApolloClient } from "@apollo/client";
+import { type ApolloClient, useApolloClient } from "@apollo/client";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ChatMessage_MessageFragment } from "assistant/features/ChatMessage/ChatMessage.generated";
 import {
   AssistantConversationMessagesDocument,
   AssistantConversationMessagesQuery,
   AssistantConversationMessagesQueryVariables,
+  AssistantConversationDocument,
   useAssistantConversationQuery,
 } from "assistant/graphql/queries.generated";
 
 export const MESSAGES_PER_PAGE = 20;
 
 type Message = ChatMessage_MessageFragment;
+
+/**
+ * Asks for a conversation and its newest messages ahead of its chat (the conversation page
+ * does, beside the user and the workspace, instead of once the user is known): the chat's
+ * own query then joins the request in flight or finds the answer in Apollo's cache.
+ */
+export function prefetchConversation(client: ApolloClient<object>, conversationId: string): void {
+  client
+    .query({ query: AssistantConversationDocument, variables: { id: conversationId, perPage: MESSAGES_PER_PAGE } })
+    .catch(() => undefined); // the chat's own query reports what went wrong
+}
 
 function byTime(a: Message, b: Message) {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;

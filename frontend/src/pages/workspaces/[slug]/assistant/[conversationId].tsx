@@ -1,9 +1,12 @@
+import { useApolloClient } from "@apollo/client";
 import Link from "next/link";
 import { useRouter } from "next/router";
+import { useEffect } from "react";
 import { useTranslation } from "core/helpers/i18n";
 import AppLayout from "core/layouts/AppLayout";
 import AssistantChat from "assistant/features/AssistantChat";
 import ConversationSidebar from "assistant/features/ConversationSidebar";
+import { prefetchConversation } from "assistant/hooks/useConversationMessages";
 import { useWorkspacePageQuery } from "workspaces/graphql/queries.generated";
 
 /** One conversation with the assistant. */
@@ -13,6 +16,11 @@ export default function AssistantConversationPage() {
   const slug = String(router.query.slug ?? "");
   const conversationId = String(router.query.conversationId ?? "");
   const { data } = useWorkspacePageQuery({ variables: { slug }, skip: !slug });
+  // the messages are asked for now, not once AppLayout knows the user: one round trip less
+  const client = useApolloClient();
+  useEffect(() => {
+    if (conversationId) prefetchConversation(client, conversationId);
+  }, [client, conversationId]);
   return (
     <AppLayout title={t("Assistant")} workspace={data?.workspace} fullHeight>
       <div className="border-b border-gray-200 bg-white px-4 py-2 text-sm sm:px-6">
