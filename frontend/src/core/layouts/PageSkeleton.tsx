@@ -50,7 +50,7 @@ const ConversationSkeleton = () => (
         </div>
         <div className="border-t border-gray-200 bg-white px-4 pt-3 pb-2 sm:px-6">
           <div className="mx-auto flex max-w-4xl items-end gap-2">
-            <div className="h-[62px] flex-1 rounded-lg border border-gray-300 bg-white shadow-xs" />
+            <div className="h-[62px] flex-1 rounded-lg border border-gray-300 bg-white shadow-xs" data-testid="composer-skeleton" />
             <Bar className="mb-6 h-9 w-16 rounded-md bg-blue-200" />
           </div>
         </div>
