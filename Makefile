@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run serve test test-lane-alone test-lane-browser test-lane-compute test-backend test-backend-parallel test-backend-alone test-frontend test-e2e frontend-build bench stop clean FORCE
+.PHONY: install run serve test test-lane-alone test-lane-browser test-lane-compute test-backend test-backend-parallel test-backend-alone test-alone-first test-alone-rest test-frontend test-e2e frontend-build bench stop clean FORCE
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -116,8 +116,8 @@ TIMED = $(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIME_FORMAT))
 # file on one worker, so that its module-wide servers and databases are made once; the files
 # in the order tests/conftest.py gives them, those that start server processes first), then the
 # tests marked `alone`, after them:
-# they stop their PostgreSQL server, kill workers or time work, so they run in one process on a
-# server of their own (HEXA_DATA_DIR: an embedded PostgreSQL under .data/alone); under `make
+# they stop their PostgreSQL server, kill workers or time work, so they run without -n on
+# servers of their own (HEXA_DATA_DIR: embedded PostgreSQL under .data/alone*); under `make
 # test`, beside only the parts that yield them the CPU (nice 19) and the browser tests.
 TEST_WORKERS ?= auto
 ALONE_DATA_DIR := $(CURDIR)/.data/alone
@@ -127,8 +127,19 @@ test-backend-parallel: install
 	$(VENV)/bin/ruff check .
 	$(TIMED) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not alone"
 
+# The `alone` tests mostly wait (for processes to start, die, take over; for PostgreSQL to come
+# back), so they run as two pytest processes at once, each on a PostgreSQL server of its own
+# (a test that stops its server stops only its half's): the worker crashes in one; the
+# outages, billing gaps, pipeline waits and timed queries in the other (about as long).
+ALONE_FIRST := tests/test_worker_crashes.py
 test-backend-alone: install
-	HEXA_DATA_DIR=$(ALONE_DATA_DIR) $(TIMED) $(PY) -m pytest -m alone
+	@$(MAKE) --no-print-directory -j 2 -O test-alone-first test-alone-rest
+
+test-alone-first: install
+	HEXA_DATA_DIR=$(ALONE_DATA_DIR) $(TIMED) $(PY) -m pytest -m alone $(ALONE_FIRST)
+
+test-alone-rest: install
+	HEXA_DATA_DIR=$(ALONE_DATA_DIR)-rest $(TIMED) $(PY) -m pytest -m alone $(addprefix --ignore=,$(ALONE_FIRST))
 
 # The generated GraphQL hooks must match the backend's SDL; then the component tests (jsdom).
 test-frontend: frontend/node_modules/.installed
@@ -148,6 +159,7 @@ bench: install
 stop:
 	@[ ! -x $(PY) ] || $(PY) config/local_postgres.py stop
 	@[ ! -x $(PY) ] || [ ! -d $(ALONE_DATA_DIR) ] || HEXA_DATA_DIR=$(ALONE_DATA_DIR) $(PY) config/local_postgres.py stop
+	@[ ! -x $(PY) ] || [ ! -d $(ALONE_DATA_DIR)-rest ] || HEXA_DATA_DIR=$(ALONE_DATA_DIR)-rest $(PY) config/local_postgres.py stop
 
 clean: stop
 	rm -rf .data $(VENV) $(RUNTIME_VENV) explorer/node_modules frontend/node_modules frontend/.next frontend/.next-e2e \

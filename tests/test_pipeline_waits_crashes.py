@@ -23,20 +23,30 @@ ENV = {**LIVE_ENV, "PIPELINE_RUN_STALE_S": PIPELINE_ENV["PIPELINE_RUN_STALE_S"]}
 APPROVE = "mutation($id: UUID!) { approveAssistantToolExecution(id: $id) { success errors } }"
 NAPPER = '''
 import time
-from openhexa.sdk import current_run, pipeline
+from openhexa.sdk import current_run, parameter, pipeline
 
 @pipeline(name="Napper")
-def napper():
+@parameter("seconds", type=int, default=12)
+def napper(seconds):
     current_run.log_info("napping")
-    time.sleep(12)
+    time.sleep(seconds)
     current_run.log_info("awake")
 '''
+NAPPER_PARAMETERS = [{"code": "seconds", "type": "int", "name": "Seconds", "default": 12, "required": False}]
+
+
+@pytest.fixture(scope="module")
+def web_for_runs(django_db_setup, django_db_blocker, model_url, logs):
+    """The web process, for every test here (one restarts it: the next gets it restarted)."""
+    server = LiveServer(model_url, logs, turn_workers=0, **ENV)
+    yield server
+    server.stop()
 
 
 @pytest.fixture
-def stack(transactional_db, roles, model_url, logs, conversation):
+def stack(transactional_db, roles, web_for_runs, model_url, logs, conversation):
     """The web process, a client of it, and `start_pipelines()` to start a pipelines worker."""
-    server = LiveServer(model_url, logs, turn_workers=0, **ENV)
+    server = web_for_runs
     started = []
 
     def start_pipelines():
@@ -44,15 +54,16 @@ def stack(transactional_db, roles, model_url, logs, conversation):
         return started[-1]
 
     client = server.client(session_for(roles["editor"]))
-    upload(client, roles["workspace"], "napper", NAPPER)
+    upload(client, roles["workspace"], "napper", NAPPER, NAPPER_PARAMETERS)
     yield server, start_pipelines, client
     client.close()
     for pipelines in started:
         pipelines.stop()
-    server.stop()
 
 
-def start_waiting(client, conversation, board):
+def start_waiting(client, conversation, board, config):
+    """The turn runs the napper with `config` (its nap: long enough to be killed mid-run, or
+    short when the test waits for its end) and waits for the run, approved."""
     seen = {}
 
     def after_run(body):
@@ -60,7 +71,7 @@ def start_waiting(client, conversation, board):
         seen["run"] = json.loads(block["content"])
         return text_reply(f"The run ended: {seen['run']['status']}.")
 
-    board.script(tool_reply([("run_pipeline", {"pipeline_code": "napper", "config": {}})]), after_run)
+    board.script(tool_reply([("run_pipeline", {"pipeline_code": "napper", "config": config})]), after_run)
     with client.stream("POST", f"/assistant/conversations/{conversation.id}/stream/", json={"message": "Run the napper"}, timeout=60) as response:
         events = read_events(response)
     assert events[-1][0] == "waiting"
@@ -73,7 +84,7 @@ def start_waiting(client, conversation, board):
 def test_the_wait_survives_a_killed_worker_and_a_restarted_web_process(stack, board, workers, conversation, roles):
     server, start_pipelines, client = stack
     first = workers(**ENV)
-    seen, last_seq = start_waiting(client, conversation, board)
+    seen, last_seq = start_waiting(client, conversation, board, {"seconds": 1})  # nothing happens while it runs
     message = Message.objects.get(conversation=conversation, role="assistant")
     # the run is queued (no pipelines worker yet: a run's SDK needs the web process while it runs)
     first.kill()
@@ -100,7 +111,7 @@ def test_a_pipelines_worker_killed_mid_run_ends_the_wait_with_the_run_failed(sta
     _, start_pipelines, client = stack
     pipelines = start_pipelines()
     workers(**ENV)
-    seen, _ = start_waiting(client, conversation, board)
+    seen, _ = start_waiting(client, conversation, board, {})  # 12 s: killed while it naps
     wait_until(lambda: PipelineRun.objects.filter(status="running").exists(), timeout=60, what="the run's start")
     message = Message.objects.get(conversation=conversation, role="assistant")
     pipelines.kill()  # its sandboxed run dies with it; nobody is left to tell the run's end

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { QUESTION, SLUG, graphql, lastAnswer, messages, newConversation, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { QUESTION, SLOW_QUESTION, SLUG, graphql, lastAnswer, messages, newConversation, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
 import { bucketDir, webUrl } from "./stack.mjs";
 
 let context;
@@ -43,7 +43,7 @@ describe("the assistant page", { concurrency: false }, () => {
     step("answer", async () => {
       await newConversation(page);
       await page.getByText("Offline demo model — not Claude").waitFor();
-      await send(page, QUESTION);
+      await send(page, SLOW_QUESTION); // slowly: the answer is watched while it grows
       await page.getByRole("article", { name: "Your message" }).filter({ hasText: QUESTION }).waitFor();
       // The answer grows while it streams.
       const lengths = [];
@@ -145,7 +145,7 @@ describe("the assistant page", { concurrency: false }, () => {
     { timeout: 120_000 },
     step("resume", async () => {
       await newConversation(page);
-      await send(page, QUESTION);
+      await send(page, SLOW_QUESTION);
       await lastAnswer(page).getByText("I will use", { exact: false }).waitFor({ timeout: 30_000 });
       assert.equal(await messages(page).getAttribute("aria-busy"), "true", "the turn is still running");
       await page.reload();
@@ -165,7 +165,7 @@ describe("the assistant page", { concurrency: false }, () => {
     { timeout: 120_000 },
     step("stop", async () => {
       await newConversation(page);
-      await send(page, QUESTION);
+      await send(page, SLOW_QUESTION);
       await lastAnswer(page).getByText("offline", { exact: false }).waitFor({ timeout: 30_000 });
       await page.getByRole("button", { name: "Stop the assistant" }).click();
       await waitForTurnEnd(page);
@@ -184,7 +184,7 @@ describe("the assistant page", { concurrency: false }, () => {
       const response = await fetch(`${webUrl()}/assistant/conversations/${conversationId}/stream/`, {
         method: "POST",
         headers: { "Content-Type": "application/json", Cookie: cookie },
-        body: JSON.stringify({ message: QUESTION }),
+        body: JSON.stringify({ message: SLOW_QUESTION }),
         signal: AbortSignal.timeout(60_000),
       });
       assert.equal(response.status, 200);
@@ -210,7 +210,7 @@ describe("the assistant page", { concurrency: false }, () => {
     { timeout: 120_000 },
     step("list-running", async () => {
       const id = await newConversation(page);
-      await send(page, QUESTION);
+      await send(page, SLOW_QUESTION);
       await lastAnswer(page).getByText("I will use", { exact: false }).waitFor({ timeout: 30_000 });
       await page.goto(`${webUrl()}/workspaces/${SLUG}/assistant`);
       const row = page.locator(`tr:has(a[href$="/assistant/${id}"])`);

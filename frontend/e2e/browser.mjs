@@ -9,12 +9,14 @@ import os from "node:os";
 import path from "node:path";
 import { after, before } from "node:test";
 import { chromium } from "playwright-core";
-import { FRONTEND_DIR, startStack, webUrl } from "./stack.mjs";
+import { E2E, FRONTEND_DIR, startStack, webUrl } from "./stack.mjs";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 export const RESULTS = path.join(FRONTEND_DIR, "test-results");
 export const SLUG = "malaria-programme";
 export const QUESTION = "Which districts had the most malaria cases?";
+/** The same question answered slowly by the offline model, for a test that acts mid-turn. */
+export const SLOW_QUESTION = `${QUESTION} ${E2E.pacedMarker}`;
 export const PASSWORD = "openhexa-demo";
 
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];

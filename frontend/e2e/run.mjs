@@ -2,12 +2,13 @@
  * `make test-e2e`: one stack for every browser test file. Starting a stack (a fresh
  * PostgreSQL cluster, migrations, the demo's seed, four servers) takes longer than most test
  * files, so it is started once here; the files then run one after the other against it
- * (each in its own node process, as `node --test` does), in the order of their names.
+ * (each in its own `node --test` process), in the order of their names; the runner prints
+ * each file's wall time at the end.
  * Files that change shared state put it back (the user's language) or run last
  * (settings.e2e: the workspace's instructions and saved questions).
  *
- * Arguments are passed to `node --test` (e.g. a single file); the default is every
- * `*.e2e.test.mjs` here.
+ * Arguments are the test files to run (e.g. a single one, `e2e/i18n.e2e.test.mjs`); the
+ * default is every `*.e2e.test.mjs` here.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -27,18 +28,28 @@ for (const name of fs.readdirSync(RESULTS)) if (name.endsWith(".png")) fs.rmSync
 const started = Date.now();
 const stack = await startStack();
 console.log(`e2e stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-let code = 1;
-try {
-  code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--test", "--test-concurrency=1", "--test-timeout=600000", ...files], {
+/** Runs one test file in its own `node --test` process: its exit status and wall time. */
+function runFile(file) {
+  const began = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--test", "--test-timeout=600000", file], {
       cwd: FRONTEND_DIR,
       env: { ...process.env, E2E_SHARED_STACK: "1" },
       stdio: "inherit",
     });
-    child.on("exit", (status, signal) => resolve(status ?? (signal ? 1 : 0)));
+    child.on("exit", (status, signal) => resolve({ file, status: status ?? (signal ? 1 : 0), seconds: (Date.now() - began) / 1000 }));
   });
+}
+
+const results = [];
+try {
+  for (const file of files) results.push(await runFile(file));
 } finally {
   await stack.stop();
 }
+// where the time goes, file by file (the tests' own durations are in the TAP output above)
+for (const { file, status, seconds } of results) {
+  console.log(`${seconds.toFixed(1).padStart(7)} s  ${status === 0 ? "ok    " : "FAILED"}  ${path.basename(file)}`);
+}
 console.log(`browser tests: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
-process.exit(code);
+process.exit(results.length === files.length && results.every((result) => result.status === 0) ? 0 : 1);

@@ -28,7 +28,10 @@ export const E2E = {
   // the DHIS2 demo server of the demo's `dhis2-demo` connection
   dhis2Port: Number(process.env.E2E_DHIS2_PORT || 8188),
   distDir: process.env.E2E_DIST_DIR || ".next-e2e",
-  // A turn takes a few seconds, so that a page can be reloaded in the middle of one.
+  // A question containing this marker takes a few seconds to answer (each model call waits
+  // the latency, then streams a word every chunk delay), so that a page can watch the answer
+  // grow, be reloaded or stopped in the middle of it; every other question is answered at once.
+  pacedMarker: "(slowly)",
   modelLatency: process.env.E2E_MODEL_LATENCY || "0.8",
   modelChunkDelay: process.env.E2E_MODEL_CHUNK_DELAY || "0.04",
 };
@@ -103,6 +106,20 @@ export function run(command, args, { env, cwd = REPO_DIR, timeoutMs = 300_000, n
     );
   }
   return result.stdout;
+}
+
+/** As `run`, without blocking the servers' start meanwhile: resolves at its end. */
+function runToEnd(command, args, { env, cwd = REPO_DIR, timeoutMs = 300_000, name }) {
+  const child = start(name, command, args, { env, cwd });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => killGroup(child, "SIGKILL"), timeoutMs);
+    child.on("exit", (status, signal) => {
+      clearTimeout(timer);
+      if (status === 0) return resolve();
+      const log = fs.readFileSync(logFile(name), "utf8");
+      reject(new Error(`${command} ${args.join(" ")} failed (${signal ?? `exit ${status}`}):\n${log.slice(-4000)}`));
+    });
+  });
 }
 
 function start(name, command, args, { env, cwd = REPO_DIR } = {}) {
@@ -193,9 +210,9 @@ export async function startStack() {
   fs.rmSync(E2E.dataDir, { recursive: true, force: true });
   fs.mkdirSync(E2E.dataDir, { recursive: true });
   const env = backendEnv();
-  run(PYTHON, ["manage.py", "migrate", "--noinput"], { env, name: "migrate", timeoutMs: 240_000 });
-  run(PYTHON, ["manage.py", "seed_demo"], { env, name: "seed_demo", timeoutMs: 240_000 });
-
+  const began = Date.now();
+  const since = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
+  // What needs no database starts while it is migrated: the model and the page's server.
   const model = start(
     "model",
     PYTHON,
@@ -210,24 +227,11 @@ export async function startStack() {
       E2E.modelLatency,
       "--chunk-delay",
       E2E.modelChunkDelay,
+      "--paced-only",
+      E2E.pacedMarker,
     ],
     { env },
   );
-  const backend = start(
-    "backend",
-    path.join(path.dirname(PYTHON), "uvicorn"),
-    ["config.asgi:application", "--host", "127.0.0.1", "--port", String(E2E.backendPort), "--no-access-log"],
-    { env },
-  );
-  // Turns run on workers, not in the backend: without one, every turn would wait forever.
-  const worker = start("worker", PYTHON, ["manage.py", "assistant_worker"], { env });
-  const dhis2 = start(
-    "dhis2",
-    PYTHON,
-    ["-m", "hexa.dhis2_demo", "--host", "127.0.0.1", "--port", String(E2E.dhis2Port), "--data", env.DHIS2_DEMO_DATA],
-    { env },
-  );
-  const pipelines = start("pipelines", PYTHON, ["manage.py", "pipelines_worker", "--concurrency", "2"], { env });
   const web = start("web", process.execPath, [path.join(FRONTEND_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(E2E.webPort), "-H", "127.0.0.1"], {
     cwd: FRONTEND_DIR,
     env: {
@@ -238,12 +242,34 @@ export async function startStack() {
       NODE_ENV: "production",
     },
   });
+  await runToEnd(PYTHON, ["manage.py", "migrate", "--noinput"], { env, name: "migrate", timeoutMs: 240_000 });
+  console.log(`e2e stack: migrated at ${since()}`);
+  // The demo is seeded while the backend and the workers start (they only need the tables).
+  const backend = start(
+    "backend",
+    path.join(path.dirname(PYTHON), "uvicorn"),
+    ["config.asgi:application", "--host", "127.0.0.1", "--port", String(E2E.backendPort), "--no-access-log"],
+    { env },
+  );
+  // Turns run on workers, not in the backend: without one, every turn would wait forever.
+  const worker = start("worker", PYTHON, ["manage.py", "assistant_worker"], { env });
+  const pipelines = start("pipelines", PYTHON, ["manage.py", "pipelines_worker", "--concurrency", "2"], { env });
+  await runToEnd(PYTHON, ["manage.py", "seed_demo"], { env, name: "seed_demo", timeoutMs: 240_000 });
+  console.log(`e2e stack: seeded at ${since()}`);
+  // the DHIS2 demo server serves the snapshot the seed wrote
+  const dhis2 = start(
+    "dhis2",
+    PYTHON,
+    ["-m", "hexa.dhis2_demo", "--host", "127.0.0.1", "--port", String(E2E.dhis2Port), "--data", env.DHIS2_DEMO_DATA],
+    { env },
+  );
   await waitForHttp(`http://127.0.0.1:${E2E.modelPort}/`, model);
   await waitForHttp(`${backendUrl()}/graphql/`, backend);
   await waitForLog(worker, /Starting worker/);
   await waitForHttp(`http://127.0.0.1:${E2E.dhis2Port}/api/system/info`, dhis2);
   await waitForLog(pipelines, /Starting worker/);
   await waitForHttp(`${webUrl()}/login`, web);
+  console.log(`e2e stack: serving at ${since()}`);
   const children = [web, worker, pipelines, dhis2, backend, model];
   return {
     async stop() {

@@ -140,6 +140,15 @@ def _user_text(message: dict) -> str:
     return texts[-1] if texts else ""
 
 
+def question_text(messages: list[dict]) -> str:
+    """The user's words of the question the request answers: the last user message with
+    text of its own (those carrying only tool results or answers continue its turn)."""
+    for message in reversed(messages):
+        if message.get("role") == "user" and (text := _user_text(message)):
+            return text
+    return ""
+
+
 class OfflineDemoResponder:
     """responder(body) -> Reply; deterministic for a given request."""
 
