@@ -106,6 +106,8 @@ def test_a_word_in_many_messages_is_found_the_same_way_as_a_rare_one(gql, roles,
         {"title": "Cases by district", "searchExcerpt": None},
     ]
     assert second["items"] == [{"title": "Oldest", "searchExcerpt": "Bo had 120 cases."}]
+    # in messages only, no title near it
+    assert _found(gql, roles, "had") == {"Kenema": "Kenema had 80 case reports.", "Oldest": "Bo had 120 cases."}
 
 
 def test_a_search_lists_the_most_recent_matches_and_tells_there_are_more(gql, roles, monkeypatch):
