@@ -64,6 +64,18 @@ def test_titles_are_found_by_trigrams_and_then_have_no_excerpt(gql, roles):
     assert _found(gql, roles, "zzzz") == {}
 
 
+def test_the_planner_setting_for_titles_ends_with_their_query(roles):
+    from django.db import connection
+
+    _conversation(roles["editor"], roles["workspace"], "Kenema malaria trend", "A question", "An answer")
+    conversations = Conversation.objects.filter(user=roles["editor"])
+    # inside the test's transaction, as inside any caller's
+    assert search_module.search_conversations(conversations, "Kenemma")[0] != []
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
+
+
 def test_search_sees_only_ones_own_conversations_in_that_workspace(gql, roles):
     _conversation(roles["viewer"], roles["workspace"], "Viewer's", "HMIS question", "HMIS answer")
     _conversation(roles["editor"], roles["workspace"], "Editor's", "HMIS question", "HMIS answer")

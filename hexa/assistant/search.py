@@ -55,10 +55,13 @@ def _titles_matching(conversations, search: str) -> dict:
     titled = conversations.filter(Q(title__icontains=search) | Q(title__trigram_word_similar=search))
     # PostgreSQL prices pg_trgm's word similarity as a cheap operator and would compute it for
     # every title of the user (4 µs each: 20 ms for 5,000 conversations) rather than ask the
-    # trigram indexes (1 ms); a transaction of its own keeps the setting to this one query
+    # trigram indexes (1 ms). The setting lives in a transaction (or savepoint) of its own,
+    # rolled back once read, so that it ends there even inside a caller's transaction.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        return dict(titled.values_list("pk", "updated_at"))
+        found = dict(titled.values_list("pk", "updated_at"))
+        transaction.set_rollback(True)
+    return found
 
 
 def search_conversations(conversations, search: str) -> tuple[list, bool]:
