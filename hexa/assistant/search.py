@@ -13,7 +13,9 @@ of two ways whose cost does not grow with the number of matches:
 - a word in more messages than that (a common word): the user's conversations are read from
   the most recent, each asked for one matching message (the first of its messages that
   matches ends the look), until SEARCH_LIMIT + 1 are found. Reading every match of a word
-  found in most of 100,000 messages, only to count them, cost 0.6 s; this stops early.
+  found in most of 100,000 messages, only to count them, cost 0.6 s; this stops early. Its
+  worst case, more than FEW_MESSAGES matches in a few of many conversations, reads each of
+  the user's messages once: the user's own, where reading the matches read everyone's.
 
 The page shows, under each conversation of the page, the passage of its latest matching
 message; the passages are made for those conversations only.
