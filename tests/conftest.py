@@ -9,8 +9,9 @@ from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
 
-# the live web server, worker and chat fixtures of the tests with real processes
-pytest_plugins = ["tests.support.live_turns"]
+# the live web server, worker and chat fixtures of the tests with real processes; a database
+# seeded as the demo's (the DHIS2 demo server's tests and the DHIS2 tools')
+pytest_plugins = ["tests.support.live_turns", "tests.support.demo_database"]
 
 
 @pytest.fixture(scope="session")

@@ -155,6 +155,15 @@ def test_a_chart_stores_its_spec_and_rows_and_the_model_gets_a_summary(charts, s
     assert output["page"]["rows"][0] == ["2024-01-01", 180.0]  # exact numerics become numbers for the chart
     assert output["ranges"]["cases"]["min"] == 114.0 and output["ranges"]["period"]["max"] == "2024-12-01"
     assert output["description"].startswith("Line chart of cases by period, 12 rows.")
+    # the same caption as data, which the page writes in the reader's language
+    assert output["page"]["caption"] == {
+        "mark": "line", "y": "cases", "x": "period", "color": None, "rows": 12,
+        "ranges": [
+            {"name": "period", "min": "2024-01-01", "max": "2024-12-01", "temporal": True},
+            {"name": "cases", "min": 114.0, "max": output["ranges"]["cases"]["max"], "temporal": False},
+        ],
+    }
+    assert output["description"].endswith(f"period from 2024-01-01 to 2024-12-01; cases from 114 to {output['ranges']['cases']['max']:,.0f}.")
     assert len(output["sample"]) == 5
     tool_input = {"spec": LINE, "query": MONTHLY}
     sent = for_model(TOOLS["create_chart"], tool_input, output, send_rows=True)
@@ -186,6 +195,7 @@ def test_points_are_capped_by_the_setting(charts):
         output = charts.create_chart(spec, "SELECT x, y FROM points")
     assert output["row_count"] == 10_000 and output["truncated"] is True
     assert "aggregate in SQL" in output["note"]
+    assert output["page"]["caption"]["charted_at_most"] == 10_000 and output["page"]["caption"]["rows"] == 10_000
     assert len(json.dumps(for_model(TOOLS["create_chart"], {}, output, send_rows=True))) < 3_000
 
 

@@ -1,10 +1,16 @@
 """Searching one's conversations by what was said in them: full-text (English and French
 stemming), names as written, titles by trigrams; the matching passage comes with each."""
 
+import pytest
+
+from hexa.assistant import search as search_module
 from hexa.assistant.models import Conversation, Message
 
 QUERY = """query($slug: String!, $search: String) { workspace(slug: $slug) {
   assistantConversations(search: $search) { totalItems items { title searchExcerpt } } } }"""
+PAGE = """query($slug: String!, $search: String, $page: Int) { workspace(slug: $slug) {
+  assistantConversations(search: $search, page: $page, perPage: 2) {
+    totalItems totalPages moreMatches items { title searchExcerpt } } } }"""
 
 
 def _conversation(user, workspace, title, *texts):
@@ -29,7 +35,7 @@ def test_questions_and_answers_are_searched_with_english_and_french_stemming(gql
     found = _found(gql, roles, "report")  # English stemming: "reported" is "report"
     assert set(found) == {"Reports"}
     assert "reported" in found["Reports"]
-    assert set(_found(gql, roles, "hôpital")) == {"Paludisme"}  # French stemming: "hôpitaux"
+    assert _found(gql, roles, "hôpital") == {"Paludisme": "Les hôpitaux de Bo déclarent le plus."}  # French stemming
     assert set(_found(gql, roles, "confirm")) == {"Reports"}
     # the excerpt is from the latest message that matches
     assert _found(gql, roles, "confirmed")["Reports"].startswith("Bo reported 27,665 confirmed")
@@ -58,6 +64,18 @@ def test_titles_are_found_by_trigrams_and_then_have_no_excerpt(gql, roles):
     assert _found(gql, roles, "zzzz") == {}
 
 
+def test_the_planner_setting_for_titles_ends_with_their_query(roles):
+    from django.db import connection
+
+    _conversation(roles["editor"], roles["workspace"], "Kenema malaria trend", "A question", "An answer")
+    conversations = Conversation.objects.filter(user=roles["editor"])
+    # inside the test's transaction, as inside any caller's
+    assert search_module.search_conversations(conversations, "Kenemma")[0] != []
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
+
+
 def test_search_sees_only_ones_own_conversations_in_that_workspace(gql, roles):
     _conversation(roles["viewer"], roles["workspace"], "Viewer's", "HMIS question", "HMIS answer")
     _conversation(roles["editor"], roles["workspace"], "Editor's", "HMIS question", "HMIS answer")
@@ -74,3 +92,46 @@ def test_hostile_searches_find_nothing_and_break_nothing(gql, roles):
         result = gql(QUERY, {"slug": roles["workspace"].slug, "search": search})
         assert "errors" not in result, (search, result)
     assert _found(gql, roles, "a\u0000") == {}
+
+
+def _page(gql, roles, search, page=1):
+    return gql(PAGE, {"slug": roles["workspace"].slug, "search": search, "page": page})["data"]["workspace"]["assistantConversations"]
+
+
+@pytest.mark.parametrize("few_messages", [1000, 1], ids=["from-the-index", "conversation-by-conversation"])
+def test_a_word_in_many_messages_is_found_the_same_way_as_a_rare_one(gql, roles, monkeypatch, few_messages):
+    # FEW_MESSAGES = 1: "cases" (in 5 messages) counts as a common word, looked for in the
+    # conversations from the most recent; the results and passages must not change
+    monkeypatch.setattr(search_module, "FEW_MESSAGES", few_messages)
+    user, workspace = roles["editor"], roles["workspace"]
+    _conversation(user, workspace, "Oldest", "How many cases in Bo?", "Bo had 120 cases.")
+    _conversation(user, workspace, "Stock", "How much stock is left?", "Forty boxes.")
+    _conversation(user, workspace, "Cases by district", "A question", "An answer")  # by its title
+    _conversation(user, workspace, "Kenema", "Cases in Kenema?", "Kenema had 80 case reports.", "And 2023?", "No data.")
+    _conversation(roles["viewer"], workspace, "Viewer's", "Cases?", "Many cases.")
+    gql.login(user)
+    first, second = _page(gql, roles, "cases"), _page(gql, roles, "cases", page=2)
+    assert (first["totalItems"], first["totalPages"], first["moreMatches"]) == (3, 2, False)
+    # the most recently active first; the latest matching message's passage, none for a title
+    assert first["items"] == [
+        {"title": "Kenema", "searchExcerpt": "Kenema had 80 case reports."},
+        {"title": "Cases by district", "searchExcerpt": None},
+    ]
+    assert second["items"] == [{"title": "Oldest", "searchExcerpt": "Bo had 120 cases."}]
+    # in messages only, no title near it
+    assert _found(gql, roles, "had") == {"Kenema": "Kenema had 80 case reports.", "Oldest": "Bo had 120 cases."}
+
+
+def test_a_search_lists_the_most_recent_matches_and_tells_there_are_more(gql, roles, monkeypatch):
+    monkeypatch.setattr(search_module, "SEARCH_LIMIT", 3)
+    user, workspace = roles["editor"], roles["workspace"]
+    for n in range(5):
+        _conversation(user, workspace, f"Malaria {n}", "A question on HMIS", "An answer")
+    _conversation(user, workspace, "Stock", "How much stock is left?", "Forty boxes.")
+    gql.login(user)
+    page = _page(gql, roles, "hmis")
+    assert (page["totalItems"], page["totalPages"], page["moreMatches"]) == (3, 2, True)
+    assert [item["title"] for item in page["items"]] == ["Malaria 4", "Malaria 3"]
+    assert [item["title"] for item in _page(gql, roles, "hmis", page=2)["items"]] == ["Malaria 2"]
+    assert _page(gql, roles, "boxes")["moreMatches"] is False
+    assert _page(gql, roles, None)["moreMatches"] is False  # no search: every conversation, by pages

@@ -4,11 +4,9 @@ demo database it is a snapshot of."""
 
 import base64
 import json
-import secrets
 import subprocess
 import sys
 from datetime import date
-from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -20,22 +18,6 @@ from hexa.dhis2_demo import DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME, LABEL, DHI
 from hexa.dhis2_demo.instance import CONFIRMED, DATA_SET, DEATHS, POSITIVITY, ROOT, TESTED
 
 AUTH = (DEMO_USERNAME, DEMO_PASSWORD)
-
-
-@pytest.fixture(scope="module")
-def demo_database():
-    """A workspace-like database seeded as the demo's (no ORM rows: nothing for other tests to see)."""
-    workspace = SimpleNamespace(
-        db_name=databases.generate_db_name(f"dhis2-{secrets.token_hex(3)}"),
-        db_password=databases.generate_password(),
-        db_ro_password=databases.generate_password(),
-    )
-    databases.create_database(workspace.db_name, workspace.db_password, workspace.db_ro_password)
-    try:
-        _seed_database(workspace)
-        yield workspace
-    finally:
-        databases.delete_database(workspace.db_name)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ a connection's secrets never in what the model is sent."""
 import base64
 import gzip
 import json
-import secrets
 import socket
 import threading
 import time
@@ -23,7 +22,6 @@ from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import ToolExecution
 from hexa.assistant.service import send_message
 from hexa.assistant.tool_executors import run_tool
-from hexa.core.demo import _seed_database
 from hexa.core.demo_connections import dhis2_snapshot
 from hexa.databases import api as databases
 from hexa.dhis2_demo import DEMO_USERNAME, DHIS2DemoServer, build
@@ -31,21 +29,6 @@ from hexa.workspaces.models import Connection, ConnectionType
 
 PASSWORD = "Zebra-Pa55-Secret-9931"  # the demo server's password in these tests: found nowhere else
 TOKEN = "d2pat_Zebra-Token-Secret-4417"
-
-
-@pytest.fixture(scope="module")
-def demo_database():
-    workspace = SimpleNamespace(
-        db_name=databases.generate_db_name(f"dhis2t-{secrets.token_hex(3)}"),
-        db_password=databases.generate_password(),
-        db_ro_password=databases.generate_password(),
-    )
-    databases.create_database(workspace.db_name, workspace.db_password, workspace.db_ro_password)
-    try:
-        _seed_database(workspace)
-        yield workspace
-    finally:
-        databases.delete_database(workspace.db_name)
 
 
 @pytest.fixture(scope="module")

@@ -109,7 +109,18 @@ describe("the assistant page", { concurrency: false }, () => {
       const card = page.getByRole("region", { name: "Proposed write to notes/e2e_rejected.md" });
       await card.waitFor({ timeout: 60_000 });
       await waitForTurnEnd(page);
+      // the reason's form fits a phone: its field and buttons inside 360 px, nothing sideways
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width: 360, height: 800 });
       await card.getByRole("button", { name: "Reject writing notes/e2e_rejected.md" }).click();
+      const controls = [card.getByLabel(/Reason/), card.getByRole("button", { name: "Confirm rejection" }), card.getByRole("button", { name: "Cancel" })];
+      for (const control of controls) {
+        const box = await control.boundingBox();
+        assert.ok(box.x >= 0 && box.x + box.width <= 360, `a control of the rejection form is off screen: ${box.x}–${box.x + box.width}`);
+      }
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.equal(sideways, 0, "the rejection form scrolls the page sideways at 360 px");
+      await page.setViewportSize(viewport);
       await card.getByLabel(/Reason/).fill("Not needed");
       await card.getByRole("button", { name: "Confirm rejection" }).click();
       await card.getByText("Rejected — nothing written").waitFor();

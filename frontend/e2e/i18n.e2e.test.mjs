@@ -68,6 +68,23 @@ describe("the page's language", { concurrency: false }, () => {
   );
 
   test(
+    "a chart's caption is French too, its numbers and dates as French writes them",
+    { timeout: 180_000 },
+    step("i18n-chart", async () => {
+      await page.getByLabel("Message à l’assistant").fill("Chart malaria cases per month");
+      await page.keyboard.press("Enter");
+      const figure = page.getByTestId("chart-figure").last();
+      await figure.waitFor({ timeout: 90_000 });
+      const caption = (await figure.locator("figcaption").innerText()).replace(/[\u00a0\u202f]/g, " ");
+      console.log(`# the caption in French: ${caption}`);
+      assert.match(caption, /Graphique en aires de Confirmed cases par Month, \d+ lignes\./);
+      assert.match(caption, /period de 1 janv\. \d{4} à 1 [a-zéû.]+ \d{4}/);
+      assert.match(caption, /cases de \d{1,3}( \d{3})* à \d{1,3}( \d{3})*/);
+      assert.doesNotMatch(caption, /Area chart|rows|from|\d,\d{3}/);
+    }),
+  );
+
+  test(
     "switching back to English is kept as well",
     { timeout: 60_000 },
     step("i18n-back", async () => {

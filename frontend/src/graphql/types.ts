@@ -146,6 +146,8 @@ export type AssistantConversationError =
 export type AssistantConversationPage = {
   __typename?: 'AssistantConversationPage';
   items: Array<AssistantConversation>;
+  /** True when a search found more conversations than it lists (the 500 most recently active that match). */
+  moreMatches: Scalars['Boolean']['output'];
   pageNumber: Scalars['Int']['output'];
   totalItems: Scalars['Int']['output'];
   totalPages: Scalars['Int']['output'];
@@ -1549,7 +1551,8 @@ export type Workspace = {
   /**
    * The current user's conversations in this workspace, most recently active first; `search`:
    * only those whose title contains it (any case) or nearly (trigrams), or one of whose messages,
-   * question or answer, matches it by full-text search (English and French stemming) or contains it.
+   * question or answer, matches it by full-text search (English and French stemming) or contains it:
+   * the 500 most recently active of them at most (`moreMatches` tells when there are more).
    */
   assistantConversations: AssistantConversationPage;
   /** The workspace's evaluation questions and runs: for its ADMINs (null for others). */

@@ -6,7 +6,9 @@ and bounded, sources.py) and stores the chart with its rows:
 
     -> {"title", "description" (a text summary, also the chart's caption), "row_count", "truncated",
         "columns": [{"name", "type"}], "ranges": {column: {"min", "max"}}, "sample": [first rows],
-        "note"?, "page": {"spec", "columns": [names], "rows": [[…]], "geometry"?: the GeoJSON column}}
+        "note"?, "page": {"spec", "columns": [names], "rows": [[…]], "geometry"?: the GeoJSON column,
+        "caption": {"mark", "x", "y", "color", "rows", "ranges": [{"name", "min", "max", "temporal"}],
+        "charted_at_most"?, "unreadable"?}: the caption as data, which the page writes in the reader's language}}
 
 `page` is for the page only: the model is sent the rest (data_policy.for_model), a summary
 rather than thousands of points.
@@ -197,12 +199,15 @@ def _number(value) -> str:
     return f"{int(value):,}" if isinstance(value, (int, float)) else str(value)
 
 
-def _description(spec: dict, row_count: int, ranges: dict) -> str:
-    """One or two sentences saying what the chart shows, for screen readers and the caption."""
+# a mark's kind of chart, as the English caption names it (the page has its own words for each)
+CHART_KINDS = {"geoshape": "Map", "circle": "Point chart", "point": "Point chart", "rect": "Heatmap chart"}
+CAPTION_RANGES = 4
+
+
+def _caption(spec: dict, row_count: int, ranges: dict, columns: list[dict]) -> dict:
+    """What the chart's caption says, as data: the page writes it in the reader's language,
+    `_description` in English (for the model and older pages)."""
     marks = _marks(spec)
-    kind = {"geoshape": "Map", "circle": "Point", "point": "Point", "rect": "Heatmap"}.get(
-        marks[0] if marks else "", (marks[0] if marks else "chart").capitalize()
-    )
     encoding = spec.get("encoding") or next((v.get("encoding") for v in _views(spec) if v.get("encoding")), {}) or {}
 
     def named(channel):
@@ -211,14 +216,31 @@ def _description(spec: dict, row_count: int, ranges: dict) -> str:
             return definition.get("title") if isinstance(definition.get("title"), str) else definition.get("field")
         return None
 
-    y, x, color = named("y") or named("latitude"), named("x") or named("longitude"), named("color")
-    parts = [f"{kind} chart" if kind != "Map" else "Map"]
-    if y and x:
-        parts.append(f"of {y} by {x}")
-    if color:
-        parts.append(f"coloured by {color}")
-    text = " ".join(parts) + f", {row_count:,} row{'s' if row_count != 1 else ''}."
-    spans = [f"{name} from {_number(r['min'])} to {_number(r['max'])}" for name, r in list(ranges.items())[:4]]
+    temporal = {column["name"] for column in columns if column["type"] in TEMPORAL_TYPES}
+    return {
+        "mark": marks[0] if marks else None,
+        "y": named("y") or named("latitude"),
+        "x": named("x") or named("longitude"),
+        "color": named("color"),
+        "rows": row_count,
+        "ranges": [
+            {"name": name, "min": span["min"], "max": span["max"], "temporal": name in temporal}
+            for name, span in list(ranges.items())[:CAPTION_RANGES]
+        ],
+    }
+
+
+def _description(caption: dict) -> str:
+    """One or two sentences saying what the chart shows, in English."""
+    mark = caption["mark"]
+    parts = [CHART_KINDS.get(mark, f"{mark.capitalize()} chart") if mark else "Chart"]
+    if caption["y"] and caption["x"]:
+        parts.append(f"of {caption['y']} by {caption['x']}")
+    if caption["color"]:
+        parts.append(f"coloured by {caption['color']}")
+    rows = caption["rows"]
+    text = " ".join(parts) + f", {rows:,} row{'s' if rows != 1 else ''}."
+    spans = [f"{span['name']} from {_number(span['min'])} to {_number(span['max'])}" for span in caption["ranges"]]
     return text + (f" {'; '.join(spans)}." if spans else "")
 
 
@@ -256,9 +278,10 @@ class UserChartTools:
         ranges = _ranges(result["columns"], rows)
         drawn, geometry = _features(spec, fields)
         stored_spec = {**drawn, "data": {"name": DATA_NAME}}
+        caption = _caption(spec, len(rows), ranges, result["columns"])
         output = {
             "title": _title(title, spec),
-            "description": _description(spec, len(rows), ranges),
+            "description": _description(caption),
             "row_count": len(rows),
             "truncated": result["truncated"],
             "columns": result["columns"],
@@ -269,16 +292,20 @@ class UserChartTools:
         }
         notes = []
         if result["truncated"]:
+            caption["charted_at_most"] = limit
             notes.append(
                 f"Only the first {len(rows):,} rows are charted (at most {limit:,} points, about 1 MB of data): "
                 "aggregate in SQL (GROUP BY, date_trunc) for a complete chart."
             )
         if unreadable:
+            caption["unreadable"] = unreadable
             notes.append(f"{unreadable} GeoJSON value(s) could not be read (not JSON, or cut for size) and are left out.")
         if notes:
             output["note"] = " ".join(notes)
         output["shown_to_user"] = "The chart is shown to the user with its data; describe what it shows, briefly."
-        output["page"] = {"spec": stored_spec, "columns": names, "rows": rows}
+        # the page writes the caption and its notes from `caption`, in the reader's language
+        # (charts stored before it have only the English `description` and `note`)
+        output["page"] = {"spec": stored_spec, "columns": names, "rows": rows, "caption": caption}
         if geometry:
             output["page"]["geometry"] = geometry
         return output

@@ -32,6 +32,7 @@ def _money(obj, _):
 
 
 summary_object = ObjectType("AssistantConversationSummary")
+conversation_page_object = ObjectType("AssistantConversationPage")
 
 for _object in (conversation_object, message_object, summary_object):
     _object.set_field("cost", _money)
@@ -70,14 +71,23 @@ def resolve_workspace_conversations(workspace, info, page=None, per_page=None, s
     search = " ".join((search or "").split())[:MAX_SEARCH_CHARS]
     if search and not is_storable_text(search):  # a NUL or a lone surrogate: nothing holds it
         return result_page(conversations.none(), page, per_page)
-    if search:
-        conversations = search_conversations(conversations, search)
-    result = result_page(conversations.order_by("-updated_at"), page, per_page)
-    if search:
-        found = excerpts([conversation.pk for conversation in result["items"]], search)
-        for conversation in result["items"]:
-            conversation.search_excerpt = found.get(conversation.pk)
+    if not search:
+        return result_page(conversations.order_by("-updated_at"), page, per_page)
+    found, more = search_conversations(conversations, search)
+    result = result_page(found, page, per_page)
+    result["more_matches"] = more
+    # the page's conversations, in the order found, with the passage that matched in each
+    by_id = conversations.in_bulk(result["items"])
+    result["items"] = [by_id[pk] for pk in result["items"] if pk in by_id]
+    passages = excerpts(list(by_id), search)
+    for conversation in result["items"]:
+        conversation.search_excerpt = passages.get(conversation.pk)
     return result
+
+
+@conversation_page_object.field("moreMatches")
+def resolve_more_matches(page, _):
+    return page.get("more_matches", False)
 
 
 @workspace_object.field("sharedAssistantConversations")
@@ -286,6 +296,7 @@ def resolve_pipeline_proposal(execution, _):
 
 bindables = [
     conversation_object,
+    conversation_page_object,
     message_object,
     summary_object,
     tool_execution_object,

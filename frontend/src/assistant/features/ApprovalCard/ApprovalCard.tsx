@@ -3,8 +3,9 @@ import Badge from "core/components/Badge";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
-import { useId, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import DiffView from "assistant/features/DiffView";
+import RejectionForm from "assistant/features/RejectionForm";
 import { formatSize } from "assistant/helpers/format";
 import { useReadOnly } from "assistant/helpers/readOnly";
 import { ApprovalCard_ExecutionFragment } from "./ApprovalCard.generated";
@@ -23,10 +24,8 @@ type ApprovalCardProps = {
 const ApprovalCard = ({ execution, onApprove, onReject, describeError }: ApprovalCardProps) => {
   const { t } = useTranslation();
   const [rejecting, setRejecting] = useState(false);
-  const [reason, setReason] = useState("");
   const [busy, setBusy] = useState<"approve" | "reject" | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
-  const reasonId = useId();
   const card = useRef<HTMLElement>(null);
   const readOnly = useReadOnly();
   const proposal = execution.proposal;
@@ -34,11 +33,11 @@ const ApprovalCard = ({ execution, onApprove, onReject, describeError }: Approva
   // in a conversation shared with the reader, the decision is its owner's: shown, not offered
   const pending = execution.status === "PENDING_APPROVAL" && !readOnly;
 
-  const run = async (kind: "approve" | "reject") => {
+  const run = async (kind: "approve" | "reject", reason = "") => {
     setBusy(kind);
     setErrors([]);
     try {
-      const outcome = kind === "approve" ? await onApprove(execution.id) : await onReject(execution.id, reason.trim());
+      const outcome = kind === "approve" ? await onApprove(execution.id) : await onReject(execution.id, reason);
       if (outcome && !outcome.success) setErrors(outcome.errors);
       else {
         if (kind === "reject") setRejecting(false);
@@ -114,34 +113,12 @@ const ApprovalCard = ({ execution, onApprove, onReject, describeError }: Approva
         </div>
       )}
       {pending && rejecting && (
-        <form
-          className="mt-3 flex flex-wrap items-end gap-2"
-          onSubmit={(event) => {
-            event.preventDefault();
-            run("reject");
-          }}
-        >
-          <div className="min-w-64 flex-1">
-            <label htmlFor={reasonId} className="block text-xs font-medium text-gray-700">
-              {t("Reason (optional, told to the assistant)")}
-            </label>
-            <input
-              id={reasonId}
-              autoFocus
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-              maxLength={2000}
-              className="mt-1 block w-full rounded-md border border-gray-300 px-2.5 py-1.5 text-sm shadow-xs focus:border-blue-500 focus:ring-2 focus:ring-blue-500 focus:outline-none"
-            />
-          </div>
-          <Button type="submit" variant="danger" disabled={busy !== null}>
-            {busy === "reject" ? <Spinner /> : null}
-            {t("Confirm rejection")}
-          </Button>
-          <Button variant="outlined" onClick={() => setRejecting(false)} disabled={busy !== null}>
-            {t("Cancel")}
-          </Button>
-        </form>
+        <RejectionForm
+          onConfirm={(reason) => run("reject", reason)}
+          onCancel={() => setRejecting(false)}
+          disabled={busy !== null}
+          confirming={busy === "reject"}
+        />
       )}
     </section>
   );

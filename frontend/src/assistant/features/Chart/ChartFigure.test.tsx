@@ -1,5 +1,6 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { setLanguage } from "core/helpers/i18n";
 import ChartFigure from "./ChartFigure";
 
 import { act } from "react";
@@ -63,6 +64,27 @@ const output = {
     ],
   },
 };
+
+describe("ChartFigure's caption", () => {
+  afterEach(() => setLanguage("en"));
+
+  it("is written in the reader's language from the caption as data", () => {
+    const caption = { mark: "bar", y: "cases", x: "district", color: null, rows: 2, ranges: [{ name: "cases", min: 1200, max: 34567, temporal: false }] };
+    setLanguage("fr");
+    render(<ChartFigure output={{ ...output, title: "Chart", page: { ...output.page, caption } }} executionId="abc" />);
+    const figure = screen.getByRole("figure", { name: "Graphique" });
+    expect(figure.textContent?.replace(/[\u00a0\u202f]/g, " ")).toContain("Graphique en barres de cases par district, 2 lignes. cases de 1 200 à 34 567.");
+    expect(figure).not.toHaveTextContent("Bar chart");
+  });
+
+  it("of a chart stored before it was data is its English text", () => {
+    setLanguage("fr");
+    render(<ChartFigure output={{ ...output, note: "Only the first 10 rows are charted." }} executionId="abc" />);
+    const figure = screen.getByRole("figure", { name: "Cases per district" });
+    expect(figure).toHaveTextContent("Bar chart of cases by district, 2 rows.");
+    expect(figure).toHaveTextContent("Only the first 10 rows are charted.");
+  });
+});
 
 describe("ChartFigure", () => {
   it("is a figure captioned by its title and text summary, with the chart loaded lazily", async () => {

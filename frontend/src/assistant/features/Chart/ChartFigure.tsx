@@ -1,6 +1,6 @@
 /**
  * A chart made by `create_chart`, in the answer: a figure with its title and a text summary
- * (the caption), a chart/table toggle (the same rows as a table, one click away), PNG and
+ * (the caption, in the reader's language: chartCaption.ts), a chart/table toggle (the same rows as a table, one click away), PNG and
  * SVG downloads of the picture and the CSV download of the full result.
  */
 import clsx from "clsx";
@@ -9,6 +9,7 @@ import { type ComponentType, useCallback, useEffect, useMemo, useState } from "r
 import type { Json } from "assistant/features/ToolExecutionCard/ToolViews";
 import { DownloadCsvLink, QueryResultTable } from "assistant/features/ToolExecutionCard/ToolViews";
 import { actsOn } from "assistant/helpers/names";
+import { chartCaption, isCaptionData } from "./chartCaption";
 import type { ChartHandle, ChartViewProps } from "./ChartView";
 
 let loaded: Promise<ComponentType<ChartViewProps>> | null = null;
@@ -47,7 +48,12 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
   const columns: string[] = useMemo(() => (Array.isArray(page?.columns) ? page.columns.map(String) : []), [page]);
   const rows: Json[][] = useMemo(() => (Array.isArray(page?.rows) ? page.rows : []), [page]);
   const spec = useMemo(() => (page?.spec && typeof page.spec === "object" ? page.spec : {}), [page]);
-  const title = String(output.title ?? t("Chart"));
+  // the server names an untitled chart "Chart": in the reader's language here
+  const title = output.title && output.title !== "Chart" ? String(output.title) : t("Chart");
+  // the caption in the reader's language; a chart stored before it was data: its English text
+  const caption = isCaptionData(page?.caption)
+    ? chartCaption(t, page.caption)
+    : { text: output.description ? String(output.description) : "", notes: output.note ? [String(output.note)] : [] };
   const onReady = useCallback((ready: ChartHandle) => setHandle(ready), []);
   const onError = useCallback((message: string) => setError(message), []);
   const onTooCostly = useCallback(() => setTooCostly(true), []);
@@ -78,8 +84,8 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
     <figure className="space-y-2" data-testid="chart-figure" aria-label={title}>
       <figcaption>
         <span className="block text-sm font-semibold text-gray-900">{title}</span>
-        {output.description ? <span className="block text-xs text-gray-600">{String(output.description)}</span> : null}
-        {output.note ? <span className="block text-xs text-amber-700">{String(output.note)}</span> : null}
+        {caption.text ? <span className="block text-xs text-gray-600">{caption.text}</span> : null}
+        {caption.notes.length > 0 ? <span className="block text-xs text-amber-700">{caption.notes.join(" ")}</span> : null}
       </figcaption>
       <div className="flex flex-wrap items-center gap-1.5">
         <span role="group" aria-label={actsOn(t, t("Show as"), title)} className="inline-flex overflow-hidden rounded border border-gray-300">

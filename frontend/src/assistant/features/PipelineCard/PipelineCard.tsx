@@ -3,8 +3,9 @@ import Badge, { type BadgeColor } from "core/components/Badge";
 import Button from "core/components/Button";
 import Spinner from "core/components/Spinner";
 import { useTranslation } from "core/helpers/i18n";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ResolveOutcome } from "assistant/features/ApprovalCard";
+import RejectionForm from "assistant/features/RejectionForm";
 import { describeToolError } from "assistant/helpers/errors";
 import { usePipelineRunCardQuery } from "./PipelineCard.generated";
 
@@ -177,10 +178,8 @@ const RunDetails = ({ run, waiting }: { run: RunView; waiting: boolean }) => {
 const PipelineCard = ({ execution, onApprove, onReject, onRunEnded, onStopWaiting }: PipelineCardProps) => {
   const { t } = useTranslation();
   const [rejecting, setRejecting] = useState(false);
-  const [reason, setReason] = useState("");
   const [busy, setBusy] = useState<"approve" | "reject" | "stop" | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
-  const reasonId = useId();
   const stop = execution.name === "stop_pipeline_run";
   const pending = execution.status === "PENDING_APPROVAL";
   const waiting = execution.status === "AWAITING_RUN";
@@ -192,13 +191,13 @@ const PipelineCard = ({ execution, onApprove, onReject, onRunEnded, onStopWaitin
   const parameters = parametersOf(execution);
   const refused = !pending && output.error ? output.error : null;
 
-  const decide = async (kind: "approve" | "reject") => {
+  const decide = async (kind: "approve" | "reject", reason = "") => {
     const handler = kind === "approve" ? onApprove : onReject;
     if (!handler) return;
     setBusy(kind);
     setErrors([]);
     try {
-      const outcome = kind === "approve" ? await onApprove!(execution.id) : await onReject!(execution.id, reason.trim());
+      const outcome = kind === "approve" ? await onApprove!(execution.id) : await onReject!(execution.id, reason);
       if (outcome && !outcome.success) setErrors(outcome.errors);
       else if (kind === "reject") setRejecting(false);
     } catch {
@@ -293,34 +292,12 @@ const PipelineCard = ({ execution, onApprove, onReject, onRunEnded, onStopWaitin
         </div>
       )}
       {pending && rejecting && (
-        <form
-          className="mt-3 flex flex-wrap items-end gap-2"
-          onSubmit={(event) => {
-            event.preventDefault();
-            decide("reject");
-          }}
-        >
-          <div className="min-w-0 flex-1 basis-48">
-            <label htmlFor={reasonId} className="block text-xs font-medium text-gray-700">
-              {t("Reason (optional, told to the assistant)")}
-            </label>
-            <input
-              id={reasonId}
-              autoFocus
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-              maxLength={2000}
-              className="mt-1 block w-full rounded-md border border-gray-300 px-2.5 py-1.5 text-sm shadow-xs focus:border-blue-500 focus:ring-2 focus:ring-blue-500 focus:outline-none"
-            />
-          </div>
-          <Button type="submit" variant="danger" disabled={busy !== null}>
-            {busy === "reject" ? <Spinner /> : null}
-            {t("Confirm rejection")}
-          </Button>
-          <Button variant="outlined" onClick={() => setRejecting(false)} disabled={busy !== null}>
-            {t("Cancel")}
-          </Button>
-        </form>
+        <RejectionForm
+          onConfirm={(reason) => decide("reject", reason)}
+          onCancel={() => setRejecting(false)}
+          disabled={busy !== null}
+          confirming={busy === "reject"}
+        />
       )}
       {waiting && onStopWaiting && (
         <div className="mt-2">

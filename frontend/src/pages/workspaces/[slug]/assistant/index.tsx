@@ -165,6 +165,13 @@ export default function AssistantConversationsPage() {
             </div>
           )}
         </div>
+        {search && conversations?.moreMatches ? (
+          <p className="mt-2 text-xs text-gray-600" data-testid="more-matches">
+            {t("Only the {{limit}} most recently active matching conversations are listed: add words to narrow the search.", {
+              limit: conversations.totalItems,
+            })}
+          </p>
+        ) : null}
         {workspace && workspace.sharedAssistantConversations.items.length > 0 ? (
           <section aria-labelledby="shared-conversations" className="mt-8">
             <h2 id="shared-conversations" className="text-sm font-semibold text-gray-900">
