@@ -97,7 +97,7 @@ def database_pool():
 
     from .support.database_pool import DatabasePool
 
-    pool = DatabasePool()
+    pool = DatabasePool(create=api.create_database)
     api.create_database = pool.create_database
     yield pool
     api.create_database = pool._create

@@ -1,9 +1,10 @@
 """Workspace databases recycled between tests, instead of one CREATE and one DROP DATABASE each.
 
 Every test workspace has a real database of its own (hexa.databases.api.create_database), as
-in production. Making one copies the 7.6 MB template, and dropping one forces a checkpoint of
-the whole server: together about 0.2 s of PostgreSQL's CPU and up to a second of waiting on a
-busy machine, for each of the thousand workspaces a run of the suite makes. So the tests hand
+in production. Making one copies the 7.4 MB template, and dropping one forces a checkpoint of
+the whole server: together about 0.3 s of PostgreSQL's CPU and one to two seconds on a busy
+machine, for each of the 600 workspaces a run of the parallel suite makes (most of the CPU
+PostgreSQL spent in it; about 0.05 s when recycled, as below). So the tests hand
 a workspace's database back here when they are done with it (the `make_workspace` fixture),
 and the next workspace takes it: renamed to its name (ALTER DATABASE/ROLE … RENAME keep every
 privilege, since they refer to the database and roles by OID), with the new passwords.
@@ -106,13 +107,13 @@ def reset(cursor, db_name: str) -> None:
 class DatabasePool:
     """Stands in for api.create_database during the tests (see the module's docstring)."""
 
-    def __init__(self, create=api.create_database):
+    def __init__(self, create):
         self.free: list[str] = []  # databases reset and renamed `wspool_<pid>_<n>`, roles likewise
         self.reference: list | None = None  # a fresh database's fingerprint
         self.taking = True  # off: every workspace gets a newly made database
         self.counts = {"made": 0, "taken": 0, "recycled": 0, "dropped": 0}
         self.why_dropped = None  # the last time
-        self._create = create  # the real one
+        self._create = create  # api.create_database itself, taken before it is replaced by this pool's
 
     def create_database(self, db_name: str, password: str, ro_password: str) -> None:
         api._check_name(db_name)
@@ -148,8 +149,6 @@ class DatabasePool:
                 with api._admin_cursor(dbname=db_name) as cursor:
                     reset(cursor, db_name)
                     clean = self.reference is not None and fingerprint(cursor, db_name) == self.reference
-                if not clean:
-                    self.why_dropped = "it differs from a fresh database after the reset"
                 if clean:
                     pooled = next(_POOL_NAMES)
                     self._disconnect(server, db_name)
@@ -159,6 +158,7 @@ class DatabasePool:
                     self.free.append(pooled)
                     self.counts["recycled"] += 1
                     return
+                self.why_dropped = "it differs from a fresh database after the reset"
         except psycopg2.Error as error:  # e.g. a process connected again meanwhile
             self.why_dropped = str(error).strip()
         api.delete_database(db_name)
