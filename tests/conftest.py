@@ -90,9 +90,33 @@ def make_user(db):
     return make
 
 
+@pytest.fixture(autouse=True, scope="session")
+def database_pool():
+    """Workspace databases are recycled from test to test rather than created and dropped
+    each time (tests/support/database_pool.py says why and how)."""
+    from hexa.databases import api
+
+    from .support.database_pool import DatabasePool
+
+    pool = DatabasePool(create=api.create_database)
+    api.create_database = pool.create_database
+    yield pool
+    api.create_database = pool._create
+    pool.close()
+
+
 @pytest.fixture
-def make_workspace(db):
-    """Real workspaces: a database on the workspaces server and a bucket directory, both removed after the test."""
+def fresh_databases(database_pool):
+    """Every workspace of the test gets a newly made database, none recycled."""
+    database_pool.taking = False
+    yield
+    database_pool.taking = True
+
+
+@pytest.fixture
+def make_workspace(db, database_pool):
+    """Real workspaces: a database on the workspaces server and a bucket directory, both
+    removed after the test (the database handed back to the pool)."""
     created = []
 
     def make(admin, name="Test workspace", members=()):
@@ -106,11 +130,10 @@ def make_workspace(db):
         return workspace
 
     yield make
-    from hexa.databases.api import delete_database
     from hexa.files.api import delete_bucket
 
     for workspace in created:
-        delete_database(workspace.db_name)
+        database_pool.recycle(workspace.db_name)
         delete_bucket(workspace.bucket_name)
 
 

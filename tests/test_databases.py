@@ -4,6 +4,9 @@ import pytest
 from hexa.databases import api as databases
 from hexa.databases.api import connect
 
+# These tests are about what create_database makes: never a recycled database (tests/support/database_pool.py).
+pytestmark = pytest.mark.usefixtures("fresh_databases")
+
 
 @pytest.fixture
 def workspace(make_user, make_workspace):

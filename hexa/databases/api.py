@@ -93,20 +93,28 @@ def create_database(db_name: str, password: str, ro_password: str) -> None:
         cursor.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(owner, reader))
         cursor.execute(sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on").format(reader))
     with _admin_cursor(dbname=db_name) as cursor:
-        cursor.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
-        cursor.execute(sql.SQL("GRANT ALL ON SCHEMA public TO {}").format(owner))
-        cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(reader))
-        cursor.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(reader))
-        # Tables the owner creates later are readable too.
-        cursor.execute(
-            sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT SELECT ON TABLES TO {}").format(
-                owner, reader
-            )
-        )
+        grant_public_schema(cursor, db_name)
     try:
         isolate_database(db_name)
     except IsolationUnavailable as error:
         logger.warning("%s", error)
+
+
+def grant_public_schema(cursor, db_name: str) -> None:
+    """In workspace database `db_name` (through `cursor`, connected to it as the server's role):
+    the public schema is the owner role's to use, and its `_ro` role may read every table
+    there, including those the owner creates later; no other role may use it."""
+    owner, reader = sql.Identifier(db_name), sql.Identifier(read_only_role(db_name))
+    cursor.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+    cursor.execute(sql.SQL("GRANT ALL ON SCHEMA public TO {}").format(owner))
+    cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(reader))
+    cursor.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(reader))
+    # Tables the owner creates later are readable too.
+    cursor.execute(
+        sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT SELECT ON TABLES TO {}").format(
+            owner, reader
+        )
+    )
 
 
 # What isolate_database takes from PUBLIC: server-wide catalogs and statistics that name or
