@@ -15,9 +15,9 @@ from procrastinate.contrib.django import app
 
 from hexa.core.db import retry_db
 from hexa.core.rows import columns, fetch_instances, table
+from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership
-from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 
 from . import follow_ups, leases, waiting
 from .liveness import live_workers, locks
