@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from hexa.core.db import is_connection_error, retry_db, riding_out
+from hexa.core.rows import columns, fetch_instances, table
 
 from . import leases
 from .leases import TurnCancelled, TurnInterrupted
@@ -232,6 +233,20 @@ def _normalised_input(raw) -> dict:
     return raw
 
 
+def _message_at(conversation, index: int) -> Message:
+    """The conversation's message at `index` (conversation.messages.get(index=...)), in a
+    plain statement: every turn reads its user's message, and the ORM took longer to build
+    the query than to run it."""
+    found = fetch_instances(
+        f"SELECT {columns(Message, 'm')} FROM {table(Message)} m WHERE m.conversation_id = %s AND m.index = %s",
+        [conversation.pk, index], Message,
+    )
+    if found is None:
+        raise Message.DoesNotExist(f"No message {index} in conversation {conversation.pk}.")
+    found[0].conversation = conversation
+    return found[0]
+
+
 class TurnWaits(Exception):
     """Every tool call of the last response is done or held for the user: the turn pauses."""
 
@@ -248,7 +263,7 @@ class Turn:
         self.conversation = message.conversation
         self.user = self.conversation.user
         self.workspace = self.conversation.workspace
-        self.user_message = self.conversation.messages.get(index=message.index - 1)
+        self.user_message = _message_at(self.conversation, message.index - 1)
         self.emit = emit or (lambda event_type, data: None)
         self.client = client
         self.handle = handle or leases.TurnHandle(self.conversation.pk)

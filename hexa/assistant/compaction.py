@@ -27,12 +27,13 @@ import math
 from django.conf import settings
 
 from hexa.core.db import retry_db
+from hexa.core.rows import columns, fetch_all_instances, fetch_instances, table
 
 from .errors import AssistantError, ErrorCode
 from .events import EventType
 from .data_policy import history_for_model
 from .history import api_messages, shortened
-from .models import Conversation, ConversationSummary, MessageRole
+from .models import Conversation, ConversationSummary, Message, MessageRole
 from .tools import TOOLS
 
 logger = logging.getLogger(__name__)
@@ -145,13 +146,24 @@ class ContextManager:
     # -- what is stored --------------------------------------------------------------
 
     def _load(self):
-        summaries = self.conversation.summaries.all()
-        if not self.turn.send_rows:  # a summary written while rows were sent may hold row values
-            summaries = summaries.filter(rows_sent=False)
-        self.summary = summaries.order_by("-through_index").first()
+        # plain statements: every turn reads both, and the ORM took longer to build them than to run them
+        found = fetch_instances(
+            f"SELECT {columns(ConversationSummary, 's')} FROM {table(ConversationSummary)} s WHERE s.conversation_id = %s"
+            # a summary written while rows were sent may hold row values
+            + ("" if self.turn.send_rows else " AND NOT s.rows_sent")
+            + " ORDER BY s.through_index DESC LIMIT 1",
+            [self.conversation.pk], ConversationSummary,
+        )
+        self.summary = found[0] if found else None
         after = self.summary.through_index if self.summary else -1
         user_message = self.turn.user_message
-        self.stored = list(self.conversation.messages.filter(index__gt=after, index__lt=user_message.index).order_by("index"))
+        self.stored = fetch_all_instances(
+            f"SELECT {columns(Message, 'm')} FROM {table(Message)} m WHERE m.conversation_id = %s AND m.index > %s "
+            "AND m.index < %s ORDER BY m.index",
+            [self.conversation.pk, after, user_message.index], Message,
+        )
+        for message in self.stored:  # as the related manager would have (no query for it later)
+            message.conversation = self.conversation
         self.stored.append(user_message)
         # what of each stored message the model may see: with the workspace's data policy on,
         # an answer written while rows were sent is replaced by a note (its text and tool calls

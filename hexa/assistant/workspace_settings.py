@@ -7,6 +7,7 @@ Validation returns error codes (errors as data); nothing here raises for bad inp
 from django.conf import settings
 from django.db import transaction
 
+from hexa.core.rows import columns, fetch_instances, table
 from hexa.core.text import is_storable_text
 
 from .models import AssistantPromptTemplate, AssistantSettings, AssistantSettingsChange, Conversation
@@ -24,7 +25,12 @@ SETTINGS_FIELDS = ("instructions", "model", "enabled_tools", "send_rows_to_model
 def settings_for(workspace) -> AssistantSettings:
     """The workspace's settings; an unsaved default row when it never changed them. A model
     Anthropic has retired is replaced by the server's default first."""
-    found = AssistantSettings.objects.filter(workspace=workspace).first()
+    # a plain statement: every turn reads them, and the ORM took longer to build the query than to run it
+    found = fetch_instances(
+        f"SELECT {columns(AssistantSettings, 's')} FROM {table(AssistantSettings)} s WHERE s.workspace_id = %s",
+        [workspace.pk], AssistantSettings,
+    )
+    found = found[0] if found else None
     if found is not None and is_retired(found.model):
         found = _move_off_retired_model(found)
     return found or AssistantSettings(workspace=workspace)

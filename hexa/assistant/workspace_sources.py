@@ -6,32 +6,35 @@ tokens in every request and invites a useless call. Asked in one statement when 
 prompt prefix is built.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
 
+from hexa.core.rows import table
 from hexa.datasets.models import DatasetLink
 from hexa.pipelines.models import Pipeline
-from hexa.workspaces.models import Connection, ConnectionType, Workspace
+from hexa.workspaces.models import Connection, ConnectionType
 
 PIPELINES = "pipelines"
 DATASETS = "datasets"
 CONNECTIONS = "connections"
 DHIS2_CONNECTIONS = "dhis2_connections"
 
+# each name: the table of the rows that make it, and what else they must match
 _EXISTS = {
-    PIPELINES: Pipeline.objects.filter(workspace=OuterRef("pk")),
-    DATASETS: DatasetLink.objects.filter(workspace=OuterRef("pk")),
-    CONNECTIONS: Connection.objects.filter(workspace=OuterRef("pk")),
-    DHIS2_CONNECTIONS: Connection.objects.filter(workspace=OuterRef("pk"), connection_type=ConnectionType.DHIS2),
+    PIPELINES: (Pipeline, "", []),
+    DATASETS: (DatasetLink, "", []),
+    CONNECTIONS: (Connection, "", []),
+    DHIS2_CONNECTIONS: (Connection, " AND connection_type = %s", [ConnectionType.DHIS2]),
 }
 
 
 def workspace_sources(workspace) -> frozenset[str]:
-    """The names above that the workspace has."""
-    # the annotations are prefixed: `pipelines` is already a relation of Workspace
-    row = (
-        Workspace.objects.filter(pk=workspace.pk)
-        .annotate(**{f"has_{name}": Exists(query) for name, query in _EXISTS.items()})
-        .values(*(f"has_{name}" for name in _EXISTS))
-        .first()
-    )
-    return frozenset(name for name in _EXISTS if row and row[f"has_{name}"])
+    """The names above that the workspace has. A plain statement: every turn asks, and the
+    ORM took several times longer to build it than PostgreSQL takes to answer it."""
+    checks, params = [], []
+    for model, condition, condition_params in _EXISTS.values():
+        checks.append(f"EXISTS (SELECT 1 FROM {table(model)} WHERE workspace_id = %s{condition})")
+        params += [workspace.pk, *condition_params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(checks)}", params)
+        row = cursor.fetchone()
+    return frozenset(name for name, has in zip(_EXISTS, row) if has)

@@ -37,10 +37,19 @@ LIMIT {MAX_FOUND}
 """
 
 
-def _lexemes(question: str) -> list[str]:
+def _lexemes(workspace, question: str) -> list[str]:
+    """The question's words to search for; none when the workspace has no verified query
+    (most have none: asked in the same statement, so that a send makes no search then)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tsvector_to_array(to_tsvector('english', %s))", [question[:4000]])
-        lexemes = [lexeme for lexeme in cursor.fetchone()[0] or [] if _LEXEME.match(lexeme)]
+        cursor.execute(
+            f"SELECT tsvector_to_array(to_tsvector('english', %s)), "
+            f"EXISTS (SELECT 1 FROM {VerifiedQuery._meta.db_table} WHERE workspace_id = %s)",
+            [question[:4000], workspace.pk],
+        )
+        words, any_verified = cursor.fetchone()
+    if not any_verified:
+        return []
+    lexemes = [lexeme for lexeme in words or [] if _LEXEME.match(lexeme)]
     return sorted(lexemes, key=lambda lexeme: (-len(lexeme), lexeme))[:MAX_LEXEMES]
 
 
@@ -52,7 +61,7 @@ def relevant(workspace, question: str) -> list[VerifiedQuery]:
     any number without ranking the others."""
     if not question or not question.strip():
         return []
-    lexemes = _lexemes(question)
+    lexemes = _lexemes(workspace, question)
     if not lexemes:
         return []
     need = max(min(2, len(lexemes)), math.ceil(len(lexemes) * MIN_SHARE))
