@@ -145,13 +145,16 @@ class ContextManager:
     # -- what is stored --------------------------------------------------------------
 
     def _load(self):
-        summaries = self.conversation.summaries.all()
+        # the model is sent the conversation's current branch only (branches.py): its messages,
+        # and a summary only if it covers messages of that branch (it ends on one of them)
+        on_path = self.conversation.messages.filter(on_path=True)
+        summaries = self.conversation.summaries.filter(through_index__in=on_path.values("index"))
         if not self.turn.send_rows:  # a summary written while rows were sent may hold row values
             summaries = summaries.filter(rows_sent=False)
         self.summary = summaries.order_by("-through_index").first()
         after = self.summary.through_index if self.summary else -1
         user_message = self.turn.user_message
-        self.stored = list(self.conversation.messages.filter(index__gt=after, index__lt=user_message.index).order_by("index"))
+        self.stored = list(on_path.filter(index__gt=after, index__lt=user_message.index).order_by("index"))
         self.stored.append(user_message)
         # what of each stored message the model may see: with the workspace's data policy on,
         # an answer written while rows were sent is replaced by a note (its text and tool calls

@@ -31,7 +31,8 @@ def _query(search: str):
 
 
 def matching_messages(search: str):
-    return Message.objects.filter(Q(search_vector=_query(search)) | Q(text__icontains=search))
+    # the conversations' current branches (branches.py): a match opens where it is shown
+    return Message.objects.filter(on_path=True).filter(Q(search_vector=_query(search)) | Q(text__icontains=search))
 
 
 def search_conversations(conversations, search: str):

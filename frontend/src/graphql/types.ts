@@ -191,6 +191,8 @@ export type AssistantErrorCode =
   | 'INVALID_MESSAGE'
   | 'MAX_TOOL_ROUNDS'
   | 'MESSAGE_TOO_LONG'
+  /** An edit named an answer, or a question of another branch: only a question shown can be edited. */
+  | 'NOT_EDITABLE'
   | 'NOT_FOUND'
   | 'OVERLOADED'
   | 'RATE_LIMITED'
@@ -433,6 +435,12 @@ export type AssistantMessage = {
   toolExecutions: Array<AssistantToolExecution>;
   /** The verified queries this answer ran: the page marks it "verified query" with who verified it. */
   verifiedQueries: Array<AssistantVerifiedQuery>;
+  /**
+   * A question: the ids of its versions (itself included) in the order written, each one the
+   * start of a branch (a question edited and sent again is a new version); one id if it was
+   * never edited. switchAssistantBranch shows another version's branch. An answer: none.
+   */
+  versions: Array<Scalars['UUID']['output']>;
   /** While WAITING: when its questions and writes are closed as unanswered (ASSISTANT_WAIT_EXPIRY_H). */
   waitingExpiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -1100,6 +1108,8 @@ export type Mutation = {
   setAssistantWorkspaceBudget: SetAssistantWorkspaceBudgetResult;
   /** Share one's conversation with the workspace's members, read-only, or stop sharing it (its owner only). */
   shareAssistantConversation: ShareAssistantConversationResult;
+  /** Show the branch that starts at another version of an edited question (its owner only). */
+  switchAssistantBranch: SwitchAssistantBranchResult;
   updateAssistantEvaluationQuestion: AssistantEvaluationQuestionResult;
   updateAssistantPromptTemplate: AssistantPromptTemplateResult;
   /** Change the workspace's assistant settings (workspace ADMINs); every change is recorded. */
@@ -1220,6 +1230,11 @@ export type MutationSetAssistantWorkspaceBudgetArgs = {
 
 export type MutationShareAssistantConversationArgs = {
   input: ShareAssistantConversationInput;
+};
+
+
+export type MutationSwitchAssistantBranchArgs = {
+  input: SwitchAssistantBranchInput;
 };
 
 
@@ -1388,6 +1403,8 @@ export type SendAssistantMessageError =
   | 'INVALID_MESSAGE'
   | 'MAX_TOOL_ROUNDS'
   | 'MESSAGE_TOO_LONG'
+  /** replacesMessageId names an answer, or a question of another branch than the one shown. */
+  | 'NOT_EDITABLE'
   | 'NOT_FOUND'
   | 'OVERLOADED'
   | 'RATE_LIMITED'
@@ -1397,6 +1414,12 @@ export type SendAssistantMessageError =
 export type SendAssistantMessageInput = {
   conversationId: Scalars['UUID']['input'];
   message: Scalars['String']['input'];
+  /**
+   * Edit and resend: the message is a new version of this question of the conversation, which
+   * replaces it and everything after it on the conversation's current branch; the earlier
+   * branch is kept (see AssistantMessage.versions).
+   */
+  replacesMessageId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /**
@@ -1465,6 +1488,24 @@ export type ShareAssistantConversationResult = {
   __typename?: 'ShareAssistantConversationResult';
   conversation?: Maybe<AssistantConversation>;
   errors: Array<AssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type SwitchAssistantBranchError =
+  /** A turn runs or waits for the user's answer or approval: stop or answer it first. */
+  | 'CONVERSATION_BUSY'
+  /** No such question among the current user's conversations (a shared conversation is read-only). */
+  | 'NOT_FOUND';
+
+export type SwitchAssistantBranchInput = {
+  /** A version of a question (AssistantMessage.versions): its branch is shown, and sent to the model from then on. */
+  messageId: Scalars['UUID']['input'];
+};
+
+export type SwitchAssistantBranchResult = {
+  __typename?: 'SwitchAssistantBranchResult';
+  conversation?: Maybe<AssistantConversation>;
+  errors: Array<SwitchAssistantBranchError>;
   success: Scalars['Boolean']['output'];
 };
 

@@ -45,6 +45,7 @@ export function message(overrides: Partial<ChatMessage_MessageFragment> = {}): C
     feedback: null,
     toolExecutions: [],
     parts: [],
+    versions: [],
     ...overrides,
   };
 }

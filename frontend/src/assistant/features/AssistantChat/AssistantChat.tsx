@@ -164,11 +164,9 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     return Boolean(result.data?.setAssistantMessageFeedback.success);
   };
 
-  // the message goes back in the composer, to be edited and sent again as a new message
-  const editAndResend = (text: string) => {
-    chat.setDraft(text);
-    document.querySelector<HTMLTextAreaElement>("textarea")?.focus();
-  };
+  // an answer being written, or waiting for the user, belongs to the branch shown: editing and
+  // switching versions wait for it (the server refuses them with CONVERSATION_BUSY)
+  const branchBusy = chat.running || [...messages, ...liveMessages].some((message) => message.status === "WAITING");
 
   const renderMessage = (message: (typeof messages)[number], streaming = false) => (
     <ChatMessage
@@ -180,7 +178,9 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       describeResolveError={describeResolveError}
       onAnswer={chat.answer}
       describeAnswerError={describeAnswerError}
-      onEdit={editAndResend}
+      onEdit={chat.edit}
+      onSwitchVersion={chat.switchVersion}
+      branchBusy={branchBusy}
       onFeedback={onFeedback}
       followUps={message.id === lastMessage?.id ? conversation.followUps : undefined}
       onFollowUp={!streaming && !chat.running && message.id === lastMessage?.id ? chat.send : undefined}
@@ -342,7 +342,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
               code={chat.error.code}
               message={chat.error.message}
               retryAfter={chat.error.retryAfter}
-              onRetry={chat.error.retryText ? () => chat.retry(chat.error!.retryText!) : undefined}
+              onRetry={chat.error.retryText ? () => chat.retry(chat.error!.retryText!, chat.error!.retryReplaces) : undefined}
               onDismiss={() => chat.setError(null)}
             />
           )}
