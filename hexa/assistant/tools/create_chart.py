@@ -18,7 +18,9 @@ def _description() -> str:
         "scatter plots, rect for heatmaps; a map of points uses `longitude`/`latitude` channels with a "
         "`projection` (e.g. mercator); a map of shapes uses the `geoshape` mark with a column of GeoJSON "
         "geometries encoded as {\"shape\": {\"field\": \"geometry\", \"type\": \"geojson\"}} (e.g. "
-        "`districts.geometry_geojson`). No map tiles or images. Vega expressions are refused (`calculate`, "
+        "`districts.geometry_geojson`); a map may have `outlines`, a second query returning boundaries as GeoJSON "
+        "(e.g. `SELECT geometry_geojson FROM districts`), drawn under its points: only where the data holds "
+        "boundaries. No map tiles or images. Vega expressions are refused (`calculate`, "
         "filter strings, `expr`, `signal`, `labelExpr`, `params`): compute in SQL instead. "
         f"At most {max_points():,} rows are charted (aggregate in SQL: GROUP BY, date_trunc); the spec at most "
         f"{SPEC_MAX_CHARS:,} characters. You get back a summary (row count, columns, min/max, a few rows), not "
@@ -42,6 +44,11 @@ class CreateChartArguments(Arguments):
         description='With source "files": the tables `query` reads, as query_files takes them '
         '({table name: path or glob}).',
     )
+    outlines: str | None = Field(
+        None,
+        description="For a map (a spec with a projection): one SQL SELECT on the same source returning a column of "
+        "GeoJSON boundaries (e.g. SELECT geometry_geojson FROM districts), drawn as outlines under the marks.",
+    )
     dhis2: JsonObject | None = Field(
         None,
         description='With source "dhis2": a query_dhis2 input; `query` reads its answer as the table dhis2 '
@@ -54,7 +61,7 @@ def _without_values(tool_input, output) -> dict:
     shape, not the values: its ranges, sample rows and caption are read off the rows."""
     if "error" in output:  # the generic rule: an error is its kind and place only
         return withheld(tool_input, output)
-    kept = {key: output[key] for key in ("title", "row_count", "truncated", "columns", "note") if key in output}
+    kept = {key: output[key] for key in ("title", "row_count", "truncated", "columns", "note", "outline_count") if key in output}
     return {**kept, "withheld": "Values are not sent to you in this workspace; the user sees the chart and its data."}
 
 

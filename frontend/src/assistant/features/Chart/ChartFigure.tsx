@@ -47,6 +47,7 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
   const columns: string[] = useMemo(() => (Array.isArray(page?.columns) ? page.columns.map(String) : []), [page]);
   const rows: Json[][] = useMemo(() => (Array.isArray(page?.rows) ? page.rows : []), [page]);
   const spec = useMemo(() => (page?.spec && typeof page.spec === "object" ? page.spec : {}), [page]);
+  const outlines: Json[] | undefined = useMemo(() => (Array.isArray(page?.outlines) ? page.outlines : undefined), [page]);
   const title = String(output.title ?? t("Chart"));
   const onReady = useCallback((ready: ChartHandle) => setHandle(ready), []);
   const onError = useCallback((message: string) => setError(message), []);
@@ -117,6 +118,7 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
             columns={columns}
             rows={rows}
             geometry={typeof page?.geometry === "string" ? page.geometry : undefined}
+            outlines={outlines}
             alt={title}
             onReady={onReady}
             onError={onError}
