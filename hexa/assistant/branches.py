@@ -58,11 +58,17 @@ def switch_branch(user, message_id) -> Conversation:
     if message is None:
         raise AssistantError(ErrorCode.NOT_FOUND)
     # the conversation's row locked: a send waits for the switch, then builds on the new path
-    conversation = Conversation.objects.select_for_update().select_related("workspace").get(pk=message.conversation_id)
+    conversation = Conversation.objects.select_for_update(of=("self",)).select_related("workspace").get(pk=message.conversation_id)
     if conversation.is_running or conversation.messages.filter(status=MessageStatus.WAITING).exists():
         raise AssistantError(ErrorCode.CONVERSATION_BUSY, BUSY_MESSAGE)
-    if message.on_path:
-        return conversation
+    if not message.on_path:
+        show_branch(conversation, message)
+    return conversation
+
+
+def show_branch(conversation: Conversation, message: Message) -> None:
+    """Make the branch through `message` the conversation's path: its ancestors, itself, and
+    after it the newest branch at each fork."""
     rows = list(conversation.messages.order_by("index").values_list("pk", "parent_id"))
     parents = dict(rows)
     children = defaultdict(list)
@@ -79,7 +85,6 @@ def switch_branch(user, message_id) -> Conversation:
     conversation.messages.filter(on_path=True).exclude(pk__in=path).update(on_path=False)
     conversation.messages.filter(pk__in=path, on_path=False).update(on_path=True)
     _path_changed(conversation)
-    return conversation
 
 
 def attach_versions(conversation: Conversation, messages) -> None:

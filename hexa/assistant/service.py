@@ -196,8 +196,13 @@ def _withdraw(message: Message) -> bool:
     with transaction.atomic():
         if not app.job_manager.cancel_job_by_id(message.job_id, delete_job=True):
             return False  # a worker has it: the send goes on
+        started = Event.objects.filter(conversation_id=message.conversation_id, seq=message.first_event_seq).first()
+        replaced = started.data.get("replaces_message_id") if started else None
         Event.objects.filter(conversation_id=message.conversation_id, seq__gte=message.first_event_seq).delete()
         Message.objects.filter(conversation_id=message.conversation_id, index__in=[message.index - 1, message.index]).delete()
+        if replaced:  # a withdrawn edit: the question it would have replaced is shown again, with its branch
+            conversation = Conversation.objects.get(pk=message.conversation_id)
+            branches.show_branch(conversation, Message.objects.get(pk=replaced))
         Conversation.objects.filter(pk=message.conversation_id).update(
             turn_started_at=None, lease_owner=None, lease_expires_at=None
         )
