@@ -120,7 +120,8 @@ describe("charts", { concurrency: false }, () => {
       const paths = [...outlines.matchAll(/<path[^>]* d="([^"]+)"/g)].map((m) => m[1]);
       assert.equal(paths.length, 16, "one outline per district");
       assert.ok(paths.every((d) => !d.includes("NaN")), "every outline is drawable");
-      assert.match(outlines, /fill="none"/, "outlines, not filled shapes hiding the points");
+      assert.doesNotMatch(outlines, /<path[^>]* fill="(?!none)/, "outlines, not filled shapes hiding the points");
+      assert.match(outlines, /stroke="#9ca3af"/);
       const points = picture.slice(pointsAt).split("</g>")[0].match(/<path/g) ?? [];
       assert.equal(points.length, 192, "one point per facility");
       assert.deepEqual(pageErrors, []); // nothing was fetched: no tiles, no CDN
