@@ -14,8 +14,8 @@ from hexa.assistant.models import (
 SEND = """mutation($id: UUID!, $text: String!, $replaces: UUID) {
   sendAssistantMessage(input: {conversationId: $id, message: $text, replacesMessageId: $replaces}) {
   success errors message { id text status } } }"""
-READ = """query($id: UUID!) { assistantConversation(id: $id) { cost followUps
-  messages { totalItems items { id role text versions } } } }"""
+READ = """query($id: UUID!) { assistantConversation(id: $id) { cost followUps editedQuestions { messageId versions }
+  messages { totalItems items { id role text } } } }"""
 SWITCH = """mutation($id: UUID!) { switchAssistantBranch(input: {messageId: $id}) {
   success errors conversation { messages { items { text } } } } }"""
 SEARCH = """query($slug: String!, $search: String) { workspace(slug: $slug) {
@@ -67,8 +67,8 @@ def test_an_edit_replaces_the_question_and_what_followed_it(gql, model, two_turn
     assert _texts(read) == ["Which district had the most malaria cases?", "Bo had 40 malaria cases."]
     assert read["messages"]["totalItems"] == 2
     edited = read["messages"]["items"][0]
-    assert edited["versions"] == [str(first.pk), edited["id"]]  # "2/2": the earlier version first
-    assert read["messages"]["items"][1]["versions"] == []  # an answer has none
+    # "2/2": the earlier version first; the questions never edited are not listed
+    assert read["editedQuestions"] == [{"messageId": edited["id"], "versions": [str(first.pk), edited["id"]]}]
     # nothing was deleted: the earlier branch is kept, off the path
     assert Message.objects.filter(conversation=two_turns, on_path=False).count() == 4
 
@@ -96,6 +96,8 @@ def test_switching_back_shows_and_sends_the_earlier_branch(gql, model, two_turns
     assert switched["success"] is True, switched
     # the whole earlier branch is back, down to its last turn
     assert _texts(switched["conversation"]) == ["Which district had the most cases?", "Bo had 12 cases.", "And the fewest?", "Kenema had 9."]
+    [shown] = _read(gql, two_turns)["editedQuestions"]
+    assert shown["messageId"] == str(first.pk) and len(shown["versions"]) == 2  # "1/2"
 
     model.script(text_reply("Kenema, yes."))
     _send(gql, two_turns, "Kenema?")

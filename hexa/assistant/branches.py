@@ -87,22 +87,17 @@ def show_branch(conversation: Conversation, message: Message) -> None:
     _path_changed(conversation)
 
 
-def attach_versions(conversation: Conversation, messages) -> None:
-    """Set `versions` on each of `messages`: for a question, the ids of its versions (itself
-    included) in the order written; for an answer, none. One query for a page of messages."""
-    siblings = defaultdict(list)
-    questions = conversation.messages.filter(role=MessageRole.USER).order_by("index").values_list("pk", "parent_id")
-    for pk, parent in questions:
+def edited_questions(conversation: Conversation) -> list[dict]:
+    """The questions of the path that have other versions: [{message_id, versions}], the
+    versions (siblings: the same parent) in the order written. One query."""
+    siblings, shown = defaultdict(list), {}
+    questions = conversation.messages.filter(role=MessageRole.USER).order_by("index")
+    for pk, parent, on_path in questions.values_list("pk", "parent_id", "on_path"):
         siblings[parent].append(pk)
-    for message in messages:
-        message.versions = siblings[message.parent_id] if message.role == MessageRole.USER else []
-
-
-def versions_of(message: Message) -> list:
-    if message.role != MessageRole.USER:
-        return []
-    return list(
-        Message.objects.filter(conversation_id=message.conversation_id, role=MessageRole.USER, parent_id=message.parent_id)
-        .order_by("index")
-        .values_list("pk", flat=True)
-    )
+        if on_path:
+            shown[parent] = pk
+    return [
+        {"message_id": shown[parent], "versions": versions}
+        for parent, versions in siblings.items()
+        if len(versions) > 1 and parent in shown
+    ]

@@ -95,6 +95,11 @@ export type AssistantConversation = {
   cacheReadInputTokens: Scalars['Float']['output'];
   cost: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * The questions of the branch shown that were edited and sent again (one never edited is
+   * not listed), with their versions: switchAssistantBranch shows another version's branch.
+   */
+  editedQuestions: Array<AssistantQuestionVersions>;
   /** Up to three follow-up questions proposed after its last answer (the page shows them under it). */
   followUps: Array<Scalars['String']['output']>;
   id: Scalars['UUID']['output'];
@@ -435,12 +440,6 @@ export type AssistantMessage = {
   toolExecutions: Array<AssistantToolExecution>;
   /** The verified queries this answer ran: the page marks it "verified query" with who verified it. */
   verifiedQueries: Array<AssistantVerifiedQuery>;
-  /**
-   * A question: the ids of its versions (itself included) in the order written, each one the
-   * start of a branch (a question edited and sent again is a new version); one id if it was
-   * never edited. switchAssistantBranch shows another version's branch. An answer: none.
-   */
-  versions: Array<Scalars['UUID']['output']>;
   /** While WAITING: when its questions and writes are closed as unanswered (ASSISTANT_WAIT_EXPIRY_H). */
   waitingExpiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -581,6 +580,15 @@ export type AssistantQuestion = {
   /** Possible answers, shown as buttons (may be empty). */
   choices: Array<Scalars['String']['output']>;
   question: Scalars['String']['output'];
+};
+
+/** A question of the branch shown that was edited and sent again, and its versions. */
+export type AssistantQuestionVersions = {
+  __typename?: 'AssistantQuestionVersions';
+  /** The version on the branch shown. */
+  messageId: Scalars['UUID']['output'];
+  /** Its versions (itself included) in the order written, each the start of a branch. */
+  versions: Array<Scalars['UUID']['output']>;
 };
 
 export type AssistantReachableEntry = {

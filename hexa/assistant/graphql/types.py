@@ -8,7 +8,7 @@ from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import WorkspaceMembership
 
 from ..errors import ErrorCode, ToolErrorCode
-from ..branches import attach_versions, versions_of
+from ..branches import edited_questions
 from ..events import last_seq
 from ..tools import TOOL_NAMES
 from ..models import AWAITING_USER, Conversation, Message, MessageRole, MessageStatus, ToolExecutionStatus
@@ -139,14 +139,14 @@ def resolve_messages(conversation, _, page=None, per_page=None):
     messages = conversation.messages.filter(on_path=True).prefetch_related("tool_executions")
     result = result_page(messages.order_by("-index"), page, per_page or 20, max_per_page=MAX_PER_PAGE)
     result["items"].reverse()
-    attach_versions(conversation, result["items"])
     return result
 
 
-@message_object.field("versions")
-def resolve_versions(message, _):
-    versions = getattr(message, "versions", None)
-    return versions_of(message) if versions is None else versions
+@conversation_object.field("editedQuestions")
+def resolve_edited_questions(conversation, _):
+    # one field for the whole conversation: a field on each message would cost the page a
+    # field per message of every page it loads
+    return edited_questions(conversation)
 
 
 def _rows_withheld(conversation) -> bool:

@@ -248,8 +248,6 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     createdAt: turn.startedAt,
     toolExecutions: [],
     parts: [textPart(turn.userText)],
-    // its versions are known once stored
-    versions: [],
   };
   const answer: ChatMessage_MessageFragment = {
     __typename: "AssistantMessage",
@@ -270,7 +268,6 @@ export function turnMessages(turn: LiveTurn): ChatMessage_MessageFragment[] {
     createdAt: turn.startedAt,
     toolExecutions: turn.toolExecutions,
     parts: turn.parts,
-    versions: [],
   };
   return turn.userText || turn.userMessageId ? [user, answer] : [answer];
 }

@@ -45,7 +45,6 @@ export function message(overrides: Partial<ChatMessage_MessageFragment> = {}): C
     feedback: null,
     toolExecutions: [],
     parts: [],
-    versions: [],
     ...overrides,
   };
 }

@@ -44,6 +44,7 @@ function conversation(overrides: Record<string, any> = {}, items: any[] = [], pa
     summaries: [],
     followUps: [],
     verifiedAnswers: [],
+    editedQuestions: [],
     messages: {
       __typename: "AssistantMessagePage",
       pageNumber: 1,
@@ -204,13 +205,17 @@ describe("AssistantChat", () => {
       userMessage("u2", "And the fewest?", "2025-01-01T10:02:00Z"),
       answer("a2", "Moyamba.", "2025-01-01T10:02:01Z"),
     ];
-    const edited = [
-      { ...userMessage("u3", "Which districts in 2024?", "2025-01-01T10:03:00Z"), versions: ["u1", "u3"] },
-      answer("a3", "Kenema in 2024.", "2025-01-01T10:03:01Z"),
-    ];
+    const edited = [userMessage("u3", "Which districts in 2024?", "2025-01-01T10:03:00Z"), answer("a3", "Kenema in 2024.", "2025-01-01T10:03:01Z")];
+    const versions = (messageId: string) => [{ __typename: "AssistantQuestionVersions", messageId, versions: ["u1", "u3"] }];
     let branch = "before";
+    let edits = 0;
     const handlers = {
-      AssistantConversation: () => ({ assistantConversation: conversation({}, branch === "before" ? before : edited) }),
+      AssistantConversation: () => ({
+        assistantConversation:
+          branch === "before"
+            ? conversation({ editedQuestions: edits ? versions("u1") : [] }, before)
+            : conversation({ editedQuestions: versions("u3") }, edited),
+      }),
       SwitchAssistantBranch: (variables: Record<string, any>) => {
         branch = variables.input.messageId === "u1" ? "before" : "edited";
         return { switchAssistantBranch: { __typename: "SwitchAssistantBranchResult", success: true, errors: [] } };
@@ -231,6 +236,7 @@ describe("AssistantChat", () => {
     expect(screen.getByRole("article", { name: "Your message" })).toHaveTextContent("Which districts in 2024?");
 
     branch = "edited";
+    edits = 1;
     await act(async () => {
       stream.send("user_message", { message_id: "u3", assistant_message_id: "a3", text: "Which districts in 2024?", replaces_message_id: "u1" });
       stream.send("text_delta", { message_id: "a3", text: "Kenema in 2024." });

@@ -157,6 +157,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     conversation.summaries.filter((summary) => !summary.hiddenFromModel).map((summary) => [summary.lastMessageId, summary]),
   );
   const lastHiddenId = conversation.lastAnswerHiddenFromModel;
+  const versionsOf = new Map(conversation.editedQuestions.map((question) => [question.messageId, question.versions]));
   const verifiedByMessage = new Map(conversation.verifiedAnswers.map((answer) => [answer.messageId, answer.verifiedQueries]));
 
   const onFeedback = async (messageId: string, feedback: AssistantFeedback | null) => {
@@ -179,6 +180,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       onAnswer={chat.answer}
       describeAnswerError={describeAnswerError}
       onEdit={chat.edit}
+      versions={versionsOf.get(message.id)}
       onSwitchVersion={chat.switchVersion}
       branchBusy={branchBusy}
       onFeedback={onFeedback}

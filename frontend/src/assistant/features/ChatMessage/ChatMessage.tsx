@@ -24,6 +24,8 @@ type ChatMessageProps = {
   describeAnswerError?: (code: string) => string;
   /** Edit and resend one of the user's messages: it and what followed it are replaced (a new branch). */
   onEdit?: (messageId: string, text: string) => void;
+  /** An edited message of the user's: its versions (AssistantConversation.editedQuestions). */
+  versions?: readonly string[];
   /** Show the branch of another version of an edited message. */
   onSwitchVersion?: (messageId: string) => void;
   /** A turn runs or waits for the user: editing and switching versions wait. */
@@ -89,6 +91,7 @@ const ChatMessage = ({
   onAnswer,
   describeAnswerError,
   onEdit,
+  versions,
   onSwitchVersion,
   branchBusy,
   onFeedback,
@@ -103,7 +106,9 @@ const ChatMessage = ({
   const { t, language } = useTranslation();
 
   if (message.role === "USER") {
-    return <UserMessage message={message} onEdit={onEdit} onSwitchVersion={onSwitchVersion} busy={branchBusy || streaming} />;
+    return (
+      <UserMessage message={message} versions={versions} onEdit={onEdit} onSwitchVersion={onSwitchVersion} busy={branchBusy || streaming} />
+    );
   }
 
   const failed = message.status === "FAILED";
@@ -215,7 +220,6 @@ ChatMessage.fragments = {
       firstEventSeq
       createdAt
       feedback
-      versions
       toolExecutions {
         ...ToolExecutionCard_execution
       }

@@ -4,7 +4,7 @@ import { ReadOnlyConversation } from "assistant/helpers/readOnly";
 import { message } from "assistant/helpers/testFixtures";
 import UserMessage from "./UserMessage";
 
-const question = (overrides = {}) => message({ id: "q2", role: "USER", text: "Which districts?", versions: ["q2"], ...overrides });
+const question = () => message({ id: "q2", role: "USER", text: "Which districts?" });
 
 describe("UserMessage", () => {
   it("is edited in place and resent as a replacement of itself", async () => {
@@ -33,7 +33,7 @@ describe("UserMessage", () => {
 
   it("switches between the versions of an edited message", async () => {
     const onSwitchVersion = jest.fn();
-    render(<UserMessage message={question({ versions: ["q1", "q2", "q3"] })} onEdit={jest.fn()} onSwitchVersion={onSwitchVersion} />);
+    render(<UserMessage message={question()} versions={["q1", "q2", "q3"]} onEdit={jest.fn()} onSwitchVersion={onSwitchVersion} />);
     expect(screen.getByTestId("version-position")).toHaveTextContent("2/3");
     await userEvent.click(screen.getByRole("button", { name: "Previous version: “Which districts?”" }));
     expect(onSwitchVersion).toHaveBeenLastCalledWith("q1");
@@ -44,13 +44,13 @@ describe("UserMessage", () => {
   it("shows no switcher for a message never edited, and ends the switcher at each end", () => {
     const { rerender } = render(<UserMessage message={question()} onSwitchVersion={jest.fn()} />);
     expect(screen.queryByTestId("version-position")).not.toBeInTheDocument();
-    rerender(<UserMessage message={question({ versions: ["q1", "q2"] })} onSwitchVersion={jest.fn()} />);
+    rerender(<UserMessage message={question()} versions={["q1", "q2"]} onSwitchVersion={jest.fn()} />);
     expect(screen.getByRole("button", { name: "Next version: “Which districts?”" })).toBeDisabled();
     expect(screen.getByRole("button", { name: "Previous version: “Which districts?”" })).toBeEnabled();
   });
 
   it("waits while a turn runs or waits for the user", () => {
-    render(<UserMessage message={question({ versions: ["q1", "q2"] })} onEdit={jest.fn()} onSwitchVersion={jest.fn()} busy />);
+    render(<UserMessage message={question()} versions={["q1", "q2"]} onEdit={jest.fn()} onSwitchVersion={jest.fn()} busy />);
     expect(screen.queryByRole("button", { name: "Edit and resend: “Which districts?”" })).not.toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Previous version: “Which districts?”" })).toBeDisabled();
   });
@@ -58,7 +58,7 @@ describe("UserMessage", () => {
   it("cannot be edited nor switched in a conversation shared with the reader", () => {
     render(
       <ReadOnlyConversation.Provider value>
-        <UserMessage message={question({ versions: ["q1", "q2"] })} onEdit={jest.fn()} onSwitchVersion={jest.fn()} />
+        <UserMessage message={question()} versions={["q1", "q2"]} onEdit={jest.fn()} onSwitchVersion={jest.fn()} />
       </ReadOnlyConversation.Provider>,
     );
     expect(screen.queryByRole("button", { name: "Edit and resend: “Which districts?”" })).not.toBeInTheDocument();

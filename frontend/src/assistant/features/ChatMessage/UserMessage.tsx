@@ -8,6 +8,8 @@ import type { ChatMessage_MessageFragment } from "./ChatMessage.generated";
 
 export type UserMessageProps = {
   message: ChatMessage_MessageFragment;
+  /** Once it was edited: the ids of its versions in the order written (itself included). */
+  versions?: readonly string[];
   /** Edit and resend: the new text replaces this question and everything after it (as a new branch). */
   onEdit?: (messageId: string, text: string) => void;
   /** Show the branch of another version of this question. */
@@ -17,11 +19,11 @@ export type UserMessageProps = {
 };
 
 const switchClass =
-  "rounded px-1.5 text-sm text-gray-700 hover:bg-gray-100 disabled:text-gray-300 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500";
+  "min-h-6 min-w-6 rounded px-1.5 text-sm text-gray-700 hover:bg-gray-100 disabled:text-gray-300 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-500";
 
 /** One of the user's questions: its text, Copy, Edit (in place, as in Claude.ai), and "‹ 1/2 ›"
  * between its versions once it was edited. */
-const UserMessage = ({ message, onEdit, onSwitchVersion, busy }: UserMessageProps) => {
+const UserMessage = ({ message, versions = [], onEdit, onSwitchVersion, busy }: UserMessageProps) => {
   const { t } = useTranslation();
   const readOnly = useReadOnly();
   const [editing, setEditing] = useState(false);
@@ -32,7 +34,6 @@ const UserMessage = ({ message, onEdit, onSwitchVersion, busy }: UserMessageProp
     if (editing) box.current?.focus();
   }, [editing]);
 
-  const versions = message.versions ?? [];
   const position = versions.indexOf(message.id);
   const canEdit = Boolean(onEdit) && !readOnly && !message.id.startsWith("live-");
 
