@@ -140,10 +140,7 @@ def test_cancel_cuts_the_model_call_in_flight_and_bills_what_it_reported(chat, b
     assert message.status == "CANCELLED" and message.model_calls == 2
     assert message.text.startswith("Looking") and not message.text.endswith("total.")
     ledger = UsageRecord.objects.filter(message_uuid=message.pk, kind="MODEL_CALL")
-    # (its input, as the API reported it: uncached, or written to the cache once the prompt
-    # passes the model's 4,096-token caching minimum)
-    read = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
-    assert ledger.count() == 2 and all(sum(getattr(row, f) for f in read) > 0 for row in ledger)
+    assert ledger.count() == 2 and all(row.input_tokens > 0 for row in ledger)
     assert board.responder.remaining == 1  # no third call
     again = other.post(
         "/graphql/",

@@ -18,16 +18,14 @@ def _description() -> str:
         "scatter plots, rect for heatmaps; a map of points uses `longitude`/`latitude` channels with a "
         "`projection` (e.g. mercator); a map of shapes uses the `geoshape` mark with a column of GeoJSON "
         "geometries encoded as {\"shape\": {\"field\": \"geometry\", \"type\": \"geojson\"}} (e.g. "
-        "`districts.geometry_geojson`); a map may have `outlines`, a second query returning boundaries as GeoJSON "
-        "(e.g. `SELECT geometry_geojson FROM districts`), drawn under its points: only where the data holds "
-        "boundaries. No map tiles or images. Vega expressions are refused (`calculate`, "
+        "`districts.geometry_geojson`). No map tiles or images. Vega expressions are refused (`calculate`, "
         "filter strings, `expr`, `signal`, `labelExpr`, `params`): compute in SQL instead. "
         f"At most {max_points():,} rows are charted (aggregate in SQL: GROUP BY, date_trunc); the spec at most "
         f"{SPEC_MAX_CHARS:,} characters. You get back a summary (row count, columns, min/max, a few rows), not "
         "the points; the user sees the chart with a table view and downloads. Example: "
         '{"query": "SELECT period, SUM(confirmed_cases) AS cases FROM district_monthly_cases GROUP BY period '
         'ORDER BY period", "spec": {"mark": "line", "encoding": {"x": {"field": "period", "type": "temporal"}, '
-        '"y": {"field": "cases", "type": "quantitative"}}}, "title": "Confirmed malaria cases per month"}.'
+        '"y": {"field": "cases", "type": "quantitative"}}}}.'
     )
 
 
@@ -46,8 +44,8 @@ class CreateChartArguments(Arguments):
     )
     outlines: str | None = Field(
         None,
-        description="For a map (a spec with a projection): one SQL SELECT on the same source returning a column of "
-        "GeoJSON boundaries (e.g. SELECT geometry_geojson FROM districts), drawn as outlines under the marks.",
+        # kept short: every request carries the tools' definitions
+        description="Boundaries drawn under a map: a SELECT of GeoJSON.",
     )
     dhis2: JsonObject | None = Field(
         None,
