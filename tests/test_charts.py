@@ -249,3 +249,47 @@ def test_only_members_may_chart(shared, db):
 def test_the_tool_is_declared_with_its_permission():
     assert TOOLS["create_chart"].permission == "databases.query_database"
     assert "Vega-Lite" in TOOLS["create_chart"].definition()["description"]
+
+
+POINTS_MAP = {
+    "projection": {"type": "identity"},
+    "mark": "circle",
+    "encoding": {"longitude": {"field": "x", "type": "quantitative"}, "latitude": {"field": "y", "type": "quantitative"}},
+}
+
+
+def test_a_map_of_points_gets_the_outlines_its_data_holds(charts, shared):
+    output = charts.create_chart(
+        POINTS_MAP, "SELECT x, y FROM points WHERE x <= 3", outlines="SELECT district, geometry_geojson FROM cases LIMIT 2"
+    )
+    assert "error" not in output, output
+    # the first column of GeoJSON, as d3-geo draws it; the points' own data is unchanged
+    assert output["outline_count"] == 2 and len(output["page"]["outlines"]) == 2
+    assert output["page"]["outlines"][0] == {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 0]]]}
+    assert output["page"]["columns"] == ["x", "y"] and "geometry" not in output["page"]
+    # the model learns how many outlines were drawn, not their coordinates, whatever the data policy
+    for send_rows in (True, False):
+        sent = for_model(TOOLS["create_chart"], {}, output, send_rows=send_rows)
+        assert sent["outline_count"] == 2 and "outlines" not in json.dumps(sent).replace("outline_count", "")
+
+
+def test_outlines_only_where_the_data_has_boundaries(charts):
+    # a query without geometry: the map is drawn, without outlines, and says so
+    output = charts.create_chart(POINTS_MAP, "SELECT x, y FROM points WHERE x <= 3", outlines="SELECT district FROM cases")
+    assert output["outline_count"] == 0 and "outlines" not in output["page"]
+    assert "no GeoJSON geometry" in output["note"]
+
+
+@pytest.mark.parametrize(
+    "spec, outlines, code",
+    [
+        (LINE, "SELECT geometry_geojson FROM cases", "INVALID_INPUT"),  # not a map
+        (POINTS_MAP, ["SELECT 1"], "INVALID_INPUT"),
+        (POINTS_MAP, "DELETE FROM cases", "NOT_READ_ONLY"),  # as read-only as the chart's own query
+        (POINTS_MAP, "SELECT nope FROM cases", "QUERY_ERROR"),
+    ],
+)
+def test_bad_outlines_are_typed_errors(shared, db, spec, outlines, code):
+    query = MONTHLY if spec is LINE else "SELECT x, y FROM points WHERE x <= 3"
+    output = run_tool(shared.user, shared.workspace, "create_chart", {"spec": spec, "query": query, "outlines": outlines})
+    assert output["error"]["code"] == code, output

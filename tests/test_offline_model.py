@@ -72,6 +72,9 @@ def test_plot_chart_and_map_draw_charts_over_the_demo_tables(offline, text, mark
     assert (spec["mark"]["type"] if isinstance(spec["mark"], dict) else spec["mark"]) == mark
     if mark == "geoshape":  # the seeded district shapes reach the chart as GeoJSON objects
         assert all(row[1]["type"] == "Polygon" for row in chart.output["page"]["rows"])
+    if mark == "circle":  # the facilities are drawn over the seeded districts' outlines
+        assert chart.output["outline_count"] == 16
+        assert all(shape["type"] == "Polygon" for shape in chart.output["page"]["outlines"])
     assert chart.output["title"] in message.text and LABEL in message.text
 
 

@@ -65,3 +65,17 @@ def test_with_a_worker_alive_the_stream_starts_at_once_and_a_turn_nobody_takes_i
     assert events[1][1]["code"] == "TURN_NOT_STARTED" and events[1][1]["message_id"] == events[0][1]["assistant_message_id"]
     assert PICKUP_WAIT_S <= arrivals[-1] < PICKUP_WAIT_S + 3
     assert_nothing_kept(conversation)
+
+
+def test_a_withdrawn_edit_leaves_the_conversation_as_it_was(server, conversation, roles):
+    question = Message.objects.create(conversation=conversation, index=0, role="user", text="Which districts?", status="COMPLETE")
+    answer = Message.objects.create(conversation=conversation, index=1, role="assistant", text="Bo.", status="COMPLETE", parent=question)
+    with server.client(session_for(roles["editor"])) as client:
+        response = client.post(
+            f"/assistant/conversations/{conversation.id}/stream/",
+            json={"message": "Which districts in 2024?", "replaces_message_id": str(question.pk)},
+        )
+    assert (response.status_code, response.json()["errors"]) == (503, ["TURN_NOT_STARTED"])
+    shown = Message.objects.filter(conversation=conversation, on_path=True).order_by("index")
+    assert [m.pk for m in shown] == [question.pk, answer.pk]
+    assert Message.objects.filter(conversation=conversation).count() == 2

@@ -33,8 +33,9 @@ def chat(transactional_db, roles, servers):
         client.close()
 
 
-def stream(client, conversation, message="How many districts?", **kwargs):
-    with client.stream("POST", f"/assistant/conversations/{conversation.id}/stream/", json={"message": message}) as response:
+def stream(client, conversation, message="How many districts?", replaces=None, **kwargs):
+    body = {"message": message} if replaces is None else {"message": message, "replaces_message_id": str(replaces)}
+    with client.stream("POST", f"/assistant/conversations/{conversation.id}/stream/", json=body) as response:
         assert response.status_code == 200, response.read()
         assert response.headers["content-type"].startswith("text/event-stream")
         return read_events(response, **kwargs)
@@ -223,3 +224,18 @@ def test_the_event_hub_hands_announcements_only_to_the_streams_following_their_c
     hub._dispatch("not json at all")
     items = [mine.get_nowait() for _ in range(mine.qsize())]
     assert items == [{"c": str(followed), "e": [[3, "text_delta", {"text": "hi", "seq": 3}]]}, {"c": str(followed), "s": 9}]
+
+
+def test_an_edit_is_streamed_on_its_new_branch(chat, board):
+    conversation, (client, _) = chat
+    board.script(text_reply("Bo had 12 cases."))
+    stream(client, conversation, "Which district had the most cases?")
+    first = Message.objects.get(conversation=conversation, index=0)
+    board.script(text_reply("Bo had 40 malaria cases."))
+    events = stream(client, conversation, "Which district had the most malaria cases?", replaces=first.pk)
+    started = events[0][1]
+    assert events[0][0] == "user_message" and started["replaces_message_id"] == str(first.pk)
+    assert types(events)[-1] == "done"
+    shown = Message.objects.filter(conversation=conversation, on_path=True).order_by("index")
+    assert [m.text for m in shown] == ["Which district had the most malaria cases?", "Bo had 40 malaria cases."]
+    assert shown[0].parent_id is None and shown[1].parent_id == shown[0].pk

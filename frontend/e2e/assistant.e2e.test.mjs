@@ -255,4 +255,46 @@ describe("the assistant page", { concurrency: false }, () => {
       assert.equal(await rows.count(), before - 1);
     }),
   );
+
+  test(
+    "edits a question: a new branch replaces it and what followed, and the earlier one is a click away",
+    { timeout: 180_000 },
+    step("branches", async () => {
+      const first = "How many districts are there?";
+      const edited = "How many health facilities are there?";
+      await newConversation(page);
+      await send(page, first);
+      await waitForTurnEnd(page);
+      await send(page, "And which one had the most cases?");
+      await waitForTurnEnd(page);
+      const articles = messages(page).getByRole("article");
+      assert.equal(await articles.count(), 4);
+      const answerText = () => lastAnswer(page).locator(".markdown").first().innerText();
+      const secondAnswer = await answerText();
+
+      await page.getByRole("button", { name: `Edit and resend: “${first}”` }).click();
+      const box = page.getByRole("textbox", { name: "Edit your message" });
+      await box.fill(edited);
+      await box.press("Enter");
+      await waitForTurnEnd(page);
+      await page.getByTestId("version-position").filter({ hasText: "2/2" }).waitFor();
+      assert.equal(await articles.count(), 2, "the edit replaced the question and everything after it");
+      assert.equal(await page.getByRole("article", { name: "Your message" }).innerText().then((t) => t.includes(edited)), true);
+      await shot(page, "chat-branch-edited");
+
+      // back to the earlier branch, whole
+      await page.getByRole("button", { name: `Previous version: “${edited}”` }).click();
+      await page.getByTestId("version-position").filter({ hasText: "1/2" }).waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-scroller"] article').length === 4);
+      assert.equal(await answerText(), secondAnswer);
+      await shot(page, "chat-branch-switched-back");
+
+      // and forward again; the page reloaded shows the branch chosen
+      await page.getByRole("button", { name: `Next version: “${first}”` }).click();
+      await page.getByTestId("version-position").filter({ hasText: "2/2" }).waitFor();
+      await page.reload();
+      await page.getByTestId("version-position").filter({ hasText: "2/2" }).waitFor();
+      assert.equal(await articles.count(), 2);
+    }),
+  );
 });

@@ -102,6 +102,33 @@ describe("charts", { concurrency: false }, () => {
   );
 
   test(
+    "a map of the facilities: the districts' outlines drawn under the points, from the seeded boundaries",
+    { timeout: 180_000 },
+    step("charts-outlines", async () => {
+      await ask("Map the health facilities");
+      const figure = await drawnFigure();
+      assert.match(await figure.locator("figcaption").innerText(), /192 rows/);
+      await shot(page, "chart-facility-map");
+      const svg = page.waitForEvent("download");
+      await figure.getByRole("button", { name: "Download SVG" }).click();
+      const picture = fs.readFileSync(await (await svg).path(), "utf8");
+      const outlinesAt = picture.indexOf('class="mark-shape');
+      const pointsAt = picture.indexOf('class="mark-symbol');
+      assert.ok(outlinesAt > 0 && pointsAt > 0, "the map has outlines and points");
+      assert.ok(outlinesAt < pointsAt, "the outlines are drawn first: under the points");
+      const outlines = picture.slice(outlinesAt).split("</g>")[0];
+      const paths = [...outlines.matchAll(/<path[^>]* d="([^"]+)"/g)].map((m) => m[1]);
+      assert.equal(paths.length, 16, "one outline per district");
+      assert.ok(paths.every((d) => !d.includes("NaN")), "every outline is drawable");
+      assert.doesNotMatch(outlines, /<path[^>]* fill="(?!none)/, "outlines, not filled shapes hiding the points");
+      assert.match(outlines, /stroke="#9ca3af"/);
+      const points = picture.slice(pointsAt).split("</g>")[0].match(/<path/g) ?? [];
+      assert.equal(points.length, 192, "one point per facility");
+      assert.deepEqual(pageErrors, []); // nothing was fetched: no tiles, no CDN
+    }),
+  );
+
+  test(
     "a query's result table downloads as CSV and copies",
     { timeout: 120_000 },
     step("charts-csv", async () => {

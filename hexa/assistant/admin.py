@@ -43,7 +43,7 @@ class SuperuserOnly:
 
 class MessageInline(SuperuserOnly, admin.TabularInline):
     model = Message
-    fields = ["index", "role", "status", "short_text", "model", "stop_reason", "model_calls", *USAGE_COLUMNS, "error_code", "created_at"]
+    fields = ["index", "on_path", "role", "status", "short_text", "model", "stop_reason", "model_calls", *USAGE_COLUMNS, "error_code", "created_at"]
     readonly_fields = fields
     ordering = ["index"]
     extra = 0

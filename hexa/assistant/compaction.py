@@ -146,20 +146,23 @@ class ContextManager:
     # -- what is stored --------------------------------------------------------------
 
     def _load(self):
-        # plain statements: every turn reads both, and the ORM took longer to build them than to run them
+        # plain statements: every turn reads both, and the ORM took longer to build them than to
+        # run them. The model is sent the conversation's current branch only (branches.py): its
+        # messages, and a summary only if it covers messages of that branch (it ends on one of them)
         found = fetch_instances(
             f"SELECT {columns(ConversationSummary, 's')} FROM {table(ConversationSummary)} s WHERE s.conversation_id = %s"
+            f" AND s.through_index IN (SELECT p.index FROM {table(Message)} p WHERE p.conversation_id = %s AND p.on_path)"
             # a summary written while rows were sent may hold row values
             + ("" if self.turn.send_rows else " AND NOT s.rows_sent")
             + " ORDER BY s.through_index DESC LIMIT 1",
-            [self.conversation.pk], ConversationSummary,
+            [self.conversation.pk, self.conversation.pk], ConversationSummary,
         )
         self.summary = found[0] if found else None
         after = self.summary.through_index if self.summary else -1
         user_message = self.turn.user_message
         self.stored = fetch_all_instances(
-            f"SELECT {columns(Message, 'm')} FROM {table(Message)} m WHERE m.conversation_id = %s AND m.index > %s "
-            "AND m.index < %s ORDER BY m.index",
+            f"SELECT {columns(Message, 'm')} FROM {table(Message)} m WHERE m.conversation_id = %s AND m.on_path "
+            "AND m.index > %s AND m.index < %s ORDER BY m.index",
             [self.conversation.pk, after, user_message.index], Message,
         )
         for message in self.stored:  # as the related manager would have (no query for it later)

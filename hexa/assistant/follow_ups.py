@@ -99,7 +99,7 @@ def propose(message: Message) -> list[str]:
 
 def of_conversation(conversation) -> list[str]:
     """The follow-up questions of the conversation's last message, when it is a complete answer."""
-    last = Message.objects.filter(conversation=conversation).order_by("-index").values_list("role", "status", "follow_ups").first()
+    last = Message.objects.filter(conversation=conversation, on_path=True).order_by("-index").values_list("role", "status", "follow_ups").first()
     if last is None or last[0] != MessageRole.ASSISTANT or last[1] != MessageStatus.COMPLETE:
         return []
     return list(last[2] or [])

@@ -178,7 +178,14 @@ class Message(Base, Usage):
     """
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    # Messages are numbered in the order written, whatever their branch (branches.py).
     index = models.PositiveIntegerField()
+    # The message it follows on its branch: a question follows the answer before it (none for
+    # a conversation's first question), an answer its question. A question edited and sent
+    # again is a new message with the same parent: its versions are siblings.
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    # On the conversation's current branch: what the page shows and the model is sent.
+    on_path = models.BooleanField(default=True)
     role = models.CharField(max_length=16, choices=MessageRole.choices)
     content = models.JSONField(default=list)
     text = models.TextField(blank=True)

@@ -47,8 +47,9 @@ def _query(search: str):
 
 
 def matching_messages(search: str):
+    # the conversations' current branches (branches.py): a match opens where it is shown;
     # unordered (Message's default order joins the conversation and sorts every match)
-    return Message.objects.filter(Q(search_vector=_query(search)) | Q(text__icontains=search)).order_by()
+    return Message.objects.filter(on_path=True).filter(Q(search_vector=_query(search)) | Q(text__icontains=search)).order_by()
 
 
 def _titles_matching(conversations, search: str) -> dict:

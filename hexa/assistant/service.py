@@ -19,7 +19,7 @@ from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership
 
-from . import follow_ups, leases, waiting
+from . import branches, follow_ups, leases, waiting
 from .liveness import live_workers, locks
 from .agent import Turn, TurnResult
 from .proposals import outcomes_note
@@ -67,9 +67,11 @@ def get_conversation(user, conversation_id) -> Conversation | None:
     return conversation
 
 
-def start_turn(user, conversation_id, text, wait_for_pickup=True, rate_limited=True) -> Message:
+def start_turn(user, conversation_id, text, wait_for_pickup=True, rate_limited=True, replaces=None) -> Message:
     """Every check made before a turn, then the turn stored and queued; raises
     AssistantError with a typed code. Returns the turn's (running) assistant message.
+    With `replaces` (a question's id), the message is that question edited: it and what
+    followed it leave the conversation's path, kept on their branch (branches.py).
     Without `wait_for_pickup`, the caller sees to the pickup (withdraw_unless_taken).
     Without `rate_limited`, the send is not counted against the user's rate (the questions
     of an evaluation run, which has its own concurrency)."""
@@ -86,6 +88,8 @@ def start_turn(user, conversation_id, text, wait_for_pickup=True, rate_limited=T
     if not is_storable_text(text):
         # a NUL character or a lone surrogate: PostgreSQL would refuse the turn's rows
         raise AssistantError(ErrorCode.INVALID_MESSAGE, STORABLE_TEXT_MESSAGE)
+    if replaces is not None:
+        branches.question_to_replace(conversation, replaces)  # checked again once the turn is claimed
     if not settings.ANTHROPIC_API_KEY:
         raise AssistantError(ErrorCode.ASSISTANT_NOT_CONFIGURED)
     try:
@@ -98,10 +102,10 @@ def start_turn(user, conversation_id, text, wait_for_pickup=True, rate_limited=T
         raise AssistantError(
             ErrorCode.RATE_LIMITED, f"Too many messages: retry in {limited.retry_after} s.", retry_after=limited.retry_after
         ) from None
-    return _store_turn(conversation, text, wait_for_pickup)
+    return _store_turn(conversation, text, wait_for_pickup, replaces)
 
 
-def _store_turn(conversation: Conversation, text: str, wait_for_pickup=True) -> Message:
+def _store_turn(conversation: Conversation, text: str, wait_for_pickup=True, replaces=None) -> Message:
     """Claim the conversation, store the user's message, the turn's running answer and its
     first event, and queue the turn: one transaction, so that a send either is all there
     (and will be answered, whatever happens to the processes) or was refused as a whole."""
@@ -109,12 +113,17 @@ def _store_turn(conversation: Conversation, text: str, wait_for_pickup=True) -> 
         title = conversation.title or text.strip().splitlines()[0][:80]
         if not conversation.try_start_turn(pickup_s=settings.ASSISTANT_TURN_LEASE_S, title=title):
             raise AssistantError(ErrorCode.CONVERSATION_BUSY)  # a turn already runs here, in any process
-        last, seq, waits, unreported = _turn_state(conversation.pk)
+        last, seq, waits, unreported, parent_id = _turn_state(conversation.pk)
         index = -1 if last is None else last
         # a turn waiting for the user's answers ends here, unanswered: the model is told so
+        # (also when the edit moves it off the path: its branch shows how it ended)
         recorder = EventRecorder(conversation.pk, seq=seq or 0)
         if waits:
             waiting.close_waiting_turns(conversation, recorder)
+        if replaces is not None:  # the new version follows what the edited one followed
+            replaced = branches.question_to_replace(conversation, replaces)
+            parent_id = replaced.parent_id
+            branches.leave_path_from(conversation, replaced)
         blocks = [{"type": "text", "text": text}]
         verified = verified_queries_note(conversation.workspace, text)
         if verified:  # queries the team verified for questions like this one (verified/search.py)
@@ -123,18 +132,18 @@ def _store_turn(conversation: Conversation, text: str, wait_for_pickup=True) -> 
         if note:  # the model learns what became of the writes it proposed
             blocks.insert(0, {"type": "text", "text": note})
         user_message = Message(
-            conversation=conversation, index=index + 1, role=MessageRole.USER,
+            conversation=conversation, index=index + 1, role=MessageRole.USER, parent_id=parent_id,
             content=[{"role": "user", "content": blocks}], text=text, status=MessageStatus.COMPLETE,
         )
         message = Message(
             conversation=conversation, index=index + 2, role=MessageRole.ASSISTANT, status=MessageStatus.RUNNING,
-            model=conversation_model(conversation), first_event_seq=recorder.seq + 1,
+            model=conversation_model(conversation), first_event_seq=recorder.seq + 1, parent=user_message,
         )
         create_turn_messages(user_message, message)
-        message.first_event = recorder(
-            EventType.USER_MESSAGE,
-            {"message_id": str(user_message.id), "assistant_message_id": str(message.id), "text": text},
-        )
+        started = {"message_id": str(user_message.id), "assistant_message_id": str(message.id), "text": text}
+        if replaces is not None:
+            started["replaces_message_id"] = str(replaces)
+        message.first_event = recorder(EventType.USER_MESSAGE, started)
         recorder.flush()
         queue_turn(message, new=True)
     if wait_for_pickup and message.queued:
@@ -164,7 +173,8 @@ def workers_alive() -> bool:
 
 def _turn_state(conversation_id) -> tuple:
     """(last message index, last event seq, whether a turn waits for the user, whether a
-    proposed write's outcome is still to be told to the model), in one statement: a send
+    proposed write's outcome is still to be told to the model, the id of the current path's
+    last message, which a new question follows), in one statement: a send
     reads them all, and most sends have no waiting turn nor untold outcome, so the queries
     of close_waiting_turns and outcomes_note (whose conditions these mirror) are skipped."""
     messages, events, executions = (connection.ops.quote_name(m._meta.db_table) for m in (Message, Event, ToolExecution))
@@ -173,8 +183,9 @@ def _turn_state(conversation_id) -> tuple:
             f"SELECT (SELECT max(index) FROM {messages} WHERE conversation_id = %s), "
             f"(SELECT max(seq) FROM {events} WHERE conversation_id = %s), "
             f"EXISTS (SELECT 1 FROM {messages} WHERE conversation_id = %s AND status = %s), "
-            f"EXISTS (SELECT 1 FROM {executions} WHERE conversation_id = %s AND proposal IS NOT NULL AND NOT outcome_reported)",
-            [conversation_id, conversation_id, conversation_id, MessageStatus.WAITING, conversation_id],
+            f"EXISTS (SELECT 1 FROM {executions} WHERE conversation_id = %s AND proposal IS NOT NULL AND NOT outcome_reported), "
+            f"(SELECT id FROM {messages} WHERE conversation_id = %s AND on_path ORDER BY index DESC LIMIT 1)",
+            [conversation_id, conversation_id, conversation_id, MessageStatus.WAITING, conversation_id, conversation_id],
         )
         return cursor.fetchone()
 
@@ -205,8 +216,13 @@ def _withdraw(message: Message) -> bool:
     with transaction.atomic():
         if not app.job_manager.cancel_job_by_id(message.job_id, delete_job=True):
             return False  # a worker has it: the send goes on
+        started = Event.objects.filter(conversation_id=message.conversation_id, seq=message.first_event_seq).first()
+        replaced = started.data.get("replaces_message_id") if started else None
         Event.objects.filter(conversation_id=message.conversation_id, seq__gte=message.first_event_seq).delete()
         Message.objects.filter(conversation_id=message.conversation_id, index__in=[message.index - 1, message.index]).delete()
+        if replaced:  # a withdrawn edit: the question it would have replaced is shown again, with its branch
+            conversation = Conversation.objects.get(pk=message.conversation_id)
+            branches.show_branch(conversation, Message.objects.get(pk=replaced))
         Conversation.objects.filter(pk=message.conversation_id).update(
             turn_started_at=None, lease_owner=None, lease_expires_at=None
         )
@@ -390,9 +406,9 @@ def stop_turn(conversation: Conversation, wait_s: float = 5.0):
         time.sleep(0.1)
 
 
-def send_message(user, conversation_id, text) -> TurnResult:
+def send_message(user, conversation_id, text, replaces=None) -> TurnResult:
     """A whole turn, start to end (the mutation); raises AssistantError if it cannot start."""
-    message = start_turn(user, conversation_id, text)
+    message = start_turn(user, conversation_id, text, replaces=replaces)
     run_unqueued(message)
     return wait_for_turn(message)
 

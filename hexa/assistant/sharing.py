@@ -50,10 +50,10 @@ def _copy_usage_free(row, **changes):
 @transaction.atomic
 def continue_conversation(user, shared: Conversation) -> Conversation:
     """A new conversation of `user` holding the shared one's finished messages (up to the first
-    unfinished one), their tool calls (a write or question still open is closed as unanswered:
-    it was the owner's to decide) and the summaries over them."""
+    unfinished one) on the branch shown, their tool calls (a write or question still open is
+    closed as unanswered: it was the owner's to decide) and the summaries over them."""
     messages = []
-    for message in shared.messages.order_by("index"):
+    for message in shared.messages.filter(on_path=True).order_by("index"):
         if message.status not in FINISHED:
             break
         messages.append(message)
@@ -69,9 +69,12 @@ def continue_conversation(user, shared: Conversation) -> Conversation:
     )
     executions = list(ToolExecution.objects.filter(message__in=messages).order_by("created_at"))
     copied = {}
-    for message in messages:
+    previous = None
+    for message in messages:  # one branch: each copy follows the one before it
         old_id = message.pk
-        copied[old_id] = _copy_usage_free(message, conversation=copy, feedback="", feedback_comment="", feedback_at=None)
+        copied[old_id] = previous = _copy_usage_free(
+            message, conversation=copy, parent=previous, feedback="", feedback_comment="", feedback_at=None
+        )
     Message.objects.bulk_create(copied.values())
     ToolExecution.objects.bulk_create(
         _copy_usage_free(
@@ -82,9 +85,8 @@ def continue_conversation(user, shared: Conversation) -> Conversation:
         )
         for execution in executions
     )
-    last_index = messages[-1].index if messages else -1
     ConversationSummary.objects.bulk_create(
         _copy_usage_free(summary, conversation=copy)
-        for summary in shared.summaries.filter(through_index__lte=last_index)
+        for summary in shared.summaries.filter(through_index__in=[message.index for message in messages])
     )
     return copy

@@ -1,6 +1,6 @@
 """Streaming endpoints: a turn as Server-Sent Events, and the replay of stored events.
 
-    POST /assistant/conversations/<id>/stream/   {"message": "..."}  → text/event-stream
+    POST /assistant/conversations/<id>/stream/   {"message": "...", "replaces_message_id"?}  → text/event-stream
     GET  /assistant/conversations/<id>/events/?after=<seq>          → text/event-stream
 
 Both are async views: waiting on a stream holds no thread. The turn itself runs on a
@@ -10,6 +10,7 @@ its stored events (follow.py), so any web process can serve them.
 
 import asyncio
 import logging
+import uuid
 from importlib import import_module
 
 from django.conf import settings
@@ -62,7 +63,7 @@ def _user(request):
     return user if user.is_authenticated else None
 
 
-def _start(request, conversation_id, text):
+def _start(request, conversation_id, text, replaces=None):
     """The turn stored and queued, and whether its pickup is still to be checked: while a
     worker is alive the stream starts at once, without waiting for a worker to take the
     turn (in a burst of sends that wait grew to hundreds of milliseconds); with none alive,
@@ -71,7 +72,7 @@ def _start(request, conversation_id, text):
     if user is None:
         raise AssistantError(ErrorCode.UNAUTHENTICATED)
     alive = workers_alive()
-    message = start_turn(user, conversation_id, text, wait_for_pickup=not alive)
+    message = start_turn(user, conversation_id, text, wait_for_pickup=not alive, replaces=replaces)
     return message, alive and message.queued
 
 
@@ -102,8 +103,16 @@ async def stream_view(request, conversation_id):
         return JsonResponse({"errors": ["BAD_REQUEST"], "message": bad.message}, status=bad.status)
     if not isinstance(body, dict) or not isinstance(body.get("message"), str):
         return _error("BAD_REQUEST", message="The request body must be a JSON object with a `message` string.")
+    replaces = body.get("replaces_message_id")
+    if replaces is not None:  # edit and resend (branches.py)
+        try:
+            replaces = uuid.UUID(replaces) if isinstance(replaces, str) else None
+        except ValueError:
+            replaces = None
+        if replaces is None:
+            return _error("BAD_REQUEST", message="`replaces_message_id` must be a message id (a UUID).")
     try:
-        message, check_later = await run_sync(_start, request, conversation_id, body["message"])
+        message, check_later = await run_sync(_start, request, conversation_id, body["message"], replaces)
     except AssistantError as error:
         return _refused(error)
     # The turn is stored and queued: a worker runs it, and it goes on if this client leaves.

@@ -95,6 +95,11 @@ export type AssistantConversation = {
   cacheReadInputTokens: Scalars['Float']['output'];
   cost: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * The questions of the branch shown that were edited and sent again (one never edited is
+   * not listed), with their versions: switchAssistantBranch shows another version's branch.
+   */
+  editedQuestions: Array<AssistantQuestionVersions>;
   /** Up to three follow-up questions proposed after its last answer (the page shows them under it). */
   followUps: Array<Scalars['String']['output']>;
   id: Scalars['UUID']['output'];
@@ -193,6 +198,8 @@ export type AssistantErrorCode =
   | 'INVALID_MESSAGE'
   | 'MAX_TOOL_ROUNDS'
   | 'MESSAGE_TOO_LONG'
+  /** An edit named an answer, or a question of another branch: only a question shown can be edited. */
+  | 'NOT_EDITABLE'
   | 'NOT_FOUND'
   | 'OVERLOADED'
   | 'RATE_LIMITED'
@@ -575,6 +582,15 @@ export type AssistantQuestion = {
   /** Possible answers, shown as buttons (may be empty). */
   choices: Array<Scalars['String']['output']>;
   question: Scalars['String']['output'];
+};
+
+/** A question of the branch shown that was edited and sent again, and its versions. */
+export type AssistantQuestionVersions = {
+  __typename?: 'AssistantQuestionVersions';
+  /** The version on the branch shown. */
+  messageId: Scalars['UUID']['output'];
+  /** Its versions (itself included) in the order written, each the start of a branch. */
+  versions: Array<Scalars['UUID']['output']>;
 };
 
 export type AssistantReachableEntry = {
@@ -1102,6 +1118,8 @@ export type Mutation = {
   setAssistantWorkspaceBudget: SetAssistantWorkspaceBudgetResult;
   /** Share one's conversation with the workspace's members, read-only, or stop sharing it (its owner only). */
   shareAssistantConversation: ShareAssistantConversationResult;
+  /** Show the branch that starts at another version of an edited question (its owner only). */
+  switchAssistantBranch: SwitchAssistantBranchResult;
   updateAssistantEvaluationQuestion: AssistantEvaluationQuestionResult;
   updateAssistantPromptTemplate: AssistantPromptTemplateResult;
   /** Change the workspace's assistant settings (workspace ADMINs); every change is recorded. */
@@ -1222,6 +1240,11 @@ export type MutationSetAssistantWorkspaceBudgetArgs = {
 
 export type MutationShareAssistantConversationArgs = {
   input: ShareAssistantConversationInput;
+};
+
+
+export type MutationSwitchAssistantBranchArgs = {
+  input: SwitchAssistantBranchInput;
 };
 
 
@@ -1390,6 +1413,8 @@ export type SendAssistantMessageError =
   | 'INVALID_MESSAGE'
   | 'MAX_TOOL_ROUNDS'
   | 'MESSAGE_TOO_LONG'
+  /** replacesMessageId names an answer, or a question of another branch than the one shown. */
+  | 'NOT_EDITABLE'
   | 'NOT_FOUND'
   | 'OVERLOADED'
   | 'RATE_LIMITED'
@@ -1399,6 +1424,12 @@ export type SendAssistantMessageError =
 export type SendAssistantMessageInput = {
   conversationId: Scalars['UUID']['input'];
   message: Scalars['String']['input'];
+  /**
+   * Edit and resend: the message is a new version of this question of the conversation, which
+   * replaces it and everything after it on the conversation's current branch; the earlier
+   * branch is kept (see AssistantMessage.versions).
+   */
+  replacesMessageId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /**
@@ -1467,6 +1498,24 @@ export type ShareAssistantConversationResult = {
   __typename?: 'ShareAssistantConversationResult';
   conversation?: Maybe<AssistantConversation>;
   errors: Array<AssistantConversationError>;
+  success: Scalars['Boolean']['output'];
+};
+
+export type SwitchAssistantBranchError =
+  /** A turn runs or waits for the user's answer or approval: stop or answer it first. */
+  | 'CONVERSATION_BUSY'
+  /** No such question among the current user's conversations (a shared conversation is read-only). */
+  | 'NOT_FOUND';
+
+export type SwitchAssistantBranchInput = {
+  /** A version of a question (AssistantMessage.versions): its branch is shown, and sent to the model from then on. */
+  messageId: Scalars['UUID']['input'];
+};
+
+export type SwitchAssistantBranchResult = {
+  __typename?: 'SwitchAssistantBranchResult';
+  conversation?: Maybe<AssistantConversation>;
+  errors: Array<SwitchAssistantBranchError>;
   success: Scalars['Boolean']['output'];
 };
 

@@ -6,9 +6,14 @@ and bounded, sources.py) and stores the chart with its rows:
 
     -> {"title", "description" (a text summary, also the chart's caption), "row_count", "truncated",
         "columns": [{"name", "type"}], "ranges": {column: {"min", "max"}}, "sample": [first rows],
-        "note"?, "page": {"spec", "columns": [names], "rows": [[…]], "geometry"?: the GeoJSON column,
-        "caption": {"mark", "x", "y", "color", "rows", "ranges": [{"name", "min", "max", "temporal"}],
-        "charted_at_most"?, "unreadable"?}: the caption as data, which the page writes in the reader's language}}
+        "note"?, "outline_count"?, "page": {"spec", "columns": [names], "rows": [[…]], "geometry"?: the GeoJSON
+        column, "outlines"?: [GeoJSON geometries], "caption": {"mark", "x", "y", "color", "rows",
+        "ranges": [{"name", "min", "max", "temporal"}], "charted_at_most"?, "unreadable"?}: the caption as
+        data, which the page writes in the reader's language}}
+
+A map may have `outlines`: a second query (same source) returning boundaries as GeoJSON, drawn
+as outlines under the chart's marks (district boundaries under facility points). They come from
+the workspace's own data, never from elsewhere: a workspace without boundaries has no outlines.
 
 `page` is for the page only: the model is sent the rest (data_policy.for_model), a summary
 rather than thousands of points.
@@ -27,6 +32,9 @@ from .sources import SOURCES, chart_query
 CELL_MAX_CHARS = 50_000  # one value: a district's simplified boundary as GeoJSON fits
 DATA_MAX_CHARS = 4_000_000  # a chart's rows as JSON (the source's own byte cap is lower still)
 SAMPLE_ROWS = 5
+# boundaries drawn under a map (a country's districts, or its chiefdoms: hundreds at most)
+MAX_OUTLINES = 1000
+GEOMETRY_TYPES = {"Polygon", "MultiPolygon", "LineString", "MultiLineString", "GeometryCollection"}
 TITLE_MAX_CHARS = 200
 NUMERIC_TYPES = {"smallint", "integer", "bigint", "numeric", "real", "double precision"}
 TEMPORAL_TYPES = {"date", "timestamp without time zone", "timestamp with time zone"}
@@ -255,12 +263,18 @@ class UserChartTools:
 
     @_tool
     @requires("databases.query_database", "The user is not (or no longer) a member of this workspace.")
-    def create_chart(self, spec, query, source="database", title=None, files=None, dhis2=None) -> dict:
+    def create_chart(self, spec, query, source="database", title=None, files=None, dhis2=None, outlines=None) -> dict:
         if source not in SOURCES:
             raise AssistantError(
                 ToolErrorCode.INVALID_INPUT, f"`source` must be one of: {', '.join(SOURCES)} (got {str(source)[:50]!r})."
             )
         spec = check_spec(spec)
+        if outlines is not None and (not isinstance(outlines, str) or not isinstance(spec.get("projection"), dict)):
+            raise AssistantError(
+                ToolErrorCode.INVALID_INPUT,
+                "`outlines` is one SQL SELECT returning GeoJSON boundaries, drawn under a map: the spec needs a "
+                "top-level `projection`.",
+            )
         limit = max_points()
         asked = chart_query({"source": source, "query": query, "files": files, "dhis2": dhis2})
         result = SOURCES[source].rows(self.user, self.workspace, asked, limit, CELL_MAX_CHARS, DATA_MAX_CHARS)
@@ -308,4 +322,24 @@ class UserChartTools:
         output["page"] = {"spec": stored_spec, "columns": names, "rows": rows, "caption": caption}
         if geometry:
             output["page"]["geometry"] = geometry
+        if outlines is not None:
+            shapes = self._outlines(source, outlines, files, dhis2)
+            output["outline_count"] = len(shapes)
+            if shapes:
+                output["page"]["outlines"] = shapes
+            else:
+                note = "The outlines query returned no GeoJSON geometry: the map is drawn without outlines."
+                output["note"] = f"{output['note']} {note}" if "note" in output else note
         return output
+
+    def _outlines(self, source, query, files, dhis2) -> list:
+        """The boundaries `query` returns: the geometries of its first column that holds GeoJSON
+        (a json/jsonb column, or text that parses as a geometry)."""
+        asked = chart_query({"source": source, "query": query, "files": files, "dhis2": dhis2})
+        result = SOURCES[source].rows(self.user, self.workspace, asked, MAX_OUTLINES, CELL_MAX_CHARS, DATA_MAX_CHARS)
+        for index in range(len(result["columns"])):
+            shapes = [_as_geometry(row[index]) for row in result["rows"] if row[index] is not None]
+            shapes = [shape for shape in shapes if isinstance(shape, dict) and shape.get("type") in GEOMETRY_TYPES]
+            if shapes:
+                return shapes
+        return []

@@ -11,6 +11,7 @@ from .. import answers, approvals
 from ..pipeline_waits import stop_waiting
 from ..models import Conversation, Message, MessageFeedback, MessageRole, MessageStatus, WorkspaceBudget
 from ..errors import AssistantError, ErrorCode
+from ..branches import switch_branch
 from ..service import get_conversation, send_message, stop_turn
 from ..sharing import continue_conversation, set_shared, viewable_conversation
 from ..workspace_settings import model_of, settings_for
@@ -61,7 +62,7 @@ def resolve_create_conversation(_, info, input):
 def resolve_send_message(_, info, input):
     user = info.context["request"].user
     try:
-        result = send_message(user, input["conversation_id"], input["message"])
+        result = send_message(user, input["conversation_id"], input["message"], replaces=input.get("replaces_message_id"))
     except AssistantError as error:
         conversation = get_conversation(user, input["conversation_id"]) if error.code != ErrorCode.NOT_FOUND else None
         return {
@@ -96,6 +97,16 @@ def resolve_rename_conversation(_, info, input):
         return {"success": False, "errors": ["INVALID_TITLE"], "conversation": conversation}
     conversation.title = title
     conversation.save(update_fields=["title", "updated_at"])
+    return {"success": True, "errors": [], "conversation": conversation}
+
+
+@assistant_mutations.field("switchAssistantBranch")
+def resolve_switch_branch(_, info, input):
+    user = info.context["request"].user
+    try:
+        conversation = switch_branch(user, input["message_id"])
+    except AssistantError as error:
+        return {"success": False, "errors": [error.code], "conversation": None}
     return {"success": True, "errors": [], "conversation": conversation}
 
 

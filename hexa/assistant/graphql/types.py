@@ -8,6 +8,7 @@ from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import WorkspaceMembership
 
 from ..errors import ErrorCode, ToolErrorCode
+from ..branches import edited_questions
 from ..events import last_seq
 from ..tools import TOOL_NAMES
 from ..models import AWAITING_USER, Conversation, Message, MessageRole, MessageStatus, ToolExecutionStatus
@@ -40,7 +41,9 @@ for _object in (conversation_object, message_object, summary_object):
 
 @conversation_object.field("summaries")
 def resolve_conversation_summaries(conversation, _):
-    return conversation.summaries.order_by("through_index")
+    # those over the branch shown (one ending on one of its messages)
+    on_path = conversation.messages.filter(on_path=True).values("index")
+    return conversation.summaries.filter(through_index__in=on_path).order_by("through_index")
 
 
 @summary_object.field("lastMessageId")
@@ -141,11 +144,19 @@ def resolve_last_event_seq(conversation, _):
 @conversation_object.field("messages")
 def resolve_messages(conversation, _, page=None, per_page=None):
     """Page 1 is the newest messages, so that a chat opens at its end and loads older
-    pages on scroll; within a page, messages are oldest first."""
-    messages = conversation.messages.prefetch_related("tool_executions")
+    pages on scroll; within a page, messages are oldest first. The conversation's current
+    branch only (branches.py)."""
+    messages = conversation.messages.filter(on_path=True).prefetch_related("tool_executions")
     result = result_page(messages.order_by("-index"), page, per_page or 20, max_per_page=MAX_PER_PAGE)
     result["items"].reverse()
     return result
+
+
+@conversation_object.field("editedQuestions")
+def resolve_edited_questions(conversation, _):
+    # one field for the whole conversation: a field on each message would cost the page a
+    # field per message of every page it loads
+    return edited_questions(conversation)
 
 
 def _rows_withheld(conversation) -> bool:
@@ -162,7 +173,7 @@ def resolve_last_answer_hidden_from_model(conversation, _):
     # per message of every page it loads
     if not _rows_withheld(conversation):
         return None
-    answers = conversation.messages.filter(role=MessageRole.ASSISTANT, rows_sent=True)
+    answers = conversation.messages.filter(role=MessageRole.ASSISTANT, rows_sent=True, on_path=True)
     return answers.order_by("-created_at").values_list("id", flat=True).first()
 
 

@@ -33,6 +33,8 @@ FACILITY_MAP = (
             "tooltip": [{"field": "name", "type": "nominal"}, {"field": "facility_type", "type": "nominal"}],
         },
     },
+    # the seeded districts' boundaries, drawn under the points
+    "SELECT geometry_geojson FROM districts",
 )
 DISTRICT_MAP = (
     "Confirmed malaria cases per district, 2022–2024",
@@ -122,8 +124,8 @@ def _choice(text: str):
 def pick_chart(text: str, available) -> tuple[str, dict] | None:
     if "create_chart" not in available or not _ASKS.search(text):
         return None
-    title, query, spec = _choice(text)
-    return "create_chart", {"title": title, "query": query, "spec": spec}
+    title, query, spec, *outlines = _choice(text)
+    return "create_chart", {"title": title, "query": query, "spec": spec, **({"outlines": outlines[0]} if outlines else {})}
 
 
 def summarise_chart(data: dict) -> str:

@@ -25,7 +25,7 @@ def _description() -> str:
         "the points; the user sees the chart with a table view and downloads. Example: "
         '{"query": "SELECT period, SUM(confirmed_cases) AS cases FROM district_monthly_cases GROUP BY period '
         'ORDER BY period", "spec": {"mark": "line", "encoding": {"x": {"field": "period", "type": "temporal"}, '
-        '"y": {"field": "cases", "type": "quantitative"}}}, "title": "Confirmed malaria cases per month"}.'
+        '"y": {"field": "cases", "type": "quantitative"}}}}.'
     )
 
 
@@ -42,6 +42,11 @@ class CreateChartArguments(Arguments):
         description='With source "files": the tables `query` reads, as query_files takes them '
         '({table name: path or glob}).',
     )
+    outlines: str | None = Field(
+        None,
+        # kept short: every request carries the tools' definitions
+        description="Boundaries drawn under a map: a SELECT of GeoJSON.",
+    )
     dhis2: JsonObject | None = Field(
         None,
         description='With source "dhis2": a query_dhis2 input; `query` reads its answer as the table dhis2 '
@@ -54,7 +59,7 @@ def _without_values(tool_input, output) -> dict:
     shape, not the values: its ranges, sample rows and caption are read off the rows."""
     if "error" in output:  # the generic rule: an error is its kind and place only
         return withheld(tool_input, output)
-    kept = {key: output[key] for key in ("title", "row_count", "truncated", "columns", "note") if key in output}
+    kept = {key: output[key] for key in ("title", "row_count", "truncated", "columns", "note", "outline_count") if key in output}
     return {**kept, "withheld": "Values are not sent to you in this workspace; the user sees the chart and its data."}
 
 

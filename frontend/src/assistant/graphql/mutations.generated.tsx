@@ -47,7 +47,7 @@ export type SendAssistantMessageMutationVariables = Types.Exact<{
 }>;
 
 
-export type SendAssistantMessageMutation = { __typename?: 'Mutation', sendAssistantMessage: { __typename?: 'SendAssistantMessageResult', success: boolean, errors: Array<Types.SendAssistantMessageError>, message?: { __typename?: 'AssistantMessage', id: string, role: Types.AssistantMessageRole, text: string, status: Types.AssistantMessageStatus, errorCode?: Types.AssistantErrorCode | null, errorMessage?: string | null, model?: string | null, modelCalls: number, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, firstEventSeq?: number | null, createdAt: string, feedback?: Types.AssistantFeedback | null, toolExecutions: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, parts: Array<{ __typename?: 'AssistantMessagePart', text?: string | null, toolExecution?: { __typename?: 'AssistantToolExecution', id: string } | null }> } | null, conversation?: { __typename?: 'AssistantConversation', id: string, followUps: Array<string>, title: string, shared: boolean, isMine: boolean, ownerName: string, model: string, offlineModel: boolean, isRunning: boolean, lastEventSeq: number, lastAnswerHiddenFromModel?: string | null, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, updatedAt: string, verifiedAnswers: Array<{ __typename?: 'AssistantVerifiedAnswer', messageId: string, verifiedQueries: Array<{ __typename?: 'AssistantVerifiedQuery', id: string, question: string, verifiedBy?: { __typename?: 'User', email: string } | null }> }>, workspace: { __typename?: 'Workspace', slug: string, name: string }, pendingApprovals: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, summaries: Array<{ __typename?: 'AssistantConversationSummary', id: string, text: string, lastMessageId: string, hiddenFromModel: boolean }> } | null } };
+export type SendAssistantMessageMutation = { __typename?: 'Mutation', sendAssistantMessage: { __typename?: 'SendAssistantMessageResult', success: boolean, errors: Array<Types.SendAssistantMessageError>, message?: { __typename?: 'AssistantMessage', id: string, role: Types.AssistantMessageRole, text: string, status: Types.AssistantMessageStatus, errorCode?: Types.AssistantErrorCode | null, errorMessage?: string | null, model?: string | null, modelCalls: number, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, firstEventSeq?: number | null, createdAt: string, feedback?: Types.AssistantFeedback | null, toolExecutions: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, parts: Array<{ __typename?: 'AssistantMessagePart', text?: string | null, toolExecution?: { __typename?: 'AssistantToolExecution', id: string } | null }> } | null, conversation?: { __typename?: 'AssistantConversation', id: string, followUps: Array<string>, title: string, shared: boolean, isMine: boolean, ownerName: string, model: string, offlineModel: boolean, isRunning: boolean, lastEventSeq: number, lastAnswerHiddenFromModel?: string | null, inputTokens: number, outputTokens: number, cacheCreationInputTokens: number, cacheReadInputTokens: number, cost: string, updatedAt: string, editedQuestions: Array<{ __typename?: 'AssistantQuestionVersions', messageId: string, versions: Array<string> }>, verifiedAnswers: Array<{ __typename?: 'AssistantVerifiedAnswer', messageId: string, verifiedQueries: Array<{ __typename?: 'AssistantVerifiedQuery', id: string, question: string, verifiedBy?: { __typename?: 'User', email: string } | null }> }>, workspace: { __typename?: 'Workspace', slug: string, name: string }, pendingApprovals: Array<{ __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null }>, summaries: Array<{ __typename?: 'AssistantConversationSummary', id: string, text: string, lastMessageId: string, hiddenFromModel: boolean }> } | null } };
 
 export type CancelAssistantRunMutationVariables = Types.Exact<{
   conversationId: Types.Scalars['UUID']['input'];
@@ -77,6 +77,13 @@ export type AnswerAssistantQuestionMutationVariables = Types.Exact<{
 
 
 export type AnswerAssistantQuestionMutation = { __typename?: 'Mutation', answerAssistantQuestion: { __typename?: 'AnswerAssistantQuestionResult', success: boolean, errors: Array<Types.AnswerAssistantQuestionError>, toolExecution?: { __typename?: 'AssistantToolExecution', id: string, toolUseId: string, name: string, tool?: Types.AssistantToolName | null, input: any, output?: any | null, success?: boolean | null, status: Types.AssistantToolExecutionStatus, durationMs?: number | null, createdAt: string, proposal?: { __typename?: 'AssistantWriteProposal', path: string, action: Types.AssistantWriteAction, size: number, diff?: string | null, rejectionReason?: string | null, resolvedAt?: string | null } | null } | null } };
+
+export type SwitchAssistantBranchMutationVariables = Types.Exact<{
+  input: Types.SwitchAssistantBranchInput;
+}>;
+
+
+export type SwitchAssistantBranchMutation = { __typename?: 'Mutation', switchAssistantBranch: { __typename?: 'SwitchAssistantBranchResult', success: boolean, errors: Array<Types.SwitchAssistantBranchError> } };
 
 
 export const CreateAssistantConversationDocument = gql`
@@ -456,3 +463,37 @@ export function useAnswerAssistantQuestionMutation(baseOptions?: Apollo.Mutation
 export type AnswerAssistantQuestionMutationHookResult = ReturnType<typeof useAnswerAssistantQuestionMutation>;
 export type AnswerAssistantQuestionMutationResult = Apollo.MutationResult<AnswerAssistantQuestionMutation>;
 export type AnswerAssistantQuestionMutationOptions = Apollo.BaseMutationOptions<AnswerAssistantQuestionMutation, AnswerAssistantQuestionMutationVariables>;
+export const SwitchAssistantBranchDocument = gql`
+    mutation SwitchAssistantBranch($input: SwitchAssistantBranchInput!) {
+  switchAssistantBranch(input: $input) {
+    success
+    errors
+  }
+}
+    `;
+export type SwitchAssistantBranchMutationFn = Apollo.MutationFunction<SwitchAssistantBranchMutation, SwitchAssistantBranchMutationVariables>;
+
+/**
+ * __useSwitchAssistantBranchMutation__
+ *
+ * To run a mutation, you first call `useSwitchAssistantBranchMutation` within a React component and pass it any options that fit your needs.
+ * When your component renders, `useSwitchAssistantBranchMutation` returns a tuple that includes:
+ * - A mutate function that you can call at any time to execute the mutation
+ * - An object with fields that represent the current status of the mutation's execution
+ *
+ * @param baseOptions options that will be passed into the mutation, supported options are listed on: https://www.apollographql.com/docs/react/api/react-hooks/#options-2;
+ *
+ * @example
+ * const [switchAssistantBranchMutation, { data, loading, error }] = useSwitchAssistantBranchMutation({
+ *   variables: {
+ *      input: // value for 'input'
+ *   },
+ * });
+ */
+export function useSwitchAssistantBranchMutation(baseOptions?: Apollo.MutationHookOptions<SwitchAssistantBranchMutation, SwitchAssistantBranchMutationVariables>) {
+        const options = {...defaultOptions, ...baseOptions}
+        return Apollo.useMutation<SwitchAssistantBranchMutation, SwitchAssistantBranchMutationVariables>(SwitchAssistantBranchDocument, options);
+      }
+export type SwitchAssistantBranchMutationHookResult = ReturnType<typeof useSwitchAssistantBranchMutation>;
+export type SwitchAssistantBranchMutationResult = Apollo.MutationResult<SwitchAssistantBranchMutation>;
+export type SwitchAssistantBranchMutationOptions = Apollo.BaseMutationOptions<SwitchAssistantBranchMutation, SwitchAssistantBranchMutationVariables>;

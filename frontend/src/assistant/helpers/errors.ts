@@ -17,6 +17,10 @@ const ERRORS: Record<string, { text: () => string; retryable: boolean }> = {
     text: () => t("The assistant is still answering in this conversation. Wait for it to finish, or stop it."),
     retryable: true,
   },
+  NOT_EDITABLE: {
+    text: () => t("This message can no longer be edited: it is not in the conversation as shown. Reload the page."),
+    retryable: false,
+  },
   RATE_LIMITED: { text: () => t("Too many messages in a short time. Wait a moment and retry."), retryable: true },
   OVERLOADED: { text: () => t("The model is overloaded right now. Retry in a moment."), retryable: true },
   BUDGET_EXCEEDED: {

@@ -56,6 +56,18 @@ describe("live turn", () => {
     expect(answer).toMatchObject({ status: "FAILED", errorCode: "MAX_TOOL_ROUNDS", errorMessage: "Too many rounds." });
   });
 
+  it("knows the question an edited one replaces, sent from here or replayed after a reload", () => {
+    const sent = applyEvent(startTurn("Most cases in 2024?", new Date(), "q1"), {
+      type: "user_message", seq: 5, message_id: "q2", assistant_message_id: "a2", text: "Most cases in 2024?",
+    });
+    expect(sent.replacesMessageId).toBe("q1");
+    const replayed = play([
+      { type: "user_message", seq: 5, message_id: "q2", assistant_message_id: "a2", text: "Most cases in 2024?", replaces_message_id: "q1" },
+    ]);
+    expect(replayed.replacesMessageId).toBe("q1");
+    expect(play([]).replacesMessageId).toBeNull();
+  });
+
   it("starts over on the user_message of a later turn in a replay", () => {
     const turn = [
       { type: "user_message", seq: 1, message_id: "u1", assistant_message_id: "a1", text: "first" },

@@ -84,9 +84,11 @@ export type LiveTurn = {
   newParagraph: boolean;
   /** The tool call cut by a worker's death that runs again now (its name), or null. */
   rerunning: string | null;
+  /** An edited question: the stored question it replaces (it and what followed it are no longer shown). */
+  replacesMessageId: string | null;
 };
 
-export function startTurn(userText: string, now = new Date()): LiveTurn {
+export function startTurn(userText: string, now = new Date(), replacesMessageId: string | null = null): LiveTurn {
   return {
     userText,
     userMessageId: null,
@@ -108,6 +110,7 @@ export function startTurn(userText: string, now = new Date()): LiveTurn {
     startedAt: now.toISOString(),
     newParagraph: false,
     rerunning: null,
+    replacesMessageId,
   };
 }
 
@@ -127,6 +130,7 @@ export function applyEvent(turn: LiveTurn | null, event: AssistantEvent): LiveTu
         userText: event.text,
         userMessageId: event.message_id,
         assistantMessageId: event.assistant_message_id,
+        replacesMessageId: event.replaces_message_id ?? fresh.replacesMessageId,
         lastSeq: next.lastSeq,
       };
     }

@@ -170,6 +170,13 @@ describe("streamMessage and followTurn", () => {
     expect(JSON.parse(String(init.body))).toEqual({ message: "Hello" });
   });
 
+  it("names the question an edit replaces", async () => {
+    const fetchImpl = jest.fn(async () => response([frame("done", { message_id: "a", status: "COMPLETE" }, 2)]));
+    await streamMessage("c-1", "Hello again", { onEvent: () => undefined, fetchImpl: fetchImpl as any, replacesMessageId: "q1" });
+    const [, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
+    expect(JSON.parse(String(init.body))).toEqual({ message: "Hello again", replaces_message_id: "q1" });
+  });
+
   it.each([
     [409, "CONVERSATION_BUSY"],
     [429, "RATE_LIMITED"],

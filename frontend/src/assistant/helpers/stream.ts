@@ -24,7 +24,11 @@ export type CalledToolName = AssistantToolName | (string & {});
 
 type StreamEvent<Type extends AssistantEventType, Data> = { type: Type; seq: number } & Data;
 
-export type UserMessageEvent = StreamEvent<"user_message", { message_id: string; assistant_message_id: string; text: string }>;
+/** `replaces_message_id`: the turn is an edited question, which replaced that one and what followed it. */
+export type UserMessageEvent = StreamEvent<
+  "user_message",
+  { message_id: string; assistant_message_id: string; text: string; replaces_message_id?: string }
+>;
 export type TextDeltaEvent = StreamEvent<"text_delta", { message_id: string; text: string }>;
 /** `rerun`: a call cut by its worker's death, run again now by the worker that resumed the turn. */
 export type ToolCallEvent = StreamEvent<"tool_call", { id: string; tool_use_id: string; name: CalledToolName; input: any; rerun?: boolean }>;
@@ -146,6 +150,8 @@ export interface StreamOptions {
   onEvent: (event: AssistantEvent) => void;
   signal?: AbortSignal;
   fetchImpl?: typeof fetch;
+  /** Edit and resend (streamMessage): the question the message replaces. */
+  replacesMessageId?: string | null;
 }
 
 function conversationUrl(conversationId: string, tail: string) {
@@ -246,7 +252,8 @@ export async function streamMessage(
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
       credentials: "same-origin",
-      body: JSON.stringify({ message }),
+      // an edit and resend names the question it replaces
+      body: JSON.stringify(options.replacesMessageId ? { message, replaces_message_id: options.replacesMessageId } : { message }),
       signal: options.signal,
     });
   } catch (error) {

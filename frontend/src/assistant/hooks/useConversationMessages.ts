@@ -1,5 +1,5 @@
 import { type ApolloClient, useApolloClient } from "@apollo/client";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage_MessageFragment } from "assistant/features/ChatMessage/ChatMessage.generated";
 import {
   AssistantConversationMessagesDocument,
@@ -46,12 +46,23 @@ export function useConversationMessages(conversationId: string) {
   const [olderPage, setOlderPage] = useState(1);
   const [loadingOlder, setLoadingOlder] = useState(false);
 
-  // Every message loaded so far (page 1 after each turn, older pages on scroll).
+  // Every message loaded so far (page 1 after each turn, older pages on scroll). Page 1 is the
+  // truth for the time it spans: a message loaded before that is newer than its oldest item but
+  // not in it has left the conversation's branch (a question was edited, another version shown);
+  // then the older pages are numbered anew, and loaded again from page 2.
   const page = conversation?.messages;
+  const seenNow = useRef(seen);
+  seenNow.current = seen;
   useEffect(() => {
     if (!page) return;
+    const inPage = new Set(page.items.map((message) => message.id));
+    const oldest = page.items[0];
+    const older = (message: Message) => page.totalPages > 1 && Boolean(oldest) && byTime(message, oldest) < 0;
+    const branchChanged = Object.values(seenNow.current).some((message) => !inPage.has(message.id) && !older(message));
+    if (branchChanged) setOlderPage(1);
     setSeen((previous) => {
-      const next = { ...previous };
+      const next: Record<string, Message> = {};
+      if (!branchChanged) Object.assign(next, previous);
       for (const message of page.items) next[message.id] = message;
       return next;
     });

@@ -15,6 +15,8 @@ export type ChatError = {
   code: AssistantErrorCode | SendAssistantMessageError | ClientErrorCode;
   message?: string | null;
   retryText?: string;
+  /** The refused message was an edit of this question: retrying sends the edit again. */
+  retryReplaces?: string | null;
   /** Seconds before sending again makes sense (RATE_LIMITED). */
   retryAfter?: number;
 };
@@ -64,7 +66,7 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
   const giveBack = useCallback((text: string) => setDraft((current) => (current.trim() ? current : text)), []);
 
   const finish = useCallback(
-    async (outcome: StreamOutcome | null, retryText?: string) => {
+    async (outcome: StreamOutcome | null, retryText?: string, retryReplaces: string | null = null) => {
       try {
         await refetch();
       } catch {
@@ -74,11 +76,12 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
       setMode("idle");
       liveIsResumed.current = false;
       if (outcome?.kind === "refused") {
-        setError({ code: outcome.code, message: outcome.message, retryText, retryAfter: outcome.retryAfter });
-        if (retryText) giveBack(retryText);
+        setError({ code: outcome.code, message: outcome.message, retryText, retryReplaces, retryAfter: outcome.retryAfter });
+        // (a refused edit is not a new message: the banner's Retry sends the edit again)
+        if (retryText && !retryReplaces) giveBack(retryText);
       } else if (outcome?.kind === "error" && outcome.retryAfter) {
         // the model's API asked to wait (a rate limit): the banner counts it down at once
-        setError({ code: outcome.code, message: outcome.message, retryText, retryAfter: outcome.retryAfter });
+        setError({ code: outcome.code, message: outcome.message, retryText, retryReplaces, retryAfter: outcome.retryAfter });
       }
     },
     [refetch, giveBack],
@@ -132,66 +135,70 @@ export function useLiveTurn(conversationId: string, { conversation, loading, ref
   }, [conversation, loading, mode, follow, finish, pollUntilIdle]);
 
   const sendWithMutation = useCallback(
-    async (text: string) => {
+    async (text: string, replacesMessageId: string | null) => {
       try {
-        const result = await sendMutation({ variables: { input: { conversationId, message: text } } });
+        const result = await sendMutation({
+          variables: { input: { conversationId, message: text, ...(replacesMessageId ? { replacesMessageId } : {}) } },
+        });
         const payload = result.data?.sendAssistantMessage;
         await finish(null);
         if (payload && !payload.success && payload.errors.length && !payload.message) {
-          setError({ code: payload.errors[0], retryText: text });
-          giveBack(text); // refused: nothing was stored
+          setError({ code: payload.errors[0], retryText: text, retryReplaces: replacesMessageId });
+          if (!replacesMessageId) giveBack(text); // refused: nothing was stored
         }
       } catch (failure) {
         await finish(null);
         const code = graphQLErrorCode(failure);
         if (code === "DATABASE_UNAVAILABLE") {
-          setError({ code, retryText: text });
-          giveBack(text);
+          setError({ code, retryText: text, retryReplaces: replacesMessageId });
+          if (!replacesMessageId) giveBack(text);
         } else {
-          setError({ code: "NETWORK_ERROR", retryText: text });
+          setError({ code: "NETWORK_ERROR", retryText: text, retryReplaces: replacesMessageId });
         }
       }
     },
     [conversationId, finish, giveBack, sendMutation],
   );
 
+  /** Sends a message; with `replacesMessageId`, an edited question that replaces that one and
+   * what followed it (the earlier branch stays reachable). */
   const send = useCallback(
-    async (text: string) => {
+    async (text: string, replacesMessageId: string | null = null) => {
       if (!text.trim() || mode !== "idle") return;
       setError(null);
-      setLive(startTurn(text));
+      setLive(startTurn(text, new Date(), replacesMessageId));
       liveIsResumed.current = false;
       if (!streamAvailable) {
         setMode("waiting");
-        await sendWithMutation(text);
+        await sendWithMutation(text, replacesMessageId);
         return;
       }
       setMode("streaming");
       const controller = new AbortController();
       abort.current = controller;
-      let outcome = await streamMessage(conversationId, text, { onEvent, signal: controller.signal });
+      let outcome = await streamMessage(conversationId, text, { onEvent, signal: controller.signal, replacesMessageId });
       if (outcome.kind === "aborted") return;
       if (outcome.kind === "unavailable") {
         setStreamAvailable(false);
         setMode("waiting");
-        await sendWithMutation(text);
+        await sendWithMutation(text, replacesMessageId);
         return;
       }
       if (outcome.kind === "interrupted" && outcome.started) {
         outcome = await follow(outcome.lastSeq, controller); // the turn goes on server-side
         if (outcome.kind === "aborted") return;
       }
-      await finish(outcome, text);
-      if (outcome.kind === "interrupted") setError({ code: "NETWORK_ERROR", retryText: text });
+      await finish(outcome, text, replacesMessageId);
+      if (outcome.kind === "interrupted") setError({ code: "NETWORK_ERROR", retryText: text, retryReplaces: replacesMessageId });
     },
     [conversationId, finish, follow, mode, onEvent, sendWithMutation, streamAvailable],
   );
 
   const retry = useCallback(
-    (text: string) => {
+    (text: string, replacesMessageId: string | null = null) => {
       setError(null);
       setDraft((current) => (current === text ? "" : current)); // it is sent again from here
-      send(text);
+      send(text, replacesMessageId);
     },
     [send],
   );

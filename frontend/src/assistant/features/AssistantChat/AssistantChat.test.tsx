@@ -44,6 +44,7 @@ function conversation(overrides: Record<string, any> = {}, items: any[] = [], pa
     summaries: [],
     followUps: [],
     verifiedAnswers: [],
+    editedQuestions: [],
     messages: {
       __typename: "AssistantMessagePage",
       pageNumber: 1,
@@ -192,6 +193,64 @@ describe("AssistantChat", () => {
     // screen readers hear that the answer is ready, not the whole history again
     expect(screen.getByTestId("chat-announcement")).toHaveTextContent("Answer ready.");
     expect(screen.queryByRole("log")).not.toBeInTheDocument();
+  });
+
+  it("edits a question in place: it and what followed are replaced, and the earlier branch is one click away", async () => {
+    const stream = controllableStream(10);
+    const fetchMock = jest.fn(async () => stream.response);
+    globalThis.fetch = fetchMock as any;
+    const before = [
+      userMessage("u1", "Which districts?", "2025-01-01T10:01:00Z"),
+      answer("a1", "Bo has the most cases.", "2025-01-01T10:01:01Z"),
+      userMessage("u2", "And the fewest?", "2025-01-01T10:02:00Z"),
+      answer("a2", "Moyamba.", "2025-01-01T10:02:01Z"),
+    ];
+    const edited = [userMessage("u3", "Which districts in 2024?", "2025-01-01T10:03:00Z"), answer("a3", "Kenema in 2024.", "2025-01-01T10:03:01Z")];
+    const versions = (messageId: string) => [{ __typename: "AssistantQuestionVersions", messageId, versions: ["u1", "u3"] }];
+    let branch = "before";
+    let edits = 0;
+    const handlers = {
+      AssistantConversation: () => ({
+        assistantConversation:
+          branch === "before"
+            ? conversation({ editedQuestions: edits ? versions("u1") : [] }, before)
+            : conversation({ editedQuestions: versions("u3") }, edited),
+      }),
+      SwitchAssistantBranch: (variables: Record<string, any>) => {
+        branch = variables.input.messageId === "u1" ? "before" : "edited";
+        return { switchAssistantBranch: { __typename: "SwitchAssistantBranchResult", success: true, errors: [] } };
+      },
+    };
+    const calls = setup(handlers);
+    await screen.findByText("Moyamba.");
+    await userEvent.click(screen.getByRole("button", { name: "Edit and resend: “Which districts?”" }));
+    const box = screen.getByRole("textbox", { name: "Edit your message" });
+    await userEvent.clear(box);
+    await userEvent.type(box, "Which districts in 2024?{Enter}");
+
+    const [, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(JSON.parse(String(init.body))).toEqual({ message: "Which districts in 2024?", replaces_message_id: "u1" });
+    // the edited question replaces it and everything after it at once
+    expect(screen.queryByText("Moyamba.")).not.toBeInTheDocument();
+    expect(screen.queryByText("Bo has the most cases.")).not.toBeInTheDocument();
+    expect(screen.getByRole("article", { name: "Your message" })).toHaveTextContent("Which districts in 2024?");
+
+    branch = "edited";
+    edits = 1;
+    await act(async () => {
+      stream.send("user_message", { message_id: "u3", assistant_message_id: "a3", text: "Which districts in 2024?", replaces_message_id: "u1" });
+      stream.send("text_delta", { message_id: "a3", text: "Kenema in 2024." });
+      stream.send("done", { message_id: "a3", status: "COMPLETE" });
+      stream.close();
+    });
+    await waitFor(() => expect(screen.getByTestId("version-position")).toHaveTextContent("2/2"));
+    expect(screen.getAllByRole("article")).toHaveLength(2);
+
+    await userEvent.click(screen.getByRole("button", { name: "Previous version: “Which districts in 2024?”" }));
+    await screen.findByText("Moyamba.");
+    expect(calls.filter((call) => call.name === "SwitchAssistantBranch")[0].variables).toEqual({ input: { messageId: "u1" } });
+    expect(screen.queryByText("Kenema in 2024.")).not.toBeInTheDocument();
+    expect(screen.getAllByRole("article")).toHaveLength(4);
   });
 
   it("shows the last answer's follow-up questions and sends one on click; marks answers that ran a verified query", async () => {

@@ -157,6 +157,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     conversation.summaries.filter((summary) => !summary.hiddenFromModel).map((summary) => [summary.lastMessageId, summary]),
   );
   const lastHiddenId = conversation.lastAnswerHiddenFromModel;
+  const versionsOf = new Map(conversation.editedQuestions.map((question) => [question.messageId, question.versions]));
   const verifiedByMessage = new Map(conversation.verifiedAnswers.map((answer) => [answer.messageId, answer.verifiedQueries]));
 
   const onFeedback = async (messageId: string, feedback: AssistantFeedback | null) => {
@@ -164,11 +165,9 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
     return Boolean(result.data?.setAssistantMessageFeedback.success);
   };
 
-  // the message goes back in the composer, to be edited and sent again as a new message
-  const editAndResend = (text: string) => {
-    chat.setDraft(text);
-    document.querySelector<HTMLTextAreaElement>("textarea")?.focus();
-  };
+  // an answer being written, or waiting for the user, belongs to the branch shown: editing and
+  // switching versions wait for it (the server refuses them with CONVERSATION_BUSY)
+  const branchBusy = chat.running || [...messages, ...liveMessages].some((message) => message.status === "WAITING");
 
   const renderMessage = (message: (typeof messages)[number], streaming = false) => (
     <ChatMessage
@@ -180,7 +179,10 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
       describeResolveError={describeResolveError}
       onAnswer={chat.answer}
       describeAnswerError={describeAnswerError}
-      onEdit={editAndResend}
+      onEdit={chat.edit}
+      versions={versionsOf.get(message.id)}
+      onSwitchVersion={chat.switchVersion}
+      branchBusy={branchBusy}
       onFeedback={onFeedback}
       followUps={message.id === lastMessage?.id ? conversation.followUps : undefined}
       onFollowUp={!streaming && !chat.running && message.id === lastMessage?.id ? chat.send : undefined}
@@ -342,7 +344,7 @@ const AssistantChat = ({ conversationId }: { conversationId: string }) => {
               code={chat.error.code}
               message={chat.error.message}
               retryAfter={chat.error.retryAfter}
-              onRetry={chat.error.retryText ? () => chat.retry(chat.error!.retryText!) : undefined}
+              onRetry={chat.error.retryText ? () => chat.retry(chat.error!.retryText!, chat.error!.retryReplaces) : undefined}
               onDismiss={() => chat.setError(null)}
             />
           )}

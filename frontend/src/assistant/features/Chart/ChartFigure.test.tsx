@@ -119,6 +119,16 @@ describe("ChartFigure", () => {
     expect(screen.getByRole("button", { name: /^Download SVG: “/ })).toBeEnabled();
   });
 
+  it("asks the worker to draw a map's boundaries under it, when its data has them", async () => {
+    const square = { type: "Polygon", coordinates: [[[0, 0], [0, 1], [1, 1], [0, 0]]] };
+    const map = {
+      ...output,
+      page: { spec: { mark: "circle", projection: { type: "mercator" } }, columns: ["lon", "lat"], rows: [[0.5, 0.5]], outlines: [square] },
+    };
+    render(<ChartFigure output={map} />);
+    expect((await worker()).posted[0]).toMatchObject({ outlines: [square] });
+  });
+
   it("shows the same rows as a table, one click away, numbers right-aligned and grouped", async () => {
     const user = userEvent.setup();
     render(<ChartFigure output={output} executionId="abc" />);

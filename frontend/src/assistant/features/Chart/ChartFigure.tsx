@@ -48,6 +48,7 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
   const columns: string[] = useMemo(() => (Array.isArray(page?.columns) ? page.columns.map(String) : []), [page]);
   const rows: Json[][] = useMemo(() => (Array.isArray(page?.rows) ? page.rows : []), [page]);
   const spec = useMemo(() => (page?.spec && typeof page.spec === "object" ? page.spec : {}), [page]);
+  const outlines: Json[] | undefined = useMemo(() => (Array.isArray(page?.outlines) ? page.outlines : undefined), [page]);
   // the server names an untitled chart "Chart": in the reader's language here
   const title = output.title && output.title !== "Chart" ? String(output.title) : t("Chart");
   // the caption in the reader's language; a chart stored before it was data: its English text
@@ -123,6 +124,7 @@ const ChartFigure = ({ output, executionId }: { output: Json; executionId?: stri
             columns={columns}
             rows={rows}
             geometry={typeof page?.geometry === "string" ? page.geometry : undefined}
+            outlines={outlines}
             alt={title}
             onReady={onReady}
             onError={onError}

@@ -21,6 +21,8 @@ export type ChartViewProps = {
   rows: unknown[][];
   /** The column holding GeoJSON geometries, if the chart is a map of shapes. */
   geometry?: string;
+  /** A map's boundaries (GeoJSON geometries from the workspace's data), drawn under its marks. */
+  outlines?: unknown[];
   /** The picture's text alternative (the chart's title). */
   alt: string;
   onReady?: (handle: ChartHandle, renderMs: number) => void;
@@ -43,7 +45,7 @@ function pngURL(image: HTMLImageElement): Promise<string> {
   );
 }
 
-const ChartView = ({ spec, columns, rows, geometry, alt, onReady, onError, onTooCostly }: ChartViewProps) => {
+const ChartView = ({ spec, columns, rows, geometry, outlines, alt, onReady, onError, onTooCostly }: ChartViewProps) => {
   const { t, language } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const [picture, setPicture] = useState<{ url: string; started: number } | null>(null);
@@ -76,13 +78,13 @@ const ChartView = ({ spec, columns, rows, geometry, alt, onReady, onError, onToo
       stop();
       onError?.(event.message || "The chart's worker failed.");
     };
-    worker.postMessage({ spec, columns, rows, geometry, width: Math.max(element.clientWidth, 200), language });
+    worker.postMessage({ spec, columns, rows, geometry, outlines, width: Math.max(element.clientWidth, 200), language });
     return () => {
       stop();
       if (url) URL.revokeObjectURL(url);
       setPicture(null);
     };
-  }, [spec, columns, rows, geometry, language, onError, onTooCostly]);
+  }, [spec, columns, rows, geometry, outlines, language, onError, onTooCostly]);
 
   const onLoad = (event: React.SyntheticEvent<HTMLImageElement>) => {
     if (!picture) return;

@@ -12,6 +12,7 @@ import { expressionInterpreter } from "vega-interpreter";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { CHART_LOCALES } from "./chartLocale";
 import type { ChartRequest, ChartResponse } from "./chartMessages";
+import { OUTLINES_DATA, outlineFeatures, withOutlines } from "./outlines";
 
 const refuse = () => Promise.reject(new Error("Charts load nothing: their data comes with them."));
 const NO_LOADER = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
@@ -27,7 +28,8 @@ function fitConfig(spec: Record<string, unknown>, width: number): Record<string,
   return { ...config, legend: { ...legend, ...((config?.legend as object) ?? {}) } };
 }
 
-async function draw({ spec, columns, rows, geometry, width, language = "en" }: ChartRequest): Promise<string> {
+async function draw({ spec: asked, columns, rows, geometry, outlines, width, language = "en" }: ChartRequest): Promise<string> {
+  const spec = outlines?.length ? withOutlines(asked) : asked;
   const geometryIndex = geometry ? columns.indexOf(geometry) : -1;
   const values = rows.map((row) => {
     const record: Record<string, unknown> = Object.fromEntries(columns.map((name, index) => [name, row[index]]));
@@ -41,7 +43,7 @@ async function draw({ spec, columns, rows, geometry, width, language = "en" }: C
     ...spec,
     ...(config ? { config } : {}),
     ...(fits ? { width, autosize: spec.autosize ?? { type: "fit-x", contains: "padding" } } : {}),
-    datasets: { table: values },
+    datasets: { table: values, ...(outlines?.length ? { [OUTLINES_DATA]: outlineFeatures(outlines) } : {}) },
     data: { name: "table" },
   } as unknown as TopLevelSpec;
   const runtime = parse(compile(full).spec, undefined, { ast: true });

@@ -7,6 +7,8 @@ export type ChartRequest = {
   rows: unknown[][];
   /** The column holding GeoJSON geometries, if the chart is a map of shapes. */
   geometry?: string;
+  /** A map's boundaries (GeoJSON geometries), drawn as outlines under its marks. */
+  outlines?: unknown[];
   /** The width the chart fills when its spec sets none, in CSS pixels. */
   width: number;
   /** The page's language: numbers and dates of axes, legends and tooltips are written in it. */

@@ -5,12 +5,13 @@ import { ResolveOutcome } from "assistant/features/ApprovalCard";
 import Markdown from "assistant/features/Markdown";
 import FollowUps from "assistant/features/FollowUps";
 import AnswerTrust, { TrustAction, VerifiedQuery } from "assistant/features/VerifiedQueries";
-import { AnswerActions, FeedbackHandler, UserMessageActions } from "assistant/features/MessageActions";
+import { AnswerActions, FeedbackHandler } from "assistant/features/MessageActions";
 import type { AnswerOutcome } from "assistant/features/QuestionCard";
 import ToolExecutionCard from "assistant/features/ToolExecutionCard";
 import { describeError } from "assistant/helpers/errors";
 import { formatCost, formatTokens } from "assistant/helpers/format";
 import { ChatMessage_MessageFragment } from "./ChatMessage.generated";
+import UserMessage from "./UserMessage";
 
 type ChatMessageProps = {
   message: ChatMessage_MessageFragment;
@@ -21,8 +22,14 @@ type ChatMessageProps = {
   describeResolveError?: (code: string) => string;
   onAnswer?: (id: string, answer: string) => Promise<AnswerOutcome | void> | void;
   describeAnswerError?: (code: string) => string;
-  /** Put a message of the user's back in the composer, to edit and send again. */
-  onEdit?: (text: string) => void;
+  /** Edit and resend one of the user's messages: it and what followed it are replaced (a new branch). */
+  onEdit?: (messageId: string, text: string) => void;
+  /** An edited message of the user's: its versions (AssistantConversation.editedQuestions). */
+  versions?: readonly string[];
+  /** Show the branch of another version of an edited message. */
+  onSwitchVersion?: (messageId: string) => void;
+  /** A turn runs or waits for the user: editing and switching versions wait. */
+  branchBusy?: boolean;
   onFeedback?: FeedbackHandler;
   /** The follow-up questions of the last answer, and what sends one. */
   followUps?: readonly string[];
@@ -84,6 +91,9 @@ const ChatMessage = ({
   onAnswer,
   describeAnswerError,
   onEdit,
+  versions,
+  onSwitchVersion,
+  branchBusy,
   onFeedback,
   followUps,
   onFollowUp,
@@ -97,12 +107,7 @@ const ChatMessage = ({
 
   if (message.role === "USER") {
     return (
-      <article aria-label={t("Your message")} className="flex flex-col items-end" data-message-id={message.id}>
-        <div className="max-w-[80%] rounded-2xl rounded-br-sm bg-blue-600 px-4 py-2 text-sm whitespace-pre-wrap text-white shadow-xs">
-          {message.text}
-        </div>
-        {message.text ? <UserMessageActions text={message.text} onEdit={onEdit} /> : null}
-      </article>
+      <UserMessage message={message} versions={versions} onEdit={onEdit} onSwitchVersion={onSwitchVersion} busy={branchBusy || streaming} />
     );
   }
 

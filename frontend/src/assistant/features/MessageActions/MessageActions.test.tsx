@@ -34,7 +34,7 @@ describe("AnswerActions", () => {
 });
 
 describe("UserMessageActions", () => {
-  it("puts the message back in the composer to edit and resend", async () => {
+  it("opens the message for editing, to resend it", async () => {
     const onEdit = jest.fn();
     render(<UserMessageActions text="Which districts?" onEdit={onEdit} />);
     await userEvent.click(screen.getByRole("button", { name: "Edit and resend: “Which districts?”" }));
