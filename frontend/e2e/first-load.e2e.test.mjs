@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { QUESTION, SLUG, composer as composerOf, login, newConversation, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { SLOW_QUESTION, SLUG, composer as composerOf, login, newConversation, step, useStack, waitForTurnEnd } from "./browser.mjs";
 import { webUrl } from "./stack.mjs";
 
 let browser;
@@ -123,7 +123,7 @@ describe("first load", { concurrency: false }, () => {
       const response = await fetch(`${webUrl()}/assistant/conversations/${id}/stream/`, {
         method: "POST",
         headers: { "Content-Type": "application/json", Cookie: cookie, "Accept-Encoding": acceptEncoding },
-        body: JSON.stringify({ message: QUESTION }),
+        body: JSON.stringify({ message: SLOW_QUESTION }), // paced: each delta comes on its own
         signal: AbortSignal.timeout(60_000),
       });
       assert.equal(response.status, 200);
