@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { QUESTION, SLOW_QUESTION, SLUG, graphql, lastAnswer, messages, newConversation, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { QUESTION, SLOW_QUESTION, SLUG, assertDeltasStreamed, graphql, lastAnswer, messages, newConversation, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
 import { bucketDir, webUrl } from "./stack.mjs";
 
 let context;
@@ -191,28 +191,7 @@ describe("the assistant page", { concurrency: false }, () => {
       const conversationId = await newConversation(page);
       const cookies = await context.cookies(webUrl());
       const cookie = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-      const started = Date.now();
-      const response = await fetch(`${webUrl()}/assistant/conversations/${conversationId}/stream/`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Cookie: cookie },
-        body: JSON.stringify({ message: SLOW_QUESTION }),
-        signal: AbortSignal.timeout(60_000),
-      });
-      assert.equal(response.status, 200);
-      assert.match(response.headers.get("content-type"), /text\/event-stream/);
-      assert.equal(response.headers.get("content-encoding"), null, "not compressed");
-      const arrivals = [];
-      const decoder = new TextDecoder();
-      for await (const chunk of response.body) {
-        const text = decoder.decode(chunk, { stream: true });
-        const deltas = (text.match(/event: text_delta/g) ?? []).length;
-        if (deltas) arrivals.push({ at: Date.now() - started, deltas });
-        if (text.includes("event: done")) break;
-      }
-      const total = arrivals.reduce((sum, arrival) => sum + arrival.deltas, 0);
-      assert.ok(total >= 10, `${total} deltas`);
-      assert.ok(arrivals.length >= total / 2, `deltas came in ${arrivals.length} reads, not buffered into a few`);
-      assert.ok(arrivals.at(-1).at - arrivals[0].at > 500, "spread over the turn");
+      await assertDeltasStreamed(cookie, conversationId);
     }),
   );
 

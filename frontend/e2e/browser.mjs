@@ -7,6 +7,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 import { E2E, FRONTEND_DIR, startStack, webUrl } from "./stack.mjs";
@@ -204,4 +205,32 @@ export async function offScreenControls(page) {
       .filter(({ box }) => box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1))
       .map(({ element }) => element.getAttribute("aria-label") || element.textContent.trim().slice(0, 40)),
   );
+}
+
+/** Asks SLOW_QUESTION on a conversation's stream, through the page's server, and checks its
+ * text deltas come as they are produced: plain (never compressed, whatever `headers` accept),
+ * one read each rather than buffered into a few, spread over the turn. */
+export async function assertDeltasStreamed(cookie, conversationId, headers = {}) {
+  const started = Date.now();
+  const response = await fetch(`${webUrl()}/assistant/conversations/${conversationId}/stream/`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Cookie: cookie, ...headers },
+    body: JSON.stringify({ message: SLOW_QUESTION }),
+    signal: AbortSignal.timeout(60_000),
+  });
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get("content-type"), /text\/event-stream/);
+  assert.equal(response.headers.get("content-encoding"), null, "the event stream is not compressed");
+  const arrivals = [];
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body) {
+    const text = decoder.decode(chunk, { stream: true });
+    const deltas = (text.match(/event: text_delta/g) ?? []).length;
+    if (deltas) arrivals.push({ at: Date.now() - started, deltas });
+    if (text.includes("event: done")) break;
+  }
+  const total = arrivals.reduce((sum, arrival) => sum + arrival.deltas, 0);
+  assert.ok(total >= 10, `${total} deltas`);
+  assert.ok(arrivals.length >= total / 2, `deltas came in ${arrivals.length} reads, not buffered into a few`);
+  assert.ok(arrivals.at(-1).at - arrivals[0].at > 500, "spread over the turn");
 }

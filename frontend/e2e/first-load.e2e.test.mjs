@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { SLOW_QUESTION, SLUG, composer as composerOf, login, newConversation, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { SLUG, assertDeltasStreamed, composer as composerOf, login, newConversation, step, useStack, waitForTurnEnd } from "./browser.mjs";
 import { webUrl } from "./stack.mjs";
 
 let browser;
@@ -119,28 +119,7 @@ describe("first load", { concurrency: false }, () => {
       await plain.arrayBuffer();
 
       // a turn's events, asked for with the same Accept-Encoding: plain, and each delta as it comes
-      const started = Date.now();
-      const response = await fetch(`${webUrl()}/assistant/conversations/${id}/stream/`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Cookie: cookie, "Accept-Encoding": acceptEncoding },
-        body: JSON.stringify({ message: SLOW_QUESTION }), // paced: each delta comes on its own
-        signal: AbortSignal.timeout(60_000),
-      });
-      assert.equal(response.status, 200);
-      assert.match(response.headers.get("content-type"), /text\/event-stream/);
-      assert.equal(response.headers.get("content-encoding"), null, "the event stream is not compressed");
-      const arrivals = [];
-      const decoder = new TextDecoder();
-      for await (const chunk of response.body) {
-        const text = decoder.decode(chunk, { stream: true });
-        const deltas = (text.match(/event: text_delta/g) ?? []).length;
-        if (deltas) arrivals.push({ at: Date.now() - started, deltas });
-        if (text.includes("event: done")) break;
-      }
-      const total = arrivals.reduce((sum, arrival) => sum + arrival.deltas, 0);
-      assert.ok(total >= 10, `${total} deltas`);
-      assert.ok(arrivals.length >= total / 2, `deltas came in ${arrivals.length} reads, not buffered into a few`);
-      assert.ok(arrivals.at(-1).at - arrivals[0].at > 500, "spread over the turn");
+      await assertDeltasStreamed(cookie, id, { "Accept-Encoding": acceptEncoding });
     } finally {
       await context.close();
     }
