@@ -42,6 +42,9 @@ const config = {
   moduleDirectories: ["node_modules", "src"],
   setupFilesAfterEnv: ["<rootDir>/jest.setup.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/e2e/"],
+  // Under `make test` jest runs at the lowest CPU priority beside the other parts: a test's wall
+  // time there says nothing about the page, so the limit only catches a test that hangs.
+  testTimeout: 60000,
 };
 
 module.exports = async () => {
