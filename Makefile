@@ -103,10 +103,11 @@ test-lane-alone: install
 	@$(MAKE) --no-print-directory test-backend-alone
 	@$(NICE) $(MAKE) --no-print-directory test-frontend
 
-# The page build at nice 19 although the browser tests wait for it: at normal priority (1.2
-# min rather than 4-5) it took the CPU the `alone` tests' timed work needs.
+# The page build at normal priority: the browser tests wait for it (1.2 min, rather than 4-5
+# at nice 19 behind the parallel backend tests), and the `alone` tests beside it bound their
+# work by what it proves, not by how fast a shared CPU runs it.
 test-lane-browser: install
-	@$(NICE) $(MAKE) --no-print-directory frontend/.next-e2e/BUILD_ID
+	@$(MAKE) --no-print-directory frontend/.next-e2e/BUILD_ID
 	@$(MAKE) --no-print-directory test-e2e
 
 test-lane-compute: install

@@ -359,9 +359,14 @@ def test_a_killed_worker_s_turn_resumes_within_seconds_with_a_long_lease(chat, b
 
 
 def query_backends():
-    """The server processes running the assistant's SQL queries now."""
+    """The server processes running the assistant's SQL queries now: in a statement or between
+    two (a query is a few statements in one transaction; on a starved CPU, a poll can see the
+    first active and the next see the connection between two)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE state = 'active' AND application_name = 'openhexa-assistant'")
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE state IN ('active', 'idle in transaction')"
+            " AND application_name = 'openhexa-assistant'"
+        )
         return {pid for pid, in cursor.fetchall()}
 
 
