@@ -22,7 +22,7 @@ import path from "node:path";
 import { RESULTS } from "./browser.mjs";
 import { FRONTEND_DIR, TEST_FILES, peopleOf, startStack, stemOf } from "./stack.mjs";
 
-const CONCURRENCY = Math.max(1, Number(process.env.E2E_CONCURRENCY || 2));
+const CONCURRENCY = Math.max(1, Number(process.env.E2E_CONCURRENCY || 3));
 // The files whose assertions time the page (keys typed while a chart is drawn, a first load
 // under throttling): alone.
 const TIMED = ["security", "first-load"];
