@@ -152,7 +152,8 @@ test-frontend: frontend/node_modules/.installed
 	cd frontend && $(TIMED) node_modules/.bin/jest --ci
 
 # The page in chromium against its own stack (.data/e2e, ports 8100/8187/3100, offline model),
-# started once for every test file (e2e/run.mjs).
+# started once for every test file; the files three at a time, each as people of its own
+# (e2e/run.mjs).
 test-e2e: install frontend/.next-e2e/BUILD_ID $(CHROMIUM)
 	cd frontend && $(TIMED) node e2e/run.mjs
 

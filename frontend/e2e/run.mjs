@@ -3,7 +3,7 @@
  * PostgreSQL cluster, migrations, the demo's seed, four servers) takes longer than most test
  * files, so it is started once here; the files then run against it, each in its own `node
  * --test` process with its own browser: first the files that time the page's work, one by
- * one (another browser's work beside them would be counted as theirs); then the others two
+ * one (another browser's work beside them would be counted as theirs); then the others three
  * at a time (E2E_CONCURRENCY), the longest first so that the last ones to end are short. The
  * runner prints each file's wall time at the end.
  *
