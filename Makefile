@@ -68,7 +68,7 @@ frontend/.next/BUILD_ID: $(FRONTEND_SOURCES) frontend/.backend-url frontend/node
 	cd frontend && BACKEND_URL=$(BACKEND_URL) $(NEXT) build
 
 frontend/.next-e2e/BUILD_ID: $(FRONTEND_SOURCES) frontend/node_modules/.installed
-	cd frontend && NEXT_DIST_DIR=.next-e2e BACKEND_URL=http://127.0.0.1:$(E2E_BACKEND_PORT) $(TIMED) $(NEXT) build
+	cd frontend && NEXT_DIST_DIR=.next-e2e NEXT_SKIP_TYPECHECK=1 BACKEND_URL=http://127.0.0.1:$(E2E_BACKEND_PORT) $(TIMED) $(NEXT) build
 
 frontend-build: frontend/.next/BUILD_ID
 
@@ -145,13 +145,16 @@ test-alone-first: install
 test-alone-rest: install
 	HEXA_DATA_DIR=$(ALONE_DATA_DIR)-rest $(TIMED) $(PY) -m pytest -m alone $(addprefix --ignore=,$(ALONE_FIRST))
 
-# The generated GraphQL hooks must match the backend's SDL; then the component tests (jsdom).
+# The generated GraphQL hooks must match the backend's SDL; the page's types (the one type
+# check of `make test`: the browser tests' build skips its own); then the component tests (jsdom).
 test-frontend: frontend/node_modules/.installed
 	cd frontend && node scripts/check-codegen.mjs
+	cd frontend && $(TIMED) node_modules/.bin/tsc --noEmit
 	cd frontend && $(TIMED) node_modules/.bin/jest --ci
 
 # The page in chromium against its own stack (.data/e2e, ports 8100/8187/3100, offline model),
-# started once for every test file (e2e/run.mjs).
+# started once for every test file; the files three at a time, each as people of its own
+# (e2e/run.mjs).
 test-e2e: install frontend/.next-e2e/BUILD_ID $(CHROMIUM)
 	cd frontend && $(TIMED) node e2e/run.mjs
 

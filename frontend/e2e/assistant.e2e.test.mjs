@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { QUESTION, SLOW_QUESTION, SLUG, assertDeltasStreamed, graphql, lastAnswer, messages, newConversation, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { QUESTION, SLOW_QUESTION, SLUG, USER, assertDeltasStreamed, graphql, lastAnswer, messages, newConversation, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
 import { bucketDir, webUrl } from "./stack.mjs";
 
 let context;
@@ -23,7 +23,7 @@ describe("the assistant page", { concurrency: false }, () => {
     step("login", async () => {
       await page.goto(`${webUrl()}/`);
       await page.waitForURL(/\/login/);
-      await page.getByLabel("Email").fill("demo@openhexa.org");
+      await page.getByLabel("Email").fill(USER);
       await page.getByLabel("Password").fill("wrong-password");
       await page.getByRole("button", { name: "Log in" }).click();
       await page.getByRole("alert").filter({ hasText: "Wrong email or password." }).waitFor();

@@ -19,6 +19,10 @@ export const QUESTION = "Which districts had the most malaria cases?";
 /** The same question answered slowly by the offline model, for a test that acts mid-turn. */
 export const SLOW_QUESTION = `${QUESTION} ${E2E.pacedMarker}`;
 export const PASSWORD = "openhexa-demo";
+/** Who a test file logs in as: under `e2e/run.mjs` people of its own (an admin and a viewer
+ * of the demo workspace, which no other file uses); the demo's own when the file runs alone. */
+export const USER = process.env.E2E_USER || "demo@openhexa.org";
+export const VIEWER = process.env.E2E_VIEWER || "viewer@openhexa.org";
 
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
@@ -131,7 +135,7 @@ export const composer = (page) => page.getByLabel("Message the assistant");
 export const lastAnswer = (page) => page.getByRole("article", { name: "Assistant's answer" }).last();
 
 /** Logs in through the login page and lands on the workspace's conversations. */
-export async function login(page, email = "demo@openhexa.org") {
+export async function login(page, email = USER) {
   await page.goto(`${webUrl()}/login`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
@@ -148,7 +152,8 @@ export async function send(page, text) {
 
 /** Until the running turn has ended: the message list no longer busy, no Stop button. */
 export async function waitForTurnEnd(page, timeout = 60_000) {
-  await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, { timeout });
+  // checked every 100 ms, not at every frame (the default): several pages wait at once
+  await page.waitForFunction(() => !document.querySelector('[data-testid="chat-scroller"][aria-busy="true"]'), null, { timeout, polling: 100 });
   await page.getByRole("button", { name: "Stop the assistant" }).waitFor({ state: "detached", timeout });
 }
 
@@ -178,17 +183,25 @@ export async function graphql(page, query, variables = {}) {
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** Serious and critical axe-core violations on the page as it is now. */
-export async function violations(page, state) {
+/** Serious and critical axe-core violations on the page as it is now: each rule's id, impact
+ * and first three places. Every rule runs; only the lesser findings are left out. */
+export async function seriousViolations(page) {
   // evaluated through the browser's protocol, not added as an inline script: the page's
-  // Content-Security-Policy refuses inline scripts, and it stays on during these checks
-  await page.evaluate(AXE_SOURCE);
-  const results = await page.evaluate(async () => {
+  // Content-Security-Policy refuses inline scripts, and it stays on during these checks;
+  // once per document (a page changed without a reload keeps it)
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const { violations } = await axe.run(document, { resultTypes: ["violations"] });
-    return violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
+    return violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
   });
-  const serious = results.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+/** As `seriousViolations`, with a screenshot of the page (`axe-<state>.png`) if there are any. */
+export async function violations(page, state) {
+  const serious = await seriousViolations(page);
   if (serious.length) {
     fs.mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: path.join(RESULTS, `axe-${state}.png`) });

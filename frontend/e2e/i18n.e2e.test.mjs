@@ -5,12 +5,23 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { SLUG, step, useStack } from "./browser.mjs";
+import { SLUG, USER, step, useStack } from "./browser.mjs";
 import { webUrl } from "./stack.mjs";
 
 let page;
 
 const htmlLang = () => page.evaluate(() => document.documentElement.lang);
+
+/**
+ * Clicks a language of the EN / FR switch (in `group`, named in the page's language) and waits
+ * until the account has saved it: the page switches at once and saves after, so a reload
+ * before the save would show the language before.
+ */
+async function switchTo(group, language) {
+  const saved = page.waitForResponse((response) => response.url().includes("/graphql") && /updateUser/.test(response.request().postData() ?? ""));
+  await page.getByRole("group", { name: group }).getByRole("button", { name: language }).click();
+  assert.equal((await saved).ok(), true);
+}
 
 // a browser whose user reads French first
 useStack({ launch: { locale: "fr-FR" }, logPageErrors: true, setUp: (session) => ({ page } = session) });
@@ -25,7 +36,7 @@ describe("the page's language", { concurrency: false }, () => {
       await page.goto(`${webUrl()}/login`);
       await page.getByRole("button", { name: "Se connecter" }).waitFor();
       assert.equal(await htmlLang(), "fr");
-      await page.getByLabel("Adresse e-mail").fill("demo@openhexa.org");
+      await page.getByLabel("Adresse e-mail").fill(USER);
       await page.getByLabel("Mot de passe").fill("wrong-password");
       await page.getByRole("button", { name: "Se connecter" }).click();
       await page.getByRole("alert").filter({ hasText: "Adresse e-mail ou mot de passe incorrect." }).waitFor();
@@ -49,7 +60,7 @@ describe("the page's language", { concurrency: false }, () => {
     "switching to French changes the page, numbers included, and a reload keeps it",
     { timeout: 90_000 },
     step("i18n-switch", async () => {
-      await page.getByRole("group", { name: "Language" }).getByRole("button", { name: "Français" }).click();
+      await switchTo("Language", "Français");
       await page.getByRole("button", { name: "Nouvelle conversation" }).waitFor();
       await page.getByRole("link", { name: "Aller au contenu" }).waitFor({ state: "attached" });
       assert.equal(await htmlLang(), "fr");
@@ -88,7 +99,7 @@ describe("the page's language", { concurrency: false }, () => {
     "switching back to English is kept as well",
     { timeout: 60_000 },
     step("i18n-back", async () => {
-      await page.getByRole("group", { name: "Langue" }).getByRole("button", { name: "English" }).click();
+      await switchTo("Langue", "English");
       await page.getByLabel("Message the assistant").waitFor();
       await page.reload();
       await page.getByLabel("Message the assistant").waitFor();

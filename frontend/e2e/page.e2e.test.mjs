@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { login, offScreenControls, step, useStack, violations, waitForTurnEnd } from "./browser.mjs";
+import { VIEWER, login, offScreenControls, step, useStack, violations, waitForTurnEnd } from "./browser.mjs";
 import { webUrl } from "./stack.mjs";
 
 const WIDTHS = [1440, 1024, 390];
@@ -43,8 +43,10 @@ describe("the page at three widths, for keyboards and screen readers", { concurr
       await waitForTurnEnd(page);
       assert.deepEqual(await violations(page, `${width}-approval`), [], "answer with a proposed write");
       assert.deepEqual(await offScreenControls(page), [], "every control within the screen's width");
+      // nothing left pending: the write rejected (its reason's form confirmed)
       await page.getByRole("button", { name: "Reject writing notes/a11y-check.md" }).first().click();
-      await page.getByRole("button", { name: "Reject", exact: true }).last().click().catch(() => undefined);
+      await page.getByRole("button", { name: "Confirm rejection" }).first().click();
+      await page.getByText("Rejected — nothing written").first().waitFor();
       await page.context().close();
     }));
   }
@@ -72,9 +74,9 @@ describe("the page at three widths, for keyboards and screen readers", { concurr
 
   test("a question asked and answered with the keyboard only", { timeout: 120_000 }, step("page-keyboard", async () => {
     const page = await openPage(1024);
-    // a member with no conversations yet: the demo admin's, made by the other test files on
-    // this stack, would each add a link to Tab through before the composer
-    await login(page, "viewer@openhexa.org");
+    // a member with no conversations yet: the admin's, made by the other tests, would each
+    // add a link to Tab through before the composer
+    await login(page, VIEWER);
     // the list is loaded by the page itself: once it shows, the button is live (a key pressed
     // before then is lost)
     await page.getByRole("region", { name: "Your assistant usage this month" }).waitFor();

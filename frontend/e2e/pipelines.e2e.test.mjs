@@ -6,13 +6,9 @@
  * checked with axe-core, and every control stays within the screen.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import { createRequire } from "node:module";
 import { describe, test } from "node:test";
-import { RESULTS, lastAnswer, login, send, shot, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { lastAnswer, login, send, shot, step, useStack, violations as axeViolations, waitForTurnEnd } from "./browser.mjs";
 
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const FLOWS = [
   [1440, "Refresh the DHIS2 extract for 2024-11, then chart confirmed cases by district."],
   [390, "Actualise l'extraction DHIS2 pour 2024-11, puis fais un graphique des cas confirmés par district."],
@@ -30,17 +26,7 @@ async function openPage(width) {
   return page;
 }
 
-async function violations(page, state) {
-  await page.evaluate(AXE_SOURCE);
-  const results = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const { violations } = await axe.run(document, { resultTypes: ["violations"] });
-    return violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
-  });
-  const serious = results.filter((v) => v.impact === "serious" || v.impact === "critical");
-  if (serious.length) await page.screenshot({ path: path.join(RESULTS, `axe-pipelines-${state}.png`) });
-  return serious;
-}
+const violations = (page, state) => axeViolations(page, `pipelines-${state}`);
 
 async function offScreenControls(page) {
   return page.evaluate(() =>

@@ -36,6 +36,17 @@ export const E2E = {
   modelChunkDelay: process.env.E2E_MODEL_CHUNK_DELAY || "0.04",
 };
 
+/** Every browser test file, by the order of its name. */
+export const TEST_FILES = fs
+  .readdirSync(here)
+  .filter((name) => name.endsWith(".e2e.test.mjs"))
+  .sort()
+  .map((name) => path.join("e2e", name));
+export const stemOf = (file) => path.basename(file).replace(/\.e2e\.test\.mjs$/, "");
+/** The people a test file logs in as under `e2e/run.mjs`: an admin and a viewer of the demo
+ * workspace of its own (browser.mjs: USER, VIEWER). */
+export const peopleOf = (file) => ({ user: `e2e-${stemOf(file)}@openhexa.org`, viewer: `e2e-${stemOf(file)}-viewer@openhexa.org` });
+
 export const backendUrl = () => `http://127.0.0.1:${E2E.backendPort}`;
 export const webUrl = () => `http://127.0.0.1:${E2E.webPort}`;
 
@@ -192,11 +203,12 @@ export function stopPostgres() {
 }
 
 /**
- * A fresh data directory, migrated and seeded; then the three servers. Under `e2e/run.mjs`
+ * A fresh data directory, migrated and seeded; then the three servers. `admins` and `viewers`:
+ * more people in the demo workspace (their emails; the demo's password). Under `e2e/run.mjs`
  * (E2E_SHARED_STACK=1) the stack is already up for every test file: this only checks it
  * answers, and `stop()` leaves it to the runner.
  */
-export async function startStack() {
+export async function startStack({ admins = [], viewers = [] } = {}) {
   if (process.env.E2E_SHARED_STACK === "1") {
     await waitForHttp(`${webUrl()}/login`, null, 10_000);
     await waitForHttp(`${backendUrl()}/graphql/`, null, 10_000);
@@ -254,7 +266,8 @@ export async function startStack() {
   // Turns run on workers, not in the backend: without one, every turn would wait forever.
   const worker = start("worker", PYTHON, ["manage.py", "assistant_worker"], { env });
   const pipelines = start("pipelines", PYTHON, ["manage.py", "pipelines_worker", "--concurrency", "2"], { env });
-  await runToEnd(PYTHON, ["manage.py", "seed_demo"], { env, name: "seed_demo", timeoutMs: 240_000 });
+  const members = [...admins.flatMap((email) => ["--admin", email]), ...viewers.flatMap((email) => ["--viewer", email])];
+  await runToEnd(PYTHON, ["manage.py", "seed_demo", ...members], { env, name: "seed_demo", timeoutMs: 240_000 });
   console.log(`e2e stack: seeded at ${since()}`);
   // the DHIS2 demo server serves the snapshot the seed wrote
   const dhis2 = start(
@@ -291,9 +304,10 @@ export function bucketDir(bucketName) {
 }
 
 // `node e2e/stack.mjs`: start the stack and keep it up (to look at the page by hand; with
-// E2E_SHARED_STACK=1, `node --test e2e/<file>` then runs against it).
+// E2E_SHARED_STACK=1, `node --test e2e/<file>` then runs against it, as the demo's people or,
+// with E2E_USER and E2E_VIEWER, as the file's own: `peopleOf`).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const stack = await startStack();
+  const stack = await startStack({ admins: TEST_FILES.map((f) => peopleOf(f).user), viewers: TEST_FILES.map((f) => peopleOf(f).viewer) });
   console.log(`e2e stack up: ${webUrl()} (backend ${backendUrl()}); Ctrl-C stops it`);
   process.on("SIGINT", async () => {
     await stack.stop();

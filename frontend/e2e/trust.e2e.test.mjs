@@ -2,12 +2,12 @@
  * Answers people can trust, in a real browser against the offline model and the real
  * workers: follow-up questions under an answer (a click sends one), an answer's query marked
  * as verified and the mark on the answer, and the admin's evaluations page running the demo's
- * 20 questions. It runs last (by its name): its evaluation run adds 20 conversations to the
- * demo admin's list.
+ * 20 questions (its run adds 20 conversations to the list of the admin who runs it: this
+ * file's own, under `e2e/run.mjs`).
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { QUESTION, SLUG, lastAnswer, login, messages, newConversation, send, step, useStack, waitForTurnEnd } from "./browser.mjs";
+import { QUESTION, SLUG, USER, lastAnswer, login, messages, newConversation, send, step, useStack, waitForTurnEnd } from "./browser.mjs";
 import { webUrl } from "./stack.mjs";
 
 let context;
@@ -21,14 +21,14 @@ describe("answers people can trust", { concurrency: false }, () => {
     { timeout: 180_000 },
     step("trust-follow-ups", async () => {
       await context.clearCookies();
-      await login(page, "demo@openhexa.org");
+      await login(page, USER);
       await newConversation(page);
       await send(page, QUESTION);
       await waitForTurnEnd(page);
       const suggestions = lastAnswer(page).getByRole("navigation", { name: "Follow-up questions" });
       await suggestions.waitFor({ timeout: 30_000 });
       await lastAnswer(page).getByRole("button", { name: "Mark the query as verified" }).click();
-      await lastAnswer(page).getByText("Verified query — verified by demo@openhexa.org").waitFor();
+      await lastAnswer(page).getByText(`Verified query — verified by ${USER}`).waitFor();
       const first = await suggestions.getByRole("button").first().innerText();
       await suggestions.getByRole("button").first().click();
       await messages(page).getByRole("article", { name: "Your message" }).getByText(first).waitFor();

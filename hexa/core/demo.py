@@ -13,6 +13,7 @@ import zlib
 from datetime import date
 
 import duckdb
+from django.contrib.auth.hashers import make_password
 
 from hexa.assistant.evaluations.demo import seed_demo_questions
 from hexa.databases import api as databases
@@ -306,6 +307,17 @@ def _user(email, password, **extra):
     if user is None:
         user = User.objects.create_user(email, password, **extra)
     return user
+
+
+def seed_members(workspace, emails, role):
+    """More people in the demo workspace, with the demo's password and `role` (the browser tests
+    give each test file people of its own, so that files run at once cannot see each other's
+    conversations or language). The password is hashed once for all of them: each hash is a
+    deliberate fraction of a second of CPU."""
+    password = make_password(DEMO_PASSWORD)
+    for email in emails:
+        user = User.objects.filter(email=email).first() or User.objects.create(email=email, password=password)
+        WorkspaceMembership.objects.get_or_create(workspace=workspace, user=user, defaults={"role": role})
 
 
 def seed_demo():
