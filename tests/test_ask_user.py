@@ -235,7 +235,7 @@ def test_graphql_shows_the_waiting_state_and_answers(gql, model, conversation, r
     assert done["status"] == "COMPLETE" and done["awaiting"] == [] and done["waitingExpiresAt"] is None
 
 
-def test_an_answer_that_comes_before_the_pause_queues_the_turn_again(model, conversation):
+def test_an_answer_that_comes_before_the_pause_queues_the_turn_again(model, conversation, django_capture_on_commit_callbacks):
     """The page may show a question (or a write) while the worker is still finishing the
     response: the answer is stored, and the pause, finding nothing left to wait for, queues
     the turn again instead of waiting."""
@@ -252,7 +252,8 @@ def test_an_answer_that_comes_before_the_pause_queues_the_turn_again(model, conv
     assert Message.objects.get(pk=message.pk).status == "RUNNING" and len(model.server.requests) == 1
     released = []
     message.refresh_from_db()
-    assert waiting.pause(message, EventRecorder(conversation.id), lambda: released.append(True)) is False
+    with django_capture_on_commit_callbacks(execute=True):  # the turn is queued once the pause commits
+        assert waiting.pause(message, EventRecorder(conversation.id), lambda: released.append(True)) is False
     assert released == [True] and Message.objects.get(pk=message.pk).status == "RUNNING"
     assert ProcrastinateJob.objects.filter(args__message_id=str(message.pk), status="todo").exists()
 

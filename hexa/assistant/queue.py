@@ -15,11 +15,22 @@ TASK = "assistant.run_turn"
 
 
 def enqueue_turn(message_id, new=False):
-    """Queue a turn (new, or to resume). Queued twice, it runs once: a job waiting for a
-    worker is not queued again. Returns the job's id when a new turn was queued."""
+    """Queue a turn (new, in the caller's transaction; or to resume, once that transaction
+    commits). Queued twice, it runs once: a job waiting for a worker is not queued again.
+    Returns the job's id when a new turn was queued."""
     job = app.configure_task(TASK, queue=QUEUE, queueing_lock=f"turn:{message_id}")
     if new:  # no job can exist yet for a new message: in the caller's transaction
         return job.defer(message_id=str(message_id))
+    # A turn to resume is queued once the caller's transaction (which settled its wait) has
+    # committed: in a worker process the task engine writes through a connection of its own,
+    # so a job deferred inside the transaction could be taken before the commit by a worker
+    # that would find the turn still waiting and drop it (the recovery would resume it only
+    # when its lease ran out). A process dying between the commit and the job leaves the
+    # turn to that same recovery.
+    transaction.on_commit(lambda: _defer_once(job, message_id))
+
+
+def _defer_once(job, message_id):
     try:
         with transaction.atomic():  # a refused duplicate must not break an outer transaction
             job.defer(message_id=str(message_id))
@@ -28,9 +39,9 @@ def enqueue_turn(message_id, new=False):
 
 
 def queue_turn(message, new=False) -> bool:
-    """Give a turn just stored (new) or resumed after a wait to the workers, in the caller's
-    transaction (a new turn's job id goes on `message.job_id`). Returns, and notes on
-    `message.queued`, whether it was queued: not when turns run inline (ASSISTANT_TURNS_INLINE,
+    """Give a turn just stored (new: in the caller's transaction, its job id on
+    `message.job_id`) or resumed after a wait (once that transaction commits) to the
+    workers. Returns, and notes on `message.queued`, whether it was queued: not when turns run inline (ASSISTANT_TURNS_INLINE,
     read here alone: the tests of the agent loop and the bench run a turn in the thread that
     starts it), and then the caller runs it once its transaction is over (service.run_unqueued)."""
     message.queued = not settings.ASSISTANT_TURNS_INLINE
