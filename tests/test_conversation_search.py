@@ -68,9 +68,8 @@ def test_the_planner_setting_for_titles_ends_with_their_query(roles):
     from django.db import connection
 
     _conversation(roles["editor"], roles["workspace"], "Kenema malaria trend", "A question", "An answer")
-    conversations = Conversation.objects.filter(user=roles["editor"])
     # inside the test's transaction, as inside any caller's
-    assert search_module.search_conversations(conversations, "Kenemma")[0] != []
+    assert search_module.search_conversations(roles["editor"], roles["workspace"], "Kenemma")[0] != []
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone() == ("on",)
