@@ -28,9 +28,10 @@ message; the passages are read with the page's conversations, in the same statem
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 
+from hexa.core.rows import table
 from hexa.workspaces.models import WorkspaceMembership
 
 from .models import SEARCH_CONFIGS, Conversation, Message
@@ -53,15 +54,6 @@ def matching_messages(search: str):
     return Message.objects.filter(on_path=True).filter(Q(search_vector=_query(search)) | Q(text__icontains=search)).order_by()
 
 
-def _tables() -> dict:
-    quote = connection.ops.quote_name
-    return {
-        "conversation": quote(Conversation._meta.db_table),
-        "message": quote(Message._meta.db_table),
-        "membership": quote(WorkspaceMembership._meta.db_table),
-    }
-
-
 # A message that matches: its lexemes (either language), or its text as written. `icontains`'s
 # form (UPPER(...) LIKE UPPER(...)), which the trigram index of UPPER(text) answers.
 _MESSAGE_MATCHES = "m.on_path AND (m.search_vector @@ ({tsquery}) OR UPPER(m.text) LIKE UPPER(%(pattern)s))".replace(
@@ -79,11 +71,10 @@ WITH hits AS MATERIALIZED (
     WHERE c.user_id = %(user)s AND c.workspace_id = %(workspace)s AND {_MESSAGE_MATCHES}
     LIMIT %(few)s + 1
 ), titled AS MATERIALIZED (
-    -- titles, from their trigram indexes; a conversation with no message yet is not listed
-    SELECT c.id FROM {{conversation}} c
-    WHERE c.user_id = %(user)s AND c.workspace_id = %(workspace)s
-        AND (UPPER(c.title) LIKE UPPER(%(pattern)s) OR c.title %%> %(words)s)
-        AND EXISTS (SELECT 1 FROM {{message}} e WHERE e.conversation_id = c.id)
+    -- titles, from their trigram indexes (migration 0011_search2_titles_matching: `icontains`
+    -- and `%%>`); a conversation with no message yet is not listed
+    SELECT t.id FROM assistant_titles_matching(%(user)s, %(workspace)s, %(pattern)s, %(words)s) t(id)
+    WHERE EXISTS (SELECT 1 FROM {{message}} e WHERE e.conversation_id = t.id)
 ), few AS MATERIALIZED (
     SELECT count(*) <= %(few)s AS few FROM hits
 )
@@ -118,15 +109,9 @@ def search_conversations(user, workspace, search: str) -> tuple[list, bool]:
         "few": FEW_MESSAGES,
         "limit": SEARCH_LIMIT,
     }
-    # PostgreSQL prices pg_trgm's word similarity as a cheap operator and would compute it for
-    # every title of the user (4 µs each: 20 ms for 5,000 conversations) rather than ask the
-    # trigram indexes (1 ms). The setting lives in a transaction (or savepoint) of its own,
-    # rolled back once read, so that it ends there even inside a caller's transaction.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(_SEARCH.format(**_tables()), params)
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCH.format(conversation=table(Conversation), message=table(Message), membership=table(WorkspaceMembership)), params)
         ids = [row[0] for row in cursor.fetchall()]
-        transaction.set_rollback(True)
     return ids[:SEARCH_LIMIT], len(ids) > SEARCH_LIMIT
 
 
