@@ -106,10 +106,10 @@ def resolve_shared_conversations(workspace, info, page=None, per_page=None):
         Conversation.objects.shared_with(user)
         .filter(workspace=workspace)
         .exclude(user=user)
-        .select_related("workspace", "user")
+        .select_related("user")
         .order_by("-shared_at")
     )
-    return result_page(shared, page, per_page)
+    return _in_workspace(result_page(shared, page, per_page), workspace)
 
 
 @conversation_object.field("shared")
