@@ -170,3 +170,12 @@ def test_the_list_and_a_search_are_two_statements_whatever_the_page_shows(roles)
         assert shown == [(f"Malaria {n}", workspace.slug, excerpt) for n in (5, 4, 3, 2)], search
         assert page["total_items"] == 6
         assert len(queries) == 2, (search, [q["sql"][:80] for q in queries.captured_queries])
+
+
+def test_a_stemmed_match_in_a_long_answer_shows_a_short_unmarked_passage(gql, roles):
+    words = " ".join(f"word{n}" for n in range(40))
+    _conversation(roles["editor"], roles["workspace"], "Long", "A question", f"{words} the answers came late {words}")
+    gql.login(roles["editor"])
+    excerpt = _found(gql, roles, "answering")["Long"]  # "answers" by its stem only: ts_headline's passage
+    assert "answers" in excerpt and "<b>" not in excerpt
+    assert 12 <= len(excerpt.split()) <= 24

@@ -22,43 +22,34 @@ list without search costs (the statements, the rows sent, the ORM's work to buil
 most of a search's time when each step was a statement of its own).
 
 The page shows, under each conversation of the page, the passage of its latest matching
-message; the passages are read with the page's conversations, in the same statement.
+message; the passages are read with the page's conversations, in a second statement. Both
+are plain statements (hexa/core/rows.py): the ORM took longer to build them than PostgreSQL
+to answer them.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 
-from hexa.core.rows import table
+from hexa.core.rows import columns, instances, table
 from hexa.workspaces.models import WorkspaceMembership
 
 from .models import SEARCH_CONFIGS, Conversation, Message
 
 EXCERPT_CHARS = 160
+# ts_headline's passage of a stemmed match: 12 to 24 words, the match not marked
+HEADLINE = "StartSel='', StopSel='', MaxWords=24, MinWords=12"
 # the conversations a search lists at most (the most recently updated that match)
 SEARCH_LIMIT = 500
 # a word in more of the user's messages than this is looked for conversation by conversation
 FEW_MESSAGES = 1000
 
 
-def _query(search: str):
-    english, french = (SearchQuery(search, config=config, search_type="websearch") for config in SEARCH_CONFIGS)
-    return english | french
-
-
-def matching_messages(search: str):
-    # the conversations' current branches (branches.py): a match opens where it is shown;
-    # unordered (Message's default order joins the conversation and sorts every match)
-    return Message.objects.filter(on_path=True).filter(Q(search_vector=_query(search)) | Q(text__icontains=search)).order_by()
-
-
 # A message that matches: its lexemes (either language), or its text as written. `icontains`'s
 # form (UPPER(...) LIKE UPPER(...)), which the trigram index of UPPER(text) answers.
-_MESSAGE_MATCHES = "m.on_path AND (m.search_vector @@ ({tsquery}) OR UPPER(m.text) LIKE UPPER(%(pattern)s))".replace(
-    "{tsquery}", " || ".join(f"websearch_to_tsquery('{config}', %(words)s)" for config in SEARCH_CONFIGS)
-)
+# Only the conversations' current branches (branches.py): a match opens where it is shown.
+_QUERY = " || ".join(f"websearch_to_tsquery('{config}', %(words)s)" for config in SEARCH_CONFIGS)
+_MESSAGE_MATCHES = f"m.on_path AND (m.search_vector @@ ({_QUERY}) OR UPPER(m.text) LIKE UPPER(%(pattern)s))"
 # The user's conversations in the workspace, while a member (filter_for_user's rule).
 _OWNED = (
     "c.user_id = %(user)s AND c.workspace_id = %(workspace)s"
@@ -98,10 +89,8 @@ ORDER BY updated_at DESC
 """
 
 
-def search_conversations(user, workspace, search: str) -> tuple[list, bool]:
-    """The ids of the user's conversations in the workspace that match `search` (those with a
-    message), most recently updated first (SEARCH_LIMIT at most), and whether more match."""
-    params = {
+def _params(user, workspace, search: str) -> dict:
+    return {
         "user": user.pk,
         "workspace": workspace.pk,
         "words": search,
@@ -109,42 +98,63 @@ def search_conversations(user, workspace, search: str) -> tuple[list, bool]:
         "few": FEW_MESSAGES,
         "limit": SEARCH_LIMIT,
     }
+
+
+def _tables() -> dict:
+    return {"conversation": table(Conversation), "message": table(Message), "membership": table(WorkspaceMembership)}
+
+
+def search_conversations(user, workspace, search: str) -> tuple[list, bool]:
+    """The ids of the user's conversations in the workspace that match `search` (those with a
+    message), most recently updated first (SEARCH_LIMIT at most), and whether more match."""
     with connection.cursor() as cursor:
-        cursor.execute(_SEARCH.format(conversation=table(Conversation), message=table(Message), membership=table(WorkspaceMembership)), params)
+        cursor.execute(_SEARCH.format(**_tables()), _params(user, workspace, search))
         ids = [row[0] for row in cursor.fetchall()]
     return ids[:SEARCH_LIMIT], len(ids) > SEARCH_LIMIT
 
 
-def with_passages(conversations, search: str):
-    """The conversations with what their excerpt is made of: the text of their latest message
-    that matches `search` (`passage_text`), and where that text does not contain `search` as
-    written (a stemmed match), PostgreSQL's passage of it (`passage_headline`; ts_headline
-    parses the whole text again, about 0.2 ms a message, so only for these)."""
-    latest = matching_messages(search).filter(conversation_id=OuterRef("pk")).order_by("-index")
-    headline = Case(
-        When(text__icontains=search, then=Value(None)),
-        default=SearchHeadline(
-            "text", _query(search), config=SEARCH_CONFIGS[0], max_words=24, min_words=12, start_sel="", stop_sel=""
-        ),
-    )
-    return conversations.annotate(
-        passage_text=Subquery(latest.values("text")[:1]),
-        passage_headline=Subquery(latest.annotate(headline=headline).values("headline")[:1]),
-    )
+# The page's conversations, each with the text of its latest message that matches and, where
+# that text does not contain the search as written (a stemmed match), PostgreSQL's passage of
+# it: ts_headline parses the whole text again (about 0.2 ms a message), so only for these.
+_PAGE = f"""
+SELECT {{columns}}, latest.text,
+    CASE WHEN UPPER(latest.text) LIKE UPPER(%(pattern)s) THEN NULL
+        ELSE ts_headline('{SEARCH_CONFIGS[0]}', latest.text, {_QUERY}, %(headline)s)
+    END
+FROM {{conversation}} c
+LEFT JOIN LATERAL (
+    SELECT m.text FROM {{message}} m WHERE m.conversation_id = c.id AND {_MESSAGE_MATCHES} ORDER BY m.index DESC LIMIT 1
+) latest ON true
+WHERE c.id = ANY(%(ids)s) AND {_OWNED}
+"""
 
 
-def excerpt(conversation, search: str) -> str | None:
-    """The passage of a conversation of `with_passages` that matched `search`; None when only
+def page_with_excerpts(user, workspace, ids: list, search: str) -> list:
+    """The conversations of `ids` (the user's, in the workspace), in that order, each with its
+    `search_excerpt`: the passage of its latest message that matched `search`, None when only
     its title did."""
-    if conversation.passage_text is None:
+    params = {**_params(user, workspace, search), "ids": ids, "headline": HEADLINE}
+    with connection.cursor() as cursor:
+        cursor.execute(_PAGE.format(columns=columns(Conversation, "c"), **_tables()), params)
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        conversation, = instances(row[:-2], Conversation)
+        conversation.search_excerpt = _excerpt(row[-2], row[-1], search)
+        found[conversation.pk] = conversation
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _excerpt(text: str | None, headline: str | None, search: str) -> str | None:
+    if text is None:
         return None
-    flat = " ".join(conversation.passage_text.split())
+    flat = " ".join(text.split())
     written = re.search(re.escape(search), flat, re.IGNORECASE)
     # a name or word as written is shown where it is; a stemmed match where PostgreSQL finds it
     if written:
         return _window(flat, written.start(), written.end())
-    if conversation.passage_headline:
-        return " ".join(conversation.passage_headline.split())
+    if headline:
+        return " ".join(headline.split())
     return _window(flat, 0, 0)
 
 

@@ -12,7 +12,7 @@ from ..branches import edited_questions
 from ..events import last_seq
 from ..tools import TOOL_NAMES
 from ..models import AWAITING_USER, Conversation, Message, MessageRole, MessageStatus, ToolExecutionStatus
-from ..search import excerpt, search_conversations, with_passages
+from ..search import page_with_excerpts, search_conversations
 from ..start_screen import start_screen
 from ..waiting import question_of
 from ..workspace_settings import settings_for
@@ -79,10 +79,7 @@ def resolve_workspace_conversations(workspace, info, page=None, per_page=None, s
     result = result_page(found, page, per_page)
     result["more_matches"] = more
     # the page's conversations, in the order found, with the passage that matched in each
-    by_id = with_passages(conversations, search).in_bulk(result["items"])
-    result["items"] = [by_id[pk] for pk in result["items"] if pk in by_id]
-    for conversation in result["items"]:
-        conversation.search_excerpt = excerpt(conversation, search)
+    result["items"] = page_with_excerpts(user, workspace, result["items"], search)
     return _in_workspace(result, workspace)
 
 
