@@ -68,9 +68,8 @@ def test_the_planner_setting_for_titles_ends_with_their_query(roles):
     from django.db import connection
 
     _conversation(roles["editor"], roles["workspace"], "Kenema malaria trend", "A question", "An answer")
-    conversations = Conversation.objects.filter(user=roles["editor"])
     # inside the test's transaction, as inside any caller's
-    assert search_module.search_conversations(conversations, "Kenemma")[0] != []
+    assert search_module.search_conversations(roles["editor"], roles["workspace"], "Kenemma")[0] != []
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone() == ("on",)
@@ -135,3 +134,48 @@ def test_a_search_lists_the_most_recent_matches_and_tells_there_are_more(gql, ro
     assert [item["title"] for item in _page(gql, roles, "hmis", page=2)["items"]] == ["Malaria 2"]
     assert _page(gql, roles, "boxes")["moreMatches"] is False
     assert _page(gql, roles, None)["moreMatches"] is False  # no search: every conversation, by pages
+
+
+@pytest.mark.parametrize("few_messages", [1000, 1], ids=["from-the-index", "conversation-by-conversation"])
+def test_a_conversation_with_no_message_is_not_found_by_its_title(gql, roles, monkeypatch, few_messages):
+    monkeypatch.setattr(search_module, "FEW_MESSAGES", few_messages)
+    user, workspace = roles["editor"], roles["workspace"]
+    Conversation.objects.create(user=user, workspace=workspace, title="Kenema, not asked yet", model="m")
+    _conversation(user, workspace, "Kenema malaria trend", "A question", "An answer")
+    _conversation(user, workspace, "Other", "Cases in Kenema?", "Kenema had 80.")  # two matching messages
+    gql.login(user)
+    assert _found(gql, roles, "Kenema") == {"Kenema malaria trend": None, "Other": "Kenema had 80."}
+
+
+def test_the_list_and_a_search_are_two_statements_whatever_the_page_shows(roles):
+    """A search is one statement, then the page's conversations with their passages; the list
+    without search is its count and its page. Nothing is read again for each conversation
+    shown (its workspace is the one already read)."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hexa.assistant.graphql.types import resolve_workspace_conversations
+
+    user, workspace = roles["editor"], roles["workspace"]
+    for n in range(6):
+        _conversation(user, workspace, f"Malaria {n}", "A question on HMIS", "An answer about the cases in Bo")
+    info = SimpleNamespace(context={"request": SimpleNamespace(user=user)})
+    # no search; a name as written; a title; a stemmed word (its passage by ts_headline)
+    for search, excerpt in ((None, None), ("HMIS", "A question on HMIS"), ("Malaria", None), ("answering", "An answer about the cases in Bo")):
+        with CaptureQueriesContext(connection) as queries:
+            page = resolve_workspace_conversations(workspace, info, page=1, per_page=4, search=search)
+            shown = [(c.title, c.workspace.slug, getattr(c, "search_excerpt", None)) for c in page["items"]]
+        assert shown == [(f"Malaria {n}", workspace.slug, excerpt) for n in (5, 4, 3, 2)], search
+        assert page["total_items"] == 6
+        assert len(queries) == 2, (search, [q["sql"][:80] for q in queries.captured_queries])
+
+
+def test_a_stemmed_match_in_a_long_answer_shows_a_short_unmarked_passage(gql, roles):
+    words = " ".join(f"word{n}" for n in range(40))
+    _conversation(roles["editor"], roles["workspace"], "Long", "A question", f"{words} the answers came late {words}")
+    gql.login(roles["editor"])
+    excerpt = _found(gql, roles, "answering")["Long"]  # "answers" by its stem only: ts_headline's passage
+    assert "answers" in excerpt and "<b>" not in excerpt
+    assert 12 <= len(excerpt.split()) <= 24

@@ -12,7 +12,7 @@ from ..branches import edited_questions
 from ..events import last_seq
 from ..tools import TOOL_NAMES
 from ..models import AWAITING_USER, Conversation, Message, MessageRole, MessageStatus, ToolExecutionStatus
-from ..search import excerpts, search_conversations
+from ..search import page_with_excerpts, search_conversations
 from ..start_screen import start_screen
 from ..waiting import question_of
 from ..workspace_settings import settings_for
@@ -69,22 +69,25 @@ def resolve_workspace_conversations(workspace, info, page=None, per_page=None, s
         Conversation.objects.filter(user=user, workspace=workspace)
         .filter(Exists(WorkspaceMembership.objects.filter(workspace=workspace, user=user)))
         .filter(Exists(Message.objects.filter(conversation=OuterRef("pk"))))
-        .select_related("workspace")
     )
     search = " ".join((search or "").split())[:MAX_SEARCH_CHARS]
     if search and not is_storable_text(search):  # a NUL or a lone surrogate: nothing holds it
         return result_page(conversations.none(), page, per_page)
     if not search:
-        return result_page(conversations.order_by("-updated_at"), page, per_page)
-    found, more = search_conversations(conversations, search)
+        return _in_workspace(result_page(conversations.order_by("-updated_at"), page, per_page), workspace)
+    found, more = search_conversations(user, workspace, search)
     result = result_page(found, page, per_page)
     result["more_matches"] = more
     # the page's conversations, in the order found, with the passage that matched in each
-    by_id = conversations.in_bulk(result["items"])
-    result["items"] = [by_id[pk] for pk in result["items"] if pk in by_id]
-    passages = excerpts(list(by_id), search)
+    result["items"] = page_with_excerpts(user, workspace, result["items"], search)
+    return _in_workspace(result, workspace)
+
+
+def _in_workspace(result, workspace):
+    # the page's conversations are all in the workspace already read: given it rather than
+    # joining it again for each (and decrypting its database passwords twenty times)
     for conversation in result["items"]:
-        conversation.search_excerpt = passages.get(conversation.pk)
+        conversation.workspace = workspace
     return result
 
 
@@ -100,10 +103,10 @@ def resolve_shared_conversations(workspace, info, page=None, per_page=None):
         Conversation.objects.shared_with(user)
         .filter(workspace=workspace)
         .exclude(user=user)
-        .select_related("workspace", "user")
+        .select_related("user")
         .order_by("-shared_at")
     )
-    return result_page(shared, page, per_page)
+    return _in_workspace(result_page(shared, page, per_page), workspace)
 
 
 @conversation_object.field("shared")
