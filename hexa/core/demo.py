@@ -5,14 +5,11 @@ Everything here is idempotent: running it again leaves existing data as it is.
 
 import io
 import json
-import os
 import random
 import struct
-import tempfile
 import zlib
 from datetime import date
 
-import duckdb
 from django.contrib.auth.hashers import make_password
 
 from hexa.assistant.evaluations.demo import seed_demo_questions
@@ -24,6 +21,7 @@ from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
 
 from .demo_connections import seed_connections
+from .parquet import parquet_bytes
 from .xlsx import write_xlsx
 
 DEMO_EMAIL = "demo@openhexa.org"
@@ -124,26 +122,17 @@ def _hmis_workbook(reports, facilities) -> bytes:
 
 def _reports_parquet(reports) -> bytes:
     """Facility reports as a pipeline would write them: one Parquet file, typed columns."""
-    connection = duckdb.connect()
-    try:
-        connection.execute(
-            "CREATE TABLE reports (period DATE, facility_id INTEGER, facility VARCHAR, district VARCHAR, "
-            "tested INTEGER, confirmed_cases INTEGER, deaths INTEGER)"
-        )
-        connection.executemany(
-            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (date(2024, month, 1), f[0], f[1], DISTRICTS[f[2] - 1][0], tested, confirmed, deaths)
-                for month, f, tested, confirmed, deaths in reports
-            ],
-        )
-        with tempfile.TemporaryDirectory() as folder:
-            target = os.path.join(folder, "reports.parquet")
-            connection.execute("COPY (SELECT * FROM reports ORDER BY period, facility_id) TO ? (FORMAT parquet)", [target])
-            with open(target, "rb") as written:
-                return written.read()
-    finally:
-        connection.close()
+    rows = sorted(
+        (date(2024, month, 1), f[0], f[1], DISTRICTS[f[2] - 1][0], tested, confirmed, deaths)
+        for month, f, tested, confirmed, deaths in reports
+    )
+    return parquet_bytes(REPORT_COLUMNS, rows)
+
+
+REPORT_COLUMNS = {
+    "period": "DATE", "facility_id": "INTEGER", "facility": "VARCHAR", "district": "VARCHAR",
+    "tested": "INTEGER", "confirmed_cases": "INTEGER", "deaths": "INTEGER",
+}
 
 
 def _bucket_files():

@@ -7,13 +7,11 @@ Idempotent: what exists is left as it is.
 """
 
 import io
-import os
-import tempfile
 from datetime import date
 
-import duckdb
 from django.conf import settings
 
+from hexa.core.parquet import parquet_bytes
 from hexa.databases import api as databases
 
 from . import storage
@@ -45,21 +43,10 @@ def _indicators(workspace, until: date) -> list[tuple]:
         connection.close()
 
 
-def _parquet(rows) -> bytes:
-    connection = duckdb.connect()
-    try:
-        connection.execute(
-            "CREATE TABLE indicators (district VARCHAR, region VARCHAR, period DATE, tested INTEGER, "
-            "confirmed_cases INTEGER, deaths INTEGER, positivity DOUBLE, incidence_per_1000 DOUBLE)"
-        )
-        connection.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        with tempfile.TemporaryDirectory() as folder:
-            target = os.path.join(folder, FILENAME)
-            connection.execute("COPY indicators TO ? (FORMAT parquet)", [target])
-            with open(target, "rb") as written:
-                return written.read()
-    finally:
-        connection.close()
+COLUMNS = {
+    "district": "VARCHAR", "region": "VARCHAR", "period": "DATE", "tested": "INTEGER", "confirmed_cases": "INTEGER",
+    "deaths": "INTEGER", "positivity": "DOUBLE", "incidence_per_1000": "DOUBLE",
+}
 
 
 def seed_datasets(workspace, author):
@@ -77,7 +64,7 @@ def seed_datasets(workspace, author):
         )
         uri = version.full_uri(FILENAME)
         if not storage.exists(uri):
-            content = _parquet(_indicators(workspace, until))
+            content = parquet_bytes(COLUMNS, _indicators(workspace, until))
             storage.write(uri, io.BytesIO(content).read, settings.DATASETS_MAX_FILE_BYTES)
         DatasetVersionFile.objects.update_or_create(
             uri=uri,

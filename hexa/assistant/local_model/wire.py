@@ -23,6 +23,10 @@ from .replies import Reply, new_id, parse_partial_json
 
 PING_EVERY = 25
 TOOL_JSON_CHUNK = 24
+# A long tool input comes in this many deltas at most (longer ones): the SDK parses all the
+# input received so far at each delta (anthropic's accumulate_event), and a test's 2 MB input
+# in 24-character deltas took over 10 s of CPU.
+TOOL_JSON_DELTAS = 200
 _WORDS = re.compile(r"\S+\s*|\s+")
 
 
@@ -65,7 +69,8 @@ def _block_events(index: int, block: dict):
         yield "content_block_start", {"index": index, "content_block": start}
         raw = block["_partial_json"] if "_partial_json" in block else json.dumps(block["input"])
         # The API opens every tool input with an empty delta.
-        pieces = [""] + [raw[i : i + TOOL_JSON_CHUNK] for i in range(0, len(raw), TOOL_JSON_CHUNK)]
+        size = max(TOOL_JSON_CHUNK, -(-len(raw) // TOOL_JSON_DELTAS))
+        pieces = [""] + [raw[i : i + size] for i in range(0, len(raw), size)]
         for piece in pieces:
             yield "content_block_delta", {"index": index, "delta": {"type": "input_json_delta", "partial_json": piece}}
     elif kind == "thinking":
