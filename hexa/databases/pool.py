@@ -57,7 +57,7 @@ class Watchdogs:
         entry = [time.monotonic() + seconds, next(self._order), callback]
         with self._changed:
             heapq.heappush(self._due, entry)
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():  # first use, or a forked child
                 self._thread = threading.Thread(target=self._run, name="sql-watchdogs", daemon=True)
                 self._thread.start()
             if self._due[0] is entry:  # sooner than what the thread waits for
