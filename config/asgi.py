@@ -27,6 +27,14 @@ class StreamsHandler(ASGIHandler):
     These views need none of it (they are JSON-only and read the session themselves).
     """
 
+    async def __call__(self, scope, receive, send):
+        # Without Django's ThreadSensitiveContext, which gives each request a thread of its own
+        # for sync code, started and joined with the request (a twentieth of a web process's
+        # CPU in a burst of sends): these views run their sync work on the worker pool
+        # (hexa.core.workers). The request signals' sync receivers (Django closing the old
+        # connections of the thread they run on) run on asgiref's one shared thread instead.
+        await self.handle(scope, receive, send)
+
     def load_middleware(self, is_async=False):
         self._view_middleware = []
         self._template_response_middleware = []

@@ -1,6 +1,8 @@
 """hexa.databases.pool: idle workspace connections are closed after DATABASE_CONN_MAX_AGE
 seconds and capped in number (per workspace database key and in all), oldest closed first."""
 
+import threading
+
 import pytest
 from freezegun import freeze_time
 
@@ -150,3 +152,25 @@ def test_caps_with_real_connections(workspace):
         idle.close_all()
         for connection in connections:
             connection.close()
+
+
+def test_a_call_starts_no_thread_of_its_own(workspace):
+    # its watchdog is kept by the process's one watchdog thread (a timer thread per call
+    # cost more CPU than a short query); the first call may start that thread
+    with session(workspace):
+        pass
+    before = set(threading.enumerate())
+    with session(workspace) as connection:
+        backend_pid(connection)
+        assert set(threading.enumerate()) == before
+
+
+def test_the_watchdogs_fire_and_a_cancelled_one_never(workspace):
+    fired, soon, late = [], threading.Event(), threading.Event()
+    watchdogs = pool.Watchdogs()
+    watchdogs.start(0.3, lambda: (fired.append("late"), late.set()))
+    cancelled = watchdogs.start(0.1, lambda: fired.append("cancelled"))
+    watchdogs.start(0.2, lambda: (fired.append("soon"), soon.set()))
+    watchdogs.cancel(cancelled)
+    assert soon.wait(5) and late.wait(5)
+    assert sorted(fired) == ["late", "soon"]

@@ -5,6 +5,7 @@ streaming endpoints (served without the middleware) too, with a policy that allo
 
 import asyncio
 import re
+import threading
 
 from asgiref.sync import async_to_sync
 
@@ -80,3 +81,23 @@ def test_the_streaming_endpoints_send_them_without_the_middleware(transactional_
         policy = {part.split()[0]: part.split()[1:] for part in headers["content-security-policy"].split("; ")}
         assert policy["default-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
         assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_streaming_endpoints_start_no_thread_per_request(transactional_db):
+    # Django's handler gives each request a thread of its own for sync code (started and
+    # joined with the request); the streaming endpoints run theirs on the worker pool, so
+    # the request signals' sync receivers run on one shared thread instead
+    from django.core.signals import request_started
+
+    threads = []
+
+    def seen(**kwargs):
+        threads.append(threading.current_thread())
+
+    request_started.connect(seen)
+    try:
+        for _ in range(2):  # as uvicorn runs it: on an event loop, no sync caller waiting
+            assert asyncio.run(_asgi_get("/assistant/nothing/"))["status"] == 404
+    finally:
+        request_started.disconnect(seen)
+    assert len(threads) == 2 and threads[0] is threads[1]

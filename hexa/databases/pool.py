@@ -13,6 +13,8 @@ The role comes from _connect and the read-only, time-limited transaction from
 _start_transaction; tests take one defence away at a time by replacing them here.
 """
 
+import heapq
+import itertools
 import logging
 import os
 import socket
@@ -37,6 +39,46 @@ logger = logging.getLogger(__name__)
 # that the call ends within timeout + 0.8 s whatever the server does.
 WATCHDOG_GRACE_S = 0.5
 WATCHDOG_CUT_S = 0.3
+
+
+class Watchdogs:
+    """The calls' watchdogs, kept by one thread per process: a timer thread per call (started,
+    then cancelled and ended with the call) cost more CPU than a short query. A watchdog that
+    fires runs on a thread of its own, as it may wait for the server (WATCHDOG_CUT_S)."""
+
+    def __init__(self):
+        self._due = []  # [deadline, order, callback or None once cancelled], a heap
+        self._order = itertools.count()
+        self._changed = threading.Condition()
+        self._thread = None
+
+    def start(self, seconds: float, callback) -> list:
+        """`callback()` in `seconds`, unless cancelled before (cancel(the returned entry))."""
+        entry = [time.monotonic() + seconds, next(self._order), callback]
+        with self._changed:
+            heapq.heappush(self._due, entry)
+            if self._thread is None or not self._thread.is_alive():  # first use, or a forked child
+                self._thread = threading.Thread(target=self._run, name="sql-watchdogs", daemon=True)
+                self._thread.start()
+            if self._due[0] is entry:  # sooner than what the thread waits for
+                self._changed.notify()
+        return entry
+
+    @staticmethod
+    def cancel(entry: list) -> None:
+        entry[2] = None  # left in the heap until its time: the thread is not woken for it
+
+    def _run(self):
+        while True:
+            with self._changed:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    self._changed.wait(self._due[0][0] - time.monotonic() if self._due else None)
+                callback = heapq.heappop(self._due)[2]
+            if callback is not None:
+                threading.Thread(target=callback, name="sql-watchdog", daemon=True).start()
+
+
+WATCHDOGS = Watchdogs()
 
 
 class Unavailable(Exception):
@@ -312,9 +354,7 @@ def read_only_session(workspace, timeout_ms: int, application_name: str):
 
     _STOPPED[id(connection)] = fired
     _STOPPERS[id(connection)] = stop_the_call
-    watchdog = threading.Timer(timeout_ms / 1000 + WATCHDOG_GRACE_S, stop_the_call)
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog = WATCHDOGS.start(timeout_ms / 1000 + WATCHDOG_GRACE_S, stop_the_call)
     clean = False
     try:
         yield connection
@@ -322,7 +362,7 @@ def read_only_session(workspace, timeout_ms: int, application_name: str):
     finally:
         with lock:
             done.set()
-        watchdog.cancel()
+        WATCHDOGS.cancel(watchdog)
         _STOPPED.pop(id(connection), None)
         _STOPPERS.pop(id(connection), None)
         # a cancel sent by the watchdog could still land on the next call's query
