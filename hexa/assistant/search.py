@@ -62,7 +62,7 @@ WITH hits AS MATERIALIZED (
     WHERE c.user_id = %(user)s AND c.workspace_id = %(workspace)s AND {_MESSAGE_MATCHES}
     LIMIT %(few)s + 1
 ), titled AS MATERIALIZED (
-    -- titles, from their trigram indexes (migration 0011_search2_titles_matching: `icontains`
+    -- titles, from their trigram indexes (migration 0019_titles_matching: `icontains`
     -- and `%%>`); a conversation with no message yet is not listed
     SELECT t.id FROM assistant_titles_matching(%(user)s, %(workspace)s, %(pattern)s, %(words)s) t(id)
     WHERE EXISTS (SELECT 1 FROM {{message}} e WHERE e.conversation_id = t.id)
