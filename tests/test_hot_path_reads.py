@@ -1,6 +1,7 @@
 """The reads every send and every turn make, in plain statements (hexa/core/rows.py,
 hexa/core/sessions.py): they return what the ORM returned, with the same rules."""
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from hexa.assistant.models import Conversation, Message, MessageRole, MessageStatus
 from hexa.assistant.service import _turn_message, get_conversation, start_turn
-from hexa.core.rows import columns, fetch_instances, table
+from hexa.core.rows import CompiledQuery, columns, fetch_instances, table
 from hexa.core.sessions import SessionStore
 from hexa.workspaces.models import Workspace, WorkspaceMembership
 
@@ -96,3 +97,15 @@ def test_a_send_in_a_workspace_without_verified_queries_makes_no_search(transact
     # the conversation, the budgets, the rate, the claim, the turn's state, the question's
     # words, the two messages, the first event
     assert len(statements) <= 10, "\n".join(sql[:120] for sql in statements)
+
+
+def test_a_compiled_query_refuses_a_queryset_it_would_read_wrongly(roles):
+    mark = uuid.UUID(int=3)
+    with pytest.raises(ValueError, match="columns"):  # instances() reads every concrete column in turn
+        CompiledQuery(Conversation.objects.only("title").filter(pk=mark), (Conversation,), (mark,))
+    with pytest.raises(ValueError, match="mark"):  # a value of each call that would be bound nowhere
+        CompiledQuery(Conversation.objects.filter(pk=mark), (Conversation,), (mark, uuid.UUID(int=4)))
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    compiled = CompiledQuery(Conversation.objects.filter(pk=mark), (Conversation,), (mark,))
+    assert compiled.first(conversation.pk) == [conversation]
+    assert compiled.first(mark) is None
