@@ -48,6 +48,16 @@ describe("chartCaption", () => {
     expect(plain(chartCaption(t, { mark: null, rows: 1 }).text)).toBe("Graphique, 1 ligne.");
   });
 
+  it("says when the map's outlines query returned no geometry, in the reader's language", () => {
+    const map = { mark: "geoshape", rows: 3, ranges: [], no_outlines: true };
+    expect(chartCaption(t, map).notes).toEqual(["The outlines query returned no GeoJSON geometry: the map is drawn without outlines."]);
+    setLanguage("fr");
+    expect(chartCaption(t, map).notes.map(plain)).toEqual([
+      "La requête des contours n’a renvoyé aucune géométrie GeoJSON : la carte est tracée sans contours.",
+    ]);
+    expect(chartCaption(t, { ...map, no_outlines: undefined }).notes).toEqual([]);
+  });
+
   it("writes timestamps with their time, in UTC as stored", () => {
     const caption = { mark: "point", rows: 2, ranges: [{ name: "at", min: "2024-03-05T14:30:00", max: "2024-03-06T08:00:00", temporal: true }] };
     expect(chartCaption(t, caption).text).toMatch(/^Point chart, 2 rows\. at from Mar 5, 2024, 2:30\sPM to Mar 6, 2024, 8:00\sAM\.$/);
