@@ -30,8 +30,15 @@ describe("chartCaption", () => {
     setLanguage("fr");
     const { text } = chartCaption(t, MONTHLY);
     expect(plain(text)).toBe(
-      "Graphique en courbes de cases par period, couleurs selon district, 1 234 lignes. period de 1 janv. 2024 à 1 déc. 2024; cases de 114 à 27 665,5.",
+      "Graphique en courbes de cases par period, couleurs selon district, 1 234 lignes. period de 1 janv. 2024 à 1 déc. 2024 ; cases de 114 à 27 665,5.",
     );
+  });
+
+  it("separates three ranges as each language does", () => {
+    const three = { ...MONTHLY, ranges: [...MONTHLY.ranges, { name: "deaths", min: 0, max: 3 }] };
+    expect(chartCaption(t, three).text).toMatch(/ to Dec 1, 2024; cases from 114 to 27,665\.5; deaths from 0 to 3\.$/);
+    setLanguage("fr");
+    expect(plain(chartCaption(t, three).text)).toMatch(/ à 1 déc\. 2024 ; cases de 114 à 27 665,5 ; deaths de 0 à 3\.$/);
   });
 
   it("says when rows were cut or shapes left out, in the reader's language", () => {

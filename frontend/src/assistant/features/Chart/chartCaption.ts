@@ -76,7 +76,8 @@ export function chartCaption(t: TFunction, caption: ChartCaptionData): { text: s
       max: formatValue(span.max, Boolean(span.temporal)),
     }),
   );
-  if (spans.length > 0) text += ` ${spans.join("; ")}.`;
+  // the list separator is the catalogue's: French puts a space before the semicolon
+  if (spans.length > 0) text += ` ${spans.reduce((list, item) => t("{{list}}; {{item}}", { list, item }))}.`;
   const notes: string[] = [];
   const number = new Intl.NumberFormat(currentLanguage());
   if (typeof caption.charted_at_most === "number") {
