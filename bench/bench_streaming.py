@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from config.launch import server_processes, worker_processes  # noqa: E402
 from tests.support.live_server import LiveServer, iter_events, session_for  # noqa: E402
+from tests.support.models import TEST_MODEL  # noqa: E402
 
 CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", "32"))
 # Earlier figures (README, Benchmarks), printed beside today's: measured on a quiet machine,
@@ -146,7 +147,7 @@ def _burst(server, model, session, user, workspace, round_number):
     from hexa.assistant.models import Conversation
 
     conversations = [
-        Conversation.objects.create(user=user, workspace=workspace, model="claude-opus-4-5-20251101", context="(benchmark)")
+        Conversation.objects.create(user=user, workspace=workspace, model=TEST_MODEL, context="(benchmark)")
         for _ in range(CONVERSATIONS)
     ]
     clients = [server.client(session) for _ in conversations]
@@ -185,7 +186,7 @@ def _single_sends(server, session, user, workspace) -> list[float]:
     client, delays = server.client(session), []
     client.get("/graphql/")
     for n in range(SINGLE_SENDS):
-        conversation = Conversation.objects.create(user=user, workspace=workspace, model="claude-opus-4-5-20251101", context="(benchmark)")
+        conversation = Conversation.objects.create(user=user, workspace=workspace, model=TEST_MODEL, context="(benchmark)")
         out = []
         _turn(client, conversation.id, f"single {n}", out)
         delays.append((out[0]["user_message"] - out[0]["started"]) * 1000)

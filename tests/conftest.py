@@ -9,6 +9,8 @@ from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 from hexa.user_management.models import User
 from hexa.workspaces.models import Workspace, WorkspaceMembership, WorkspaceMembershipRole
 
+from .support.models import TEST_MODEL
+
 # the live web server, worker and chat fixtures of the tests with real processes; a database
 # seeded as the demo's (the DHIS2 demo server's tests and the DHIS2 tools')
 pytest_plugins = ["tests.support.live_turns", "tests.support.demo_database"]
@@ -194,7 +196,7 @@ def model(settings):
 def conversation(roles):
     from hexa.assistant.models import Conversation
 
-    return Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    return Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
 
 
 @pytest.fixture(scope="module")

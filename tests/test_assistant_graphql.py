@@ -5,6 +5,8 @@ import pytest
 from hexa.assistant.local_model import error_reply, text_reply, tool_reply
 from hexa.assistant.models import Conversation
 
+from .support.models import TEST_MODEL, priced
+
 CREATE = """mutation($slug: String!) { createAssistantConversation(input: {workspaceSlug: $slug}) {
   success errors conversation { id title model offlineModel isRunning cost workspace { slug } } } }"""
 SEND = """mutation($id: UUID!, $text: String!) { sendAssistantMessage(input: {conversationId: $id, message: $text}) {
@@ -25,9 +27,9 @@ def create(gql, slug):
 
 
 def test_create_send_and_read_back_a_whole_turn(gql, roles, model, settings):
-    # the figures below are Opus 4.5's prices, with no cache write (the fake API caches
-    # prompts of 4,096 tokens and more on that model)
-    settings.ASSISTANT_MODEL = "claude-opus-4-5-20251101"
+    # the cost is the model's published prices, with no cache write (the fake API caches
+    # prompts of 4,096 tokens and more on the tests' model)
+    settings.ASSISTANT_MODEL = TEST_MODEL
     gql.login(roles["viewer"])  # any member may use the assistant
     conversation = create(gql, roles["workspace"].slug)
     assert conversation["title"] == "" and conversation["cost"] == "0" and conversation["offlineModel"] is False
@@ -40,14 +42,15 @@ def test_create_send_and_read_back_a_whole_turn(gql, roles, model, settings):
     message = result["message"]
     assert (message["role"], message["status"], message["text"], message["modelCalls"]) == ("ASSISTANT", "COMPLETE", "Bo had 12 cases.", 2)
     assert (message["inputTokens"], message["outputTokens"]) == (4100, 120)
-    assert message["cost"] == "0.0235"  # 4100 * 5 / 1e6 + 120 * 25 / 1e6
+    cost = format(priced({"input_tokens": 4100, "output_tokens": 120}).normalize(), "f")
+    assert message["cost"] == cost
     [execution] = message["toolExecutions"]
     assert execution["name"] == "query_database" and execution["success"] and execution["status"] == "COMPLETED"
     assert execution["output"]["rows"] == [["Bo", 12]]
-    assert result["conversation"]["cost"] == "0.0235" and result["conversation"]["title"] == "Which district had the most cases?"
+    assert result["conversation"]["cost"] == cost and result["conversation"]["title"] == "Which district had the most cases?"
 
     listed = gql(LIST, {"slug": roles["workspace"].slug})["data"]["workspace"]["assistantConversations"]
-    assert listed["totalItems"] == 1 and listed["items"][0]["cost"] == "0.0235"
+    assert listed["totalItems"] == 1 and listed["items"][0]["cost"] == cost
     read = gql(CONVERSATION, {"id": conversation["id"]})["data"]["assistantConversation"]
     assert [m["role"] for m in read["messages"]["items"]] == ["USER", "ASSISTANT"]
 

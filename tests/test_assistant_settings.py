@@ -15,6 +15,8 @@ from hexa.assistant.pricing import TOKEN_FIELDS, available_models, cost_of
 from hexa.assistant.service import send_message
 from hexa.assistant.tools import TOOL_NAMES
 
+from .support.models import TEST_MODEL, published_prices
+
 SETTINGS_QUERY = """
 query($slug: String!) { workspace(slug: $slug) { assistantSettings {
   instructions model enabledTools sendRowsToModel canManage maxInstructionsLength
@@ -224,7 +226,7 @@ def test_new_conversations_take_the_workspace_model_and_keep_it(gql, roles, mode
 def test_prices_per_model():
     # 50k tokens of each kind: a twentieth of the price per million
     tokens = {"input_tokens": 50_000, "output_tokens": 50_000, "cache_creation_input_tokens": 50_000, "cache_read_input_tokens": 50_000}
-    assert cost_of("claude-opus-4-5-20251101", tokens) * 20 == Decimal("5") + Decimal("25") + Decimal("6.25") + Decimal("0.5")
+    assert cost_of(TEST_MODEL, tokens) * 20 == sum(published_prices().values())
     assert cost_of(SONNET_4_5, tokens) * 20 == Decimal("3") + Decimal("15") + Decimal("3.75") + Decimal("0.3")
     assert cost_of("claude-haiku-4-5-20251001", tokens) * 20 == Decimal("1") + Decimal("5") + Decimal("1.25") + Decimal("0.1")
     assert cost_of(DEFAULT, tokens) * 20 == Decimal("8") + Decimal("40") + Decimal("10") + Decimal("0.2")

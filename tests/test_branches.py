@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from hexa.assistant import branches
 from hexa.assistant.local_model import text_reply
 from hexa.assistant.models import (
     Conversation, ConversationSummary, Message, MessageStatus, ToolExecution, ToolExecutionStatus, UsageKind, UsageRecord,
@@ -109,6 +110,40 @@ def test_switching_back_shows_and_sends_the_earlier_branch(gql, model, two_turns
     edited_question = Message.objects.get(conversation=two_turns, text="Which district had the most malaria cases?")
     assert gql(SWITCH, {"id": str(edited_question.pk)})["data"]["switchAssistantBranch"]["success"] is True
     assert _texts(_read(gql, two_turns)) == ["Which district had the most malaria cases?", edited["message"]["text"]]
+
+
+def _two_versions_of_the_second_question_the_first_shown_last(gql, model, conversation):
+    """A fork after Bo's answer: "And the fewest?" edited, then its first version shown again."""
+    second = _question(conversation, "And the fewest?")
+    model.script(text_reply("Moyamba had 3."))
+    _send(gql, conversation, "And the fewest in 2024?", replaces=second.pk)
+    assert gql(SWITCH, {"id": str(second.pk)})["data"]["switchAssistantBranch"]["success"] is True
+
+
+FIRST_BRANCH = ["Which district had the most cases?", "Bo had 12 cases.", "And the fewest?", "Kenema had 9."]
+
+
+def test_a_switch_back_follows_the_branch_last_shown_at_each_later_fork(gql, model, two_turns):
+    _two_versions_of_the_second_question_the_first_shown_last(gql, model, two_turns)
+    first = _question(two_turns, "Which district had the most cases?")
+    model.script(text_reply("Bo had 40 malaria cases."))
+    _send(gql, two_turns, "Which district had the most malaria cases?", replaces=first.pk)  # a fork above it
+
+    switched = gql(SWITCH, {"id": str(first.pk)})["data"]["switchAssistantBranch"]
+    # below the first question, the second one's version last shown, not its newest
+    assert _texts(switched["conversation"]) == FIRST_BRANCH
+    [_, second] = _read(gql, two_turns)["editedQuestions"]
+    assert second["messageId"] == str(_question(two_turns, "And the fewest?").pk)
+
+
+def test_a_withdrawn_edit_brings_back_the_branches_last_shown(gql, model, two_turns):
+    _two_versions_of_the_second_question_the_first_shown_last(gql, model, two_turns)
+    first = _question(two_turns, "Which district had the most cases?")
+    # what a send replacing the first question does, then its withdrawal (service._withdraw)
+    branches.leave_path_from(two_turns, first)
+    assert not Message.objects.filter(conversation=two_turns, on_path=True).exists()
+    branches.show_branch(two_turns, first)
+    assert _texts(_read(gql, two_turns)) == FIRST_BRANCH
 
 
 def test_the_ledger_and_totals_keep_every_branch(gql, model, two_turns):

@@ -278,6 +278,7 @@ def test_outlines_only_where_the_data_has_boundaries(charts):
     output = charts.create_chart(POINTS_MAP, "SELECT x, y FROM points WHERE x <= 3", outlines="SELECT district FROM cases")
     assert output["outline_count"] == 0 and "outlines" not in output["page"]
     assert "no GeoJSON geometry" in output["note"]
+    assert output["page"]["caption"]["no_outlines"] is True  # the page says so too, in the reader's language
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from hexa.assistant.local_model import text_reply
 from hexa.assistant.models import Conversation, Message, MessageRole, UsageRecord
 
 from .support.live_server import ROOT, LiveServer, _free_port, read_events, server_env, session_for
+from .support.models import TEST_MODEL
 
 # stops the shared PostgreSQL server: by itself, after the parallel tests
 pytestmark = [
@@ -90,7 +91,7 @@ def run_outage(roles, api, board, tmp_path, outage_after, down_s, bound_s):
     board.script(text_reply(LONG_ANSWER, chunk_delay=0.1))
     web = LiveServer(api.url, tmp_path, turn_workers=1, **env)
     try:
-        conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+        conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
         client = web.client(session_for(roles["editor"]))
         events = []
         reader = threading.Thread(target=stream, args=(client, conversation, events))
@@ -194,7 +195,7 @@ def test_with_every_connection_taken_every_request_gets_a_typed_json_answer_at_o
         # hashed as the server checks it (this test process hashes with a cheap hasher)
         roles["editor"].password = PBKDF2PasswordHasher().encode(credentials["password"], PBKDF2PasswordHasher().salt())
         roles["editor"].save(update_fields=["password"])
-        conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+        conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
         with httpx.Client(base_url=base, timeout=30) as client:
             # a failed login: the server's one pool thread keeps its connection for the next request
             wrong = client.post("/graphql/", json={"query": login, "variables": {"input": {**credentials, "password": "wrong"}}})

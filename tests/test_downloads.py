@@ -11,6 +11,7 @@ from hexa.databases import api as databases
 from hexa.workspaces.models import WorkspaceMembership
 
 from .support.live_server import LiveServer, session_for
+from .support.models import TEST_MODEL
 
 MAX_ROWS = 1_000
 
@@ -41,7 +42,7 @@ def setup(transactional_db, roles, server):
     with connection.cursor() as cursor:
         cursor.execute(SCHEMA)
     connection.close()
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=workspace, model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=workspace, model=TEST_MODEL)
     message = Message.objects.create(conversation=conversation, index=1, role="assistant")
 
     def execution(name="query_database", **tool_input):

@@ -5,6 +5,8 @@ from hexa.assistant.local_model import text_reply
 from hexa.assistant.models import Message
 from hexa.assistant.service import send_message
 
+from .support.models import TEST_MODEL
+
 SET = """mutation($input: SetAssistantMessageFeedbackInput!) { setAssistantMessageFeedback(input: $input) {
   success errors message { id feedback } } }"""
 USAGE = """query($slug: String!) { workspace(slug: $slug) { assistantUsage {
@@ -15,7 +17,7 @@ def answer(roles, model, who="editor"):
     model.script(text_reply("Bo has the most cases."))
     from hexa.assistant.models import Conversation
 
-    conversation = Conversation.objects.create(user=roles[who], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=roles[who], workspace=roles["workspace"], model=TEST_MODEL)
     return send_message(roles[who], conversation.id, "Which district?").message
 
 

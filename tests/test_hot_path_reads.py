@@ -1,6 +1,7 @@
 """The reads every send and every turn make, in plain statements (hexa/core/rows.py,
 hexa/core/sessions.py): they return what the ORM returned, with the same rules."""
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,9 +15,11 @@ from django.utils import timezone
 
 from hexa.assistant.models import Conversation, Message, MessageRole, MessageStatus
 from hexa.assistant.service import _turn_message, get_conversation, start_turn
-from hexa.core.rows import columns, fetch_instances, table
+from hexa.core.rows import CompiledQuery, columns, fetch_instances, table
 from hexa.core.sessions import SessionStore
 from hexa.workspaces.models import Workspace, WorkspaceMembership
+
+from .support.models import TEST_MODEL
 
 
 def _fields(instance) -> dict:
@@ -25,7 +28,7 @@ def _fields(instance) -> dict:
 
 def test_rows_build_the_instances_the_orm_builds(roles):
     workspace = roles["workspace"]  # its database passwords are encrypted: read back decrypted
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=workspace, model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=workspace, model=TEST_MODEL)
     message = Message.objects.create(
         conversation=conversation, index=0, role=MessageRole.USER, text="Combien de districts ?", cost=Decimal("0.00012345"),
         content=[{"role": "user", "content": [{"type": "text", "text": "Combien de districts ?"}]}],
@@ -42,7 +45,7 @@ def test_rows_build_the_instances_the_orm_builds(roles):
 
 def test_a_conversation_is_found_for_its_owner_only_while_a_member(roles):
     editor, workspace = roles["editor"], roles["workspace"]
-    conversation = Conversation.objects.create(user=editor, workspace=workspace, model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=editor, workspace=workspace, model=TEST_MODEL)
     roles["admin"].is_superuser = True
     roles["admin"].save()
 
@@ -60,7 +63,7 @@ def test_a_conversation_is_found_for_its_owner_only_while_a_member(roles):
 
 
 def test_a_turn_is_read_with_its_conversation_workspace_and_user(roles):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
     message = Message.objects.create(conversation=conversation, index=1, role=MessageRole.ASSISTANT, status=MessageStatus.RUNNING)
 
     read = _turn_message(message.pk)
@@ -86,7 +89,7 @@ def test_a_session_is_read_until_it_expires(roles):
 
 
 def test_a_send_in_a_workspace_without_verified_queries_makes_no_search(transactional_db, roles, model):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
 
     with CaptureQueriesContext(connection) as queries:
         start_turn(roles["editor"], conversation.pk, "How many districts report malaria cases?")
@@ -96,3 +99,15 @@ def test_a_send_in_a_workspace_without_verified_queries_makes_no_search(transact
     # the conversation, the budgets, the rate, the claim, the turn's state, the question's
     # words, the two messages, the first event
     assert len(statements) <= 10, "\n".join(sql[:120] for sql in statements)
+
+
+def test_a_compiled_query_refuses_a_queryset_it_would_read_wrongly(roles):
+    mark = uuid.UUID(int=3)
+    with pytest.raises(ValueError, match="columns"):  # instances() reads every concrete column in turn
+        CompiledQuery(Conversation.objects.only("title").filter(pk=mark), (Conversation,), (mark,))
+    with pytest.raises(ValueError, match="mark"):  # a value of each call that would be bound nowhere
+        CompiledQuery(Conversation.objects.filter(pk=mark), (Conversation,), (mark, uuid.UUID(int=4)))
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
+    compiled = CompiledQuery(Conversation.objects.filter(pk=mark), (Conversation,), (mark,))
+    assert compiled.first(conversation.pk) == [conversation]
+    assert compiled.first(mark) is None

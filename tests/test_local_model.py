@@ -33,7 +33,8 @@ from hexa.assistant.local_model import (
 )
 from hexa.assistant.local_model.demo import DEFAULT_CASES_SQL, DEFAULT_NOTE_PATH
 
-MODEL = "claude-opus-4-5-20251101"
+from .support.models import TEST_MODEL as MODEL
+
 HELLO = [{"role": "user", "content": "Hello"}]
 
 
@@ -466,7 +467,7 @@ def test_stop_closes_idle_keep_alive_connections(serve):
 
 # -- billing and prompt caching -----------------------------------------------------------------------
 
-BIG = "x" * 20_000  # 5000 estimated tokens: above Opus 4.5's 4096 minimum
+BIG = "x" * 20_000  # 5000 estimated tokens: above the model's 4096 minimum (Opus 4.6)
 
 
 def cached_body(system_text=BIG, question="Hello", model=MODEL, extra_messages=()):
@@ -500,7 +501,7 @@ def test_write_then_read():
 
 
 def test_below_the_model_minimum_nothing_is_cached():
-    small = "x" * 8_000  # 2000 tokens: enough for Sonnet (1024), not for Opus 4.5 (4096)
+    small = "x" * 8_000  # 2000 tokens: enough for Sonnet (1024), not for Opus 4.6 (4096)
     billing = Billing()
     opus = billing.usage(cached_body(small), 1)
     assert opus["cache_creation_input_tokens"] == 0 and opus["input_tokens"] == Billing().count_input_tokens(

@@ -12,7 +12,8 @@ import anthropic
 from hexa.assistant.local_model import LocalModelServer, OfflineDemoResponder, Reply
 from hexa.assistant.local_model.pacing import PacedResponder
 
-MODEL = "claude-opus-4-5-20251101"
+from .support.models import TEST_MODEL as MODEL
+
 MARKER = "(slowly)"
 TOOLS = [{"name": "query_database", "description": "SQL", "input_schema": {"type": "object", "properties": {"query": {"type": "string"}}}}]
 

@@ -21,6 +21,8 @@ from hexa.pipelines.outputs import add_output
 from hexa.pipelines.runner import _finish
 from hexa.workspaces.models import Connection, ConnectionType
 
+from .support.models import TEST_MODEL
+
 PARAMETERS = [
     {"code": "dhis2", "type": "dhis2", "name": "DHIS2 connection", "required": True},
     {"code": "period", "type": "str", "name": "Period (YYYYMM)", "default": "202410", "required": True},
@@ -101,8 +103,8 @@ def test_get_pipeline_run_tells_why_runs_failed_with_outputs_named_for_the_other
 
 def test_a_viewer_is_never_offered_run_pipeline_nor_stop_pipeline_run(model, roles, pipeline):
     model.script(text_reply("Only looking."), text_reply("Looking too."))
-    viewer = Conversation.objects.create(user=roles["viewer"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
-    editor = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    viewer = Conversation.objects.create(user=roles["viewer"], workspace=roles["workspace"], model=TEST_MODEL)
+    editor = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
     send_message(roles["viewer"], viewer.id, "Refresh the extract")
     send_message(roles["editor"], editor.id, "Refresh the extract")
     offered = [{tool["name"] for tool in body["tools"]} for body in requests(model)]

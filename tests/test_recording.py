@@ -14,12 +14,14 @@ from hexa.assistant.recording import record_model_call, record_tool_call
 from hexa.assistant.service import send_message
 from hexa.workspaces.models import Workspace
 
+from .support.models import TEST_MODEL
+
 USAGE = TokenUsage(input_tokens=1200, output_tokens=30, cache_creation_input_tokens=4096, cache_read_input_tokens=0, cost=Decimal("0.032"))
 
 
 @pytest.fixture
 def answer(transactional_db, roles):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
     message = Message.objects.create(conversation=conversation, index=1, role=MessageRole.ASSISTANT, status=MessageStatus.RUNNING)
     return conversation, message
 
@@ -27,12 +29,12 @@ def answer(transactional_db, roles):
 def test_a_model_call_updates_the_message_the_conversation_totals_and_the_ledger(answer, roles):
     conversation, message = answer
     message.content = [{"role": "assistant", "content": [{"type": "text", "text": "Sixteen — «districts»."}]}]
-    message.text, message.stop_reason, message.model, message.model_calls = "Sixteen — «districts».", "end_turn", "claude-opus-4-5-20251101", 1
+    message.text, message.stop_reason, message.model, message.model_calls = "Sixteen — «districts».", "end_turn", TEST_MODEL, 1
     message.input_tokens, message.cost = 1200, Decimal("0.032")
     before = message.updated_at
 
-    record_model_call(message, roles["editor"], roles["workspace"], USAGE, "claude-opus-4-5-20251101")
-    record_model_call(message, roles["editor"], roles["workspace"], USAGE, "claude-opus-4-5-20251101")
+    record_model_call(message, roles["editor"], roles["workspace"], USAGE, TEST_MODEL)
+    record_model_call(message, roles["editor"], roles["workspace"], USAGE, TEST_MODEL)
 
     stored = Message.objects.get(pk=message.pk)
     assert stored.content == message.content and stored.text == "Sixteen — «districts»."
@@ -44,7 +46,7 @@ def test_a_model_call_updates_the_message_the_conversation_totals_and_the_ledger
     assert rows.count() == 2
     row = rows.first()
     assert (row.kind, row.user_id, row.workspace_id, row.conversation_uuid, row.model) == (
-        UsageKind.MODEL_CALL, roles["editor"].pk, roles["workspace"].pk, conversation.pk, "claude-opus-4-5-20251101"
+        UsageKind.MODEL_CALL, roles["editor"].pk, roles["workspace"].pk, conversation.pk, TEST_MODEL
     )
     assert (row.output_tokens, row.cost, row.tool_name, row.success, row.duration_ms) == (30, Decimal("0.032"), "", None, None)
 
@@ -55,7 +57,7 @@ def test_a_model_call_that_cannot_be_recorded_changes_nothing(answer, roles):
     gone = Workspace(pk=uuid4(), name="Deleted meanwhile")  # the ledger row's foreign key fails
 
     with pytest.raises(IntegrityError):
-        record_model_call(message, roles["editor"], gone, USAGE, "claude-opus-4-5-20251101")
+        record_model_call(message, roles["editor"], gone, USAGE, TEST_MODEL)
 
     assert Message.objects.get(pk=message.pk).text == ""
     conversation.refresh_from_db()
@@ -77,7 +79,7 @@ def test_a_finished_tool_call_updates_its_execution_and_the_ledger(answer, roles
 
 
 def test_a_tool_using_turn_writes_each_ledger_row_with_what_it_accounts_for(transactional_db, roles, model):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
     model.script(
         tool_reply([("query_database", {"query": "SELECT 1 AS one"})]),
         tool_reply([("query_database", {"query": "SELECT 2 AS two"})]),

@@ -12,6 +12,7 @@ from hexa.assistant.liveness import WORKER_LOCKS
 from hexa.assistant.models import Conversation, Event, Message
 
 from .support.live_server import LiveServer, read_events, session_for
+from .support.models import TEST_MODEL
 
 PICKUP_WAIT_S = 1.5
 
@@ -26,7 +27,7 @@ def server(django_db_setup, django_db_blocker, model_url, tmp_path_factory):
 
 @pytest.fixture
 def conversation(transactional_db, roles):
-    return Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    return Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
 
 
 def assert_nothing_kept(conversation):

@@ -11,6 +11,7 @@ from hexa.assistant.local_model import text_reply, tool_reply
 from hexa.assistant.models import Conversation, Event, Message, UsageRecord
 
 from .support.live_server import LiveServer, read_events, session_for
+from .support.models import TEST_MODEL
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def servers(django_db_setup, django_db_blocker, model_url, tmp_path_factory):
 
 @pytest.fixture
 def chat(transactional_db, roles, servers):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
     session = session_for(roles["editor"])
     clients = [server.client(session) for server in servers]
     yield conversation, clients
@@ -185,7 +186,7 @@ def test_keepalive_during_silence(chat, board):
 def test_the_rate_limit_holds_across_processes(chat, board, roles):
     conversation, clients = chat
     conversations = [conversation] + [
-        Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+        Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
         for _ in range(7)
     ]
     board.script(*[text_reply("ok", delay=0.2) for _ in range(6)])

@@ -15,6 +15,8 @@ from hexa.assistant.errors import AssistantError
 from hexa.assistant.service import send_message
 from hexa.assistant.usage import parse_rate
 
+from .support.models import TEST_MODEL, priced
+
 USAGE = """query($slug: String!, $from: DateTime, $to: DateTime, $period: AssistantUsagePeriod) {
   workspace(slug: $slug) { assistantUsage(from: $from, to: $to, period: $period) {
     totals { conversations messages modelCalls inputTokens outputTokens cacheReadInputTokens cacheCreationInputTokens cost }
@@ -110,21 +112,21 @@ class TestArithmetic:
         assert not Conversation.objects.filter(pk=conversation.pk).exists() and not Message.objects.exists()
         gql.login(ledger["admin"])
         totals = gql(USAGE, {"slug": ledger["workspace"].slug, "from": "2026-11-21T00:00:00+00:00"})["data"]["workspace"]["assistantUsage"]["totals"]
-        assert totals["cost"] == "0.0075" and totals["messages"] == 1  # 1000 * 5e-6 + 100 * 25e-6
+        assert Decimal(totals["cost"]) == priced({"input_tokens": 1000, "output_tokens": 100}) and totals["messages"] == 1
 
 
 class TestBudgets:
     def test_budget_hit_in_the_middle_of_a_turn_stops_it_cleanly(self, model, conversation, settings):
         settings.ASSISTANT_MONTHLY_LIMIT_USD = "0.01"
         model.script(
-            tool_reply([("query_database", {"query": "SELECT 1"})], usage={"input_tokens": 2000, "output_tokens": 100}),  # $0.0125
+            tool_reply([("query_database", {"query": "SELECT 1"})], usage={"input_tokens": 2000, "output_tokens": 100}),  # over $0.01
             text_reply("never reached"),
         )
         result = send_message(conversation.user, conversation.id, "How many?")
         assert result.error_code == "BUDGET_EXCEEDED"
         message = Message.objects.get(pk=result.message.pk)
         assert message.status == "FAILED" and "$0.01 spent of $0.01" in message.error_message
-        assert message.model_calls == 1 and message.cost == Decimal("0.0125")
+        assert message.model_calls == 1 and message.cost == priced({"input_tokens": 2000, "output_tokens": 100})
         assert ToolExecution.objects.get(message=message).success  # what was done is kept
         assert model.responder.remaining == 1
         with pytest.raises(AssistantError) as refused:
@@ -238,7 +240,7 @@ def test_usage_command_table_and_csv(ledger):
 def test_graphql_reports_the_budget_a_turn_stopped_on(gql, roles, model, settings):
     settings.ASSISTANT_MONTHLY_LIMIT_USD = "0.01"
     gql.login(roles["editor"])
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
     model.script(tool_reply([("query_database", {"query": "SELECT 1"})], usage={"input_tokens": 2000, "output_tokens": 100}))
     result = gql(
         "mutation($id: UUID!) { sendAssistantMessage(input: {conversationId: $id, message: \"How many?\"}) {"
@@ -247,5 +249,5 @@ def test_graphql_reports_the_budget_a_turn_stopped_on(gql, roles, model, setting
     )["data"]["sendAssistantMessage"]
     assert result == {
         "success": False, "errors": ["BUDGET_EXCEEDED"], "message": {"status": "FAILED"},
-        "budget": {"scope": "USER", "limit": "0.01", "spent": "0.01250000"},
+        "budget": {"scope": "USER", "limit": "0.01", "spent": str(priced({"input_tokens": 2000, "output_tokens": 100}).quantize(Decimal("0.00000001")))},
     }

@@ -14,6 +14,8 @@ from hexa.assistant.verified.models import VerifiedQuery, VerifiedQueryChange
 from hexa.assistant.verified.search import relevant
 from hexa.databases import api as databases
 
+from .support.models import TEST_MODEL
+
 TOP = "SELECT district, sum(confirmed) AS cases FROM cases GROUP BY district ORDER BY cases DESC"
 VERIFY = """mutation($input: VerifyAssistantQueryInput!) { verifyAssistantQuery(input: $input) {
   success errors verifiedQuery { id question tool input verifiedBy { email } } } }"""
@@ -38,7 +40,7 @@ def cases(roles):
 
 
 def ask(user, workspace, question, model, sql=TOP):
-    conversation = Conversation.objects.create(user=user, workspace=workspace, model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=user, workspace=workspace, model=TEST_MODEL)
     model.script(tool_reply([("query_database", {"query": sql})]), text_reply("Kenema 300, Bo 200."))
     outcome = send_message(user, conversation.id, question)
     assert outcome.message.status == "COMPLETE"

@@ -1,12 +1,13 @@
 /**
  * The page's language in a real browser: a French browser gets the login page in French;
  * once logged in the user's own setting wins; the EN / FR switch changes the page and is
- * kept on the account (a reload keeps it). `make test-e2e`.
+ * kept on the account (a reload keeps it); the page's notes (a chart's caption, a search's
+ * "more matches") in each language. `make test-e2e`.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SLUG, USER, step, useStack } from "./browser.mjs";
-import { webUrl } from "./stack.mjs";
+import { manage, webUrl } from "./stack.mjs";
 
 let page;
 
@@ -22,6 +23,25 @@ async function switchTo(group, language) {
   await page.getByRole("group", { name: group }).getByRole("button", { name: language }).click();
   assert.equal((await saved).ok(), true);
 }
+
+// More conversations of this file's user that match a search than a search lists (SEARCH_LIMIT:
+// 500), written in one statement each; and their removal, so the files after see none.
+const PROBE = "Lassa probe";
+const SEED_PROBES = `
+from hexa.assistant.models import Conversation, Message
+from hexa.assistant.search import SEARCH_LIMIT
+from hexa.user_management.models import User
+from hexa.workspaces.models import Workspace
+user, workspace = User.objects.get(email="${USER}"), Workspace.objects.get(slug="${SLUG}")
+made = Conversation.objects.bulk_create(
+    Conversation(user=user, workspace=workspace, model="m", title=f"${PROBE} {n}") for n in range(SEARCH_LIMIT + 1)
+)
+Message.objects.bulk_create(Message(conversation=c, index=0, role="user", text=c.title, status="COMPLETE") for c in made)
+`;
+const REMOVE_PROBES = `
+from hexa.assistant.models import Conversation
+Conversation.objects.filter(title__startswith="${PROBE} ").delete()
+`;
 
 // a browser whose user reads French first
 useStack({ launch: { locale: "fr-FR" }, logPageErrors: true, setUp: (session) => ({ page } = session) });
@@ -104,6 +124,29 @@ describe("the page's language", { concurrency: false }, () => {
       await page.reload();
       await page.getByLabel("Message the assistant").waitFor();
       assert.equal(await htmlLang(), "en");
+    }),
+  );
+
+  test(
+    "a search that matches more conversations than it lists says so, in each language",
+    { timeout: 120_000 },
+    step("i18n-more-matches", async () => {
+      manage("shell", "-c", SEED_PROBES);
+      try {
+        await page.goto(`${webUrl()}/workspaces/${SLUG}/assistant`);
+        await page.getByLabel("Search conversations").fill(PROBE);
+        const note = page.getByTestId("more-matches");
+        await note.waitFor({ timeout: 30_000 });
+        assert.equal(await note.innerText(), "Only the 500 most recently active matching conversations are listed: add words to narrow the search.");
+        await page.getByRole("group", { name: "Language" }).getByRole("button", { name: "Français" }).click();
+        await page
+          .getByText("Seules les 500 conversations correspondantes les plus récemment actives sont affichées : ajoutez des mots pour affiner la recherche.")
+          .waitFor();
+        await page.getByRole("group", { name: "Langue" }).getByRole("button", { name: "English" }).click();
+        await page.getByRole("button", { name: "New conversation" }).waitFor();
+      } finally {
+        manage("shell", "-c", REMOVE_PROBES);
+      }
     }),
   );
 });

@@ -8,12 +8,14 @@ time, its current path: the messages marked `on_path`, in the order written. The
 the path, the model is sent the path (compaction.ContextManager), search looks in the path;
 the usage ledger and the conversation's totals keep every billed call of every branch.
 
-Nothing is deleted: switching back to an earlier version brings back its branch as it was.
+Nothing is deleted: switching back to an earlier version brings back its branch as it was,
+down to its end: at each later fork, the branch last shown there (`shown_at`).
 """
 
 from collections import defaultdict
 
 from django.db import transaction
+from django.utils import timezone
 
 from .errors import AssistantError, ErrorCode
 from .models import Conversation, Message, MessageRole, MessageStatus
@@ -51,7 +53,7 @@ def _path_changed(conversation: Conversation) -> None:
 @transaction.atomic
 def switch_branch(user, message_id) -> Conversation:
     """Show the branch that starts at the question `message_id` (a version of an edited
-    question): its ancestors, itself, and after it the newest branch at each fork. Refused
+    question): its ancestors, itself, and after it the branch last shown at each fork. Refused
     with CONVERSATION_BUSY while a turn runs or waits for the user: its answer belongs to the
     branch shown (the page offers Stop, Approve, Reject and the answer first)."""
     message = Message.objects.filter_for_user(user).filter(pk=message_id, role=MessageRole.USER).first()
@@ -68,12 +70,13 @@ def switch_branch(user, message_id) -> Conversation:
 
 def show_branch(conversation: Conversation, message: Message) -> None:
     """Make the branch through `message` the conversation's path: its ancestors, itself, and
-    after it the newest branch at each fork."""
-    rows = list(conversation.messages.order_by("index").values_list("pk", "parent_id"))
-    parents = dict(rows)
+    after it, at each fork, the branch last shown there (the newest where none was: messages
+    written before `shown_at` was kept)."""
+    rows = list(conversation.messages.order_by("index").values_list("pk", "parent_id", "shown_at"))
+    parents = {pk: parent for pk, parent, _ in rows}
     children = defaultdict(list)
-    for pk, parent in rows:
-        children[parent].append(pk)  # in the order written
+    for pk, parent, shown_at in rows:
+        children[parent].append((shown_at is not None, shown_at, pk))  # in the order written
     path, up = set(), message.parent_id
     while up is not None:
         path.add(up)
@@ -81,9 +84,10 @@ def show_branch(conversation: Conversation, message: Message) -> None:
     down = message.pk
     while down is not None:
         path.add(down)
-        down = children[down][-1] if children[down] else None
+        # the last shown (the sort is stable: among equals, the last written)
+        down = sorted(children[down], key=lambda child: child[:2])[-1][2] if children[down] else None
     conversation.messages.filter(on_path=True).exclude(pk__in=path).update(on_path=False)
-    conversation.messages.filter(pk__in=path, on_path=False).update(on_path=True)
+    conversation.messages.filter(pk__in=path).update(on_path=True, shown_at=timezone.now())
     _path_changed(conversation)
 
 

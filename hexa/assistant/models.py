@@ -186,6 +186,9 @@ class Message(Base, Usage):
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     # On the conversation's current branch: what the page shows and the model is sent.
     on_path = models.BooleanField(default=True)
+    # When it was last put on the path (written, or its branch shown again): at a fork, the
+    # branch followed is the one last shown (branches.show_branch). None: before this was kept.
+    shown_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     role = models.CharField(max_length=16, choices=MessageRole.choices)
     content = models.JSONField(default=list)
     text = models.TextField(blank=True)

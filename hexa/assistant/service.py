@@ -6,7 +6,9 @@ mutation waits for its end.
 """
 
 import sys
+import uuid
 import time
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -14,10 +16,10 @@ from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from hexa.core.db import retry_db
-from hexa.core.rows import columns, fetch_instances, table
+from hexa.core.rows import CompiledQuery, columns, fetch_instances, table
 from hexa.core.text import STORABLE_TEXT_MESSAGE, is_storable_text
 from hexa.user_management.models import User
-from hexa.workspaces.models import Workspace, WorkspaceMembership
+from hexa.workspaces.models import Workspace
 
 from . import branches, follow_ups, leases, waiting
 from .liveness import live_workers, locks
@@ -45,21 +47,30 @@ INTERRUPTED_MESSAGE = (
 )
 
 
+# Marks where get_conversation's values go in its compiled statement: ids no row has.
+_CONVERSATION_MARK, _USER_MARK = uuid.UUID(int=1), uuid.UUID(int=2)
+
+
+@cache
+def _conversation_query(superuser: bool) -> CompiledQuery:
+    """Conversation.objects.filter_for_user with its workspace, compiled once per process (for
+    a superuser or not, in case the rule ever tells them apart)."""
+    someone = User(pk=_USER_MARK, is_superuser=superuser)
+    queryset = Conversation.objects.filter_for_user(someone).select_related("workspace").filter(pk=_CONVERSATION_MARK)
+    return CompiledQuery(queryset.order_by(), (Conversation, Workspace), (_CONVERSATION_MARK, _USER_MARK))
+
+
 def get_conversation(user, conversation_id) -> Conversation | None:
     """The user's conversation, or None: someone else's is indistinguishable from a missing one.
 
     Conversation.objects.filter_for_user (its owner, while a member of its workspace; no
     superuser bypass) with its workspace, in one plain statement: every send and every
-    stream asks, and the ORM took several times longer to build this query than to run it."""
+    stream asks, and the ORM took several times longer to build this query than to run it,
+    so the query it builds is compiled once (CompiledQuery) and only run on each call."""
     conversation_id = Conversation._meta.pk.to_python(conversation_id)  # a malformed id fails as the ORM's did
     if not user.is_authenticated:
-        return None
-    found = fetch_instances(
-        f"SELECT {columns(Conversation, 'c')}, {columns(Workspace, 'w')} FROM {table(Conversation)} c "
-        f"JOIN {table(Workspace)} w ON w.id = c.workspace_id WHERE c.id = %s AND c.user_id = %s "
-        f"AND EXISTS (SELECT 1 FROM {table(WorkspaceMembership)} m WHERE m.workspace_id = c.workspace_id AND m.user_id = %s)",
-        [conversation_id, user.pk, user.pk], Conversation, Workspace,
-    )
+        return Conversation.objects.filter_for_user(user).first()  # none(): no statement
+    found = _conversation_query(user.is_superuser).first(conversation_id, user.pk)
     if found is None:
         return None
     conversation, workspace = found

@@ -61,3 +61,32 @@ def fetch_instances(sql: str, params, *models) -> list | None:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return None if row is None else instances(row, *models)
+
+
+class CompiledQuery:
+    """A queryset compiled to SQL by the ORM once, then run as a plain statement.
+
+    The queryset is built with `marks` (values no row has) where the values of each call go;
+    `first(*values)` runs the compiled SQL with each mark's parameters replaced by its value,
+    and returns the first row as instances of `models`. So a rule (a `filter_for_user`) is
+    declared once, in the ORM, and the hot path skips only the ORM's building of the query.
+    The queryset must select each of `models`' concrete columns in turn (as `select_related`
+    does, with no `only`/`defer`), and use every mark: both are checked here, not assumed."""
+
+    def __init__(self, queryset, models: tuple, marks: tuple):
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        self.sql, params = compiler.as_sql()
+        selected = [expression.target for expression, _, _ in compiler.select]
+        if selected != [field for model in models for field in model._meta.concrete_fields]:
+            raise ValueError(f"the queryset does not select the columns of {models} in turn")
+        self.params, self.models = list(params), models
+        self.slots = [[position for position, param in enumerate(self.params) if param == mark] for mark in marks]
+        if not all(self.slots):
+            raise ValueError("a mark is missing from the compiled statement's parameters")
+
+    def first(self, *values) -> list | None:
+        params = list(self.params)
+        for slots, value in zip(self.slots, values, strict=True):
+            for position in slots:
+                params[position] = value
+        return fetch_instances(self.sql, params, *self.models)

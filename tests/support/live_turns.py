@@ -12,6 +12,7 @@ import pytest
 from hexa.assistant.models import Conversation
 
 from .live_server import LiveServer, LiveWorker, read_events, session_for
+from .models import TEST_MODEL
 
 # short leases: a dead worker's turn is taken over within seconds
 LIVE_ENV = {"ASSISTANT_TURN_LEASE_S": 2, "ASSISTANT_WORKER_DRAIN_S": 1, "ASSISTANT_RATE_LIMIT": ""}
@@ -57,7 +58,7 @@ def workers(model_url, logs):
 
 @pytest.fixture
 def chat(transactional_db, roles, web):
-    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model="claude-opus-4-5-20251101")
+    conversation = Conversation.objects.create(user=roles["editor"], workspace=roles["workspace"], model=TEST_MODEL)
     client = web.client(session_for(roles["editor"]))
     yield conversation, client
     client.close()

@@ -8,6 +8,7 @@ from hexa.core.text import is_storable_text
 from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import Workspace
 
+from ..graphql.payloads import payload
 from . import questions as q
 from .models import EvaluationQuestion, EvaluationRun, ExpectedKind
 from .runner import create_run, regressions
@@ -102,11 +103,11 @@ def resolve_create_question(_, info, input):
     user = _user(info)
     workspace, refused = _managed_workspace(user, input["workspace_slug"])
     if refused:
-        return {"success": False, "errors": [refused], "question": None}
+        return payload([refused], question=None)
     question, errors, message = q.create_question(
         user, workspace, input["question"], input["expected_kind"], input["expected"], input.get("tolerance")
     )
-    return {"success": not errors, "errors": errors, "question": question, "message": message}
+    return payload(errors, question=question, message=message)
 
 
 def _managed_question(user, question_id):
@@ -127,21 +128,21 @@ def resolve_update_question(_, info, input):
     user = _user(info)
     question, refused = _managed_question(user, input["id"])
     if refused:
-        return {"success": False, "errors": [refused], "question": None}
+        return payload([refused], question=None)
     changes = {"question": input.get("question"), "kind": input.get("expected_kind"), "expected": input.get("expected"), "tolerance": input.get("tolerance")}
     errors, message = q.update_question(user, question, changes)
     if errors:
         question.refresh_from_db()
-    return {"success": not errors, "errors": errors, "question": question, "message": message}
+    return payload(errors, question=question, message=message)
 
 
 @evaluation_mutations.field("deleteAssistantEvaluationQuestion")
 def resolve_delete_question(_, info, input):
     question, refused = _managed_question(_user(info), input["id"])
     if refused:
-        return {"success": False, "errors": [refused]}
+        return payload([refused])
     question.delete()
-    return {"success": True, "errors": []}
+    return payload()
 
 
 @evaluation_mutations.field("runAssistantEvaluation")
@@ -149,12 +150,12 @@ def resolve_run_evaluation(_, info, input):
     user = _user(info)
     workspace, refused = _managed_workspace(user, input["workspace_slug"])
     if refused:
-        return {"success": False, "errors": [refused], "run": None}
+        return payload([refused], run=None)
     run, errors = create_run(user, workspace, input.get("model"))
     if errors:
-        return {"success": False, "errors": errors, "run": None}
+        return payload(errors, run=None)
     queue_run(run)
-    return {"success": True, "errors": [], "run": run}
+    return payload(run=run)
 
 
 bindables = [workspace_object, evaluations_object, run_object, result_object, evaluation_queries, evaluation_mutations]

@@ -8,7 +8,7 @@ and bounded, sources.py) and stores the chart with its rows:
         "columns": [{"name", "type"}], "ranges": {column: {"min", "max"}}, "sample": [first rows],
         "note"?, "outline_count"?, "page": {"spec", "columns": [names], "rows": [[…]], "geometry"?: the GeoJSON
         column, "outlines"?: [GeoJSON geometries], "caption": {"mark", "x", "y", "color", "rows",
-        "ranges": [{"name", "min", "max", "temporal"}], "charted_at_most"?, "unreadable"?}: the caption as
+        "ranges": [{"name", "min", "max", "temporal"}], "charted_at_most"?, "unreadable"?, "no_outlines"?}: the caption as
         data, which the page writes in the reader's language}}
 
 A map may have `outlines`: a second query (same source) returning boundaries as GeoJSON, drawn
@@ -328,6 +328,7 @@ class UserChartTools:
             if shapes:
                 output["page"]["outlines"] = shapes
             else:
+                output["page"]["caption"]["no_outlines"] = True
                 note = "The outlines query returned no GeoJSON geometry: the map is drawn without outlines."
                 output["note"] = f"{output['note']} {note}" if "note" in output else note
         return output

@@ -8,6 +8,7 @@ from hexa.workspaces.models import Workspace, membership_role
 from ..mcp import PATH as MCP_PATH
 from ..mcp.grants import create_personal_token, grantable_tools, revoke_client
 from ..models import AssistantClient
+from .payloads import payload
 
 client_mutations = MutationType()
 me_object = ObjectType("Me")
@@ -45,14 +46,14 @@ def resolve_client_workspaces(client, _):
 def resolve_create_token(_, info, input):
     user = info.context["request"].user
     client, token, errors = create_personal_token(user, input["name"], input["workspace_slugs"], input["tools"])
-    return {"success": not errors, "errors": errors, "token": token, "client": client}
+    return payload(errors, token=token, client=client)
 
 
 @client_mutations.field("revokeAssistantClientToken")
 def resolve_revoke_token(_, info, id):
     user = info.context["request"].user
     errors = revoke_client(user, id)
-    return {"success": not errors, "errors": errors, "client": AssistantClient.objects.filter(pk=id, user=user).first()}
+    return payload(errors, client=AssistantClient.objects.filter(pk=id, user=user).first())
 
 
 bindables = [client_mutations, me_object, client_object]

@@ -15,6 +15,7 @@ from ..branches import switch_branch
 from ..service import get_conversation, send_message, stop_turn
 from ..sharing import continue_conversation, set_shared, viewable_conversation
 from ..workspace_settings import model_of, settings_for
+from .payloads import payload
 
 assistant_mutations = MutationType()
 
@@ -40,9 +41,9 @@ def resolve_create_conversation(_, info, input):
     user = info.context["request"].user
     workspace = _workspace(user, input["workspace_slug"])
     if workspace is None:
-        return {"success": False, "errors": ["WORKSPACE_NOT_FOUND"], "conversation": None}
+        return payload(["WORKSPACE_NOT_FOUND"], conversation=None)
     if not has_member_perm(user, "assistant.create_conversation", workspace):
-        return {"success": False, "errors": ["PERMISSION_DENIED"], "conversation": None}
+        return payload(["PERMISSION_DENIED"], conversation=None)
     # the workspace's model now; the conversation keeps it even if the workspace changes it
     model = model_of(settings_for(workspace))
     # One empty conversation per user and workspace: asking for a new one again opens it
@@ -55,7 +56,7 @@ def resolve_create_conversation(_, info, input):
     elif conversation.model != model:
         conversation.model = model
         conversation.save(update_fields=["model", "updated_at"])
-    return {"success": True, "errors": [], "conversation": conversation}
+    return payload(conversation=conversation)
 
 
 @assistant_mutations.field("sendAssistantMessage")
@@ -65,25 +66,23 @@ def resolve_send_message(_, info, input):
         result = send_message(user, input["conversation_id"], input["message"], replaces=input.get("replaces_message_id"))
     except AssistantError as error:
         conversation = get_conversation(user, input["conversation_id"]) if error.code != ErrorCode.NOT_FOUND else None
-        return {
-            "success": False,
-            "errors": [error.code],
-            "message": None,
-            "conversation": conversation,
-            "retry_after": error.details.get("retry_after"),
-            "budget": error.details.get("budget"),
-        }
+        return payload(
+            [error.code],
+            message=None,
+            conversation=conversation,
+            retry_after=error.details.get("retry_after"),
+            budget=error.details.get("budget"),
+        )
     conversation = result.message.conversation
     conversation.refresh_from_db()
     # a budget hit between two model calls: the figures the turn stopped on
     _, terminal = result.terminal_event or (None, {})
-    return {
-        "budget": terminal.get("budget"),
-        "success": result.error_code is None,
-        "errors": [result.error_code] if result.error_code else [],
-        "message": result.message,
-        "conversation": conversation,
-    }
+    return payload(
+        [result.error_code] if result.error_code else [],
+        budget=terminal.get("budget"),
+        message=result.message,
+        conversation=conversation,
+    )
 
 
 @assistant_mutations.field("renameAssistantConversation")
@@ -91,13 +90,13 @@ def resolve_rename_conversation(_, info, input):
     user = info.context["request"].user
     conversation = get_conversation(user, input["id"])
     if conversation is None or not user.has_perm("assistant.update_conversation", conversation):
-        return {"success": False, "errors": ["NOT_FOUND"], "conversation": None}
+        return payload(["NOT_FOUND"], conversation=None)
     title = " ".join(input["title"].split())
     if not title or len(title) > MAX_TITLE_CHARS or not is_storable_text(title):
-        return {"success": False, "errors": ["INVALID_TITLE"], "conversation": conversation}
+        return payload(["INVALID_TITLE"], conversation=conversation)
     conversation.title = title
     conversation.save(update_fields=["title", "updated_at"])
-    return {"success": True, "errors": [], "conversation": conversation}
+    return payload(conversation=conversation)
 
 
 @assistant_mutations.field("switchAssistantBranch")
@@ -106,8 +105,8 @@ def resolve_switch_branch(_, info, input):
     try:
         conversation = switch_branch(user, input["message_id"])
     except AssistantError as error:
-        return {"success": False, "errors": [error.code], "conversation": None}
-    return {"success": True, "errors": [], "conversation": conversation}
+        return payload([error.code], conversation=None)
+    return payload(conversation=conversation)
 
 
 @assistant_mutations.field("shareAssistantConversation")
@@ -115,8 +114,8 @@ def resolve_share_conversation(_, info, input):
     user = info.context["request"].user
     conversation = get_conversation(user, input["id"])  # its owner's only
     if conversation is None:
-        return {"success": False, "errors": ["NOT_FOUND"], "conversation": None}
-    return {"success": True, "errors": [], "conversation": set_shared(conversation, bool(input["shared"]))}
+        return payload(["NOT_FOUND"], conversation=None)
+    return payload(conversation=set_shared(conversation, bool(input["shared"])))
 
 
 @assistant_mutations.field("continueAssistantConversation")
@@ -124,8 +123,8 @@ def resolve_continue_conversation(_, info, input):
     user = info.context["request"].user
     conversation = viewable_conversation(user, input["id"])
     if conversation is None or not has_member_perm(user, "assistant.create_conversation", conversation.workspace):
-        return {"success": False, "errors": ["NOT_FOUND"], "conversation": None}
-    return {"success": True, "errors": [], "conversation": continue_conversation(user, conversation)}
+        return payload(["NOT_FOUND"], conversation=None)
+    return payload(conversation=continue_conversation(user, conversation))
 
 
 @assistant_mutations.field("setAssistantMessageFeedback")
@@ -133,18 +132,18 @@ def resolve_set_feedback(_, info, input):
     user = info.context["request"].user
     message = Message.objects.filter_for_user(user).filter(pk=input["message_id"]).first()
     if message is None:
-        return {"success": False, "errors": ["NOT_FOUND"], "message": None}
+        return payload(["NOT_FOUND"], message=None)
     if message.role != MessageRole.ASSISTANT or message.status in (MessageStatus.PENDING, MessageStatus.RUNNING):
-        return {"success": False, "errors": ["NOT_AN_ANSWER"], "message": message}
+        return payload(["NOT_AN_ANSWER"], message=message)
     comment = (input.get("comment") or "").strip()
     if len(comment) > MAX_FEEDBACK_COMMENT_CHARS or not is_storable_text(comment):
-        return {"success": False, "errors": ["INVALID_COMMENT"], "message": message}
+        return payload(["INVALID_COMMENT"], message=message)
     feedback = input.get("feedback")
     message.feedback = MessageFeedback(feedback) if feedback else ""
     message.feedback_comment = comment if feedback else ""
     message.feedback_at = timezone.now() if feedback else None
     message.save(update_fields=["feedback", "feedback_comment", "feedback_at", "updated_at"])
-    return {"success": True, "errors": [], "message": message}
+    return payload(message=message)
 
 
 @assistant_mutations.field("deleteAssistantConversation")
@@ -152,10 +151,10 @@ def resolve_delete_conversation(_, info, input):
     user = info.context["request"].user
     conversation = get_conversation(user, input["id"])
     if conversation is None or not user.has_perm("assistant.delete_conversation", conversation):
-        return {"success": False, "errors": ["NOT_FOUND"]}
+        return payload(["NOT_FOUND"])
     stop_turn(conversation)  # its model call is cut and billed before the rows go
     conversation.delete()
-    return {"success": True, "errors": []}
+    return payload()
 
 
 @assistant_mutations.field("setAssistantWorkspaceBudget")
@@ -163,9 +162,9 @@ def resolve_set_workspace_budget(_, info, input):
     user = info.context["request"].user
     workspace = _workspace(user, input["workspace_slug"])
     if workspace is None:
-        return {"success": False, "errors": ["WORKSPACE_NOT_FOUND"], "workspace": None}
+        return payload(["WORKSPACE_NOT_FOUND"], workspace=None)
     if not has_member_perm(user, "assistant.manage_budget", workspace):
-        return {"success": False, "errors": ["PERMISSION_DENIED"], "workspace": workspace}
+        return payload(["PERMISSION_DENIED"], workspace=workspace)
     amount = input.get("monthly_limit_usd")
     if amount is not None:
         try:
@@ -173,10 +172,10 @@ def resolve_set_workspace_budget(_, info, input):
         except (InvalidOperation, AttributeError):
             amount = None
         if amount is None or not amount.is_finite() or amount < 0 or amount > Decimal("1000000000"):
-            return {"success": False, "errors": ["INVALID_AMOUNT"], "workspace": workspace}
+            return payload(["INVALID_AMOUNT"], workspace=workspace)
         amount = amount.quantize(Decimal("0.01"))
     WorkspaceBudget.objects.update_or_create(workspace=workspace, defaults={"monthly_limit_usd": amount})
-    return {"success": True, "errors": [], "workspace": workspace}
+    return payload(workspace=workspace)
 
 
 @assistant_mutations.field("cancelAssistantRun")
@@ -184,10 +183,10 @@ def resolve_cancel_run(_, info, conversation_id):
     user = info.context["request"].user
     conversation = get_conversation(user, conversation_id)
     if conversation is None or not user.has_perm("assistant.send_message", conversation):
-        return {"success": False, "errors": ["NOT_FOUND"], "conversation": None}
+        return payload(["NOT_FOUND"], conversation=None)
     if not conversation.request_cancel() and not stop_waiting(conversation):  # Stop ends a run's wait, not the run
-        return {"success": False, "errors": ["NOT_RUNNING"], "conversation": conversation}
-    return {"success": True, "errors": [], "conversation": conversation}
+        return payload(["NOT_RUNNING"], conversation=conversation)
+    return payload(conversation=conversation)
 
 
 KNOWN_WRITE_ERRORS = {"FILE_CHANGED", "PERMISSION_DENIED", "INVALID_PATH", "FILE_TOO_LARGE", "NOT_FOUND", "ALREADY_RESOLVED", "CLOSED"}
@@ -207,7 +206,7 @@ def _resolution(execution, error):
     error = _public("approval", error)
     if error and error not in KNOWN_WRITE_ERRORS:
         error = "WRITE_FAILED"
-    return {"success": error is None, "errors": [error] if error else [], "tool_execution": execution}
+    return payload([error] if error else [], tool_execution=execution)
 
 
 @assistant_mutations.field("approveAssistantToolExecution")
@@ -218,7 +217,7 @@ def resolve_approve(_, info, id):
 @assistant_mutations.field("rejectAssistantToolExecution")
 def resolve_reject(_, info, id, reason=None):
     if reason is not None and not is_storable_text(reason):
-        return {"success": False, "errors": ["INVALID_REASON"], "tool_execution": None}
+        return payload(["INVALID_REASON"], tool_execution=None)
     return _resolution(*approvals.reject(info.context["request"].user, id, reason))
 
 
@@ -226,7 +225,7 @@ def resolve_reject(_, info, id, reason=None):
 def resolve_answer_question(_, info, input):
     execution, error = answers.answer_question(info.context["request"].user, input["tool_execution_id"], input["answer"])
     error = _public("answer", error)
-    return {"success": error is None, "errors": [error] if error else [], "tool_execution": execution if execution and error != "NOT_FOUND" else None}
+    return payload([error] if error else [], tool_execution=execution if execution and error != "NOT_FOUND" else None)
 
 
 bindables = [assistant_mutations]

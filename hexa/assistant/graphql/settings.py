@@ -13,6 +13,7 @@ from ..models import AssistantPromptTemplate, AssistantSettingsChange
 from ..pricing import available_models
 from ..tools import TOOL_NAMES
 from .mutations import _workspace
+from .payloads import payload
 
 settings_workspace_object = ObjectType("Workspace")
 settings_object = ObjectType("AssistantSettings")
@@ -126,9 +127,9 @@ def resolve_update_settings(_, info, input):
     workspace, refused = _managed_workspace(user, input["workspace_slug"])
     if refused:
         readable = workspace is not None and has_member_perm(user, "assistant.view_settings", workspace)
-        return {"success": False, "errors": [refused], "settings": ws.settings_for(workspace) if readable else None}
+        return payload([refused], settings=ws.settings_for(workspace) if readable else None)
     settings, errors = ws.update_settings(user, workspace, {k: input.get(k) for k in ws.SETTINGS_FIELDS})
-    return {"success": not errors, "errors": errors, "settings": settings}
+    return payload(errors, settings=settings)
 
 
 @settings_mutations.field("createAssistantPromptTemplate")
@@ -136,9 +137,9 @@ def resolve_create_template(_, info, input):
     user = _user(info)
     workspace, refused = _managed_workspace(user, input["workspace_slug"])
     if refused:
-        return {"success": False, "errors": [refused], "prompt_template": None}
+        return payload([refused], prompt_template=None)
     template, errors = ws.create_template(user, workspace, input["title"], input["text"])
-    return {"success": not errors, "errors": errors, "prompt_template": template}
+    return payload(errors, prompt_template=template)
 
 
 @settings_mutations.field("updateAssistantPromptTemplate")
@@ -146,11 +147,11 @@ def resolve_update_template(_, info, input):
     user = _user(info)
     template, refused = _managed_template(user, input["id"])
     if refused:
-        return {"success": False, "errors": [refused], "prompt_template": None}
+        return payload([refused], prompt_template=None)
     errors = ws.update_template(user, template, input.get("title"), input.get("text"))
     if errors:
         template.refresh_from_db()
-    return {"success": not errors, "errors": errors, "prompt_template": template}
+    return payload(errors, prompt_template=template)
 
 
 @settings_mutations.field("deleteAssistantPromptTemplate")
@@ -158,9 +159,9 @@ def resolve_delete_template(_, info, input):
     user = _user(info)
     template, refused = _managed_template(user, input["id"])
     if refused:
-        return {"success": False, "errors": [refused]}
+        return payload([refused])
     ws.delete_template(user, template)
-    return {"success": True, "errors": []}
+    return payload()
 
 
 bindables = [settings_workspace_object, settings_object, model_object, settings_mutations]

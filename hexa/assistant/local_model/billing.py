@@ -8,8 +8,8 @@ agent's cost code and its cache_control placement go untested. Rules implemented
   message's content blocks. A block carrying `cache_control: {"type": "ephemeral"}` is a
   breakpoint; at most 4 per request (more is a 400, checked in validation.py).
 - A breakpoint's prefix (everything up to and including that block) is cached only if it
-  holds at least the model's minimum (4096 tokens on Opus 4.5 and Haiku 4.5, 1024 on
-  Sonnet…). Shorter prefixes are silently not cached: all their tokens are input_tokens.
+  holds at least the model's minimum (4096 tokens on Opus 4.5, Opus 4.6 and Haiku 4.5,
+  1024 on Sonnet…). Shorter prefixes are silently not cached: all their tokens are input_tokens.
 - Read: for each breakpoint, the API looks for a live cache entry at that block or up to
   19 blocks before it; the longest prefix found is `cache_read_input_tokens` and its
   lifetime is refreshed.
@@ -40,6 +40,8 @@ TTL_SECONDS = {"5m": 300, "1h": 3600}
 _MIN_CACHEABLE = (
     ("opus-4-5", 4096),
     ("opus-4.5", 4096),
+    ("opus-4-6", 4096),
+    ("opus-4.6", 4096),
     ("haiku-4-5", 4096),
     ("haiku-4.5", 4096),
     ("haiku-3", 2048),

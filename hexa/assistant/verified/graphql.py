@@ -9,6 +9,7 @@ from ariadne import MutationType, ObjectType
 from hexa.user_management.backends import has_member_perm
 
 from ..evaluations.questions import create_question
+from ..graphql.payloads import payload
 from ..models import ToolExecution
 from . import store
 from .models import VerifiedQuery, VerifiedQueryChange
@@ -65,11 +66,11 @@ def resolve_verify(_, info, input):
     user = _user(info)
     execution = _own_execution(user, input["tool_execution_id"])
     if execution is None:
-        return {"success": False, "errors": ["NOT_FOUND"], "verified_query": None}
+        return payload(["NOT_FOUND"], verified_query=None)
     if not has_member_perm(user, "assistant.verify_queries", execution.conversation.workspace):
-        return {"success": False, "errors": ["PERMISSION_DENIED"], "verified_query": None}
+        return payload(["PERMISSION_DENIED"], verified_query=None)
     query, errors = store.verify(user, execution, input.get("question"))
-    return {"success": not errors, "errors": errors, "verified_query": query}
+    return payload(errors, verified_query=query)
 
 
 def _editable(user, query_id):
@@ -86,11 +87,11 @@ def resolve_update(_, info, input):
     user = _user(info)
     query, refused = _editable(user, input["id"])
     if refused:
-        return {"success": False, "errors": [refused], "verified_query": None}
+        return payload([refused], verified_query=None)
     errors = store.edit(user, query, input.get("question"), input.get("sql"))
     if errors:
         query.refresh_from_db()
-    return {"success": not errors, "errors": errors, "verified_query": query}
+    return payload(errors, verified_query=query)
 
 
 @verified_mutations.field("deleteAssistantVerifiedQuery")
@@ -98,9 +99,9 @@ def resolve_delete(_, info, input):
     user = _user(info)
     query, refused = _editable(user, input["id"])
     if refused:
-        return {"success": False, "errors": [refused]}
+        return payload([refused])
     store.remove(user, query)
-    return {"success": True, "errors": []}
+    return payload()
 
 
 @verified_mutations.field("saveAssistantAnswerAsEvaluation")
@@ -108,18 +109,18 @@ def resolve_save_as_evaluation(_, info, input):
     user = _user(info)
     execution = _own_execution(user, input["tool_execution_id"])
     if execution is None:
-        return {"success": False, "errors": ["NOT_FOUND"], "question": None}
+        return payload(["NOT_FOUND"], question=None)
     workspace = execution.conversation.workspace
     if not has_member_perm(user, "assistant.manage_evaluations", workspace):
-        return {"success": False, "errors": ["PERMISSION_DENIED"], "question": None}
+        return payload(["PERMISSION_DENIED"], question=None)
     if execution.name not in store.QUERY_TOOLS or not execution.success or not isinstance(execution.input, dict):
-        return {"success": False, "errors": ["INVALID_EXPECTED"], "question": None, "message": "Not a query."}
+        return payload(["INVALID_EXPECTED"], question=None, message="Not a query.")
     if execution.name == "query_database":
         kind, expected = "SQL", str(execution.input.get("query", ""))
     else:
         kind, expected = "FILES", json.dumps({k: v for k, v in execution.input.items() if k != "limit"})
     question, errors, message = create_question(user, workspace, store.question_of(execution), kind, expected)
-    return {"success": not errors, "errors": errors, "question": question, "message": message}
+    return payload(errors, question=question, message=message)
 
 
 bindables = [workspace_object, message_object, conversation_object, verified_object, verified_mutations]

@@ -33,7 +33,7 @@ export function message(overrides: Partial<ChatMessage_MessageFragment> = {}): C
     status: "COMPLETE",
     errorCode: null,
     errorMessage: null,
-    model: "claude-opus-4-5-20251101",
+    model: "claude-opus-4-6",
     modelCalls: 1,
     inputTokens: 1200,
     outputTokens: 80,

@@ -25,7 +25,7 @@ function conversation(overrides: Record<string, any> = {}, items: any[] = [], pa
     __typename: "AssistantConversation",
     id: ID,
     title: "Malaria questions",
-    model: "claude-opus-4-5-20251101",
+    model: "claude-opus-4-6",
     offlineModel: false,
     shared: false,
     isMine: true,

@@ -12,7 +12,7 @@ function settings(overrides: Record<string, any> = {}) {
     __typename: "AssistantSettings",
     instructions: "District codes: BO=01.",
     maxInstructionsLength: 10000,
-    model: "claude-opus-4-5-20251101",
+    model: "claude-opus-4-6",
     retiredModel: null,
     enabledTools: TOOLS,
     availableTools: TOOLS,
@@ -21,7 +21,7 @@ function settings(overrides: Record<string, any> = {}) {
     canManage: true,
     updatedAt: null,
     availableModels: [
-      { __typename: "AssistantModel", id: "claude-opus-4-5-20251101", name: "Claude Opus 4.5", inputPrice: "5", outputPrice: "25" },
+      { __typename: "AssistantModel", id: "claude-opus-4-6", name: "Claude Opus 4.6", inputPrice: "5", outputPrice: "25" },
       { __typename: "AssistantModel", id: "claude-haiku-4-5-20251001", name: "Claude Haiku 4.5", inputPrice: "1", outputPrice: "5" },
     ],
     promptTemplates: [{ __typename: "AssistantPromptTemplate", id: "t1", title: "Weekly cases", text: "Cases last week?" }],
@@ -30,7 +30,7 @@ function settings(overrides: Record<string, any> = {}) {
         __typename: "AssistantSettingsChange",
         id: "1",
         createdAt: "2025-01-01T10:00:00Z",
-        changes: { model: { before: "claude-sonnet-4-5-20250929", after: "claude-opus-4-5-20251101" } },
+        changes: { model: { before: "claude-sonnet-4-5-20250929", after: "claude-opus-4-6" } },
         user: { __typename: "User", email: "admin@example.org" },
       },
     ],
@@ -119,7 +119,7 @@ test("an admin adds, edits and deletes saved questions and sees the history", as
   await screen.findByText("Weekly cases");
   const history = screen.getByRole("region", { name: "Change history" });
   expect(history).toHaveTextContent("admin@example.org");
-  expect(history).toHaveTextContent("Model: claude-sonnet-4-5-20250929 → claude-opus-4-5-20251101");
+  expect(history).toHaveTextContent("Model: claude-sonnet-4-5-20250929 → claude-opus-4-6");
 
   const form = screen.getByRole("form", { name: "New saved question" });
   await userEvent.type(within(form).getByLabelText("Question title"), "Stock-outs");
@@ -178,7 +178,7 @@ test("a workspace moved off a retired model says so, above the model it now uses
           __typename: "AssistantSettingsChange",
           id: "2",
           createdAt: "2026-12-01T10:00:00Z",
-          changes: { model: { before: "claude-sonnet-4-5-20250929", after: "claude-opus-4-5-20251101", retired: true } },
+          changes: { model: { before: "claude-sonnet-4-5-20250929", after: "claude-opus-4-6", retired: true } },
           user: null,
         },
       ],
@@ -187,10 +187,10 @@ test("a workspace moved off a retired model says so, above the model it now uses
   const notice = await screen.findByText(/Anthropic has retired/);
   expect(notice).toHaveAttribute("role", "status");
   expect(notice).toHaveTextContent(
-    "Anthropic has retired claude-sonnet-4-5-20250929, the model this workspace used: it now uses the server's default model, claude-opus-4-5-20251101.",
+    "Anthropic has retired claude-sonnet-4-5-20250929, the model this workspace used: it now uses the server's default model, claude-opus-4-6.",
   );
   expect(screen.getByRole("region", { name: "Change history" })).toHaveTextContent(
-    "the server: Model retired by Anthropic: claude-sonnet-4-5-20250929 → claude-opus-4-5-20251101",
+    "the server: Model retired by Anthropic: claude-sonnet-4-5-20250929 → claude-opus-4-6",
   );
 });
 

@@ -30,8 +30,15 @@ describe("chartCaption", () => {
     setLanguage("fr");
     const { text } = chartCaption(t, MONTHLY);
     expect(plain(text)).toBe(
-      "Graphique en courbes de cases par period, couleurs selon district, 1 234 lignes. period de 1 janv. 2024 à 1 déc. 2024; cases de 114 à 27 665,5.",
+      "Graphique en courbes de cases par period, couleurs selon district, 1 234 lignes. period de 1 janv. 2024 à 1 déc. 2024 ; cases de 114 à 27 665,5.",
     );
+  });
+
+  it("separates three ranges as each language does", () => {
+    const three = { ...MONTHLY, ranges: [...MONTHLY.ranges, { name: "deaths", min: 0, max: 3 }] };
+    expect(chartCaption(t, three).text).toMatch(/ to Dec 1, 2024; cases from 114 to 27,665\.5; deaths from 0 to 3\.$/);
+    setLanguage("fr");
+    expect(plain(chartCaption(t, three).text)).toMatch(/ à 1 déc\. 2024 ; cases de 114 à 27 665,5 ; deaths de 0 à 3\.$/);
   });
 
   it("says when rows were cut or shapes left out, in the reader's language", () => {
@@ -46,6 +53,16 @@ describe("chartCaption", () => {
     expect(rows).toMatch(/^Seules les 20 000 premières lignes sont tracées \(au plus 20 000 points/);
     expect(shapes).toBe("2 valeurs GeoJSON n’ont pas pu être lues (pas du JSON, ou coupées pour leur taille) et sont laissées de côté.");
     expect(plain(chartCaption(t, { mark: null, rows: 1 }).text)).toBe("Graphique, 1 ligne.");
+  });
+
+  it("says when the map's outlines query returned no geometry, in the reader's language", () => {
+    const map = { mark: "geoshape", rows: 3, ranges: [], no_outlines: true };
+    expect(chartCaption(t, map).notes).toEqual(["The outlines query returned no GeoJSON geometry: the map is drawn without outlines."]);
+    setLanguage("fr");
+    expect(chartCaption(t, map).notes.map(plain)).toEqual([
+      "La requête des contours n’a renvoyé aucune géométrie GeoJSON : la carte est tracée sans contours.",
+    ]);
+    expect(chartCaption(t, { ...map, no_outlines: undefined }).notes).toEqual([]);
   });
 
   it("writes timestamps with their time, in UTC as stored", () => {

@@ -20,6 +20,8 @@ export type ChartCaptionData = {
   charted_at_most?: number;
   /** GeoJSON values that could not be read, left out. */
   unreadable?: number;
+  /** Set when the map's outlines query returned no geometry: it is drawn without outlines. */
+  no_outlines?: boolean;
 };
 
 const KINDS: Record<string, (t: TFunction) => string> = {
@@ -61,7 +63,7 @@ function formatValue(value: unknown, temporal: boolean): string {
   return String(value ?? "");
 }
 
-/** The caption's sentence and its notes (cut rows, unreadable shapes), in the page's language. */
+/** The caption's sentence and its notes (cut rows, unreadable shapes, no outlines), in the page's language. */
 export function chartCaption(t: TFunction, caption: ChartCaptionData): { text: string; notes: string[] } {
   let chart = (caption.mark && KINDS[caption.mark]?.(t)) || t("Chart");
   if (caption.x && caption.y) chart = t("{{chart}} of {{y}} by {{x}}", { chart, y: caption.y, x: caption.x });
@@ -74,7 +76,8 @@ export function chartCaption(t: TFunction, caption: ChartCaptionData): { text: s
       max: formatValue(span.max, Boolean(span.temporal)),
     }),
   );
-  if (spans.length > 0) text += ` ${spans.join("; ")}.`;
+  // the list separator is the catalogue's: French puts a space before the semicolon
+  if (spans.length > 0) text += ` ${spans.reduce((list, item) => t("{{list}}; {{item}}", { list, item }))}.`;
   const notes: string[] = [];
   const number = new Intl.NumberFormat(currentLanguage());
   if (typeof caption.charted_at_most === "number") {
@@ -88,5 +91,6 @@ export function chartCaption(t: TFunction, caption: ChartCaptionData): { text: s
   if (typeof caption.unreadable === "number" && caption.unreadable > 0) {
     notes.push(t("{{count}} GeoJSON values could not be read (not JSON, or cut for size) and are left out.", { count: caption.unreadable }));
   }
+  if (caption.no_outlines) notes.push(t("The outlines query returned no GeoJSON geometry: the map is drawn without outlines."));
   return { text, notes };
 }
