@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assistant', '0018_branches'),
+        ('assistant', '0019_titles_matching'),
     ]
 
     operations = [
