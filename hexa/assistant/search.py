@@ -46,7 +46,8 @@ FEW_MESSAGES = 1000
 
 
 # A message that matches: its lexemes (either language), or its text as written. `icontains`'s
-# form (UPPER(...) LIKE UPPER(...)), which the trigram index of UPPER(text) answers.
+# form (UPPER(...) LIKE UPPER(...)), which the trigram index of UPPER(text) answers. (The
+# same rule is the SQL function that reads the few matches from the indexes: migration 0021.)
 # Only the conversations' current branches (branches.py): a match opens where it is shown.
 _QUERY = " || ".join(f"websearch_to_tsquery('{config}', %(words)s)" for config in SEARCH_CONFIGS)
 _MESSAGE_MATCHES = f"m.on_path AND (m.search_vector @@ ({_QUERY}) OR UPPER(m.text) LIKE UPPER(%(pattern)s))"
@@ -57,10 +58,10 @@ _OWNED = (
 )
 _SEARCH = f"""
 WITH hits AS MATERIALIZED (
-    -- the user's messages that match, from the GIN indexes: FEW_MESSAGES + 1 at most
-    SELECT m.conversation_id FROM {{message}} m JOIN {{conversation}} c ON c.id = m.conversation_id
-    WHERE c.user_id = %(user)s AND c.workspace_id = %(workspace)s AND {_MESSAGE_MATCHES}
-    LIMIT %(few)s + 1
+    -- the user's messages that match, from the GIN indexes (migration 0021_messages_matching:
+    -- _MESSAGE_MATCHES): FEW_MESSAGES + 1 at most
+    SELECT id AS conversation_id
+    FROM assistant_messages_matching(%(user)s, %(workspace)s, {_QUERY}, %(pattern)s, %(few)s + 1) t(id)
 ), titled AS MATERIALIZED (
     -- titles, from their trigram indexes (migration 0019_titles_matching: `icontains`
     -- and `%%>`); a conversation with no message yet is not listed
