@@ -6,8 +6,8 @@ mutation waits for its end.
 """
 
 import sys
-import uuid
 import time
+import uuid
 from functools import cache
 
 from django.conf import settings

@@ -302,7 +302,10 @@ def seed_members(workspace, emails, role):
     """More people in the demo workspace, with the demo's password and `role` (the browser tests
     give each test file people of its own, so that files run at once cannot see each other's
     conversations or language). The password is hashed once for all of them: each hash is a
-    deliberate fraction of a second of CPU."""
+    deliberate fraction of a second of CPU (none when there is nobody to add: every
+    `seed_demo` calls this)."""
+    if not emails:
+        return
     password = make_password(DEMO_PASSWORD)
     for email in emails:
         user = User.objects.filter(email=email).first() or User.objects.create(email=email, password=password)
