@@ -265,7 +265,8 @@ def hostile(roles, settings):
         server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
         server.daemon_threads = True
         server.seen = []
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # shutdown() waits for the loop's next poll
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(server)
     main, elsewhere = servers
     main.elsewhere = f"http://127.0.0.1:{elsewhere.server_address[1]}"

@@ -239,7 +239,7 @@ def test_a_dhis2_answer_downloads_in_full(setup):
             self.wfile.write(body)
 
     dhis2 = ThreadingHTTPServer(("127.0.0.1", 0), Analytics)
-    threading.Thread(target=dhis2.serve_forever, daemon=True).start()
+    threading.Thread(target=dhis2.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     execution, client, roles = setup
     try:
         Connection.objects.create_if_has_perm(

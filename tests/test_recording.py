@@ -29,8 +29,7 @@ def answer(transactional_db, roles):
 def test_a_model_call_updates_the_message_the_conversation_totals_and_the_ledger(answer, roles):
     conversation, message = answer
     message.content = [{"role": "assistant", "content": [{"type": "text", "text": "Sixteen — «districts»."}]}]
-    message.text, message.stop_reason, message.model, message.model_calls = "Sixteen — «districts».", "end_turn", TEST_MODEL, 1
-    message.input_tokens, message.cost = 1200, Decimal("0.032")
+    message.text, message.stop_reason, message.model = "Sixteen — «districts».", "end_turn", TEST_MODEL
     before = message.updated_at
 
     record_model_call(message, roles["editor"], roles["workspace"], USAGE, TEST_MODEL)
@@ -38,7 +37,8 @@ def test_a_model_call_updates_the_message_the_conversation_totals_and_the_ledger
 
     stored = Message.objects.get(pk=message.pk)
     assert stored.content == message.content and stored.text == "Sixteen — «districts»."
-    assert (stored.stop_reason, stored.model_calls, stored.input_tokens, stored.cost) == ("end_turn", 1, 1200, Decimal("0.032"))
+    # the message's totals are the sums of its calls, as the conversation's are
+    assert (stored.stop_reason, stored.model_calls, stored.input_tokens, stored.cost) == ("end_turn", 2, 2400, Decimal("0.064"))
     assert stored.updated_at > before
     conversation.refresh_from_db()
     assert (conversation.input_tokens, conversation.cache_creation_input_tokens, conversation.cost) == (2400, 8192, Decimal("0.064"))
@@ -49,6 +49,22 @@ def test_a_model_call_updates_the_message_the_conversation_totals_and_the_ledger
         UsageKind.MODEL_CALL, roles["editor"].pk, roles["workspace"].pk, conversation.pk, TEST_MODEL
     )
     assert (row.output_tokens, row.cost, row.tool_name, row.success, row.duration_ms) == (30, Decimal("0.032"), "", None, None)
+
+
+def test_a_call_billed_by_a_run_that_lost_the_turn_stays_in_the_messages_cost(answer, roles):
+    """A run whose lease lapsed bills its cut call after another run took the turn over and
+    read the message: the later run's next call must not write that call out of the
+    message's totals (they would no longer add up to the ledger's rows)."""
+    conversation, message = answer
+    taken_over = Message.objects.get(pk=message.pk)  # the run that took the turn over reads it
+
+    record_model_call(message, roles["editor"], roles["workspace"], USAGE, TEST_MODEL, estimated=True)  # the cut call
+    record_model_call(taken_over, roles["editor"], roles["workspace"], USAGE, TEST_MODEL)
+
+    stored = Message.objects.get(pk=message.pk)
+    billed = sum(UsageRecord.objects.filter(message_uuid=message.pk).values_list("cost", flat=True))
+    assert (stored.model_calls, stored.input_tokens, stored.cost) == (2, 2400, billed)
+    assert billed == Decimal("0.064")
 
 
 def test_a_model_call_that_cannot_be_recorded_changes_nothing(answer, roles):

@@ -26,7 +26,7 @@ from .events import EventType
 from .models import Conversation, Event, Message, ToolExecution, Usage, UsageKind, UsageRecord
 from .pricing import TOKEN_FIELDS, TokenUsage, cost_of
 
-MESSAGE_FIELDS = ("content", "text", "stop_reason", "model", "status", "model_calls", *Usage.USAGE_FIELDS)
+MESSAGE_FIELDS = ("content", "text", "stop_reason", "model", "status")
 TOOL_EXECUTION_FIELDS = ("output", "success", "status", "duration_ms", "proposal")
 
 
@@ -34,15 +34,20 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _update(instance, fields) -> tuple[str, list]:
+def _update(instance, fields, increments=None) -> tuple[str, list]:
     """`UPDATE … SET … WHERE id = …` for `fields` of `instance` (and its auto_now
-    `updated_at`, set as save() would), and its parameters."""
+    `updated_at`, set as save() would), and `increments` ({column: amount}) added to what is
+    stored, and its parameters."""
     meta = instance._meta
     assignments, params = [], []
     for name in [*fields, "updated_at"]:
         field = meta.get_field(name)
         assignments.append(f"{connection.ops.quote_name(field.column)} = %s")
         params.append(field.get_db_prep_save(field.pre_save(instance, False), connection))
+    for name, amount in (increments or {}).items():
+        column = connection.ops.quote_name(meta.get_field(name).column)
+        assignments.append(f"{column} = {column} + %s")
+        params.append(amount)
     pk = meta.pk
     return (
         f"UPDATE {_table(type(instance))} SET {', '.join(assignments)} WHERE {connection.ops.quote_name(pk.column)} = %s",
@@ -143,18 +148,23 @@ def record_model_call(
     message: Message, user, workspace, usage: TokenUsage, model: str, call: UsageRecord | None = None, estimated=False
 ):
     """Store the message as it stands after a model call, add `usage` (tokens and cost of
-    that call) to its conversation's totals, and write the call's ledger row (complete the
-    one written before the request, `call`). Returns the conversation's total cost
-    afterwards, or None when nothing was written: the call was closed already (by a run
-    that took the turn over), or the conversation is gone."""
+    that call) to its and its conversation's totals, and write the call's ledger row
+    (complete the one written before the request, `call`). Returns the conversation's total
+    cost afterwards, or None when nothing was written: the call was closed already (by a run
+    that took the turn over), or the conversation is gone.
+
+    The message's totals are added to, not set from this process's copy: a run whose lease
+    lapsed may still bill its cut call after another run took the turn over and read the
+    message, and the later run's copy must not write that call out of the message's cost."""
     fields = usage.as_dict()
     increments = ", ".join(f"{q} = {q} + %s" for q in map(connection.ops.quote_name, Usage.USAGE_FIELDS))
+    message_update = _update(message, MESSAGE_FIELDS, increments={**fields, "model_calls": 1})
     if call is None:
         ledger = _ledger_row(
             UsageKind.MODEL_CALL, user, workspace, message.conversation_id, message.id, model=model,
             estimated=estimated, **fields,
         )
-        statements, written = [_update(message, MESSAGE_FIELDS), _insert(ledger)], "TRUE"
+        statements, written = [message_update, _insert(ledger)], "TRUE"
     else:
         # the in-flight row is completed once: whoever closes it adds the call to the totals
         quote = connection.ops.quote_name
@@ -164,7 +174,7 @@ def record_model_call(
             "WHERE id = %s AND in_flight_after_seq IS NOT NULL RETURNING id",
             [*fields.values(), model, estimated, call.pk],
         )
-        message_sql, message_params = _update(message, MESSAGE_FIELDS)
+        message_sql, message_params = message_update
         statements = [closed, (message_sql + " AND EXISTS (SELECT 1 FROM step_0)", message_params)]
         written = "EXISTS (SELECT 1 FROM step_0)"
     conversation = (
