@@ -69,7 +69,8 @@ def wait_for(client, run_id, statuses, seconds=60):
 @pytest.fixture(scope="module")
 def live(django_db_setup, django_db_blocker, model_url, logs):
     """A live server and a pipelines worker (2 runs at once) for the test module."""
-    server = LiveServer(model_url, logs, turn_workers=0, ASSISTANT_RATE_LIMIT="")
+    # the server fails a dead worker's run when it is read, after the same short limit
+    server = LiveServer(model_url, logs, turn_workers=0, **PIPELINE_ENV)
     worker = PipelinesWorker(model_url, logs, server.url, concurrency=2)
     yield server, worker
     worker.stop()
