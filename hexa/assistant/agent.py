@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
 
-import anthropic
 import httpx
 from django.conf import settings
 from django.db import DatabaseError
@@ -33,6 +32,7 @@ from .models import AWAITING_USER, Conversation, Message, MessageStatus, ToolExe
 from .prompts import instructions_block, system_prompt
 from .data_policy import tool_result_block
 from .retired_models import is_retired
+from .sdk import sdk
 from .workspace_settings import conversation_model, enabled_tools, settings_for
 from .events import EventType
 from .errors import AssistantError, ErrorCode, ToolErrorCode, is_error
@@ -98,26 +98,30 @@ class TurnResult:
 RATE_LIMIT_WAIT_MAX_S = 5
 
 
-class Client(anthropic.Anthropic):
+@lru_cache(maxsize=1)
+def _client_class() -> type:
     """The SDK's client, but for long rate-limit waits: the SDK decides on retries in
     `_should_retry` (its documented hook for custom retry rules is the `x-should-retry`
-    header, which only the server sets)."""
+    header, which only the server sets). Made at first use, with the SDK (sdk.py)."""
 
-    def _should_retry(self, response) -> bool:
-        if response.status_code == 429 and (retry_after_s(response) or 0) > RATE_LIMIT_WAIT_MAX_S:
-            return False
-        return super()._should_retry(response)
+    class Client(sdk().Anthropic):
+        def _should_retry(self, response) -> bool:
+            if response.status_code == 429 and (retry_after_s(response) or 0) > RATE_LIMIT_WAIT_MAX_S:
+                return False
+            return super()._should_retry(response)
+
+    return Client
 
 
 @lru_cache(maxsize=4)
-def _client(api_key, base_url, max_retries, timeout) -> anthropic.Anthropic:
+def _client(api_key, base_url, max_retries, timeout):
     # One client per process and configuration: it is thread-safe, and creating one (TLS
     # context, connection pool) costs more CPU than a whole turn's own work.
     # Its HTTP client lets a turn that must stop cut its call at once (model_http).
-    return Client(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout, http_client=http_client())
+    return _client_class()(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout, http_client=http_client())
 
 
-def make_client() -> anthropic.Anthropic:
+def make_client():
     if not settings.ANTHROPIC_API_KEY:
         raise AssistantError(
             ErrorCode.ASSISTANT_NOT_CONFIGURED, "The assistant is not configured: ANTHROPIC_API_KEY is not set on the server."
@@ -143,33 +147,33 @@ def retry_after_s(response) -> int | None:
 def api_error_code(error: Exception) -> tuple[str, str, dict]:
     """A typed code, a plain message and details (`retry_after`) for an SDK exception.
     The API's own words go to the log, not to the user: they may quote the request."""
-    if isinstance(error, (anthropic.AuthenticationError, anthropic.PermissionDeniedError)):
+    if isinstance(error, (sdk().AuthenticationError, sdk().PermissionDeniedError)):
         return ErrorCode.AUTHENTICATION_FAILED, "The Anthropic API refused the server's credentials.", {}
-    if isinstance(error, anthropic.RateLimitError):
+    if isinstance(error, sdk().RateLimitError):
         retry_after = retry_after_s(error.response)
         if retry_after:
             return ErrorCode.RATE_LIMITED, f"The Anthropic API rate limit was reached. Retry in {retry_after} s.", {"retry_after": retry_after}
         return ErrorCode.RATE_LIMITED, "The Anthropic API rate limit was reached. Retry in a moment.", {}
     # 529, or an overload reported in the middle of a stream (HTTP status 200)
-    if isinstance(error, anthropic.APIStatusError) and (
+    if isinstance(error, sdk().APIStatusError) and (
         error.status_code == 529 or getattr(error, "type", None) == "overloaded_error"
     ):
         return ErrorCode.OVERLOADED, "The model is overloaded right now. Retry in a moment.", {}
-    if isinstance(error, anthropic.APIStatusError) and error.status_code == 413:
+    if isinstance(error, sdk().APIStatusError) and error.status_code == 413:
         return ErrorCode.REQUEST_TOO_LARGE, (
             "This request was too large for the model's API (it limits the size of one request). "
             "Start a new conversation, or ask for smaller results."
         ), {}
-    if isinstance(error, anthropic.BadRequestError) and any(
+    if isinstance(error, sdk().BadRequestError) and any(
         words in str(error).lower() for words in ("too long", "exceed context limit")
     ):
         return ErrorCode.CONTEXT_TOO_LONG, "This conversation is too long for the model. Start a new conversation.", {}
-    if isinstance(error, anthropic.APITimeoutError):
+    if isinstance(error, sdk().APITimeoutError):
         return ErrorCode.API_ERROR, "The Anthropic API did not answer in time.", {}
-    if isinstance(error, anthropic.APIConnectionError):
+    if isinstance(error, sdk().APIConnectionError):
         return ErrorCode.API_ERROR, "The Anthropic API could not be reached.", {}
     logger.warning("Anthropic API error: %s", str(error)[:2000])
-    if isinstance(error, anthropic.APIStatusError):
+    if isinstance(error, sdk().APIStatusError):
         return ErrorCode.API_ERROR, f"The Anthropic API failed (HTTP {error.status_code}). Retry in a moment.", {}
     return ErrorCode.API_ERROR, "The Anthropic API failed. Retry in a moment.", {}
 
@@ -384,7 +388,7 @@ class Turn:
             return self._done()
         except AssistantError as error:
             return self._fail(error.code, error.message, **error.details)
-        except anthropic.APIError as error:
+        except sdk().APIError as error:
             code, message, details = api_error_code(error)
             return self._fail(code, message, **details)
         except DatabaseError as error:
@@ -519,8 +523,8 @@ class Turn:
         except Exception as error:
             if stream is not None:  # cut while streaming: an overload, a lost connection
                 raise ModelCallCut(error, _snapshot(stream)) from error
-            refused = isinstance(error, anthropic.APIStatusError)
-            unreached = isinstance(error, anthropic.APIConnectionError) and isinstance(error.__cause__, httpx.ConnectError)
+            refused = isinstance(error, sdk().APIStatusError)
+            unreached = isinstance(error, sdk().APIConnectionError) and isinstance(error.__cause__, httpx.ConnectError)
             if refused or unreached:
                 self.drop_call()  # an error answer, or a request that never reached the API: nothing billed
                 raise
@@ -533,7 +537,7 @@ class Turn:
         self.open_call(input_estimate, request["model"])
         try:
             return self.client.messages.create(**request)
-        except anthropic.APIStatusError:
+        except sdk().APIStatusError:
             self.drop_call()
             raise
         except BaseException:  # cut (CallCut included): billed as estimated, with its input
@@ -558,7 +562,7 @@ class Turn:
         if self.handle.cancelled.is_set():
             raise TurnCancelled() from None
         error = cut.error
-        if isinstance(error, (anthropic.APIError, AssistantError, DatabaseError)):
+        if isinstance(error, (sdk().APIError, AssistantError, DatabaseError)):
             raise error
         if isinstance(error, ValueError):  # e.g. tool input that is not valid JSON
             raise AssistantError(ErrorCode.API_ERROR, "The model's response could not be read (malformed output).") from None

@@ -10,10 +10,10 @@ is blocked on; the handle's stop shuts that socket down, which wakes the read, a
 wrapper then raises CallCut.
 """
 
-import anthropic
 import httpcore2
 
 from . import leases
+from .sdk import sdk
 
 
 class CallCut(BaseException):
@@ -80,7 +80,7 @@ def http_client():
     """The SDK's own default client, its connections made through _Backend. The pool's
     backend is read when a connection is opened, so replacing it after construction holds
     for every connection (tests/test_worker_crashes.py checks a cut before the first byte)."""
-    client = anthropic.DefaultHttpxClient()
+    client = sdk().DefaultHttpxClient()
     pool = client._transport._pool
     pool._network_backend = _Backend(pool._network_backend)
     return client

@@ -15,13 +15,11 @@ import typing
 from datetime import date, datetime
 from functools import lru_cache
 
-from anthropic._data import DEPRECATED_MODELS  # the table the SDK warns from (no public name)
-from anthropic.types import Model
 from django.utils import timezone
 from genai_prices.data_snapshot import get_snapshot
 
-# the literal model ids of the SDK's `Model` type (it is `Literal[...] | str`)
-SDK_MODELS = frozenset(typing.get_args(typing.get_args(Model)[0]))
+from .sdk import sdk_data
+
 _SNAPSHOT = re.compile(r"^(?P<alias>.+)-\d{8}$")  # e.g. claude-opus-4-5-20251101
 
 
@@ -30,10 +28,22 @@ def _alias(model: str) -> str:
     return found["alias"] if found else model
 
 
+@lru_cache(maxsize=1)
+def _sdk_models() -> frozenset:
+    """The literal model ids of the SDK's `Model` type (it is `Literal[...] | str`)."""
+    return frozenset(typing.get_args(typing.get_args(sdk_data("types/model.py").Model)[0]))
+
+
+def _deprecated_models() -> dict:
+    """The SDK's deprecation table, the one it warns from (it has no public name)."""
+    return sdk_data("_data/deprecated_models.py").DEPRECATED_MODELS
+
+
 @lru_cache(maxsize=256)
 def end_of_life(model: str) -> date | None:
     """The model's end-of-life date in the SDK's table (its own or its alias's), if any."""
-    text = DEPRECATED_MODELS.get(model) or DEPRECATED_MODELS.get(_alias(model))
+    deprecated = _deprecated_models()
+    text = deprecated.get(model) or deprecated.get(_alias(model))
     if not text:
         return None
     # the SDK writes e.g. "January 22nd, 2027"
@@ -41,7 +51,7 @@ def end_of_life(model: str) -> date | None:
 
 
 def known_to_sdk(model: str) -> bool:
-    return model in SDK_MODELS or _alias(model) in SDK_MODELS
+    return model in _sdk_models() or _alias(model) in _sdk_models()
 
 
 @lru_cache(maxsize=256)

@@ -33,6 +33,7 @@ from hexa.core.db import RETRY_FOR_S
 
 from .executors.file_process import start_fork_server
 from .liveness import OrphanWatch, locks
+from .sdk import sdk
 from .tasks import QUEUE, recover_turns
 
 logger = logging.getLogger(__name__)
@@ -233,8 +234,10 @@ async def serve(concurrency: int):
     name = f"{socket.gethostname()}-{os.getpid()}"
     stopping = asyncio.Event()
     await sync_to_async(locks.register_worker, thread_sensitive=False)()
-    # before the first job: a turn's first file query must not wait for the engine's load
+    # before the first job: a turn's first file query must not wait for the engine's load,
+    # nor its first model call for the SDK's import (sdk.py)
     await sync_to_async(start_fork_server, thread_sensitive=False)()
+    sdk()
     watching = threading.Event()
     threading.Thread(target=_watch_orphans, args=(watching,), name="orphan-watch", daemon=True).start()
     with app.replace_connector(connector()):
