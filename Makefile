@@ -95,10 +95,6 @@ serve: frontend/.next/BUILD_ID
 # prints its wall and CPU time (README: how long each takes).
 # `-O`: the output of each part comes out whole, when the part ends.
 NICE := nice -n 19
-# The parallel backend tests take the longest of the parts; at nice 19 they waited for the
-# others to end and then ran alone, on a machine half idle (their servers wait often). At
-# nice 5 they take a share of the CPU from the start.
-NICE_PARALLEL := nice -n 5
 test:
 	@$(MAKE) --no-print-directory -j 3 install
 	@$(MAKE) --no-print-directory -j 3 -O test-lane-alone test-lane-browser test-lane-compute
@@ -115,7 +111,7 @@ test-lane-browser: install
 	@$(MAKE) --no-print-directory test-e2e
 
 test-lane-compute: install
-	@$(NICE_PARALLEL) $(MAKE) --no-print-directory test-backend-parallel
+	@$(NICE) $(MAKE) --no-print-directory test-backend-parallel
 
 TIME_FORMAT = '[$@] %e s wall, %U s user + %S s sys'
 TIMED = $(if $(wildcard /usr/bin/time),/usr/bin/time -f $(TIME_FORMAT))
