@@ -10,6 +10,10 @@ from hexa.assistant.worker import HEARTBEAT_FRESH_S, heartbeat_ages, serve
 
 
 class Command(BaseCommand):
+    # Like the web server, a worker starts without the system checks (`manage.py check`,
+    # run by `migrate` before any server starts): they import the whole URL configuration
+    # (the GraphQL schema, the MCP server), a third of a second each start, for nothing.
+    requires_system_checks = []
     help = (
         "Run a worker for assistant turns (any number of them, on any machine that reaches the database). "
         "SIGTERM drains it, then hands its remaining turns to other workers. With --healthcheck: exit 0 if a "

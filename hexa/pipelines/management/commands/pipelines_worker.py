@@ -11,6 +11,10 @@ from hexa.pipelines.worker import serve
 
 
 class Command(BaseCommand):
+    # Like the web server, a worker starts without the system checks (`manage.py check`,
+    # run by `migrate` before any server starts): they import the whole URL configuration
+    # (the GraphQL schema, the MCP server), a third of a second each start, for nothing.
+    requires_system_checks = []
     help = "Run a worker for pipeline runs (queue pipeline_runs): each run in its sandbox, supervised."
 
     def add_arguments(self, parser):
