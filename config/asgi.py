@@ -9,8 +9,9 @@ django_application = get_asgi_application()
 from django.core.handlers.asgi import ASGIHandler  # noqa: E402
 from django.core.handlers.exception import convert_exception_to_response  # noqa: E402
 
-# Import the heavy parts now (the GraphQL schema, the Anthropic SDK, the SQL parser) rather
-# than in the first request of each worker process.
+# Import the heavy parts now (the GraphQL schema, the agent's tools, the SQL parser) rather
+# than in the first request of each worker process. Not the Anthropic SDK: only the
+# assistant workers call the model (hexa/assistant/sdk.py).
 import config.schema  # noqa: E402, F401
 import hexa.assistant.agent  # noqa: E402, F401
 import hexa.assistant.executors.sql_guard  # noqa: E402, F401

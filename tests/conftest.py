@@ -239,5 +239,10 @@ PROCESS_FIXTURES = {"api", "live", "web", "servers", "server", "workers", "edito
 
 
 def pytest_collection_modifyitems(config, items):
+    # `make test-alone-rest` runs the files that say `mark.alone`: a test marked another way
+    # (a fixture, a plugin) would be run by no lane
+    for path in {item.path for item in items if item.get_closest_marker("alone")}:
+        if "mark.alone" not in path.read_text():
+            raise pytest.UsageError(f"{path.name}: mark its `alone` tests with `pytest.mark.alone` (the Makefile finds them so)")
     with_processes = {item.path for item in items if PROCESS_FIXTURES & set(item.fixturenames)}
     items.sort(key=lambda item: item.path not in with_processes)  # stable: the order within each file is kept
