@@ -12,6 +12,8 @@ wrapper then raises CallCut.
 
 import httpcore2
 
+from hexa.core.tls import tls_context
+
 from . import leases
 from .sdk import sdk
 
@@ -80,7 +82,7 @@ def http_client():
     """The SDK's own default client, its connections made through _Backend. The pool's
     backend is read when a connection is opened, so replacing it after construction holds
     for every connection (tests/test_worker_crashes.py checks a cut before the first byte)."""
-    client = sdk().DefaultHttpxClient()
+    client = sdk().DefaultHttpxClient(verify=tls_context())
     pool = client._transport._pool
     pool._network_backend = _Backend(pool._network_backend)
     return client

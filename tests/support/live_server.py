@@ -6,6 +6,8 @@ import os
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import httpx
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.launch import backend_command, worker_command
+from hexa.core.tls import tls_context
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,9 +125,11 @@ class LiveServer:
         deadline = time.monotonic() + 60
         while True:
             try:
-                httpx.get(f"{self.url}/graphql/", timeout=1)
+                with urllib.request.urlopen(f"{self.url}/graphql/", timeout=1):
+                    break
+            except urllib.error.HTTPError:  # an answer: it serves
                 break
-            except httpx.HTTPError:
+            except OSError:  # not listening yet
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError(f"the live server did not start; see {self.log.name}")
@@ -142,7 +147,7 @@ class LiveServer:
 
     def client(self, session_key: str | None = None) -> httpx.Client:
         cookies = {settings.SESSION_COOKIE_NAME: session_key} if session_key else {}
-        return httpx.Client(base_url=self.url, cookies=cookies, timeout=30)
+        return httpx.Client(base_url=self.url, cookies=cookies, timeout=30, verify=tls_context())
 
     def stop(self):
         if self.process.poll() is None:

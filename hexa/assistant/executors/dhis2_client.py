@@ -34,6 +34,8 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 
+from hexa.core.tls import tls_context
+
 from .. import leases
 from ..errors import AssistantError
 
@@ -184,7 +186,7 @@ class _Exchange:
         headers = {
             "Authorization": self.authorization, "Accept": "application/json", "Accept-Encoding": "gzip, deflate",
         }
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, verify=tls_context()) as client:
             self.client = client
             with client.stream("GET", self.url, params=self.query, headers=headers) as response:
                 limit = max_bytes()
