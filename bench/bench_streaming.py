@@ -39,11 +39,12 @@ CONVERSATIONS = int(os.environ.get("BENCH_CONVERSATIONS", "32"))
 # Earlier figures (README, Benchmarks), printed beside today's: measured on a quiet machine,
 # which the load average tells apart. First when the POST waited for a worker to take the
 # turn (before the ledger row ahead of each model call), then before the cuts of the
-# statements per turn, then before the hot paths' reads were plain statements.
+# statements per turn, then before the hot paths' reads were plain statements, then before
+# the web server started without the Anthropic SDK.
 BEFORE = {
-    "user_message": "before: 200-350 ms, then 245-304 ms, then 237.7 ms",
-    "single": "before: 12-14 ms, then 15-16 ms, then 14.4 ms",
-    "cpu": "before: 38-42 ms (web 10-13, worker 27-30), then 50.6-55.9 ms (web 12-14, worker 39-42), then 41.3 ms (web 10.0, worker 31.2)",
+    "user_message": "before: 200-350 ms, then 245-304 ms, then 237.7 ms, then 198 ms",
+    "single": "before: 12-14 ms, then 15-16 ms, then 14.4 ms, then 12.8 ms",
+    "cpu": "before: 38-42 ms (web 10-13, worker 27-30), then 50.6-55.9 ms (web 12-14, worker 39-42), then 41.3 ms (web 10.0, worker 31.2), then 32.2 ms (web 7.8, worker 24.4)",
 }
 LATENCY = 0.5
 TOOL_ROUNDS = 2
