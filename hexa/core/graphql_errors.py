@@ -12,3 +12,9 @@ class Unauthenticated(GraphQLError):
 class BadRequest(GraphQLError):
     def __init__(self, message):
         super().__init__(message, extensions={"code": "BAD_REQUEST"})
+
+
+def payload(errors=(), **fields) -> dict:
+    """A mutation's answer, errors as data: `success` is true exactly when there is no error
+    code, and the other fields (the object changed, or None) ride beside them."""
+    return {"success": not errors, "errors": list(errors), **fields}

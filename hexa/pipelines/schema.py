@@ -15,6 +15,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from hexa.core.pagination import result_page
+from hexa.core.graphql_errors import payload
 from hexa.databases import api as databases
 from hexa.files import api as files
 from hexa.workspaces.models import Workspace
@@ -51,10 +52,6 @@ def visible_pipelines(user):
 
 def visible_runs(user):
     return _scoped(PipelineRun.objects.filter_for_user(user), user, "pipeline__workspace_id")
-
-
-def _result(errors=(), **fields):
-    return {"success": not errors, "errors": list(errors), **fields}
 
 
 # --- Queries ---------------------------------------------------------------------------
@@ -161,12 +158,12 @@ def resolve_run_pipeline(_, info, input):
     user = _user(info)
     pipeline = visible_pipelines(user).select_related("workspace").filter(pk=input["id"]).first()
     if pipeline is None:
-        return _result(["PIPELINE_NOT_FOUND"])
+        return payload(["PIPELINE_NOT_FOUND"])
     try:
         run = start_run(user, pipeline, input.get("version_id"), input.get("config"))
     except RunRefused as refused:
-        return _result([refused.code], details=refused.details)
-    return _result(run=run)
+        return payload([refused.code], details=refused.details)
+    return payload(run=run)
 
 
 @mutations.field("stopPipeline")
@@ -174,12 +171,12 @@ def resolve_stop_pipeline(_, info, input):
     user = _user(info)
     run = visible_runs(user).select_related("pipeline").filter(pk=input["run_id"]).first()
     if run is None:
-        return _result(["PIPELINE_NOT_FOUND"])
+        return payload(["PIPELINE_NOT_FOUND"])
     try:
         stop_run(user, run)
     except RunRefused as refused:
-        return _result([refused.code])
-    return _result()
+        return payload([refused.code])
+    return payload()
 
 
 def _zip_from_files(entries) -> bytes:
@@ -220,23 +217,23 @@ def resolve_upload_pipeline(_, info, input):
     user = _user(info)
     workspace = Workspace.objects.filter_for_user(user).filter(slug=input["workspace_slug"]).first()
     if workspace is None:
-        return _result(["WORKSPACE_NOT_FOUND"])
+        return payload(["WORKSPACE_NOT_FOUND"])
     if not user.has_perm("pipelines.create_pipeline", workspace):
-        return _result(["PERMISSION_DENIED"])
+        return payload(["PERMISSION_DENIED"])
     code = (input.get("pipeline_code") or "").strip()
     if not code or len(code) > 255:
-        return _result(["PIPELINE_NOT_FOUND"], details="pipelineCode is required")
+        return payload(["PIPELINE_NOT_FOUND"], details="pipelineCode is required")
     timeout = input.get("timeout")
     if timeout is not None and not 1 <= timeout <= settings.PIPELINE_MAX_TIMEOUT_S:
-        return _result(["INVALID_TIMEOUT_VALUE"], details=f"between 1 and {settings.PIPELINE_MAX_TIMEOUT_S} seconds")
+        return payload(["INVALID_TIMEOUT_VALUE"], details=f"between 1 and {settings.PIPELINE_MAX_TIMEOUT_S} seconds")
     try:
         data = _version_zip(input)
     except ValueError as invalid:
-        return _result(["INVALID_VERSION_FILES"], details=str(invalid))
+        return payload(["INVALID_VERSION_FILES"], details=str(invalid))
     try:
         parameters = validate_parameters([dict(p) for p in input.get("parameters") or []])
     except InvalidConfig as invalid:
-        return _result(["INVALID_CONFIG"], details=str(invalid))
+        return payload(["INVALID_CONFIG"], details=str(invalid))
     with transaction.atomic():
         pipeline, _created = Pipeline.objects.select_for_update().get_or_create(
             workspace=workspace, code=code,
@@ -247,7 +244,7 @@ def resolve_upload_pipeline(_, info, input):
             pipeline=pipeline, version_number=number, name=input.get("name") or "", user=user if user.pk else None,
             zipfile=data, parameters=parameters, timeout=timeout,
         )
-    return _result(pipeline_version=version)
+    return payload(pipeline_version=version)
 
 
 # --- Mutations of a running pipeline (its run's token) -----------------------------------
@@ -267,28 +264,28 @@ def _calling_run(info):
 def resolve_log_message(_, info, input):
     run = _calling_run(info)
     if run is None:
-        return _result(["PERMISSION_DENIED"])
+        return payload(["PERMISSION_DENIED"])
     priority = input["priority"] if input["priority"] in PRIORITIES else "INFO"
     add_message(run.pk, priority, input["message"])
-    return _result()
+    return payload()
 
 
 @mutations.field("updatePipelineProgress")
 def resolve_update_progress(_, info, input):
     run = _calling_run(info)
     if run is None:
-        return _result(["PERMISSION_DENIED"])
+        return payload(["PERMISSION_DENIED"])
     PipelineRun.objects.filter(pk=run.pk).update(progress=max(0, min(100, input["percent"])))
-    return _result()
+    return payload()
 
 
 @mutations.field("updatePipelineHeartbeat")
 def resolve_update_heartbeat(_, info):
     run = _calling_run(info)
     if run is None:
-        return _result(["PERMISSION_DENIED"])
+        return payload(["PERMISSION_DENIED"])
     PipelineRun.objects.filter(pk=run.pk).update(sdk_heartbeat_at=timezone.now())
-    return _result()
+    return payload()
 
 
 def _file_exists(workspace, uri: str) -> bool:
@@ -313,20 +310,20 @@ def _table_exists(workspace, name: str) -> bool:
 def resolve_add_output(_, info, input):
     run = _calling_run(info)
     if run is None:
-        return _result(["PERMISSION_DENIED"])
+        return payload(["PERMISSION_DENIED"])
     workspace = run.pipeline.workspace
     kind, uri, name = input["type"][:32], input["uri"][:2000], (input.get("name") or "")[:255]
     if kind == "file" and not _file_exists(workspace, uri):
-        return _result(["FILE_NOT_FOUND"])
+        return payload(["FILE_NOT_FOUND"])
     if kind == "db":
         try:
             found = _table_exists(workspace, name)
         except Exception:
             found = False
         if not found:
-            return _result(["TABLE_NOT_FOUND"])
+            return payload(["TABLE_NOT_FOUND"])
     add_output(run.pk, kind, uri, name)
-    return _result()
+    return payload()
 
 
 bindables = [queries, mutations, pipeline_object, version_object, run_object]

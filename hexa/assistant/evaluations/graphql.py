@@ -4,11 +4,11 @@ others a workspace's evaluations and runs are null, and mutations answer PERMISS
 
 from ariadne import MutationType, ObjectType, QueryType
 
+from hexa.core.graphql_errors import payload
 from hexa.core.text import is_storable_text
 from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import Workspace
 
-from ..graphql.payloads import payload
 from . import questions as q
 from .models import EvaluationQuestion, EvaluationRun, ExpectedKind
 from .runner import create_run, regressions

@@ -3,12 +3,12 @@ listed with its last use; what a user may grant; usage per client for workspace 
 
 from ariadne import MutationType, ObjectType
 
+from hexa.core.graphql_errors import payload
 from hexa.workspaces.models import Workspace, membership_role
 
 from ..mcp import PATH as MCP_PATH
 from ..mcp.grants import create_personal_token, grantable_tools, revoke_client
 from ..models import AssistantClient
-from .payloads import payload
 
 client_mutations = MutationType()
 me_object = ObjectType("Me")

@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from ariadne import MutationType
 from django.utils import timezone
 
+from hexa.core.graphql_errors import payload
 from hexa.core.text import is_storable_text
 from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import Workspace
@@ -15,7 +16,6 @@ from ..branches import switch_branch
 from ..service import get_conversation, send_message, stop_turn
 from ..sharing import continue_conversation, set_shared, viewable_conversation
 from ..workspace_settings import model_of, settings_for
-from .payloads import payload
 
 assistant_mutations = MutationType()
 

@@ -5,6 +5,7 @@ superusers who are not members use the Django admin."""
 
 from ariadne import MutationType, ObjectType
 
+from hexa.core.graphql_errors import payload
 from hexa.user_management.backends import has_member_perm
 from hexa.workspaces.models import Workspace
 
@@ -13,7 +14,6 @@ from ..models import AssistantPromptTemplate, AssistantSettingsChange
 from ..pricing import available_models
 from ..tools import TOOL_NAMES
 from .mutations import _workspace
-from .payloads import payload
 
 settings_workspace_object = ObjectType("Workspace")
 settings_object = ObjectType("AssistantSettings")

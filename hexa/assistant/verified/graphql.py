@@ -6,10 +6,10 @@ import json
 
 from ariadne import MutationType, ObjectType
 
+from hexa.core.graphql_errors import payload
 from hexa.user_management.backends import has_member_perm
 
 from ..evaluations.questions import create_question
-from ..graphql.payloads import payload
 from ..models import ToolExecution
 from . import store
 from .models import VerifiedQuery, VerifiedQueryChange
