@@ -25,6 +25,9 @@ from .support.live_turns import stream_in_background, wait_until
 pytestmark = pytest.mark.alone
 
 SLOW_SQL = "SELECT count(*) AS n FROM generate_series(1, 40000000)"
+# 120 words at 0.5 s each: a minute of streaming, so that the call is still running when a
+# second worker has started, however loaded the machine (16 words, 8 s, were not always)
+OUTLASTS_A_WORKER_START = " ".join(["word"] * 120)
 
 
 def wait_for_event(conversation, kind, after_kind=None, timeout=30):
@@ -331,8 +334,11 @@ def test_sigterm_before_the_first_byte_exits_within_the_drain(chat, board, worke
 def test_a_killed_worker_s_turn_resumes_within_seconds_with_a_long_lease(chat, board, workers, step):
     conversation, client = chat
     lease = {"ASSISTANT_TURN_LEASE_S": 30}  # the lease is not shortened: its lock tells
+    # no turn is handed over by its lock in the first lease after PostgreSQL started
+    # (liveness.py), and an earlier test restarts it
+    wait_until(lambda: postgres_uptime() >= 30, timeout=35, what="PostgreSQL's first lease")
     if step == "model":
-        board.script(text_reply("Words, slowly, one by one, for a long while, as long as a worker takes to start.", chunk_delay=0.5), text_reply("Resumed."))
+        board.script(text_reply(OUTLASTS_A_WORKER_START, chunk_delay=0.5), text_reply("Resumed."))
     else:
         board.script(tool_reply([("query_database", {"query": ENDLESS_SQL})]), text_reply("Resumed."))
     # the first worker's query outlives the second worker's start (past 10 s on a loaded
@@ -356,6 +362,12 @@ def test_a_killed_worker_s_turn_resumes_within_seconds_with_a_long_lease(chat, b
         stop(client, conversation)  # the call run again would take 10 s
     ended_at(reader)
     assert [kind for kind, _ in events if kind != "keepalive"][-1] == "done"
+
+
+def postgres_uptime() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extract(epoch FROM now() - pg_postmaster_start_time())")
+        return float(cursor.fetchone()[0])
 
 
 def query_backends():
@@ -443,7 +455,7 @@ def test_healthz_shows_a_dead_worker_at_once(django_db_setup, model_url, logs, w
 
 def test_a_killed_worker_leaves_no_job_doing_and_no_heartbeat_file(chat, board, workers, tmp_path):
     conversation, client = chat
-    board.script(text_reply("Words, slowly, one by one, as long as a worker takes to start.", chunk_delay=0.5), text_reply("Resumed."))
+    board.script(text_reply(OUTLASTS_A_WORKER_START, chunk_delay=0.5), text_reply("Resumed."))
     first = workers(HEXA_DATA_DIR=str(tmp_path))
     reader, events = stream_in_background(client, conversation)
     wait_for_event(conversation, "text_delta")
