@@ -5,6 +5,7 @@ import pytest
 
 from hexa.assistant import search as search_module
 from hexa.assistant.models import Conversation, Message
+from hexa.workspaces.models import WorkspaceMembership
 
 QUERY = """query($slug: String!, $search: String) { workspace(slug: $slug) {
   assistantConversations(search: $search) { totalItems items { title searchExcerpt } } } }"""
@@ -82,6 +83,24 @@ def test_search_sees_only_ones_own_conversations_in_that_workspace(gql, roles):
     assert set(_found(gql, roles, "hmis")) == {"Editor's"}
     gql.login(roles["outsider"])
     assert gql(QUERY, {"slug": roles["workspace"].slug, "search": "hmis"})["data"]["workspace"] is None
+
+
+def test_the_search_s_sql_keeps_to_the_conversations_filter_for_user_allows(roles, make_workspace):
+    # search.py writes filter_for_user's rule again in SQL (for its plans): both must agree,
+    # for members, non-members and a former member, in the workspace and in another
+    workspace, other = roles["workspace"], make_workspace(roles["outsider"], name="Other")
+    users = [roles[name] for name in ("admin", "editor", "viewer", "outsider")]
+    everyone = [_conversation(u, w, f"{u.email} in {w.slug}", "HMIS question", "HMIS answer").pk for u in users for w in (workspace, other)]
+    WorkspaceMembership.objects.filter(user=roles["viewer"], workspace=workspace).delete()
+    members = {workspace: {roles["admin"], roles["editor"]}, other: {roles["outsider"]}}
+    for user in users:
+        for where in (workspace, other):
+            allowed = set(Conversation.objects.filter_for_user(user).filter(workspace=where).values_list("pk", flat=True))
+            assert len(allowed) == (1 if user in members[where] else 0)
+            ids, _ = search_module.search_conversations(user, where, "hmis")
+            assert set(ids) == allowed, (user.email, where.slug)
+            page = search_module.page_with_excerpts(user, where, everyone, "hmis")
+            assert {c.pk for c in page} == allowed, (user.email, where.slug)
 
 
 def test_hostile_searches_find_nothing_and_break_nothing(gql, roles):

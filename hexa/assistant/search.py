@@ -51,7 +51,8 @@ FEW_MESSAGES = 1000
 # Only the conversations' current branches (branches.py): a match opens where it is shown.
 _QUERY = " || ".join(f"websearch_to_tsquery('{config}', %(words)s)" for config in SEARCH_CONFIGS)
 _MESSAGE_MATCHES = f"m.on_path AND (m.search_vector @@ ({_QUERY}) OR UPPER(m.text) LIKE UPPER(%(pattern)s))"
-# The user's conversations in the workspace, while a member (filter_for_user's rule).
+# The user's conversations in the workspace, while a member: filter_for_user's rule, written
+# in SQL for the plans above (tests/test_conversation_search.py holds the two to the same answers).
 _OWNED = (
     "c.user_id = %(user)s AND c.workspace_id = %(workspace)s"
     " AND EXISTS (SELECT 1 FROM {membership} w WHERE w.user_id = %(user)s AND w.workspace_id = %(workspace)s)"

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from hexa.core.pagination import result_page
+from hexa.core.graphql_errors import payload
 from hexa.core.text import is_storable_text
 from hexa.pipelines.authentication import pipeline_run_of
 from hexa.pipelines.outputs import add_dataset_version_output
@@ -243,46 +244,42 @@ def resolve_sample_reason(sample, _):
 # -- mutations -------------------------------------------------------------------------------
 
 
-def _failed(*errors):
-    return {"success": False, "errors": list(errors)}
-
-
 @mutations.field("createDataset")
 def resolve_create_dataset(_, info, input):
     user = _user(info)
     workspace = Workspace.objects.filter_for_user(user).filter(slug=input["workspace_slug"]).first()
     if workspace is None:
-        return _failed("WORKSPACE_NOT_FOUND")
+        return payload(["WORKSPACE_NOT_FOUND"])
     name, description = _name(input["name"]), _text(input.get("description"))
     if name is None or description is None:
-        return _failed("INVALID_NAME")
+        return payload(["INVALID_NAME"])
     try:
         dataset = Dataset.objects.create_if_has_perm(user, workspace, name=name, description=description)
     except PermissionDenied:
-        return _failed("PERMISSION_DENIED")
+        return payload(["PERMISSION_DENIED"])
     link = DatasetLink.objects.get(dataset=dataset, workspace=workspace)
-    return {"success": True, "errors": [], "dataset": dataset, "link": link}
+    return payload(dataset=dataset, link=link)
 
 
 @mutations.field("deleteDataset")
 def resolve_delete_dataset(_, info, input):
     dataset = _visible(Dataset.objects, info, input["id"])
     if dataset is None:
-        return _failed("DATASET_NOT_FOUND")
+        return payload(["DATASET_NOT_FOUND"])
     if not _user(info).has_perm("datasets.delete_dataset", dataset):
-        return _failed("PERMISSION_DENIED")
+        return payload(["PERMISSION_DENIED"])
     dataset.delete()  # the stored bytes stay: an object store keeps them by its own rules
-    return {"success": True, "errors": []}
+    return payload()
 
 
 @mutations.field("createDatasetVersion")
 def resolve_create_dataset_version(_, info, input):
     dataset = _visible(Dataset.objects, info, input["dataset_id"])
     if dataset is None:
-        return _failed("DATASET_NOT_FOUND")
+        return payload(["DATASET_NOT_FOUND"])
     name, changelog = _name(input["name"]), _text(input.get("changelog"))
     if name is None or changelog is None:
-        return _failed("INVALID_NAME")
+        return payload(["INVALID_NAME"])
     try:
         with transaction.atomic():
             version = DatasetVersion.objects.create_if_has_perm(_user(info), dataset, name=name, changelog=changelog)
@@ -290,10 +287,10 @@ def resolve_create_dataset_version(_, info, input):
             if run is not None:  # created by a pipeline's code: one of its run's outputs, as upstream
                 add_dataset_version_output(run.pk, version)
     except PermissionDenied:
-        return _failed("PERMISSION_DENIED")
+        return payload(["PERMISSION_DENIED"])
     except IntegrityError:
-        return _failed("DUPLICATE_NAME")
-    return {"success": True, "errors": [], "version": version}
+        return payload(["DUPLICATE_NAME"])
+    return payload(version=version)
 
 
 def _writable_version(info, input):
@@ -316,29 +313,27 @@ def _writable_version(info, input):
 def resolve_generate_upload_url(_, info, input):
     checked = _writable_version(info, input)
     if isinstance(checked, str):
-        return _failed(checked)
+        return payload([checked])
     version, name, content_type = checked
     if storage.exists(version.full_uri(name)):
-        return _failed("ALREADY_EXISTS")
-    return {
-        "success": True,
-        "errors": [],
-        "upload_url": links.upload_url(info.context["request"], version, name, content_type),
-        "headers": {"Content-Type": content_type},
-    }
+        return payload(["ALREADY_EXISTS"])
+    return payload(
+        upload_url=links.upload_url(info.context["request"], version, name, content_type),
+        headers={"Content-Type": content_type},
+    )
 
 
 @mutations.field("createDatasetVersionFile")
 def resolve_create_version_file(_, info, input):
     checked = _writable_version(info, input)
     if isinstance(checked, str):
-        return _failed(checked)
+        return payload([checked])
     version, name, content_type = checked
     uri = version.full_uri(name)
     file = DatasetVersionFile.objects.filter(uri=uri).first()
     if file is not None:
         # as upstream: a file whose bytes are not there yet may be announced again
-        return _failed("ALREADY_EXISTS") if file.size is not None else {"success": True, "errors": [], "file": file}
+        return payload(["ALREADY_EXISTS"]) if file.size is not None else payload(file=file)
     try:
         with transaction.atomic():
             file = DatasetVersionFile.objects.create(
@@ -346,20 +341,20 @@ def resolve_create_version_file(_, info, input):
                 created_by=author_of(_user(info)),
             )
     except IntegrityError:
-        return _failed("ALREADY_EXISTS")
-    return {"success": True, "errors": [], "file": file}
+        return payload(["ALREADY_EXISTS"])
+    return payload(file=file)
 
 
 @mutations.field("prepareVersionFileDownload")
 def resolve_prepare_download(_, info, input):
     file = _visible(DatasetVersionFile.objects.select_related("dataset_version__dataset"), info, input["file_id"])
     if file is None:
-        return _failed("FILE_NOT_FOUND")
+        return payload(["FILE_NOT_FOUND"])
     if not _user(info).has_perm("datasets.download_dataset_version", file.dataset_version):
-        return _failed("PERMISSION_DENIED")
+        return payload(["PERMISSION_DENIED"])
     if file.size is None:
-        return _failed("FILE_NOT_UPLOADED")
-    return {"success": True, "errors": [], "download_url": links.download_url(info.context["request"], file)}
+        return payload(["FILE_NOT_UPLOADED"])
+    return payload(download_url=links.download_url(info.context["request"], file))
 
 
 bindables = [

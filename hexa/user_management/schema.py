@@ -1,6 +1,7 @@
 from ariadne import MutationType, ObjectType, QueryType
 from django.contrib.auth import authenticate, login, logout
 
+from hexa.core.graphql_errors import payload
 from hexa.core.text import is_storable_text
 
 from . import throttle
@@ -48,15 +49,15 @@ def resolve_login(_, info, input):
     try:
         attempt = throttle.start_attempt(email, throttle.client_address(request))
     except throttle.Throttled as throttled:
-        return {"success": False, "errors": ["TOO_MANY_ATTEMPTS"], "me": None, "retry_after": throttled.retry_after}
+        return payload(["TOO_MANY_ATTEMPTS"], me=None, retry_after=throttled.retry_after)
     user = None
     if is_storable_text(email) and _is_utf8(password):  # a password is hashed, never stored: NUL is fine
         user = authenticate(request, email=email, password=password)
     if user is None:
-        return {"success": False, "errors": ["INVALID_CREDENTIALS"], "me": None}
+        return payload(["INVALID_CREDENTIALS"], me=None)
     throttle.succeeded(attempt)
     login(request, user)
-    return {"success": True, "errors": [], "me": {"request": request}}
+    return payload(me={"request": request})
 
 
 @identity_mutations.field("updateUser")
@@ -64,14 +65,14 @@ def resolve_update_user(_, info, input):
     """Only ever the caller's own account: the input names no user."""
     user = info.context["request"].user
     if not user.is_authenticated:
-        return {"success": False, "errors": ["PERMISSION_DENIED"], "user": None}
+        return payload(["PERMISSION_DENIED"], user=None)
     language = input.get("language")
     if language is not None:
         if language not in User.Language.values:
-            return {"success": False, "errors": ["INVALID_LANGUAGE"], "user": user}
+            return payload(["INVALID_LANGUAGE"], user=user)
         user.language = language
         user.save(update_fields=["language"])
-    return {"success": True, "errors": [], "user": user}
+    return payload(user=user)
 
 
 @identity_mutations.field("logout")

@@ -8,6 +8,7 @@ from ariadne import InterfaceType, MutationType, ObjectType, QueryType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError
 
+from hexa.core.graphql_errors import payload
 from hexa.core.text import is_storable_text
 
 from ..models import Connection, ConnectionType, Workspace
@@ -115,7 +116,7 @@ def resolve_create_connection(_, info, input):
     if is_storable_text(input["workspace_slug"]):
         workspace = Workspace.objects.filter_for_user(user).filter(slug=input["workspace_slug"]).first()
     if workspace is None:
-        return {"success": False, "errors": ["WORKSPACE_NOT_FOUND"], "connection": None}
+        return payload(["WORKSPACE_NOT_FOUND"], connection=None)
     try:
         connection = Connection.objects.create_if_has_perm(
             user,
@@ -127,41 +128,41 @@ def resolve_create_connection(_, info, input):
             fields=input.get("fields"),
         )
     except PermissionDenied:
-        return {"success": False, "errors": ["PERMISSION_DENIED"], "connection": None}
+        return payload(["PERMISSION_DENIED"], connection=None)
     except ValidationError as error:
-        return {"success": False, "errors": [_validation_error_code(error)], "connection": None}
+        return payload([_validation_error_code(error)], connection=None)
     except IntegrityError:  # another request took the slug between the check and the insert
-        return {"success": False, "errors": ["INVALID_SLUG"], "connection": None}
-    return {"success": True, "errors": [], "connection": connection}
+        return payload(["INVALID_SLUG"], connection=None)
+    return payload(connection=connection)
 
 
 @connection_mutations.field("updateConnection")
 def resolve_update_connection(_, info, input):
     connection = _visible_connection(info, input["id"])
     if connection is None:
-        return {"success": False, "errors": ["NOT_FOUND"], "connection": None}
+        return payload(["NOT_FOUND"], connection=None)
     changes = {key: input[key] for key in ("name", "slug", "description") if input.get(key) is not None}
     try:
         connection.update_if_has_perm(_user(info), fields=input.get("fields"), **changes)
     except PermissionDenied:
-        return {"success": False, "errors": ["PERMISSION_DENIED"], "connection": None}
+        return payload(["PERMISSION_DENIED"], connection=None)
     except ValidationError as error:
-        return {"success": False, "errors": [_validation_error_code(error)], "connection": None}
+        return payload([_validation_error_code(error)], connection=None)
     except IntegrityError:
-        return {"success": False, "errors": ["INVALID_SLUG"], "connection": None}
-    return {"success": True, "errors": [], "connection": connection}
+        return payload(["INVALID_SLUG"], connection=None)
+    return payload(connection=connection)
 
 
 @connection_mutations.field("deleteConnection")
 def resolve_delete_connection(_, info, input):
     connection = _visible_connection(info, input["id"])
     if connection is None:
-        return {"success": False, "errors": ["NOT_FOUND"]}
+        return payload(["NOT_FOUND"])
     try:
         connection.delete_if_has_perm(_user(info))
     except PermissionDenied:
-        return {"success": False, "errors": ["PERMISSION_DENIED"]}
-    return {"success": True, "errors": []}
+        return payload(["PERMISSION_DENIED"])
+    return payload()
 
 
 bindables = [
