@@ -25,9 +25,6 @@ from .support.live_turns import stream_in_background, wait_until
 pytestmark = pytest.mark.alone
 
 SLOW_SQL = "SELECT count(*) AS n FROM generate_series(1, 40000000)"
-# 120 words at 0.5 s each: a minute of streaming, so that the call is still running when a
-# second worker has started, however loaded the machine (16 words, 8 s, were not always)
-OUTLASTS_A_WORKER_START = " ".join(["word"] * 120)
 
 
 def wait_for_event(conversation, kind, after_kind=None, timeout=30):
@@ -54,6 +51,17 @@ def assert_complete_and_exact(conversation, events):
     billed = UsageRecord.objects.filter(conversation_uuid=conversation.pk, kind="MODEL_CALL").aggregate(cost=Sum("cost"), calls=Sum(1))
     assert billed["cost"] == message.cost == conversation.cost and message.cost > Decimal(0)
     return message
+
+
+def the_one_running_it(both):
+    """Of workers started together, the one that took the turn (its log says so)."""
+
+    def running():
+        return [worker for worker in both if "Starting job" in Path(worker.log.name).read_text()]
+
+    wait_until(lambda: len(running()) == 1, what="a worker taking the turn")
+    [worker] = running()
+    return worker
 
 
 def test_a_worker_killed_during_a_model_call_is_resumed_by_another(chat, board, workers):
@@ -126,7 +134,7 @@ def test_sigterm_hands_a_long_turn_over_to_another_worker(chat, board, workers):
     both = workers.several(2)
     reader, events = stream_in_background(client, conversation)
     wait_for_event(conversation, "text_delta")
-    [first] = [w for w in both if "Starting job" in open(w.log.name).read()]
+    first = the_one_running_it(both)
     first.process.terminate()  # drains 1 s, then hands the turn over (no lease to wait for)
     assert first.process.wait(30) == 0
     reader.join(60)
@@ -317,10 +325,11 @@ def test_sigterm_during_a_tool_hands_the_turn_over_within_the_drain(chat, board,
 def test_sigterm_before_the_first_byte_exits_within_the_drain(chat, board, workers):
     conversation, client = chat
     board.script(text_reply("Late.", delay=20), text_reply("On time."))
-    first = workers()
+    # both workers up before the turn: a worker started mid-call took past the call's 20 s once
+    both = workers.several(2)
     reader, events = stream_in_background(client, conversation)
     wait_until(lambda: board.requests == 1, what="the model call")
-    workers()
+    first = the_one_running_it(both)
     signalled = time.monotonic()
     first.process.terminate()
     first.process.wait(30)
@@ -338,18 +347,18 @@ def test_a_killed_worker_s_turn_resumes_within_seconds_with_a_long_lease(chat, b
     # (liveness.py), and an earlier test restarts it
     wait_until(lambda: postgres_uptime() >= 30, timeout=35, what="PostgreSQL's first lease")
     if step == "model":
-        board.script(text_reply(OUTLASTS_A_WORKER_START, chunk_delay=0.5), text_reply("Resumed."))
+        board.script(text_reply(" ".join(["word"] * 120), chunk_delay=0.5), text_reply("Resumed."))
     else:
         board.script(tool_reply([("query_database", {"query": ENDLESS_SQL})]), text_reply("Resumed."))
-    # the first worker's query outlives the second worker's start (past 10 s on a loaded
-    # machine: the query then timed out and the turn ended before the kill)
-    first = workers(**lease, **({"ASSISTANT_QUERY_TIMEOUT_MS": 60_000} if step == "tool" else {}))
+    # both workers up before the turn, and the call a minute long: a worker started mid-call
+    # took longer than the call on a loaded machine, and the turn then ended before the kill
+    both = workers.several(2, **lease, **({"ASSISTANT_QUERY_TIMEOUT_MS": 60_000} if step == "tool" else {}))
     reader, events = stream_in_background(client, conversation)
     if step == "model":
         wait_for_event(conversation, "text_delta")
     else:
         wait_until(lambda: running_queries() == 1, what="the query")
-    workers(**lease)
+    first = the_one_running_it(both)
     first.kill()
     killed = time.monotonic()
     wait_for_event(conversation, "resumed", timeout=40)
@@ -455,11 +464,11 @@ def test_healthz_shows_a_dead_worker_at_once(django_db_setup, model_url, logs, w
 
 def test_a_killed_worker_leaves_no_job_doing_and_no_heartbeat_file(chat, board, workers, tmp_path):
     conversation, client = chat
-    board.script(text_reply(OUTLASTS_A_WORKER_START, chunk_delay=0.5), text_reply("Resumed."))
-    first = workers(HEXA_DATA_DIR=str(tmp_path))
+    board.script(text_reply(" ".join(["word"] * 120), chunk_delay=0.5), text_reply("Resumed."))
+    both = workers.several(2, HEXA_DATA_DIR=str(tmp_path))
     reader, events = stream_in_background(client, conversation)
     wait_for_event(conversation, "text_delta")
-    workers(HEXA_DATA_DIR=str(tmp_path))
+    first = the_one_running_it(both)
     beats = {p.name for p in (tmp_path / "workers").glob("*.alive")}
     assert f"-{first.process.pid}.alive" in " ".join(beats)
     first.kill()
