@@ -34,6 +34,13 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _increments(model, amounts: dict) -> tuple[list[str], list]:
+    """`column = column + %s` for each field of `amounts` ({field: amount}), and the amounts:
+    added to what is stored, whatever this process read."""
+    columns = [connection.ops.quote_name(model._meta.get_field(name).column) for name in amounts]
+    return [f"{column} = {column} + %s" for column in columns], list(amounts.values())
+
+
 def _update(instance, fields, increments=None) -> tuple[str, list]:
     """`UPDATE … SET … WHERE id = …` for `fields` of `instance` (and its auto_now
     `updated_at`, set as save() would), and `increments` ({column: amount}) added to what is
@@ -44,10 +51,9 @@ def _update(instance, fields, increments=None) -> tuple[str, list]:
         field = meta.get_field(name)
         assignments.append(f"{connection.ops.quote_name(field.column)} = %s")
         params.append(field.get_db_prep_save(field.pre_save(instance, False), connection))
-    for name, amount in (increments or {}).items():
-        column = connection.ops.quote_name(meta.get_field(name).column)
-        assignments.append(f"{column} = {column} + %s")
-        params.append(amount)
+    added, amounts = _increments(type(instance), increments or {})
+    assignments += added
+    params += amounts
     pk = meta.pk
     return (
         f"UPDATE {_table(type(instance))} SET {', '.join(assignments)} WHERE {connection.ops.quote_name(pk.column)} = %s",
@@ -157,7 +163,6 @@ def record_model_call(
     lapsed may still bill its cut call after another run took the turn over and read the
     message, and the later run's copy must not write that call out of the message's cost."""
     fields = usage.as_dict()
-    increments = ", ".join(f"{q} = {q} + %s" for q in map(connection.ops.quote_name, Usage.USAGE_FIELDS))
     message_update = _update(message, MESSAGE_FIELDS, increments={**fields, "model_calls": 1})
     if call is None:
         ledger = _ledger_row(
@@ -177,9 +182,10 @@ def record_model_call(
         message_sql, message_params = message_update
         statements = [closed, (message_sql + " AND EXISTS (SELECT 1 FROM step_0)", message_params)]
         written = "EXISTS (SELECT 1 FROM step_0)"
+    added, amounts = _increments(Conversation, fields)
     conversation = (
-        f"UPDATE {_table(Conversation)} SET {increments} WHERE id = %s AND {written} RETURNING cost",
-        [fields[f] for f in Usage.USAGE_FIELDS] + [message.conversation_id],
+        f"UPDATE {_table(Conversation)} SET {', '.join(added)} WHERE id = %s AND {written} RETURNING cost",
+        [*amounts, message.conversation_id],
     )
     row = _execute(*statements, final=conversation)
     return row[0] if row else None
