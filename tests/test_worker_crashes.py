@@ -347,11 +347,11 @@ def test_a_killed_worker_s_turn_resumes_within_seconds_with_a_long_lease(chat, b
     # (liveness.py), and an earlier test restarts it
     wait_until(lambda: postgres_uptime() >= 30, timeout=35, what="PostgreSQL's first lease")
     if step == "model":
-        board.script(text_reply(" ".join(["word"] * 120), chunk_delay=0.5), text_reply("Resumed."))
+        board.script(text_reply("Words, slowly, one by one, for a long while, as long as a worker takes to start.", chunk_delay=0.5), text_reply("Resumed."))
     else:
         board.script(tool_reply([("query_database", {"query": ENDLESS_SQL})]), text_reply("Resumed."))
-    # both workers up before the turn, and the call a minute long: a worker started mid-call
-    # took longer than the call on a loaded machine, and the turn then ended before the kill
+    # both workers up before the turn: a worker started mid-call took longer than the call
+    # on a loaded machine, and the turn then ended before the kill
     both = workers.several(2, **lease, **({"ASSISTANT_QUERY_TIMEOUT_MS": 60_000} if step == "tool" else {}))
     reader, events = stream_in_background(client, conversation)
     if step == "model":
@@ -464,7 +464,7 @@ def test_healthz_shows_a_dead_worker_at_once(django_db_setup, model_url, logs, w
 
 def test_a_killed_worker_leaves_no_job_doing_and_no_heartbeat_file(chat, board, workers, tmp_path):
     conversation, client = chat
-    board.script(text_reply(" ".join(["word"] * 120), chunk_delay=0.5), text_reply("Resumed."))
+    board.script(text_reply("Words, slowly, one by one, as long as a worker takes to start.", chunk_delay=0.5), text_reply("Resumed."))
     both = workers.several(2, HEXA_DATA_DIR=str(tmp_path))
     reader, events = stream_in_background(client, conversation)
     wait_for_event(conversation, "text_delta")
