@@ -7,9 +7,8 @@ import base64
 import gzip
 import json
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,6 +25,8 @@ from hexa.core.demo_connections import dhis2_snapshot
 from hexa.databases import api as databases
 from hexa.dhis2_demo import DEMO_USERNAME, DHIS2DemoServer, build
 from hexa.workspaces.models import Connection, ConnectionType
+
+from .support.http_servers import serving
 
 PASSWORD = "Zebra-Pa55-Secret-9931"  # the demo server's password in these tests: found nowhere else
 TOKEN = "d2pat_Zebra-Token-Secret-4417"
@@ -260,21 +261,11 @@ class _Hostile(BaseHTTPRequestHandler):
 def hostile(roles, settings):
     settings.ASSISTANT_DHIS2_TIMEOUT_MS = 2000
     settings.ASSISTANT_DHIS2_MAX_BYTES = 1_000_000
-    servers = []
-    for _ in range(2):
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
-        server.daemon_threads = True
-        server.seen = []
-        # shutdown() waits for the loop's next poll
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        servers.append(server)
-    main, elsewhere = servers
-    main.elsewhere = f"http://127.0.0.1:{elsewhere.server_address[1]}"
-    make_connection(roles["workspace"], roles["admin"], f"http://127.0.0.1:{main.server_address[1]}", slug="hostile")
-    yield SimpleNamespace(**roles, main=main, elsewhere=elsewhere)
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with serving(_Hostile) as main, serving(_Hostile) as elsewhere:
+        main.seen, elsewhere.seen = [], []
+        main.elsewhere = f"http://127.0.0.1:{elsewhere.server_address[1]}"
+        make_connection(roles["workspace"], roles["admin"], f"http://127.0.0.1:{main.server_address[1]}", slug="hostile")
+        yield SimpleNamespace(**roles, main=main, elsewhere=elsewhere)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from hexa.assistant.models import Conversation, Message, ToolExecution, UsageRec
 from hexa.databases import api as databases
 from hexa.workspaces.models import WorkspaceMembership
 
+from .support.http_servers import answering, serving
 from .support.live_server import LiveServer, session_for
 from .support.models import TEST_MODEL
 
@@ -216,8 +217,6 @@ def test_a_row_of_huge_values_is_cut_and_the_server_stays_small(setup, server):
 def test_a_dhis2_answer_downloads_in_full(setup):
     """query_dhis2 showed the model 5 rows; the download asks DHIS2 again and has all 30."""
     import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from hexa.workspaces.models import Connection, ConnectionType
 
@@ -226,22 +225,8 @@ def test_a_dhis2_answer_downloads_in_full(setup):
         "rows": [[f"unit{i:02d}", str(i * 10)] for i in range(30)],
         "metaData": {"items": {f"unit{i:02d}": {"name": f"District {i}"} for i in range(30)}},
     }).encode()
-
-    class Analytics(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    dhis2 = ThreadingHTTPServer(("127.0.0.1", 0), Analytics)
-    threading.Thread(target=dhis2.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     execution, client, roles = setup
-    try:
+    with serving(answering(body, "application/json")) as dhis2:
         Connection.objects.create_if_has_perm(
             roles["admin"], roles["workspace"], name="DHIS2", slug="dhis2", connection_type=ConnectionType.DHIS2,
             fields=[{"code": "url", "value": f"http://127.0.0.1:{dhis2.server_address[1]}", "secret": False},
@@ -254,6 +239,3 @@ def test_a_dhis2_answer_downloads_in_full(setup):
         assert rows[0] == ["ou", "ou_name", "value"] and len(rows) == 31
         assert rows[30] == ["unit29", "District 29", "290"] and "not-in-the-csv" not in response.text
         assert client("viewer").get(url(stored)).status_code == 404  # the conversation's owner only
-    finally:
-        dhis2.shutdown()
-        dhis2.server_close()

@@ -3,8 +3,6 @@ verifies servers' certificates as httpx's default does."""
 
 import datetime
 import ssl
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -15,16 +13,7 @@ from cryptography.x509.oid import NameOID
 
 from hexa.core.tls import tls_context
 
-
-class _Hello(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
+from .support.http_servers import answering, serving
 
 
 @pytest.fixture
@@ -42,14 +31,10 @@ def self_signed_server(tmp_path):
     (tmp_path / "key.pem").write_bytes(key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    yield f"https://localhost:{server.server_address[1]}/", tmp_path / "cert.pem"
-    server.shutdown()
-    server.server_close()
+    with serving(answering(b"ok"), context) as server:
+        yield f"https://localhost:{server.server_address[1]}/", tmp_path / "cert.pem"
 
 
 def test_one_context_per_process_that_verifies_certificates_and_host_names():
