@@ -271,7 +271,12 @@ async def serve(concurrency: int):
 
 
 def _exit_late(name):
-    logger.warning("Worker %s: turns still running after the drain and hand-over; exiting now", name)
+    # also reached with no turn at all when the database is down: the task engine's shutdown
+    # waits for it
+    logger.warning(
+        "Worker %s: not stopped after the drain and hand-over (turns still running, or the database unreachable);"
+        " exiting now", name,
+    )
     heartbeat_path().unlink(missing_ok=True)
     os._exit(1)
 
